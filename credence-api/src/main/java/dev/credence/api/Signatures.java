@@ -1,0 +1,97 @@
+package dev.credence.api;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The {@code X-Signature} rule: lowercase hex of HMAC-SHA512, keyed with the API key's UTF-8 bytes.
+ * Used both ways: lenders sign create-session requests with it (when the integration has HMAC on),
+ * and Credence signs webhook bodies with it.
+ */
+public final class Signatures {
+
+  public static final String HEADER = "X-Signature";
+
+  private static final String ALGORITHM = "HmacSHA512";
+  private static final HexFormat HEX = HexFormat.of();
+
+  // Defaults on purpose, as they read a body the way Python's json.loads does: floats become the
+  // same doubles (see PythonJson), a repeated key keeps its first position and its last value.
+  // Trailing content after the value makes the body unparseable, as it is in Python.
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+  private Signatures() {}
+
+  /**
+   * Lowercase hex HMAC-SHA512 of {@code message} keyed with {@code apiKey}.
+   *
+   * @throws IllegalArgumentException if the key is null or empty
+   */
+  public static String sign(String apiKey, byte[] message) {
+    return HEX.formatHex(hmac(apiKey, message));
+  }
+
+  /**
+   * Whether {@code signatureHex} is the signature of {@code message}, compared in constant time.
+   * Surrounding whitespace and upper-case hex are tolerated; anything else that is not a signature
+   * (null, blank, not hex) is simply false.
+   */
+  public static boolean matches(String apiKey, byte[] message, String signatureHex) {
+    if (apiKey == null || apiKey.isEmpty() || message == null || signatureHex == null) {
+      return false;
+    }
+    byte[] claimed;
+    try {
+      claimed = HEX.parseHex(signatureHex.strip());
+    } catch (IllegalArgumentException notHex) {
+      return false;
+    }
+    return claimed.length > 0 && MessageDigest.isEqual(hmac(apiKey, message), claimed);
+  }
+
+  /**
+   * Whether {@code signatureHex} signs a create-session request body. Accepted: a signature of the
+   * raw bytes, or of the body re-serialised as compact Python JSON ({@link PythonJson#compact}),
+   * because the vendor's sample client signs the compact form but sends {@code requests.post(json=
+   * payload)}, which puts a space after every {@code ,} and {@code :}. A body that is not JSON can
+   * only match in its raw form. Never throws.
+   */
+  public static boolean verifyRequestBody(String apiKey, byte[] rawBody, String signatureHex) {
+    if (matches(apiKey, rawBody, signatureHex)) {
+      return true;
+    }
+    if (apiKey == null || apiKey.isEmpty() || rawBody == null || signatureHex == null) {
+      return false;
+    }
+    String compact;
+    try {
+      compact = PythonJson.compact(JSON.readTree(rawBody));
+    } catch (Exception notJson) { // IOException or a tree PythonJson cannot write: raw form only
+      return false;
+    }
+    return matches(apiKey, compact.getBytes(StandardCharsets.UTF_8), signatureHex);
+  }
+
+  private static byte[] hmac(String apiKey, byte[] message) {
+    if (apiKey == null || apiKey.isEmpty()) {
+      // SecretKeySpec refuses empty keys anyway; say so plainly.
+      throw new IllegalArgumentException("an API key is needed to sign");
+    }
+    try {
+      Mac mac = Mac.getInstance(ALGORITHM);
+      mac.init(new SecretKeySpec(apiKey.getBytes(StandardCharsets.UTF_8), ALGORITHM));
+      return mac.doFinal(message);
+    } catch (GeneralSecurityException e) {
+      // Every Java runtime must provide HmacSHA512, and any non-empty key is valid for it.
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.credence.server;
+
+import dev.credence.server.config.Config;
+import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.deployments.DeploymentStore;
+import dev.credence.server.deployments.OperatorApi;
+import dev.credence.server.deployments.SecretBox;
+import dev.credence.server.http.HealthApi;
+import dev.credence.server.http.HttpEdge;
+import dev.credence.server.http.Json;
+import dev.credence.server.http.Pages;
+import dev.credence.server.sessions.AccessTokens;
+import dev.credence.server.sessions.LandingPage;
+import dev.credence.server.sessions.RateLimiter;
+import dev.credence.server.sessions.SessionApi;
+import dev.credence.server.sessions.SessionService;
+import dev.credence.server.sessions.SessionStore;
+import dev.credence.server.store.Database;
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import java.time.Clock;
+
+/**
+ * The whole server, built by hand from its configuration: reading this class shows every part and
+ * what it depends on.
+ */
+public final class Application implements AutoCloseable {
+  private static final long MAX_REQUEST_BYTES = 64 * 1024;
+
+  private final Database database;
+  private final DeploymentService deployments;
+  private final Javalin http;
+
+  private Application(Database database, DeploymentService deployments, Javalin http) {
+    this.database = database;
+    this.deployments = deployments;
+    this.http = http;
+  }
+
+  public static Application start(Config config, Clock clock) {
+    Database database = Database.open(config.database());
+    try {
+      return wire(config, clock, database);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  private static Application wire(Config config, Clock clock, Database database) {
+    DeploymentService deployments = deployments(config, clock, database);
+    SessionStore sessionStore = new SessionStore(database.jdbi());
+    AccessTokens tokens =
+        new AccessTokens(
+            config.tokenSecret().value(),
+            config.previousTokenSecrets().stream().map(Config.Secret::value).toList(),
+            config.publicUrl());
+    SessionService sessions =
+        new SessionService(
+            deployments, sessionStore, tokens, new RateLimiter(), clock, System::nanoTime);
+    Pages pages = new Pages();
+
+    HealthApi health = new HealthApi(database);
+    OperatorApi operator = new OperatorApi(deployments, config.operatorToken().value());
+    SessionApi sessionApi = new SessionApi(sessions, config.publicUrl());
+    LandingPage landing = new LandingPage(tokens, sessionStore, deployments, pages, clock);
+
+    Javalin http =
+        Javalin.create(
+            c -> {
+              c.startup.showJavalinBanner = false;
+              c.jsonMapper(Json.javalinMapper());
+              c.jetty.port = config.port();
+              c.http.maxRequestSize = MAX_REQUEST_BYTES;
+              c.staticFiles.add(
+                  files -> {
+                    files.hostedPath = "/assets";
+                    files.directory = "/public/assets";
+                    files.location = Location.CLASSPATH;
+                    files.headers = java.util.Map.of("Cache-Control", "public, max-age=3600");
+                  });
+              HttpEdge.install(c);
+              health.routes(c.routes);
+              operator.routes(c.routes);
+              sessionApi.routes(c.routes);
+              landing.routes(c.routes);
+            });
+    http.start();
+    return new Application(database, deployments, http);
+  }
+
+  static DeploymentService deployments(Config config, Clock clock, Database database) {
+    return new DeploymentService(
+        new DeploymentStore(database.jdbi()), new SecretBox(config.masterKeyBytes()), clock);
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public DeploymentService deployments() {
+    return deployments;
+  }
+
+  @Override
+  public void close() {
+    http.stop();
+    database.close();
+  }
+}

@@ -1,0 +1,160 @@
+package dev.credence.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.credence.server.config.Config;
+import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.deployments.OperatorViews;
+import dev.credence.server.http.ApiException;
+import dev.credence.server.http.Json;
+import dev.credence.server.store.Database;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The operator API from a shell: the same operations and the same JSON, straight on the database
+ * the server uses (same environment variables). Works while the server runs, on PostgreSQL and on
+ * the embedded H2 file alike.
+ */
+final class Cli {
+  static final String USAGE =
+      """
+      Usage: java -jar credence.jar [serve]              run the server
+             java -jar credence.jar <command> [options]   administer, printing JSON
+
+      Commands:
+        companies create --name NAME
+        companies list
+        deployments create --company-id ID --name NAME
+        deployments list --company-id ID
+        integrations show INTEGRATION_ID
+        integrations set INTEGRATION_ID --SETTING VALUE [--SETTING VALUE ...]
+            settings: --session-expiry-hours 1..10000, --complete-url, --cancelled-url,
+            --expired-url, --show-completion-page true|false, --webhook-url,
+            --privacy-policy-url, --brand-logo-url, --brand-primary-color '#RRGGBB',
+            --hmac-required true|false, --rate-limit-per-minute N|null,
+            --max-open-sessions N|null   (null clears a URL or a limit)
+        integrations rotate-key INTEGRATION_ID
+
+      The database and secrets come from the same CREDENCE_* variables as the server.
+      """;
+
+  private Cli() {}
+
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    if (args.isEmpty() || args.contains("--help") || args.get(0).equals("help")) {
+      out.print(USAGE);
+      return 0;
+    }
+    if (args.size() < 2) {
+      err.print(USAGE);
+      return 2;
+    }
+    Config config = Config.fromEnvironment(env);
+    try (Database database = Database.open(config.database())) {
+      DeploymentService deployments = Application.deployments(config, Clock.systemUTC(), database);
+      Object result = execute(deployments, args.get(0), args.get(1), args.subList(2, args.size()));
+      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+      return 0;
+    } catch (UsageException e) {
+      err.println("credence: " + e.getMessage());
+      err.print(USAGE);
+      return 2;
+    } catch (ApiException e) {
+      err.println("credence: " + e.detail() + " (" + e.code() + ")");
+      return 1;
+    } catch (JsonProcessingException e) {
+      err.println("credence: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static Object execute(
+      DeploymentService deployments, String noun, String verb, List<String> rest) {
+    switch (noun + " " + verb) {
+      case "companies create":
+        return OperatorViews.company(deployments.createCompany(options(rest).get("name")));
+      case "companies list":
+        return OperatorViews.list(
+            "companies", deployments.listCompanies().stream().map(OperatorViews::company).toList());
+      case "deployments create":
+        {
+          Map<String, String> options = options(rest);
+          return OperatorViews.createdDeployment(
+              deployments.createDeployment(options.get("company-id"), options.get("name")));
+        }
+      case "deployments list":
+        return OperatorViews.list(
+            "deployments",
+            deployments.listDeployments(options(rest).get("company-id")).stream()
+                .map(OperatorViews::deployment)
+                .toList());
+      case "integrations show":
+        return OperatorViews.integration(deployments.getIntegration(id(rest)));
+      case "integrations set":
+        return OperatorViews.integration(
+            deployments.patchSettings(id(rest), settingsPatch(rest.subList(1, rest.size()))));
+      case "integrations rotate-key":
+        return OperatorViews.rotatedKey(id(rest), deployments.rotateKey(id(rest)));
+      default:
+        throw new UsageException("unknown command '" + noun + " " + verb + "'");
+    }
+  }
+
+  private static String id(List<String> rest) {
+    if (rest.isEmpty() || rest.get(0).startsWith("--")) {
+      throw new UsageException("give the integration id");
+    }
+    return rest.get(0);
+  }
+
+  /** {@code --name value} pairs. */
+  private static Map<String, String> options(List<String> rest) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i < rest.size(); i += 2) {
+      String flag = rest.get(i);
+      if (!flag.startsWith("--") || i + 1 >= rest.size()) {
+        throw new UsageException("expected --option value, got '" + flag + "'");
+      }
+      options.put(flag.substring(2), rest.get(i + 1));
+    }
+    return options;
+  }
+
+  /** {@code --session-expiry-hours 48} becomes {@code {"session_expiry_hours": 48}}. */
+  static ObjectNode settingsPatch(List<String> rest) {
+    ObjectNode patch = Json.MAPPER.createObjectNode();
+    options(rest)
+        .forEach(
+            (flag, value) ->
+                patch.set(flag.replace('-', '_').toLowerCase(Locale.ROOT), settingValue(value)));
+    if (patch.isEmpty()) {
+      throw new UsageException("give at least one --setting value");
+    }
+    return patch;
+  }
+
+  /** Numbers, true, false and null as JSON; anything else (a URL, a colour) as a string. */
+  private static JsonNode settingValue(String value) {
+    if (value.matches("-?\\d+|true|false|null")) {
+      try {
+        return Json.MAPPER.readTree(value);
+      } catch (JsonProcessingException e) {
+        throw new UsageException("cannot read '" + value + "'");
+      }
+    }
+    return TextNode.valueOf(value);
+  }
+
+  static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+}

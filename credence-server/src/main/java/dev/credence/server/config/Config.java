@@ -1,0 +1,209 @@
+package dev.credence.server.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every setting of the server, read once from environment variables at start-up. Secrets left unset
+ * are generated once into the data directory and reused (see {@link SecretFiles}).
+ */
+public record Config(
+    int port,
+    Path dataDir,
+    Database database,
+    String publicUrl,
+    Secret operatorToken,
+    Secret tokenSecret,
+    List<Secret> previousTokenSecrets,
+    Secret masterKey,
+    boolean demoOnFirstStart) {
+
+  /** The store: an embedded H2 file (no URL given) or PostgreSQL. */
+  public record Database(String url, String user, Secret password, int poolSize) {
+    public boolean isH2() {
+      return url.startsWith("jdbc:h2:");
+    }
+
+    public boolean isEmbeddedDefault(Path dataDir) {
+      return url.equals(h2Url(dataDir));
+    }
+
+    public static String h2Url(Path dataDir) {
+      return "jdbc:h2:file:"
+          + dataDir.toAbsolutePath().resolve("credence")
+          + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
+    }
+  }
+
+  /** A secret value and where it came from; its {@code toString} never shows the value. */
+  public record Secret(String value, String source) {
+    @Override
+    public String toString() {
+      return "******** (" + source + ")";
+    }
+  }
+
+  public static final int MIN_TOKEN_SECRET_BYTES = 32;
+  public static final int MIN_OPERATOR_TOKEN_LENGTH = 24;
+
+  /** Reads the configuration; throws {@link ConfigException} naming the variable at fault. */
+  public static Config fromEnvironment(Map<String, String> env) {
+    int port = intValue(env, "CREDENCE_PORT", 8080, 0, 65535);
+    Path dataDir = Path.of(env.getOrDefault("CREDENCE_DATA_DIR", "./data")).toAbsolutePath();
+    String publicUrl = publicUrl(env, port);
+
+    SecretFiles secrets = new SecretFiles(dataDir);
+    Secret operatorToken = secrets.get(env, "CREDENCE_OPERATOR_TOKEN", SecretFiles::randomToken);
+    if (operatorToken.value().length() < MIN_OPERATOR_TOKEN_LENGTH) {
+      throw new ConfigException(
+          "CREDENCE_OPERATOR_TOKEN must be at least " + MIN_OPERATOR_TOKEN_LENGTH + " characters");
+    }
+    Secret tokenSecret = secrets.get(env, "CREDENCE_TOKEN_SECRET", SecretFiles::randomToken);
+    checkTokenSecret("CREDENCE_TOKEN_SECRET", tokenSecret.value());
+    List<Secret> previous = new ArrayList<>();
+    String previousList = env.getOrDefault("CREDENCE_TOKEN_SECRET_PREVIOUS", "");
+    for (String value : previousList.split(",")) {
+      if (!value.isBlank()) {
+        checkTokenSecret("CREDENCE_TOKEN_SECRET_PREVIOUS", value.trim());
+        previous.add(new Secret(value.trim(), "env CREDENCE_TOKEN_SECRET_PREVIOUS"));
+      }
+    }
+    Secret masterKey = secrets.get(env, "CREDENCE_MASTER_KEY", SecretFiles::randomAesKey);
+    checkMasterKey(masterKey.value());
+
+    String url = env.get("CREDENCE_DATABASE_URL");
+    boolean embedded = url == null || url.isBlank();
+    if (embedded) {
+      url = Database.h2Url(dataDir);
+    } else if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
+      throw new ConfigException(
+          "CREDENCE_DATABASE_URL must start with jdbc:postgresql: (or jdbc:h2:), got " + url);
+    }
+    String password = env.getOrDefault("CREDENCE_DATABASE_PASSWORD", "");
+    Database database =
+        new Database(
+            url.trim(),
+            env.getOrDefault("CREDENCE_DATABASE_USER", embedded ? "sa" : ""),
+            new Secret(password, password.isEmpty() ? "empty" : "env CREDENCE_DATABASE_PASSWORD"),
+            intValue(env, "CREDENCE_DATABASE_POOL_SIZE", 16, 1, 500));
+
+    boolean demo = embedded && boolValue(env, "CREDENCE_DEMO", true);
+    return new Config(
+        port,
+        dataDir,
+        database,
+        publicUrl,
+        operatorToken,
+        tokenSecret,
+        List.copyOf(previous),
+        masterKey,
+        demo);
+  }
+
+  /** The configuration as printed at start-up: one line a setting, secrets masked. */
+  public Map<String, String> describe() {
+    Map<String, String> lines = new LinkedHashMap<>();
+    lines.put("CREDENCE_PORT", port == 0 ? "0 (random)" : String.valueOf(port));
+    lines.put("CREDENCE_DATA_DIR", dataDir.toString());
+    lines.put("CREDENCE_DATABASE_URL", maskUrl(database.url()));
+    lines.put("CREDENCE_DATABASE_USER", database.user());
+    lines.put("CREDENCE_DATABASE_PASSWORD", database.password().toString());
+    lines.put("CREDENCE_DATABASE_POOL_SIZE", String.valueOf(database.poolSize()));
+    lines.put("CREDENCE_PUBLIC_URL", publicUrl);
+    lines.put("CREDENCE_OPERATOR_TOKEN", operatorToken.toString());
+    lines.put("CREDENCE_TOKEN_SECRET", tokenSecret.toString());
+    lines.put("CREDENCE_TOKEN_SECRET_PREVIOUS", previousTokenSecrets.size() + " secret(s)");
+    lines.put("CREDENCE_MASTER_KEY", masterKey.toString());
+    lines.put("CREDENCE_DEMO", String.valueOf(demoOnFirstStart));
+    return lines;
+  }
+
+  public byte[] masterKeyBytes() {
+    return Base64.getDecoder().decode(masterKey.value());
+  }
+
+  private static String publicUrl(Map<String, String> env, int port) {
+    String value = env.get("CREDENCE_PUBLIC_URL");
+    if (value == null || value.isBlank()) {
+      return "http://localhost:" + port;
+    }
+    value = value.trim();
+    while (value.endsWith("/")) {
+      value = value.substring(0, value.length() - 1);
+    }
+    try {
+      URI uri = URI.create(value);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("CREDENCE_PUBLIC_URL must be an http(s) URL, got " + value);
+    }
+    return value;
+  }
+
+  private static void checkTokenSecret(String name, String value) {
+    if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < MIN_TOKEN_SECRET_BYTES) {
+      throw new ConfigException(
+          name + " must be at least " + MIN_TOKEN_SECRET_BYTES + " bytes (HS256 needs 256 bits)");
+    }
+  }
+
+  private static void checkMasterKey(String value) {
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(value.trim());
+    } catch (IllegalArgumentException e) {
+      key = new byte[0];
+    }
+    if (key.length != 32) {
+      throw new ConfigException(
+          "CREDENCE_MASTER_KEY must be 32 bytes in base64 (generate one with: openssl rand -base64"
+              + " 32)");
+    }
+    Arrays.fill(key, (byte) 0);
+  }
+
+  private static int intValue(
+      Map<String, String> env, String name, int fallback, int min, int max) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int parsed = Integer.parseInt(value.trim());
+      if (parsed < min || parsed > max) {
+        throw new NumberFormatException();
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(
+          name + " must be a whole number from " + min + " to " + max + ", got " + value);
+    }
+  }
+
+  private static boolean boolValue(Map<String, String> env, String name, boolean fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off" -> false;
+      default -> throw new ConfigException(name + " must be true or false, got " + value);
+    };
+  }
+
+  /** Hides a password written inside a JDBC URL ({@code password=...}). */
+  static String maskUrl(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1********");
+  }
+}

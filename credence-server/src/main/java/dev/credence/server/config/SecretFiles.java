@@ -1,0 +1,91 @@
+package dev.credence.server.config;
+
+import dev.credence.server.config.Config.Secret;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Secrets that the operator did not set are generated once and kept in {@code <data dir>/secrets/},
+ * readable by the owner only, so a restart reuses them.
+ */
+final class SecretFiles {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Set<PosixFilePermission> OWNER_FILE =
+      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_DIR =
+      PosixFilePermissions.fromString("rwx------");
+
+  private final Path dir;
+
+  SecretFiles(Path dataDir) {
+    this.dir = dataDir.resolve("secrets");
+  }
+
+  Secret get(Map<String, String> env, String name, Supplier<String> generator) {
+    String fromEnv = env.get(name);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return new Secret(fromEnv.trim(), "env " + name);
+    }
+    Path file =
+        dir.resolve(name.toLowerCase(Locale.ROOT).replace("credence_", "").replace('_', '-'));
+    try {
+      if (Files.exists(file)) {
+        return new Secret(Files.readString(file, StandardCharsets.UTF_8).trim(), "file " + file);
+      }
+      createOwnerOnlyDir();
+      write(file, generator.get());
+      return new Secret(Files.readString(file, StandardCharsets.UTF_8).trim(), "generated " + file);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read or create the secret file " + file + ": " + e, e);
+    }
+  }
+
+  private void createOwnerOnlyDir() throws IOException {
+    Files.createDirectories(dir);
+    if (supportsPosix()) {
+      Files.setPosixFilePermissions(dir, OWNER_DIR);
+    }
+  }
+
+  /** Creates the file with owner-only permissions before any byte of the secret is written. */
+  private static void write(Path file, String value) throws IOException {
+    try {
+      if (supportsPosix()) {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+      } else {
+        Files.createFile(file);
+      }
+    } catch (FileAlreadyExistsException raced) {
+      return; // another process created it first: keep theirs
+    }
+    Files.writeString(file, value + "\n", StandardCharsets.UTF_8, StandardOpenOption.WRITE);
+  }
+
+  private static boolean supportsPosix() {
+    return java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  }
+
+  static String randomToken() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static String randomAesKey() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+}

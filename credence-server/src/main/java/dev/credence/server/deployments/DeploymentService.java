@@ -1,0 +1,153 @@
+package dev.credence.server.deployments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.credence.server.deployments.DeploymentStore.Company;
+import dev.credence.server.deployments.DeploymentStore.Deployment;
+import dev.credence.server.http.ApiException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Companies, deployments, their environments, settings and API keys. */
+public final class DeploymentService {
+  private static final int MAX_NAME_LENGTH = 200;
+
+  private final DeploymentStore store;
+  private final SecretBox secretBox;
+  private final Clock clock;
+
+  public DeploymentService(DeploymentStore store, SecretBox secretBox, Clock clock) {
+    this.store = store;
+    this.secretBox = secretBox;
+    this.clock = clock;
+  }
+
+  /** A deployment just created: the only moment its API keys are handed out in full. */
+  public record CreatedDeployment(
+      Deployment deployment,
+      Environment test,
+      String testKey,
+      Environment production,
+      String productionKey) {}
+
+  public Company createCompany(String name) {
+    Company company = new Company(Ids.newId(), checkName(name), now());
+    store.insertCompany(company);
+    return company;
+  }
+
+  public List<Company> listCompanies() {
+    return store.listCompanies();
+  }
+
+  public boolean hasAnyCompany() {
+    return store.hasAnyCompany();
+  }
+
+  public CreatedDeployment createDeployment(String companyId, String name) {
+    String checkedName = checkName(name);
+    if (companyId == null || store.findCompany(companyId).isEmpty()) {
+      throw ApiException.notFound("company_not_found", "No company with id '" + companyId + "'");
+    }
+    Instant now = now();
+    Deployment deployment = new Deployment(Ids.newId(), companyId, checkedName, now);
+    String testKey = ApiKeys.generate(EnvironmentKind.TEST);
+    String productionKey = ApiKeys.generate(EnvironmentKind.PRODUCTION);
+    Environment test = newEnvironment(deployment, EnvironmentKind.TEST, testKey, now);
+    Environment production =
+        newEnvironment(deployment, EnvironmentKind.PRODUCTION, productionKey, now);
+    store.insertDeployment(deployment, List.of(test, production));
+    return new CreatedDeployment(deployment, test, testKey, production, productionKey);
+  }
+
+  public List<DeploymentWithEnvironments> listDeployments(String companyId) {
+    if (companyId == null || store.findCompany(companyId).isEmpty()) {
+      throw ApiException.notFound("company_not_found", "No company with id '" + companyId + "'");
+    }
+    List<DeploymentWithEnvironments> result = new ArrayList<>();
+    for (Deployment deployment : store.listDeployments(companyId)) {
+      result.add(
+          new DeploymentWithEnvironments(deployment, store.listEnvironments(deployment.id())));
+    }
+    return result;
+  }
+
+  public record DeploymentWithEnvironments(Deployment deployment, List<Environment> environments) {}
+
+  public Environment getIntegration(String integrationId) {
+    return store
+        .findByIntegrationId(integrationId)
+        .orElseThrow(
+            () ->
+                ApiException.notFound(
+                    "integration_not_found", "No integration with id '" + integrationId + "'"));
+  }
+
+  public Optional<Environment> findIntegration(String integrationId) {
+    return store.findByIntegrationId(integrationId);
+  }
+
+  /** Applies a merge patch of settings; 422 with every problem if any value is invalid. */
+  public Environment patchSettings(String integrationId, JsonNode patch) {
+    Environment environment = getIntegration(integrationId);
+    EnvironmentSettings updated = environment.settings().patch(patch);
+    store.updateSettings(integrationId, updated, now());
+    return getIntegration(integrationId);
+  }
+
+  /** Issues a new key; the old one fails from this moment, on every node. */
+  public String rotateKey(String integrationId) {
+    Environment environment = getIntegration(integrationId);
+    String key = ApiKeys.generate(environment.kind());
+    store.replaceKey(
+        integrationId,
+        ApiKeys.hash(key),
+        secretBox.encrypt(key, integrationId),
+        ApiKeys.hint(key),
+        now());
+    return key;
+  }
+
+  /** The environment an API key belongs to, if it is a current key. */
+  public Optional<Environment> authenticate(String apiKey) {
+    String hash = ApiKeys.hash(apiKey);
+    return store.findByKeyHash(hash).filter(e -> ApiKeys.sameHash(e.apiKeyHash(), hash));
+  }
+
+  /** The API key in clear, for checking and making HMAC signatures. */
+  public String apiKey(Environment environment) {
+    return secretBox.decrypt(environment.apiKeyCiphertext(), environment.integrationId());
+  }
+
+  private Environment newEnvironment(
+      Deployment deployment, EnvironmentKind kind, String key, Instant now) {
+    String integrationId = Ids.newId();
+    return new Environment(
+        integrationId,
+        deployment.id(),
+        deployment.companyId(),
+        kind,
+        EnvironmentSettings.defaults(kind),
+        ApiKeys.hash(key),
+        secretBox.encrypt(key, integrationId),
+        ApiKeys.hint(key),
+        now,
+        now,
+        now);
+  }
+
+  private static String checkName(String name) {
+    String trimmed = name == null ? "" : name.strip();
+    if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_LENGTH) {
+      throw ApiException.unprocessable(
+          "invalid_name", "name must be 1 to " + MAX_NAME_LENGTH + " characters");
+    }
+    return trimmed;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+  }
+}

@@ -1,0 +1,241 @@
+package dev.credence.server.deployments;
+
+import static dev.credence.server.store.Timestamps.instant;
+import static dev.credence.server.store.Timestamps.utc;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** The SQL of companies, deployments and environments. */
+public final class DeploymentStore {
+  private static final String ENVIRONMENT_COLUMNS =
+      "e.integration_id, e.deployment_id, d.company_id, e.kind, e.api_key_hash,"
+          + " e.api_key_ciphertext, e.api_key_hint, e.api_key_rotated_at, e.session_expiry_hours,"
+          + " e.complete_url, e.cancelled_url, e.expired_url, e.show_completion_page,"
+          + " e.webhook_url, e.privacy_policy_url, e.brand_logo_url, e.brand_primary_color,"
+          + " e.hmac_required, e.rate_limit_per_minute, e.max_open_sessions, e.created_at,"
+          + " e.updated_at";
+  private static final String SELECT_ENVIRONMENT =
+      "SELECT "
+          + ENVIRONMENT_COLUMNS
+          + " FROM environments e JOIN deployments d"
+          + " ON d.id = e.deployment_id ";
+
+  private final Jdbi jdbi;
+
+  public DeploymentStore(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  public record Company(String id, String name, Instant createdAt) {}
+
+  public record Deployment(String id, String companyId, String name, Instant createdAt) {}
+
+  public void insertCompany(Company company) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate("INSERT INTO companies (id, name, created_at) VALUES (?, ?, ?)")
+                .bind(0, company.id())
+                .bind(1, company.name())
+                .bind(2, utc(company.createdAt()))
+                .execute());
+  }
+
+  public Optional<Company> findCompany(String id) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT id, name, created_at FROM companies WHERE id = ?")
+                .bind(0, id)
+                .map(DeploymentStore::company)
+                .findOne());
+  }
+
+  public List<Company> listCompanies() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT id, name, created_at FROM companies ORDER BY created_at, id")
+                .map(DeploymentStore::company)
+                .list());
+  }
+
+  public boolean hasAnyCompany() {
+    return jdbi.withHandle(
+        h -> h.createQuery("SELECT COUNT(*) FROM companies").mapTo(Long.class).one() > 0);
+  }
+
+  /** Inserts a deployment and both its environments in one transaction. */
+  public void insertDeployment(Deployment deployment, List<Environment> environments) {
+    jdbi.useTransaction(
+        h -> {
+          h.createUpdate(
+                  "INSERT INTO deployments (id, company_id, name, created_at) VALUES (?, ?, ?, ?)")
+              .bind(0, deployment.id())
+              .bind(1, deployment.companyId())
+              .bind(2, deployment.name())
+              .bind(3, utc(deployment.createdAt()))
+              .execute();
+          for (Environment environment : environments) {
+            insertEnvironment(h, environment);
+          }
+        });
+  }
+
+  public List<Deployment> listDeployments(String companyId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT id, company_id, name, created_at FROM deployments WHERE company_id = ?"
+                        + " ORDER BY created_at, id")
+                .bind(0, companyId)
+                .map(
+                    (rs, ctx) ->
+                        new Deployment(
+                            rs.getString("id"),
+                            rs.getString("company_id"),
+                            rs.getString("name"),
+                            instant(rs, "created_at")))
+                .list());
+  }
+
+  public List<Environment> listEnvironments(String deploymentId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(SELECT_ENVIRONMENT + "WHERE e.deployment_id = ? ORDER BY e.kind DESC")
+                .bind(0, deploymentId)
+                .map(DeploymentStore::environment)
+                .list());
+  }
+
+  public Optional<Environment> findByIntegrationId(String integrationId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(SELECT_ENVIRONMENT + "WHERE e.integration_id = ?")
+                .bind(0, integrationId)
+                .map(DeploymentStore::environment)
+                .findOne());
+  }
+
+  public Optional<Environment> findByKeyHash(String keyHash) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(SELECT_ENVIRONMENT + "WHERE e.api_key_hash = ?")
+                .bind(0, keyHash)
+                .map(DeploymentStore::environment)
+                .findOne());
+  }
+
+  public void updateSettings(String integrationId, EnvironmentSettings s, Instant now) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE environments SET session_expiry_hours = :hours, complete_url ="
+                        + " :complete, cancelled_url = :cancelled, expired_url = :expired,"
+                        + " show_completion_page = :showCompletion, webhook_url = :webhook,"
+                        + " privacy_policy_url = :privacy, brand_logo_url = :logo,"
+                        + " brand_primary_color = :color, hmac_required = :hmac,"
+                        + " rate_limit_per_minute = :rate, max_open_sessions = :maxOpen,"
+                        + " updated_at = :now WHERE integration_id = :id")
+                .bindMap(settingsParameters(s))
+                .bind("now", utc(now))
+                .bind("id", integrationId)
+                .execute());
+  }
+
+  /** Replaces the key; the old one stops matching at once because it is found by its hash. */
+  public void replaceKey(
+      String integrationId, String keyHash, String ciphertext, String hint, Instant now) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE environments SET api_key_hash = ?, api_key_ciphertext = ?,"
+                        + " api_key_hint = ?, api_key_rotated_at = ?, updated_at = ?"
+                        + " WHERE integration_id = ?")
+                .bind(0, keyHash)
+                .bind(1, ciphertext)
+                .bind(2, hint)
+                .bind(3, utc(now))
+                .bind(4, utc(now))
+                .bind(5, integrationId)
+                .execute());
+  }
+
+  private static void insertEnvironment(Handle h, Environment e) {
+    h.createUpdate(
+            "INSERT INTO environments (integration_id, deployment_id, kind, api_key_hash,"
+                + " api_key_ciphertext, api_key_hint, api_key_rotated_at, session_expiry_hours,"
+                + " complete_url, cancelled_url, expired_url, show_completion_page, webhook_url,"
+                + " privacy_policy_url, brand_logo_url, brand_primary_color, hmac_required,"
+                + " rate_limit_per_minute, max_open_sessions, created_at, updated_at) VALUES"
+                + " (:id, :deployment, :kind, :hash, :ciphertext, :hint, :rotated, :hours,"
+                + " :complete, :cancelled, :expired, :showCompletion, :webhook, :privacy, :logo,"
+                + " :color, :hmac, :rate, :maxOpen, :created, :updated)")
+        .bind("id", e.integrationId())
+        .bind("deployment", e.deploymentId())
+        .bind("kind", e.kind().name())
+        .bind("hash", e.apiKeyHash())
+        .bind("ciphertext", e.apiKeyCiphertext())
+        .bind("hint", e.apiKeyHint())
+        .bind("rotated", utc(e.apiKeyRotatedAt()))
+        .bindMap(settingsParameters(e.settings()))
+        .bind("created", utc(e.createdAt()))
+        .bind("updated", utc(e.updatedAt()))
+        .execute();
+  }
+
+  private static Map<String, Object> settingsParameters(EnvironmentSettings s) {
+    java.util.HashMap<String, Object> p = new java.util.HashMap<>();
+    p.put("hours", s.sessionExpiryHours());
+    p.put("complete", s.completeUrl());
+    p.put("cancelled", s.cancelledUrl());
+    p.put("expired", s.expiredUrl());
+    p.put("showCompletion", s.showCompletionPage());
+    p.put("webhook", s.webhookUrl());
+    p.put("privacy", s.privacyPolicyUrl());
+    p.put("logo", s.brandLogoUrl());
+    p.put("color", s.brandPrimaryColor());
+    p.put("hmac", s.hmacRequired());
+    p.put("rate", s.rateLimitPerMinute());
+    p.put("maxOpen", s.maxOpenSessions());
+    return p;
+  }
+
+  private static Company company(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new Company(rs.getString("id"), rs.getString("name"), instant(rs, "created_at"));
+  }
+
+  private static Environment environment(ResultSet rs, StatementContext ctx) throws SQLException {
+    EnvironmentSettings settings =
+        new EnvironmentSettings(
+            rs.getInt("session_expiry_hours"),
+            rs.getString("complete_url"),
+            rs.getString("cancelled_url"),
+            rs.getString("expired_url"),
+            rs.getBoolean("show_completion_page"),
+            rs.getString("webhook_url"),
+            rs.getString("privacy_policy_url"),
+            rs.getString("brand_logo_url"),
+            rs.getString("brand_primary_color"),
+            rs.getBoolean("hmac_required"),
+            (Integer) rs.getObject("rate_limit_per_minute", Integer.class),
+            (Integer) rs.getObject("max_open_sessions", Integer.class));
+    return new Environment(
+        rs.getString("integration_id"),
+        rs.getString("deployment_id"),
+        rs.getString("company_id"),
+        EnvironmentKind.valueOf(rs.getString("kind")),
+        settings,
+        rs.getString("api_key_hash"),
+        rs.getString("api_key_ciphertext"),
+        rs.getString("api_key_hint"),
+        instant(rs, "api_key_rotated_at"),
+        instant(rs, "created_at"),
+        instant(rs, "updated_at"));
+  }
+}

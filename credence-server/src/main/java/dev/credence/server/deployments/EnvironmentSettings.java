@@ -1,0 +1,242 @@
+package dev.credence.server.deployments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.credence.server.http.ApiException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The settings of one environment (spec section 7). Valid by construction: the constructor refuses
+ * values out of range, so no invalid setting is ever stored.
+ */
+public record EnvironmentSettings(
+    int sessionExpiryHours,
+    String completeUrl,
+    String cancelledUrl,
+    String expiredUrl,
+    boolean showCompletionPage,
+    String webhookUrl,
+    String privacyPolicyUrl,
+    String brandLogoUrl,
+    String brandPrimaryColor,
+    boolean hmacRequired,
+    Integer rateLimitPerMinute,
+    Integer maxOpenSessions) {
+
+  public static final int MIN_EXPIRY_HOURS = 1;
+  public static final int MAX_EXPIRY_HOURS = 10_000;
+  public static final int MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
+  public static final int MAX_OPEN_SESSIONS = 100_000_000;
+  private static final int MAX_URL_LENGTH = 2048;
+  private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
+
+  /** The JSON names, in the order they are shown. */
+  public static final List<String> FIELDS =
+      List.of(
+          "session_expiry_hours",
+          "complete_url",
+          "cancelled_url",
+          "expired_url",
+          "show_completion_page",
+          "webhook_url",
+          "privacy_policy_url",
+          "brand_logo_url",
+          "brand_primary_color",
+          "hmac_required",
+          "rate_limit_per_minute",
+          "max_open_sessions");
+
+  public EnvironmentSettings {
+    List<String> problems = new ArrayList<>();
+    if (sessionExpiryHours < MIN_EXPIRY_HOURS || sessionExpiryHours > MAX_EXPIRY_HOURS) {
+      problems.add(
+          "session_expiry_hours must be from "
+              + MIN_EXPIRY_HOURS
+              + " to "
+              + MAX_EXPIRY_HOURS
+              + " (got "
+              + sessionExpiryHours
+              + ")");
+    }
+    checkUrl("complete_url", completeUrl, problems);
+    checkUrl("cancelled_url", cancelledUrl, problems);
+    checkUrl("expired_url", expiredUrl, problems);
+    checkUrl("webhook_url", webhookUrl, problems);
+    checkUrl("privacy_policy_url", privacyPolicyUrl, problems);
+    checkUrl("brand_logo_url", brandLogoUrl, problems);
+    if (brandPrimaryColor != null && !COLOR.matcher(brandPrimaryColor).matches()) {
+      problems.add("brand_primary_color must be a colour like #1a73e8");
+    }
+    checkLimit("rate_limit_per_minute", rateLimitPerMinute, MAX_RATE_LIMIT_PER_MINUTE, problems);
+    checkLimit("max_open_sessions", maxOpenSessions, MAX_OPEN_SESSIONS, problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  /**
+   * New environments: 24 hours, the built-in pages, no webhook yet. Test takes a lower volume than
+   * Production (spec section 7): 60 sessions a minute and 100 open at once; Production has no limit
+   * until the operator sets one.
+   */
+  public static EnvironmentSettings defaults(EnvironmentKind kind) {
+    boolean test = kind == EnvironmentKind.TEST;
+    return new EnvironmentSettings(
+        24,
+        null,
+        null,
+        null,
+        true,
+        null,
+        null,
+        null,
+        null,
+        false,
+        test ? 60 : null,
+        test ? 100 : null);
+  }
+
+  public Map<String, Object> toJson() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("session_expiry_hours", sessionExpiryHours);
+    json.put("complete_url", completeUrl);
+    json.put("cancelled_url", cancelledUrl);
+    json.put("expired_url", expiredUrl);
+    json.put("show_completion_page", showCompletionPage);
+    json.put("webhook_url", webhookUrl);
+    json.put("privacy_policy_url", privacyPolicyUrl);
+    json.put("brand_logo_url", brandLogoUrl);
+    json.put("brand_primary_color", brandPrimaryColor);
+    json.put("hmac_required", hmacRequired);
+    json.put("rate_limit_per_minute", rateLimitPerMinute);
+    json.put("max_open_sessions", maxOpenSessions);
+    return json;
+  }
+
+  /**
+   * Applies a JSON merge patch: a field present replaces the value, {@code null} clears an optional
+   * one, an absent field is kept. Every problem is reported at once as a 422.
+   */
+  public EnvironmentSettings patch(JsonNode patch) {
+    Map<String, Object> values = toJson();
+    List<String> problems = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      String name = field.getKey();
+      JsonNode value = field.getValue();
+      if (!FIELDS.contains(name)) {
+        problems.add("unknown setting '" + name + "' (known: " + String.join(", ", FIELDS) + ")");
+        continue;
+      }
+      Object parsed = parse(name, value, problems);
+      if (parsed != INVALID) {
+        values.put(name, parsed);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw ApiException.unprocessable("invalid_settings", String.join("; ", problems));
+    }
+    try {
+      return fromJson(values);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.unprocessable("invalid_settings", e.getMessage());
+    }
+  }
+
+  private static final Object INVALID = new Object();
+
+  private static Object parse(String name, JsonNode value, List<String> problems) {
+    switch (name) {
+      case "session_expiry_hours" -> {
+        if (value.isIntegralNumber() && value.canConvertToInt()) {
+          return value.intValue();
+        }
+        problems.add(
+            "session_expiry_hours must be a whole number of hours from "
+                + MIN_EXPIRY_HOURS
+                + " to "
+                + MAX_EXPIRY_HOURS);
+        return INVALID;
+      }
+      case "show_completion_page", "hmac_required" -> {
+        if (value.isBoolean()) {
+          return value.booleanValue();
+        }
+        problems.add(name + " must be true or false");
+        return INVALID;
+      }
+      case "rate_limit_per_minute", "max_open_sessions" -> {
+        if (value.isNull()) {
+          return null;
+        }
+        if (value.isIntegralNumber() && value.canConvertToInt()) {
+          return value.intValue();
+        }
+        problems.add(name + " must be a whole number, or null for no limit");
+        return INVALID;
+      }
+      default -> {
+        if (value.isNull()) {
+          return null;
+        }
+        if (value.isTextual()) {
+          String text = value.textValue().trim();
+          return text.isEmpty() ? null : text;
+        }
+        problems.add(name + " must be a string or null");
+        return INVALID;
+      }
+    }
+  }
+
+  private static EnvironmentSettings fromJson(Map<String, Object> v) {
+    return new EnvironmentSettings(
+        (Integer) v.get("session_expiry_hours"),
+        (String) v.get("complete_url"),
+        (String) v.get("cancelled_url"),
+        (String) v.get("expired_url"),
+        (Boolean) v.get("show_completion_page"),
+        (String) v.get("webhook_url"),
+        (String) v.get("privacy_policy_url"),
+        (String) v.get("brand_logo_url"),
+        (String) v.get("brand_primary_color"),
+        (Boolean) v.get("hmac_required"),
+        (Integer) v.get("rate_limit_per_minute"),
+        (Integer) v.get("max_open_sessions"));
+  }
+
+  private static void checkUrl(String name, String url, List<String> problems) {
+    if (url == null) {
+      return;
+    }
+    if (url.length() > MAX_URL_LENGTH) {
+      problems.add(name + " must be at most " + MAX_URL_LENGTH + " characters");
+      return;
+    }
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https"))
+          && uri.getHost() != null
+          && uri.getUserInfo() == null) {
+        return;
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    problems.add(name + " must be an absolute http:// or https:// URL (got '" + url + "')");
+  }
+
+  private static void checkLimit(String name, Integer value, int max, List<String> problems) {
+    if (value != null && (value < 1 || value > max)) {
+      problems.add(name + " must be from 1 to " + max + ", or null for no limit");
+    }
+  }
+}

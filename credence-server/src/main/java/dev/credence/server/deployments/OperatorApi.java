@@ -1,0 +1,112 @@
+package dev.credence.server.deployments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.credence.server.http.ApiException;
+import dev.credence.server.http.Json;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+
+/** The platform operator's API under {@code /v1/admin}, behind the operator token. */
+public final class OperatorApi {
+  private final DeploymentService deployments;
+  private final byte[] operatorToken;
+
+  public OperatorApi(DeploymentService deployments, String operatorToken) {
+    this.deployments = deployments;
+    this.operatorToken = operatorToken.getBytes(StandardCharsets.UTF_8);
+  }
+
+  public void routes(RoutesConfig routes) {
+    routes.before("/v1/admin/*", this::authorize);
+    routes.post("/v1/admin/companies", this::createCompany);
+    routes.get("/v1/admin/companies", this::listCompanies);
+    routes.post("/v1/admin/deployments", this::createDeployment);
+    routes.get("/v1/admin/deployments", this::listDeployments);
+    routes.get("/v1/admin/integrations/{integration_id}", this::getIntegration);
+    routes.patch("/v1/admin/integrations/{integration_id}", this::patchIntegration);
+    routes.post("/v1/admin/integrations/{integration_id}/rotate-key", this::rotateKey);
+  }
+
+  private void authorize(Context ctx) {
+    String header = ctx.header("Authorization");
+    String prefix = "Bearer ";
+    if (header == null || !header.regionMatches(true, 0, prefix, 0, prefix.length())) {
+      throw new ApiException(
+          401,
+          "operator_token_missing",
+          "Missing Authorization: Bearer <operator token>",
+          Map.of("WWW-Authenticate", "Bearer"));
+    }
+    byte[] given = header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(given, operatorToken)) {
+      throw new ApiException(
+          401,
+          "operator_token_invalid",
+          "Invalid operator token",
+          Map.of("WWW-Authenticate", "Bearer"));
+    }
+  }
+
+  private void createCompany(Context ctx) {
+    JsonNode body = Json.parseObject(ctx.bodyAsBytes());
+    ctx.status(201).json(OperatorViews.company(deployments.createCompany(text(body, "name"))));
+  }
+
+  private void listCompanies(Context ctx) {
+    ctx.json(
+        OperatorViews.list(
+            "companies",
+            deployments.listCompanies().stream().map(OperatorViews::company).toList()));
+  }
+
+  private void createDeployment(Context ctx) {
+    JsonNode body = Json.parseObject(ctx.bodyAsBytes());
+    var created = deployments.createDeployment(text(body, "company_id"), text(body, "name"));
+    ctx.status(201).json(OperatorViews.createdDeployment(created));
+  }
+
+  private void listDeployments(Context ctx) {
+    String companyId = ctx.queryParam("company_id");
+    if (companyId == null) {
+      throw ApiException.unprocessable(
+          "company_id_missing", "Give the company as ?company_id=<id>");
+    }
+    ctx.json(
+        OperatorViews.list(
+            "deployments",
+            deployments.listDeployments(companyId).stream()
+                .map(OperatorViews::deployment)
+                .toList()));
+  }
+
+  private void getIntegration(Context ctx) {
+    ctx.json(
+        OperatorViews.integration(deployments.getIntegration(ctx.pathParam("integration_id"))));
+  }
+
+  private void patchIntegration(Context ctx) {
+    JsonNode patch = Json.parseObject(ctx.bodyAsBytes());
+    Environment updated = deployments.patchSettings(ctx.pathParam("integration_id"), patch);
+    ctx.json(OperatorViews.integration(updated));
+  }
+
+  private void rotateKey(Context ctx) {
+    String integrationId = ctx.pathParam("integration_id");
+    ctx.json(OperatorViews.rotatedKey(integrationId, deployments.rotateKey(integrationId)));
+  }
+
+  /** A required string field; 422 naming the field when it is absent or not a string. */
+  private static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      throw ApiException.unprocessable(field + "_missing", field + " is required");
+    }
+    if (!value.isTextual()) {
+      throw ApiException.unprocessable(field + "_type", field + " must be a string");
+    }
+    return value.textValue();
+  }
+}

@@ -1,0 +1,110 @@
+package dev.credence.server.http;
+
+import dev.credence.api.ErrorBody;
+import dev.credence.server.store.StoreErrors;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every response shares: a request id, security headers, and the mapping of every failure to a
+ * status with {@code {"detail", "code"}}. A stack trace is logged with the request id, never sent.
+ */
+public final class HttpEdge {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  public static final String REQUEST_ID = "X-Request-Id";
+
+  private HttpEdge() {}
+
+  public static void install(JavalinConfig config) {
+    config.routes.before(HttpEdge::beforeEach);
+    config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
+    config.routes.exception(
+        HttpResponseException.class,
+        (e, ctx) ->
+            respond(ctx, new ApiException(e.getStatus(), codeFor(e.getStatus()), e.getMessage())));
+    config.routes.exception(Exception.class, HttpEdge::unexpected);
+    config.routes.error(
+        404,
+        ctx -> {
+          if (ctx.attribute("credence.handled") == null) {
+            respond(ctx, ApiException.notFound("not_found", "No such endpoint: " + ctx.path()));
+          }
+        });
+    config.routes.error(
+        405,
+        ctx ->
+            respond(
+                ctx,
+                new ApiException(
+                    405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path())));
+  }
+
+  private static void beforeEach(Context ctx) {
+    String requestId = ctx.header(REQUEST_ID);
+    if (requestId == null || !SAFE_REQUEST_ID.matcher(requestId).matches()) {
+      byte[] bytes = new byte[8];
+      RANDOM.nextBytes(bytes);
+      requestId = HexFormat.of().formatHex(bytes);
+    }
+    ctx.attribute(REQUEST_ID, requestId);
+    ctx.header(REQUEST_ID, requestId);
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("Referrer-Policy", "no-referrer");
+    ctx.header("X-Frame-Options", "DENY");
+    ctx.header("Cache-Control", "no-store");
+  }
+
+  /** Marks a response as already written by its handler, so the 404 mapping leaves it alone. */
+  public static void handled(Context ctx) {
+    ctx.attribute("credence.handled", Boolean.TRUE);
+  }
+
+  public static void respond(Context ctx, ApiException e) {
+    e.headers().forEach(ctx::header);
+    ctx.status(e.status()).json(new ErrorBody(e.detail(), e.code()));
+  }
+
+  private static void unexpected(Exception e, Context ctx) {
+    if (StoreErrors.isUnavailable(e)) {
+      LOG.warn(
+          "request {} {}: database unavailable: {}",
+          ctx.attribute(REQUEST_ID),
+          ctx.path(),
+          e.toString());
+      respond(
+          ctx,
+          new ApiException(
+              503,
+              "store_unavailable",
+              "The service's database is unavailable; retry shortly",
+              java.util.Map.of("Retry-After", "5")));
+      return;
+    }
+    LOG.error("request {} {} {} failed", ctx.attribute(REQUEST_ID), ctx.method(), ctx.path(), e);
+    respond(
+        ctx,
+        new ApiException(
+            500,
+            "internal_error",
+            "Internal error; quote request id " + ctx.attribute(REQUEST_ID) + " to the operator"));
+  }
+
+  private static String codeFor(int status) {
+    return switch (status) {
+      case 400 -> "bad_request";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 413 -> "body_too_large";
+      case 415 -> "unsupported_media_type";
+      default -> "http_" + status;
+    };
+  }
+}

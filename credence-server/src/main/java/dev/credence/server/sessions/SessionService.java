@@ -1,0 +1,258 @@
+package dev.credence.server.sessions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.credence.api.Signatures;
+import dev.credence.api.UidRules;
+import dev.credence.api.UidViolation;
+import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.deployments.Environment;
+import dev.credence.server.deployments.Ids;
+import dev.credence.server.http.ApiException;
+import dev.credence.server.http.Json;
+import dev.credence.server.store.StoreErrors;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Creating a session, every rule of spec sections 1 to 4, in the order the spec fixes: 401 (who is
+ * calling), 403 (may they use this integration), 422 (is the body valid), 429 (limits), then 409 or
+ * the session. Nothing is written before every check has passed.
+ */
+public final class SessionService {
+  /** Checked against when no integration matches, so an unknown id costs the same as a bad one. */
+  private static final String DECOY_KEY = "crd_live_" + "0".repeat(40);
+
+  private final DeploymentService deployments;
+  private final SessionStore sessions;
+  private final AccessTokens tokens;
+  private final RateLimiter rateLimiter;
+  private final Clock clock;
+  private final LongSupplier nanoTime;
+
+  public SessionService(
+      DeploymentService deployments,
+      SessionStore sessions,
+      AccessTokens tokens,
+      RateLimiter rateLimiter,
+      Clock clock,
+      LongSupplier nanoTime) {
+    this.deployments = deployments;
+    this.sessions = sessions;
+    this.tokens = tokens;
+    this.rateLimiter = rateLimiter;
+    this.clock = clock;
+    this.nanoTime = nanoTime;
+  }
+
+  /** A session handed out, with its token; {@code created} is false for an idempotent retry. */
+  public record Issued(
+      Session session, Environment environment, String accessToken, boolean created) {}
+
+  public Issued create(String apiKey, String signature, byte[] body) {
+    Environment environment;
+    JsonNode request;
+    if (present(apiKey)) {
+      environment = authenticateByKey(apiKey.trim(), signature, body);
+      request = Json.parseObject(body);
+      String integrationId = integrationId(request);
+      if (!integrationId.equals(environment.integrationId())) {
+        throw new ApiException(
+            403,
+            "integration_forbidden",
+            "This api-key does not belong to integration_id '"
+                + integrationId
+                + "'; each environment (Test, Production) of each deployment has its own key");
+      }
+    } else if (present(signature)) {
+      request = parseSignedOnly(body);
+      environment = authenticateBySignature(request, signature, body);
+    } else {
+      throw unauthorized("api_key_missing", "Missing api-key header");
+    }
+    String uid = uid(request);
+    Instant now = now();
+    limitRate(environment);
+    Optional<Session> existing = sessions.findByUid(environment.integrationId(), uid);
+    if (existing.isPresent()) {
+      return reuse(existing.get(), environment, now);
+    }
+    Session session = newSession(environment, uid, now);
+    try {
+      Integer cap = environment.settings().maxOpenSessions();
+      if (cap == null) {
+        sessions.insert(session);
+      } else if (!sessions.insertWithinCap(session, cap, now)) {
+        throw new ApiException(
+            429,
+            "open_sessions_limit",
+            "This integration already has "
+                + cap
+                + " open sessions, its limit; retry when some finish or expire",
+            Map.of("Retry-After", "60"));
+      }
+    } catch (RuntimeException e) {
+      if (!StoreErrors.isUniqueViolation(e)) {
+        throw e;
+      }
+      // The same uid was created by a concurrent call: answer as its retry would be answered.
+      return reuse(
+          sessions.findByUid(environment.integrationId(), uid).orElseThrow(), environment, now);
+    }
+    return new Issued(session, environment, tokens.issue(session, environment), true);
+  }
+
+  private Environment authenticateByKey(String apiKey, String signature, byte[] body) {
+    Environment environment =
+        deployments
+            .authenticate(apiKey)
+            .orElseThrow(() -> unauthorized("api_key_invalid", "Invalid api-key"));
+    if (environment.settings().hmacRequired()) {
+      if (!present(signature)) {
+        throw unauthorized(
+            "signature_missing",
+            "This integration requires HMAC signing: send X-Signature, the hex HMAC-SHA512 of the"
+                + " compact JSON body keyed with the API key");
+      }
+      if (!Signatures.verifyRequestBody(apiKey, body, signature)) {
+        throw unauthorized("signature_invalid", "X-Signature does not match the request body");
+      }
+    }
+    return environment;
+  }
+
+  /**
+   * The vendor's sample client sends only X-Signature: the key is found through the integration id,
+   * and a valid signature proves the caller holds it. Every failure here is the same 401, so an
+   * unsigned caller learns nothing about which integration ids exist.
+   */
+  private Environment authenticateBySignature(JsonNode request, String signature, byte[] body) {
+    JsonNode id = request.get("integration_id");
+    Optional<Environment> environment =
+        id != null && id.isTextual()
+            ? deployments.findIntegration(id.textValue())
+            : Optional.empty();
+    String key = environment.map(deployments::apiKey).orElse(DECOY_KEY);
+    boolean valid = Signatures.verifyRequestBody(key, body, signature);
+    if (environment.isEmpty() || !valid) {
+      throw unauthorized(
+          "signature_invalid",
+          "X-Signature does not match the request body for this integration_id (or send the"
+              + " api-key header)");
+    }
+    return environment.get();
+  }
+
+  private static JsonNode parseSignedOnly(byte[] body) {
+    try {
+      return Json.parseObject(body);
+    } catch (ApiException e) {
+      throw unauthorized(
+          "signature_invalid",
+          "Missing api-key header; a request signed with X-Signature alone must carry a JSON body"
+              + " with integration_id");
+    }
+  }
+
+  private Issued reuse(Session existing, Environment environment, Instant now) {
+    if (existing.isOpenAt(now)) {
+      return new Issued(existing, environment, tokens.issue(existing, environment), false);
+    }
+    String state = existing.isExpiredAt(now) ? "expired" : existing.status().name().toLowerCase();
+    throw new ApiException(
+        409,
+        "uid_already_used",
+        "uid '"
+            + existing.uid()
+            + "' was already used for an assessment that is "
+            + state
+            + "; a uid names one assessment, so to assess again use a new uid such as '"
+            + suggestion(existing.uid())
+            + "'");
+  }
+
+  private void limitRate(Environment environment) {
+    Integer perMinute = environment.settings().rateLimitPerMinute();
+    if (perMinute == null) {
+      return;
+    }
+    Duration wait =
+        rateLimiter.acquire(environment.integrationId(), perMinute, nanoTime.getAsLong());
+    if (!wait.isZero()) {
+      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+      throw new ApiException(
+          429,
+          "rate_limited",
+          "This integration allows "
+              + perMinute
+              + " new sessions a minute; retry after "
+              + seconds
+              + " s",
+          Map.of("Retry-After", String.valueOf(seconds)));
+    }
+  }
+
+  private Session newSession(Environment environment, String uid, Instant now) {
+    Instant expires = now.plus(environment.settings().sessionExpiryHours(), ChronoUnit.HOURS);
+    return new Session(
+        Ids.newId(),
+        environment.integrationId(),
+        uid,
+        SessionStatus.CREATED,
+        now,
+        expires,
+        null,
+        null);
+  }
+
+  private static String integrationId(JsonNode request) {
+    JsonNode value = request.get("integration_id");
+    if (value == null || value.isNull()) {
+      throw ApiException.unprocessable("integration_id_missing", "integration_id is required");
+    }
+    if (!value.isTextual()) {
+      throw ApiException.unprocessable("integration_id_type", "integration_id must be a string");
+    }
+    return value.textValue();
+  }
+
+  private static String uid(JsonNode request) {
+    JsonNode value = request.get("uid");
+    if (value == null || value.isNull()) {
+      throw ApiException.unprocessable("uid_missing", "uid is required");
+    }
+    if (!value.isTextual()) {
+      throw ApiException.unprocessable(
+          "uid_type", "uid must be a string (send numeric ids in quotes)");
+    }
+    Optional<UidViolation> violation = UidRules.check(value.textValue());
+    if (violation.isPresent()) {
+      throw ApiException.unprocessable(violation.get().code(), violation.get().detail());
+    }
+    return value.textValue();
+  }
+
+  private static String suggestion(String uid) {
+    String suffixed = uid + "-2";
+    return suffixed.length() <= UidRules.MAX_LENGTH
+        ? suffixed
+        : uid.substring(0, UidRules.MAX_LENGTH - 2) + "-2";
+  }
+
+  private static ApiException unauthorized(String code, String detail) {
+    return new ApiException(401, code, detail);
+  }
+
+  private static boolean present(String header) {
+    return header != null && !header.isBlank();
+  }
+
+  /** Whole seconds: times leave the system as epoch seconds, and a re-issued token must match. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+  }
+}

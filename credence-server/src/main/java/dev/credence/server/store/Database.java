@@ -1,0 +1,108 @@
+package dev.credence.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.credence.server.config.Config;
+import dev.credence.server.config.ConfigException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The connection pool, the schema and the Jdbi handle over them. Time-outs are short on purpose:
+ * with the database down a request fails with 503 within a few seconds instead of hanging, and the
+ * pool reconnects by itself when the database returns.
+ */
+public final class Database implements AutoCloseable {
+  private static final long CONNECTION_TIMEOUT_MS = 2_000;
+
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final boolean h2;
+
+  private Database(HikariDataSource dataSource, boolean h2) {
+    this.dataSource = dataSource;
+    this.jdbi = Jdbi.create(dataSource);
+    this.h2 = h2;
+  }
+
+  /** Opens the pool and brings the schema up to date; fails with a clear message if it cannot. */
+  public static Database open(Config.Database settings) {
+    HikariConfig pool = new HikariConfig();
+    pool.setPoolName("credence");
+    pool.setJdbcUrl(settings.url());
+    pool.setUsername(settings.user());
+    pool.setPassword(settings.password().value());
+    pool.setMaximumPoolSize(settings.poolSize());
+    pool.setMinimumIdle(Math.min(2, settings.poolSize()));
+    pool.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+    pool.setValidationTimeout(1_000);
+    pool.setInitializationFailTimeout(10_000);
+    if (!settings.isH2()) {
+      pool.addDataSourceProperty("connectTimeout", "2");
+      pool.addDataSourceProperty("loginTimeout", "3");
+      pool.addDataSourceProperty("socketTimeout", "10");
+      pool.addDataSourceProperty("tcpKeepAlive", "true");
+      pool.addDataSourceProperty("ApplicationName", "credence");
+    }
+    HikariDataSource dataSource;
+    try {
+      dataSource = new HikariDataSource(pool);
+    } catch (RuntimeException e) {
+      throw new ConfigException(
+          "cannot connect to the database "
+              + settings.url().replaceAll("(?i)(password=)[^&;]*", "$1********")
+              + ": "
+              + rootMessage(e),
+          e);
+    }
+    try {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:db/migration")
+          .failOnMissingLocations(true)
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      dataSource.close();
+      throw new ConfigException("database migration failed: " + rootMessage(e), e);
+    }
+    return new Database(dataSource, settings.isH2());
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  public boolean isH2() {
+    return h2;
+  }
+
+  /** True when a connection can be had and answers a trivial query within about two seconds. */
+  public boolean isReachable() {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.setQueryTimeout(2);
+      statement.execute("SELECT 1");
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}
