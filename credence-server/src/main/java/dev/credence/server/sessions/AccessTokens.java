@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.credence.server.deployments.Environment;
@@ -114,7 +115,8 @@ public final class AccessTokens {
    */
   private static JWSHeader header(String kid) {
     try {
-      return JWSHeader.parse("{\"typ\":\"JWT\",\"alg\":\"HS256\",\"kid\":\"" + kid + "\"}");
+      String json = "{\"typ\":\"JWT\",\"alg\":\"HS256\",\"kid\":\"" + kid + "\"}";
+      return JWSHeader.parse(Base64URL.encode(json));
     } catch (ParseException e) {
       throw new IllegalStateException(e);
     }
