@@ -1,0 +1,192 @@
+package dev.credence.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.credence.server.Application;
+import dev.credence.server.config.Config;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The real server on a free port, over a test database, spoken to over real HTTP. */
+public final class RunningServer implements AutoCloseable {
+  public static final String OPERATOR_TOKEN = "test-operator-token-0123456789abcdef";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Application app;
+  private final Config config;
+  private final TestClock clock;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
+
+  private RunningServer(Config config, TestClock clock) {
+    this.config = config;
+    this.clock = clock;
+    this.app = Application.start(config, clock);
+  }
+
+  public static RunningServer start(TestDatabase database) {
+    return start(database, Map.of());
+  }
+
+  public static RunningServer start(TestDatabase database, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>(database.newDatabase());
+    env.putAll(baseEnvironment(tempDir()));
+    env.putAll(extraEnv);
+    return new RunningServer(Config.fromEnvironment(env), TestClock.startingNow());
+  }
+
+  /** What every test server shares: a free port, its own data dir, a known operator token. */
+  public static Map<String, String> baseEnvironment(Path dataDir) {
+    int port = freePort();
+    return Map.of(
+        "CREDENCE_PORT",
+        String.valueOf(port),
+        "CREDENCE_DATA_DIR",
+        dataDir.toString(),
+        "CREDENCE_OPERATOR_TOKEN",
+        OPERATOR_TOKEN,
+        "CREDENCE_DEMO",
+        "false");
+  }
+
+  public static Path tempDir() {
+    try {
+      return Files.createTempDirectory("credence-test-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public TestClock clock() {
+    return clock;
+  }
+
+  public String baseUrl() {
+    return "http://localhost:" + app.port();
+  }
+
+  /** Any request; headers as name, value pairs. */
+  public HttpResponse<String> send(String method, String path, String body, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpResponse<String> get(String path) {
+    return send("GET", path, null);
+  }
+
+  /** {@code POST /v1/sessions-management/tokens} with an api-key and any extra headers. */
+  public HttpResponse<String> createSession(String apiKey, String body, String... headers) {
+    String[] all = new String[headers.length + (apiKey == null ? 2 : 4)];
+    all[0] = "Content-Type";
+    all[1] = "application/json";
+    if (apiKey != null) {
+      all[2] = "api-key";
+      all[3] = apiKey;
+    }
+    System.arraycopy(headers, 0, all, apiKey == null ? 2 : 4, headers.length);
+    return send("POST", "/v1/sessions-management/tokens", body, all);
+  }
+
+  public HttpResponse<String> operator(String method, String path, String body) {
+    return send(
+        method,
+        path,
+        body,
+        "Authorization",
+        "Bearer " + OPERATOR_TOKEN,
+        "Content-Type",
+        "application/json");
+  }
+
+  /** A new company with one deployment, through the operator API. */
+  public Deployment newDeployment() {
+    JsonNode company = json(operator("POST", "/v1/admin/companies", "{\"name\":\"Acme Lending\"}"));
+    JsonNode created =
+        json(
+            operator(
+                "POST",
+                "/v1/admin/deployments",
+                "{\"company_id\":\""
+                    + company.get("company_id").asText()
+                    + "\",\"name\":\"Loans\"}"));
+    return new Deployment(
+        company.get("company_id").asText(),
+        created.get("deployment_id").asText(),
+        created.at("/test/integration_id").asText(),
+        created.at("/test/api_key").asText(),
+        created.at("/production/integration_id").asText(),
+        created.at("/production/api_key").asText());
+  }
+
+  public JsonNode patchIntegration(String integrationId, String patch) {
+    return json(operator("PATCH", "/v1/admin/integrations/" + integrationId, patch));
+  }
+
+  public record Deployment(
+      String companyId,
+      String deploymentId,
+      String testIntegrationId,
+      String testKey,
+      String productionIntegrationId,
+      String productionKey) {}
+
+  public static JsonNode json(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON (" + response.statusCode() + "): " + response.body(), e);
+    }
+  }
+
+  public static String sessionBody(String uid, String integrationId) {
+    return "{\"uid\":\"" + uid + "\",\"integration_id\":\"" + integrationId + "\"}";
+  }
+
+  @Override
+  public void close() {
+    app.close();
+  }
+}
