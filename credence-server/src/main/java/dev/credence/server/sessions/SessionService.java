@@ -77,33 +77,46 @@ public final class SessionService {
     String uid = uid(request);
     Instant now = now();
     limitRate(environment);
-    Optional<Session> existing = sessions.findByUid(environment.integrationId(), uid);
-    if (existing.isPresent()) {
-      return reuse(existing.get(), environment, now);
-    }
     Session session = newSession(environment, uid, now);
-    try {
-      Integer cap = environment.settings().maxOpenSessions();
-      if (cap == null) {
-        sessions.insert(session);
-      } else if (!sessions.insertWithinCap(session, cap, now)) {
-        throw new ApiException(
-            429,
-            "open_sessions_limit",
-            "This integration already has "
-                + cap
-                + " open sessions, its limit; retry when some finish or expire",
-            Map.of("Retry-After", "60"));
-      }
-    } catch (RuntimeException e) {
-      if (!StoreErrors.isUniqueViolation(e)) {
-        throw e;
-      }
-      // The same uid was created by a concurrent call: answer as its retry would be answered.
+    if (!store(session, environment.settings().maxOpenSessions(), now)) {
       return reuse(
           sessions.findByUid(environment.integrationId(), uid).orElseThrow(), environment, now);
     }
     return new Issued(session, environment, tokens.issue(session, environment), true);
+  }
+
+  /**
+   * Stores a new session. Without a cap the insert comes first and the unique key on (integration,
+   * uid) finds a retry, which saves a read on the common path. Under a cap a retry must be
+   * recognised before counting, or a full integration would refuse its own open sessions.
+   *
+   * @return false if the uid already has a session (nothing was stored)
+   */
+  private boolean store(Session session, Integer cap, Instant now) {
+    try {
+      if (cap == null) {
+        sessions.insert(session);
+        return true;
+      }
+      if (sessions.findByUid(session.integrationId(), session.uid()).isPresent()) {
+        return false;
+      }
+      if (sessions.insertWithinCap(session, cap, now)) {
+        return true;
+      }
+    } catch (RuntimeException e) {
+      if (StoreErrors.isUniqueViolation(e)) {
+        return false; // this uid has a session, perhaps made by a concurrent call
+      }
+      throw e;
+    }
+    throw new ApiException(
+        429,
+        "open_sessions_limit",
+        "This integration already has "
+            + cap
+            + " open sessions, its limit; retry when some finish or expire",
+        Map.of("Retry-After", "60"));
   }
 
   private Environment authenticateByKey(String apiKey, String signature, byte[] body) {
