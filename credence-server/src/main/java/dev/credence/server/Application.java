@@ -25,7 +25,7 @@ import java.time.Clock;
  * what it depends on.
  */
 public final class Application implements AutoCloseable {
-  private static final long MAX_REQUEST_BYTES = 64 * 1024;
+  private static final long MAX_REQUEST_BYTES = HttpEdge.MAX_BODY_KB * 1024L;
 
   private final Database database;
   private final DeploymentService deployments;
@@ -72,6 +72,7 @@ public final class Application implements AutoCloseable {
               c.jsonMapper(Json.javalinMapper());
               c.jetty.port = config.port();
               c.http.maxRequestSize = MAX_REQUEST_BYTES;
+              c.http.prefer405over404 = true;
               c.staticFiles.add(
                   files -> {
                     files.hostedPath = "/assets";

@@ -20,16 +20,14 @@ public final class HttpEdge {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   public static final String REQUEST_ID = "X-Request-Id";
+  public static final int MAX_BODY_KB = 64;
 
   private HttpEdge() {}
 
   public static void install(JavalinConfig config) {
     config.routes.before(HttpEdge::beforeEach);
     config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
-    config.routes.exception(
-        HttpResponseException.class,
-        (e, ctx) ->
-            respond(ctx, new ApiException(e.getStatus(), codeFor(e.getStatus()), e.getMessage())));
+    config.routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e)));
     config.routes.exception(Exception.class, HttpEdge::unexpected);
     config.routes.error(
         404,
@@ -97,12 +95,19 @@ public final class HttpEdge {
             "Internal error; quote request id " + ctx.attribute(REQUEST_ID) + " to the operator"));
   }
 
+  private static ApiException fromJavalin(HttpResponseException e) {
+    if (e.getStatus() == 413) {
+      return new ApiException(
+          413, "body_too_large", "Request body is larger than " + MAX_BODY_KB + " KB");
+    }
+    return new ApiException(e.getStatus(), codeFor(e.getStatus()), e.getMessage());
+  }
+
   private static String codeFor(int status) {
     return switch (status) {
       case 400 -> "bad_request";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
-      case 413 -> "body_too_large";
       case 415 -> "unsupported_media_type";
       default -> "http_" + status;
     };

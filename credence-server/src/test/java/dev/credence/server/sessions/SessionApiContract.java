@@ -151,6 +151,17 @@ abstract class SessionApiContract {
     assertThat(server.createSession(deployment.productionKey(), body).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void aWrongMethodIs405AndAnOversizedBodyIs413() {
+    assertError(
+        server.send(
+            "PUT", "/v1/sessions-management/tokens", "{}", "api-key", deployment.productionKey()),
+        405,
+        "method_not_allowed");
+    String huge = sessionBody("X".repeat(70_000), deployment.productionIntegrationId());
+    assertError(server.createSession(deployment.productionKey(), huge), 413, "body_too_large");
+  }
+
   // --- 401 ------------------------------------------------------------------------------------
 
   @Test
