@@ -49,6 +49,7 @@ public final class Application implements AutoCloseable {
 
   private static Application wire(Config config, Clock clock, Database database) {
     DeploymentService deployments = deployments(config, clock, database);
+    deployments.checkMasterKey();
     SessionStore sessionStore = new SessionStore(database.jdbi());
     AccessTokens tokens =
         new AccessTokens(

@@ -79,7 +79,7 @@ final class Cli {
       DeploymentService deployments, String noun, String verb, List<String> rest) {
     switch (noun + " " + verb) {
       case "companies create":
-        return OperatorViews.company(deployments.createCompany(options(rest).get("name")));
+        return OperatorViews.company(deployments.createCompany(required(options(rest), "name")));
       case "companies list":
         return OperatorViews.list(
             "companies", deployments.listCompanies().stream().map(OperatorViews::company).toList());
@@ -87,12 +87,13 @@ final class Cli {
         {
           Map<String, String> options = options(rest);
           return OperatorViews.createdDeployment(
-              deployments.createDeployment(options.get("company-id"), options.get("name")));
+              deployments.createDeployment(
+                  required(options, "company-id"), required(options, "name")));
         }
       case "deployments list":
         return OperatorViews.list(
             "deployments",
-            deployments.listDeployments(options(rest).get("company-id")).stream()
+            deployments.listDeployments(required(options(rest), "company-id")).stream()
                 .map(OperatorViews::deployment)
                 .toList());
       case "integrations show":
@@ -125,6 +126,14 @@ final class Cli {
       options.put(flag.substring(2), rest.get(i + 1));
     }
     return options;
+  }
+
+  private static String required(Map<String, String> options, String name) {
+    String value = options.get(name);
+    if (value == null) {
+      throw new UsageException("give --" + name);
+    }
+    return value;
   }
 
   /** {@code --session-expiry-hours 48} becomes {@code {"session_expiry_hours": 48}}. */

@@ -55,7 +55,7 @@ public record Config(
 
   /** Reads the configuration; throws {@link ConfigException} naming the variable at fault. */
   public static Config fromEnvironment(Map<String, String> env) {
-    int port = intValue(env, "CREDENCE_PORT", 8080, 0, 65535);
+    int port = intValue(env, "CREDENCE_PORT", 8080, 1, 65535);
     Path dataDir = Path.of(env.getOrDefault("CREDENCE_DATA_DIR", "./data")).toAbsolutePath();
     String publicUrl = publicUrl(env, port);
 
@@ -78,8 +78,8 @@ public record Config(
     Secret masterKey = secrets.get(env, "CREDENCE_MASTER_KEY", SecretFiles::randomAesKey);
     checkMasterKey(masterKey.value());
 
-    String url = env.get("CREDENCE_DATABASE_URL");
-    boolean embedded = url == null || url.isBlank();
+    String url = env.getOrDefault("CREDENCE_DATABASE_URL", "").trim();
+    boolean embedded = url.isEmpty();
     if (embedded) {
       url = Database.h2Url(dataDir);
     } else if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
@@ -89,7 +89,7 @@ public record Config(
     String password = env.getOrDefault("CREDENCE_DATABASE_PASSWORD", "");
     Database database =
         new Database(
-            url.trim(),
+            url,
             env.getOrDefault("CREDENCE_DATABASE_USER", embedded ? "sa" : ""),
             new Secret(password, password.isEmpty() ? "empty" : "env CREDENCE_DATABASE_PASSWORD"),
             intValue(env, "CREDENCE_DATABASE_POOL_SIZE", 16, 1, 500));
@@ -110,7 +110,7 @@ public record Config(
   /** The configuration as printed at start-up: one line a setting, secrets masked. */
   public Map<String, String> describe() {
     Map<String, String> lines = new LinkedHashMap<>();
-    lines.put("CREDENCE_PORT", port == 0 ? "0 (random)" : String.valueOf(port));
+    lines.put("CREDENCE_PORT", String.valueOf(port));
     lines.put("CREDENCE_DATA_DIR", dataDir.toString());
     lines.put("CREDENCE_DATABASE_URL", maskUrl(database.url()));
     lines.put("CREDENCE_DATABASE_USER", database.user());

@@ -27,9 +27,11 @@ final class SecretFiles {
   private static final Set<PosixFilePermission> OWNER_DIR =
       PosixFilePermissions.fromString("rwx------");
 
+  private final Path dataDir;
   private final Path dir;
 
   SecretFiles(Path dataDir) {
+    this.dataDir = dataDir;
     this.dir = dataDir.resolve("secrets");
   }
 
@@ -52,25 +54,36 @@ final class SecretFiles {
     }
   }
 
+  /** The data directory too, when it is made here: the embedded database lives in it. */
   private void createOwnerOnlyDir() throws IOException {
-    Files.createDirectories(dir);
-    if (supportsPosix()) {
-      Files.setPosixFilePermissions(dir, OWNER_DIR);
+    for (Path path : new Path[] {dataDir, dir}) {
+      if (!Files.isDirectory(path)) {
+        Files.createDirectories(path);
+        if (supportsPosix()) {
+          Files.setPosixFilePermissions(path, OWNER_DIR);
+        }
+      }
     }
   }
 
-  /** Creates the file with owner-only permissions before any byte of the secret is written. */
-  private static void write(Path file, String value) throws IOException {
+  /**
+   * Writes the secret to a private temporary file, then links it into place: the link either
+   * appears whole or not at all, so two first starts at once both end up reading the same value.
+   */
+  private void write(Path file, String value) throws IOException {
+    Path temporary =
+        supportsPosix()
+            ? Files.createTempFile(
+                dir, ".new-", "", PosixFilePermissions.asFileAttribute(OWNER_FILE))
+            : Files.createTempFile(dir, ".new-", "");
     try {
-      if (supportsPosix()) {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_FILE));
-      } else {
-        Files.createFile(file);
-      }
+      Files.writeString(temporary, value + "\n", StandardCharsets.UTF_8, StandardOpenOption.WRITE);
+      Files.createLink(file, temporary);
     } catch (FileAlreadyExistsException raced) {
-      return; // another process created it first: keep theirs
+      // another process linked its secret first: keep theirs
+    } finally {
+      Files.deleteIfExists(temporary);
     }
-    Files.writeString(file, value + "\n", StandardCharsets.UTF_8, StandardOpenOption.WRITE);
   }
 
   private static boolean supportsPosix() {

@@ -1,6 +1,7 @@
 package dev.credence.server.deployments;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.credence.server.config.ConfigException;
 import dev.credence.server.deployments.DeploymentStore.Company;
 import dev.credence.server.deployments.DeploymentStore.Deployment;
 import dev.credence.server.http.ApiException;
@@ -114,6 +115,26 @@ public final class DeploymentService {
   public Optional<Environment> authenticate(String apiKey) {
     String hash = ApiKeys.hash(apiKey);
     return store.findByKeyHash(hash).filter(e -> ApiKeys.sameHash(e.apiKeyHash(), hash));
+  }
+
+  /**
+   * Fails start-up at once, with the reason, if the master key cannot open the stored API keys,
+   * rather than on the first signed request.
+   */
+  public void checkMasterKey() {
+    store
+        .findAny()
+        .ifPresent(
+            environment -> {
+              try {
+                apiKey(environment);
+              } catch (IllegalStateException e) {
+                throw new ConfigException(
+                    "CREDENCE_MASTER_KEY cannot decrypt the API keys stored in this database: it is"
+                        + " not the key they were written with",
+                    e);
+              }
+            });
   }
 
   /** The API key in clear, for checking and making HMAC signatures. */

@@ -122,6 +122,14 @@ public final class DeploymentStore {
                 .findOne());
   }
 
+  public Optional<Environment> findAny() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(SELECT_ENVIRONMENT + "ORDER BY e.created_at LIMIT 1")
+                .map(DeploymentStore::environment)
+                .findOne());
+  }
+
   public Optional<Environment> findByKeyHash(String keyHash) {
     return jdbi.withHandle(
         h ->

@@ -1,8 +1,8 @@
 package dev.credence.server.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.credence.server.store.Database;
 import io.javalin.config.RoutesConfig;
-import java.util.Map;
 
 /** Liveness (the process answers) and readiness (the database answers too). */
 public final class HealthApi {
@@ -12,25 +12,21 @@ public final class HealthApi {
     this.database = database;
   }
 
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Health(String status, String database, String detail, String code) {}
+
   public void routes(RoutesConfig routes) {
-    routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+    routes.get("/health/live", ctx -> ctx.json(new Health("UP", null, null, null)));
     routes.get(
         "/health/ready",
         ctx -> {
           if (database.isReachable()) {
-            ctx.json(Map.of("status", "UP", "database", "UP"));
+            ctx.json(new Health("UP", "UP", null, null));
           } else {
             ctx.status(503)
                 .json(
-                    Map.of(
-                        "status",
-                        "DOWN",
-                        "database",
-                        "DOWN",
-                        "code",
-                        "store_unavailable",
-                        "detail",
-                        "The database does not answer"));
+                    new Health(
+                        "DOWN", "DOWN", "The database does not answer", "store_unavailable"));
           }
         });
   }

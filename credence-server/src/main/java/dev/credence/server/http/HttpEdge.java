@@ -66,6 +66,7 @@ public final class HttpEdge {
   }
 
   public static void respond(Context ctx, ApiException e) {
+    handled(ctx);
     e.headers().forEach(ctx::header);
     ctx.status(e.status()).json(new ErrorBody(e.detail(), e.code()));
   }

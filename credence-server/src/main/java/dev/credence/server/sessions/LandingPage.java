@@ -76,7 +76,9 @@ public final class LandingPage {
     }
     Session session = found.get();
     Environment environment = deployments.getIntegration(session.integrationId());
-    if (genuine.expired() || session.isExpiredAt(now)) {
+    boolean finished =
+        session.status() == SessionStatus.COMPLETED || session.status() == SessionStatus.CANCELLED;
+    if (!finished && (genuine.expired() || session.isExpiredAt(now))) {
       sessions.markExpired(session.id(), now);
       String expiredUrl = environment.settings().expiredUrl();
       if (expiredUrl != null) {
