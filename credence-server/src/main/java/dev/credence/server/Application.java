@@ -74,6 +74,9 @@ public final class Application implements AutoCloseable {
               c.jetty.port = config.port();
               c.http.maxRequestSize = MAX_REQUEST_BYTES;
               c.http.prefer405over404 = true;
+              // Jetty's per-connection header cache matches values ignoring case, which would let
+              // a case variant of the operator token pass on a reused connection.
+              c.jetty.modifyHttpConfiguration(h -> h.setHeaderCacheCaseSensitive(true));
               c.staticFiles.add(
                   files -> {
                     files.hostedPath = "/assets";

@@ -35,6 +35,19 @@ public record Config(
       return url.equals(h2Url(dataDir));
     }
 
+    @Override
+    public String toString() {
+      return "Database[url="
+          + maskUrl(url)
+          + ", user="
+          + user
+          + ", password="
+          + password
+          + ", poolSize="
+          + poolSize
+          + "]";
+    }
+
     public static String h2Url(Path dataDir) {
       return "jdbc:h2:file:"
           + dataDir.toAbsolutePath().resolve("credence")
@@ -84,7 +97,8 @@ public record Config(
       url = Database.h2Url(dataDir);
     } else if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
       throw new ConfigException(
-          "CREDENCE_DATABASE_URL must start with jdbc:postgresql: (or jdbc:h2:), got " + url);
+          "CREDENCE_DATABASE_URL must start with jdbc:postgresql: (or jdbc:h2:), got "
+              + maskUrl(url));
     }
     String password = env.getOrDefault("CREDENCE_DATABASE_PASSWORD", "");
     Database database =

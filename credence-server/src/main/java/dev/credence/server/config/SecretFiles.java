@@ -44,7 +44,17 @@ final class SecretFiles {
         dir.resolve(name.toLowerCase(Locale.ROOT).replace("credence_", "").replace('_', '-'));
     try {
       if (Files.exists(file)) {
-        return new Secret(Files.readString(file, StandardCharsets.UTF_8).trim(), "file " + file);
+        String value = Files.readString(file, StandardCharsets.UTF_8).trim();
+        if (value.isEmpty()) {
+          throw new ConfigException(
+              "the secret file "
+                  + file
+                  + " is empty: set "
+                  + name
+                  + ", or delete the file to have a new secret generated (only if nothing was"
+                  + " made with the old one)");
+        }
+        return new Secret(value, "file " + file);
       }
       createOwnerOnlyDir();
       write(file, generator.get());

@@ -1,0 +1,448 @@
+package dev.credence.server;
+
+import static dev.credence.server.testing.RunningServer.json;
+import static dev.credence.server.testing.RunningServer.sessionBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.credence.server.config.Config;
+import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.deployments.Environment;
+import dev.credence.server.store.Database;
+import dev.credence.server.testing.RunningServer;
+import dev.credence.server.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The operator's command line, straight on the embedded H2 file of a data directory. */
+class CliTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dataDir;
+  private Map<String, String> env;
+
+  @BeforeEach
+  void environment() {
+    env = Map.of("CREDENCE_DATA_DIR", dataDir.toString());
+  }
+
+  record Result(int exit, String out, String err) {
+    JsonNode json() {
+      assertThat(exit).as("exit code; stderr: %s", err).isZero();
+      try {
+        return JSON.readTree(out);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + out, e);
+      }
+    }
+  }
+
+  private Result cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      exit = Cli.run(List.of(args), env, o, e);
+    }
+    return new Result(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private String newCompany(String name) {
+    return cli("companies", "create", "--name", name).json().get("company_id").asText();
+  }
+
+  private JsonNode newDeployment() {
+    String company = newCompany("Acme Lending");
+    return cli("deployments", "create", "--company-id", company, "--name", "Loans").json();
+  }
+
+  // ---------------------------------------------------------------- usage
+
+  @Test
+  void helpPrintsTheUsageAndSucceeds() {
+    for (String[] args : List.of(new String[] {}, new String[] {"--help"}, new String[] {"help"})) {
+      Result r = cli(args);
+      assertThat(r.exit()).as(Arrays.toString(args)).isZero();
+      assertThat(r.out()).contains("Usage:", "companies create --name NAME", "rotate-key");
+      assertThat(r.err()).isEmpty();
+    }
+  }
+
+  @Test
+  void anUnknownCommandExits2WithTheUsage() {
+    Result r = cli("frobnicate", "things");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown command 'frobnicate things'").contains("Usage:");
+    assertThat(r.out()).isEmpty();
+
+    Result verb = cli("companies", "delete");
+    assertThat(verb.exit()).isEqualTo(2);
+    assertThat(verb.err()).contains("unknown command 'companies delete'", "Usage:");
+
+    Result lone = cli("companies");
+    assertThat(lone.exit()).isEqualTo(2);
+    assertThat(lone.err()).contains("Usage:");
+    assertThat(lone.out()).isEmpty();
+  }
+
+  @Test
+  void malformedOptionsExit2() {
+    String id = newDeployment().at("/test/integration_id").asText();
+    Result missingValue = cli("integrations", "set", id, "--session-expiry-hours");
+    assertThat(missingValue.exit()).isEqualTo(2);
+    assertThat(missingValue.err()).contains("--session-expiry-hours", "Usage:");
+
+    Result noSetting = cli("integrations", "set", id);
+    assertThat(noSetting.exit()).isEqualTo(2);
+    assertThat(noSetting.err()).contains("at least one");
+
+    Result noId = cli("integrations", "show");
+    assertThat(noId.exit()).isEqualTo(2);
+    assertThat(noId.err()).contains("integration id");
+
+    for (String[] args :
+        List.of(
+            new String[] {"companies", "create"},
+            new String[] {"deployments", "create", "--name", "Loans"},
+            new String[] {"deployments", "create", "--company-id", "0123456789abcdef01234567"},
+            new String[] {"deployments", "list"})) {
+      Result missing = cli(args);
+      assertThat(missing.exit()).as("%s: %s", Arrays.toString(args), missing.err()).isEqualTo(2);
+      assertThat(missing.err()).contains("give --", "Usage:");
+    }
+
+    Result notAnOption = cli("companies", "create", "Acme");
+    assertThat(notAnOption.exit()).isEqualTo(2);
+    assertThat(notAnOption.err()).contains("'Acme'");
+    // Only the company of newDeployment() above: the malformed create wrote nothing.
+    assertThat(cli("companies", "list").json().get("companies")).hasSize(1);
+  }
+
+  // ---------------------------------------------------------------- companies and deployments
+
+  @Test
+  void createsAndListsCompanies() {
+    Result created = cli("companies", "create", "--name", "Acme Lending");
+    JsonNode company = created.json();
+    assertThat(created.err()).isEmpty();
+    assertThat(company.get("company_id").asText()).matches("[0-9a-f]{24}");
+    assertThat(company.get("name").asText()).isEqualTo("Acme Lending");
+    String second = newCompany("Beta Bank");
+
+    JsonNode list = cli("companies", "list").json().get("companies");
+    assertThat(list).hasSize(2);
+    List<String> names = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    list.forEach(
+        c -> {
+          names.add(c.get("name").asText());
+          ids.add(c.get("company_id").asText());
+        });
+    assertThat(names).containsExactlyInAnyOrder("Acme Lending", "Beta Bank");
+    assertThat(ids).containsExactlyInAnyOrder(company.get("company_id").asText(), second);
+  }
+
+  @Test
+  void createsAndListsDeployments() {
+    String company = newCompany("Acme Lending");
+    JsonNode created =
+        cli("deployments", "create", "--company-id", company, "--name", "Personal loans").json();
+    assertThat(created.get("deployment_id").asText()).matches("[0-9a-f]{24}");
+    assertThat(created.get("company_id").asText()).isEqualTo(company);
+    assertThat(created.at("/test/api_key").asText()).matches("crd_test_[0-9A-Za-z]{40}");
+    assertThat(created.at("/production/api_key").asText()).matches("crd_live_[0-9A-Za-z]{40}");
+    assertThat(created.at("/test/integration_id").asText())
+        .matches("[0-9a-f]{24}")
+        .isNotEqualTo(created.at("/production/integration_id").asText());
+
+    Result listed = cli("deployments", "list", "--company-id", company);
+    JsonNode deployments = listed.json().get("deployments");
+    assertThat(deployments).hasSize(1);
+    JsonNode d = deployments.get(0);
+    assertThat(d.get("deployment_id").asText()).isEqualTo(created.get("deployment_id").asText());
+    assertThat(d.get("name").asText()).isEqualTo("Personal loans");
+    assertThat(d.at("/test/integration_id").asText())
+        .isEqualTo(created.at("/test/integration_id").asText());
+    assertThat(d.at("/production/environment").asText()).isEqualTo("PRODUCTION");
+    // Keys are shown once, at creation; never in a list.
+    assertThat(listed.out())
+        .doesNotContain(created.at("/test/api_key").asText())
+        .doesNotContain(created.at("/production/api_key").asText())
+        .doesNotContain("\"api_key\"");
+  }
+
+  @Test
+  void unknownIdsAndBadNamesExit1WithTheReason() {
+    Result noCompany =
+        cli("deployments", "create", "--company-id", "0123456789abcdef01234567", "--name", "x");
+    assertThat(noCompany.exit()).isEqualTo(1);
+    assertThat(noCompany.err()).contains("company_not_found").contains("0123456789abcdef01234567");
+    assertThat(noCompany.out()).isEmpty();
+
+    Result noIntegration = cli("integrations", "show", "0123456789abcdef01234567");
+    assertThat(noIntegration.exit()).isEqualTo(1);
+    assertThat(noIntegration.err()).contains("integration_not_found");
+
+    Result noName = cli("companies", "create", "--name", "   ");
+    assertThat(noName.exit()).isEqualTo(1);
+    assertThat(noName.err()).contains("invalid_name");
+    assertThat(cli("companies", "list").json().get("companies")).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- settings
+
+  @Test
+  void showsAnIntegrationWithItsDefaultsAndNoKey() {
+    JsonNode created = newDeployment();
+    String id = created.at("/test/integration_id").asText();
+    Result shown = cli("integrations", "show", id);
+    JsonNode test = shown.json();
+    assertThat(test.get("integration_id").asText()).isEqualTo(id);
+    assertThat(test.get("environment").asText()).isEqualTo("TEST");
+    assertThat(test.get("session_expiry_hours").asInt()).isEqualTo(24);
+    assertThat(test.get("rate_limit_per_minute").asInt()).isEqualTo(60);
+    assertThat(test.get("max_open_sessions").asInt()).isEqualTo(100);
+    assertThat(test.get("show_completion_page").asBoolean()).isTrue();
+    assertThat(test.get("hmac_required").asBoolean()).isFalse();
+    assertThat(test.get("api_key_hint").asText()).startsWith("crd_test_");
+    assertThat(shown.out()).doesNotContain(created.at("/test/api_key").asText());
+
+    JsonNode live =
+        cli("integrations", "show", created.at("/production/integration_id").asText()).json();
+    assertThat(live.get("rate_limit_per_minute").isNull()).isTrue();
+    assertThat(live.get("max_open_sessions").isNull()).isTrue();
+  }
+
+  @Test
+  void setsSettingsFromFlags() {
+    String id = newDeployment().at("/test/integration_id").asText();
+    JsonNode set =
+        cli(
+                "integrations",
+                "set",
+                id,
+                "--session-expiry-hours",
+                "48",
+                "--webhook-url",
+                "https://example.com/hook",
+                "--rate-limit-per-minute",
+                "null")
+            .json();
+    assertThat(set.get("session_expiry_hours").asInt()).isEqualTo(48);
+    assertThat(set.get("webhook_url").asText()).isEqualTo("https://example.com/hook");
+    assertThat(set.get("rate_limit_per_minute").isNull()).isTrue();
+    assertThat(set.get("max_open_sessions").asInt()).isEqualTo(100);
+
+    // It was stored, not only echoed.
+    JsonNode shown = cli("integrations", "show", id).json();
+    assertThat(shown).isEqualTo(set);
+
+    JsonNode more =
+        cli(
+                "integrations",
+                "set",
+                id,
+                "--show-completion-page",
+                "false",
+                "--hmac-required",
+                "true",
+                "--brand-primary-color",
+                "#1a73e8",
+                "--max-open-sessions",
+                "5",
+                "--expired-url",
+                "https://lender.example.com/expired",
+                "--webhook-url",
+                "null")
+            .json();
+    assertThat(more.get("show_completion_page").asBoolean()).isFalse();
+    assertThat(more.get("hmac_required").asBoolean()).isTrue();
+    assertThat(more.get("brand_primary_color").asText()).isEqualTo("#1a73e8");
+    assertThat(more.get("max_open_sessions").asInt()).isEqualTo(5);
+    assertThat(more.get("expired_url").asText()).isEqualTo("https://lender.example.com/expired");
+    assertThat(more.get("webhook_url").isNull()).isTrue();
+    assertThat(more.get("session_expiry_hours").asInt()).isEqualTo(48);
+  }
+
+  @Test
+  void anInvalidSettingExits1AndChangesNothing() {
+    String id = newDeployment().at("/test/integration_id").asText();
+    cli("integrations", "set", id, "--complete-url", "https://lender.example.com/done").json();
+    JsonNode before = cli("integrations", "show", id).json();
+
+    for (String[] bad :
+        List.of(
+            new String[] {"--session-expiry-hours", "0"},
+            new String[] {"--session-expiry-hours", "10001"},
+            new String[] {"--session-expiry-hours", "abc"},
+            new String[] {"--webhook-url", "ftp://x"},
+            new String[] {"--expired-url", "javascript:alert(1)"},
+            new String[] {"--brand-primary-color", "blue"},
+            new String[] {"--show-completion-page", "maybe"},
+            new String[] {"--unknown-setting", "5"},
+            // valid first, invalid second: neither is applied
+            new String[] {"--session-expiry-hours", "48", "--complete-url", "ftp://x"})) {
+      List<String> args = new ArrayList<>(List.of("integrations", "set", id));
+      args.addAll(List.of(bad));
+      Result r = cli(args.toArray(String[]::new));
+      assertThat(r.exit()).as("%s: %s", Arrays.toString(bad), r.err()).isEqualTo(1);
+      assertThat(r.out()).isEmpty();
+      String named = bad[bad.length - 2].substring(2).replace('-', '_');
+      assertThat(r.err())
+          .as(Arrays.toString(bad))
+          .startsWith("credence: ")
+          .contains(named)
+          .contains("(invalid_settings)")
+          .doesNotContain("Exception")
+          .doesNotContain("\tat ");
+      assertThat(cli("integrations", "show", id).json()).isEqualTo(before);
+    }
+  }
+
+  // ---------------------------------------------------------------- keys
+
+  @Test
+  void rotateKeyRetiresTheOldKey() {
+    JsonNode created = newDeployment();
+    String testId = created.at("/test/integration_id").asText();
+    String oldKey = created.at("/test/api_key").asText();
+    String liveKey = created.at("/production/api_key").asText();
+
+    JsonNode rotated = cli("integrations", "rotate-key", testId).json();
+    assertThat(rotated.get("integration_id").asText()).isEqualTo(testId);
+    String newKey = rotated.get("api_key").asText();
+    assertThat(newKey).matches("crd_test_[0-9A-Za-z]{40}").isNotEqualTo(oldKey);
+    assertThat(cli("integrations", "show", testId).json().get("api_key_hint").asText())
+        .isEqualTo(newKey.substring(0, 13) + "...");
+
+    Config config = Config.fromEnvironment(env);
+    try (Database database = Database.open(config.database())) {
+      DeploymentService deployments = Application.deployments(config, Clock.systemUTC(), database);
+      assertThat(deployments.authenticate(oldKey)).isEmpty();
+      Optional<Environment> current = deployments.authenticate(newKey);
+      assertThat(current).isPresent();
+      assertThat(current.get().integrationId()).isEqualTo(testId);
+      // The stored ciphertext is the new key, under the same master key the server uses.
+      assertThat(deployments.apiKey(current.get())).isEqualTo(newKey);
+      // The Production key is untouched.
+      assertThat(deployments.authenticate(liveKey))
+          .map(Environment::integrationId)
+          .hasValue(created.at("/production/integration_id").asText());
+    }
+
+    Result unknown = cli("integrations", "rotate-key", "0123456789abcdef01234567");
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).contains("integration_not_found");
+  }
+
+  // ---------------------------------------------------------------- beside a running server
+
+  @Test
+  void worksOnTheSameDataDirectoryWhileTheServerRuns() throws Exception {
+    try (RunningServer server =
+        RunningServer.start(TestDatabase.H2, Map.of("CREDENCE_DATA_DIR", dataDir.toString()))) {
+      assertThat(server.config().database().isEmbeddedDefault(dataDir.toAbsolutePath())).isTrue();
+
+      // What the CLI writes, the server sees at once ...
+      String company = newCompany("Made by the CLI");
+      JsonNode companies = json(server.operator("GET", "/v1/admin/companies", null));
+      assertThat(companies.get("companies").toString()).contains(company, "Made by the CLI");
+      JsonNode created =
+          cli("deployments", "create", "--company-id", company, "--name", "CLI loans").json();
+      String testId = created.at("/test/integration_id").asText();
+      String oldKey = created.at("/test/api_key").asText();
+      assertThat(server.createSession(oldKey, sessionBody("CLI-KEY-00001", testId)).statusCode())
+          .isEqualTo(200);
+
+      // ... a key rotated from the shell stops working on the server at once ...
+      String newKey = cli("integrations", "rotate-key", testId).json().get("api_key").asText();
+      HttpAssert.status(server.createSession(oldKey, sessionBody("CLI-KEY-00002", testId)), 401);
+      HttpAssert.status(server.createSession(newKey, sessionBody("CLI-KEY-00003", testId)), 200);
+
+      // ... and what the server writes, the CLI sees.
+      server.patchIntegration(testId, "{\"session_expiry_hours\":12}");
+      assertThat(cli("integrations", "show", testId).json().get("session_expiry_hours").asInt())
+          .isEqualTo(12);
+
+      // A separate process (the way an operator runs it) goes through H2's AUTO_SERVER.
+      Process list = launchMain(List.of("companies", "list"));
+      String listOut = output(list);
+      assertThat(list.exitValue()).as(listOut).isZero();
+      assertThat(listOut).contains(company, "Made by the CLI");
+
+      Process set =
+          launchMain(List.of("integrations", "set", testId, "--session-expiry-hours", "36"));
+      String setOut = output(set);
+      assertThat(set.exitValue()).as(setOut).isZero();
+      assertThat(
+              json(server.operator("GET", "/v1/admin/integrations/" + testId, null))
+                  .get("session_expiry_hours")
+                  .asInt())
+          .isEqualTo(36);
+
+      Process bad =
+          launchMain(List.of("integrations", "set", testId, "--session-expiry-hours", "0"));
+      String badOut = output(bad);
+      assertThat(bad.exitValue()).as(badOut).isEqualTo(1);
+      assertThat(badOut).contains("session_expiry_hours", "invalid_settings");
+    }
+  }
+
+  @Test
+  void mainRefusesABadConfigurationWithExitCode2() throws Exception {
+    Process p = launchMain(List.of("companies", "list"), Map.of("CREDENCE_PORT", "70000"));
+    String out = output(p);
+    assertThat(p.exitValue()).as(out).isEqualTo(2);
+    assertThat(out).contains("CREDENCE_PORT").doesNotContain("\tat ");
+  }
+
+  /** Runs {@code Main} in a new JVM on the test class path, with only this test's variables. */
+  private Process launchMain(List<String> args) throws IOException {
+    return launchMain(args, Map.of());
+  }
+
+  private Process launchMain(List<String> args, Map<String, String> extra) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("dev.credence.server.Main");
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(k -> k.startsWith("CREDENCE_"));
+    builder.environment().putAll(env);
+    builder.environment().putAll(extra);
+    return builder.start();
+  }
+
+  private static String output(Process process) throws Exception {
+    byte[] bytes = process.getInputStream().readAllBytes();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the CLI process did not finish");
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static final class HttpAssert {
+    static void status(java.net.http.HttpResponse<String> response, int status) {
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    }
+  }
+}

@@ -1,0 +1,10 @@
+package dev.credence.server.deployments;
+
+import dev.credence.server.testing.TestDatabase;
+
+class OperatorApiH2Test extends OperatorApiContract {
+  @Override
+  TestDatabase database() {
+    return TestDatabase.H2;
+  }
+}

@@ -1,0 +1,10 @@
+package dev.credence.server.sessions;
+
+import dev.credence.server.testing.TestDatabase;
+
+class LandingPageH2Test extends LandingPageContract {
+  @Override
+  TestDatabase database() {
+    return TestDatabase.H2;
+  }
+}
