@@ -1,0 +1,579 @@
+#!/usr/bin/env bash
+# Session API throughput: the floor, then Credence on H2, then Credence on PostgreSQL,
+# one after another in one run, all over loopback, with the same wrk settings and the same
+# JVM flags. Prints a table and writes it into docs/BENCHMARKS.md ("## Session API
+# throughput"). See bench/README.md.
+#
+#   bench/run-session-bench.sh [--no-build] [--no-docs]
+#
+# Env: WARMUP (s, default 10), DURATION (s, default 30), CONNECTIONS (64), THREADS (2),
+#      BENCH_JAVA_OPTS (default "-Xms1g -Xmx1g"), JAVA (default java),
+#      CREDENCE_SERVER_JAR (default credence-server/target/credence.jar),
+#      QUIET_WAIT (s, default 120): how long to wait for a busy machine to calm down,
+#      CREDENCE_BENCH_PG_URL (+ _USER, _PASSWORD): an existing PostgreSQL to use instead of
+#      a throwaway cluster. It must be on 127.0.0.1 / localhost.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_DIR="$ROOT/bench"
+DOCS="$ROOT/docs/BENCHMARKS.md"
+FLOOR_JAR="$BENCH_DIR/target/credence-floor.jar"
+SERVER_JAR=${CREDENCE_SERVER_JAR:-"$ROOT/credence-server/target/credence.jar"}
+LUA="$BENCH_DIR/sessions.lua"
+TOKENS_PATH="/v1/sessions-management/tokens"
+
+WARMUP=${WARMUP:-30}
+DURATION=${DURATION:-30}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms1g -Xmx1g}
+JAVA=${JAVA:-java}
+READY_TIMEOUT=60
+QUIET_WAIT=${QUIET_WAIT:-120}
+
+BUILD=1
+WRITE_DOCS=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) BUILD=0 ;;
+    --no-docs) WRITE_DOCS=0 ;;
+    -h | --help)
+      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
+      exit 0
+      ;;
+    *)
+      echo "unknown argument: $arg (try --help)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+# The exact command, with the overrides that were given, for the results page.
+COMMAND="bench/run-session-bench.sh"
+for var in WARMUP DURATION CONNECTIONS THREADS BENCH_JAVA_OPTS JAVA CREDENCE_SERVER_JAR CREDENCE_BENCH_PG_URL RUN_ID QUIET_WAIT; do
+  if printenv "$var" >/dev/null 2>&1; then
+    COMMAND="$var=$(printf '%q' "$(printenv "$var")") $COMMAND"
+  fi
+done
+[[ $# -gt 0 ]] && COMMAND="$COMMAND $*"
+
+log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() {
+  log "ERROR: $*"
+  exit 1
+}
+
+# ---------------------------------------------------------------------------------------
+# Clean-up: every process this script starts is recorded here and stopped on exit.
+WORK=$(mktemp -d /tmp/credence-bench.XXXXXX)
+PIDS=()
+PG_BIN=""
+PG_DIR=""
+
+stop_pid() {
+  local pid=$1
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.2
+  done
+  log "process $pid did not stop in 10 s; killing it"
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$?
+  set +e
+  for pid in "${PIDS[@]}"; do
+    stop_pid "$pid"
+  done
+  if [[ -n "$PG_DIR" && -d "$PG_DIR/data" ]]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1
+  fi
+  [[ -n "$PG_DIR" ]] && rm -rf "$PG_DIR"
+  if [[ $status -ne 0 && $status -ne 3 ]]; then
+    log "failed (exit $status); logs kept in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------------------------------
+# Helpers.
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+random_hex() { python3 -c "import secrets; print(secrets.token_hex($1))"; }
+
+json_get() { # json_get FILE a.b.c
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+value = json.load(open(sys.argv[1]))
+for part in sys.argv[2].split("."):
+    value = value[part]
+print(value)
+PY
+}
+
+# start_java NAME LOGFILE ENV... -- ARGS... ; sets STARTED_PID
+start_java() {
+  local name=$1 logfile=$2
+  shift 2
+  local envs=()
+  while [[ $# -gt 0 && "$1" != "--" ]]; do
+    envs+=("$1")
+    shift
+  done
+  shift
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of flags
+  env "${envs[@]}" "$JAVA" $BENCH_JAVA_OPTS "$@" >"$logfile" 2>&1 &
+  STARTED_PID=$!
+  PIDS+=("$STARTED_PID")
+  log "started $name (pid $STARTED_PID), log $logfile"
+}
+
+# wait_until PID LOGFILE DESCRIPTION COMMAND...: poll COMMAND until it succeeds.
+wait_until() {
+  local pid=$1 logfile=$2 what=$3
+  shift 3
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  until "$@" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 40 "$logfile" >&2 || true
+      die "$what: process $pid exited before it was ready"
+    fi
+    if ((SECONDS >= deadline)); then
+      tail -n 40 "$logfile" >&2 || true
+      die "$what: not ready after ${READY_TIMEOUT} s"
+    fi
+    sleep 0.5
+  done
+  log "$what is ready"
+}
+
+http_ok() { # http_ok EXPECTED_STATUS curl-args...
+  local expected=$1
+  shift
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@") || return 1
+  [[ "$code" == "$expected" ]]
+}
+
+# api METHOD URL BODY OUTFILE: operator API call with the Bearer token; fails unless 2xx.
+api() {
+  local method=$1 url=$2 body=$3 out=$4 code
+  code=$(curl -s -o "$out" -w '%{http_code}' --max-time 10 -X "$method" \
+    -H "Authorization: Bearer $OPERATOR_TOKEN" -H 'Content-Type: application/json' \
+    --data "$body" "$url") || die "$method $url: curl failed"
+  [[ "$code" == 2?? ]] || die "$method $url answered $code: $(head -c 500 "$out")"
+}
+
+# check_session BASE API_KEY INTEGRATION_ID: one create call must give a 200 with a JWT.
+check_session() {
+  local base=$1 key=$2 integration=$3 out="$WORK/check-session.json" code
+  code=$(curl -s -o "$out" -w '%{http_code}' --max-time 10 -X POST \
+    -H "api-key: $key" -H 'Content-Type: application/json' \
+    --data "{\"uid\":\"BCHECK-$(random_hex 6)\",\"integration_id\":\"$integration\"}" \
+    "$base$TOKENS_PATH") || die "create session: curl failed"
+  [[ "$code" == 200 ]] || die "create session answered $code: $(head -c 500 "$out")"
+  python3 - "$out" <<'PY' || die "create session: the response has no valid access_token"
+import base64, json, sys
+body = json.load(open(sys.argv[1]))
+header, payload, _ = body["access_token"].split(".")
+decode = lambda part: json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+assert decode(header)["alg"] == "HS256", "alg"
+claims = decode(payload)
+for claim in ("uid", "company_id", "integration_id", "url", "exp"):
+    assert claim in claims, claim
+assert "url" in body, "url"
+PY
+}
+
+# How idle the CPUs are, over one second: other work on the box skews every figure.
+cpu_idle_percent() {
+  local a b
+  read -r -a a < <(head -n 1 /proc/stat)
+  sleep 1
+  read -r -a b < <(head -n 1 /proc/stat)
+  local total=0 i
+  for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+  echo $((100 * (b[4] - a[4] + b[5] - a[5]) / (total > 0 ? total : 1)))
+}
+# On a shared machine, wait (QUIET_WAIT seconds at most) for others' work to calm down before
+# each target; the CPU split in the report shows whatever still ran beside the benchmark.
+wait_for_quiet() {
+  local deadline=$((SECONDS + QUIET_WAIT)) idle
+  idle=$(cpu_idle_percent)
+  while ((idle < 85)); do
+    if ((SECONDS >= deadline)); then
+      log "WARNING: the CPUs are only ${idle}% idle; measuring anyway (see 'other' in the report)"
+      return 0
+    fi
+    log "CPUs only ${idle}% idle (other processes); waiting for a quieter machine"
+    sleep 4
+    idle=$(cpu_idle_percent)
+  done
+}
+
+# CPU accounting for a measured run, in milliseconds of CPU time: the machine (/proc/stat),
+# given processes (/proc/PID/stat), and this shell's finished children (wrk), so the report
+# can say how much of the 2 cores went to the server, its database, wrk, and anything else.
+CLK_TCK=$(getconf CLK_TCK)
+
+machine_cpu_ms() { # prints "busy total"
+  local user nice system idle iowait irq softirq steal rest
+  read -r _ user nice system idle iowait irq softirq steal rest </proc/stat
+  local total=$((user + nice + system + idle + iowait + irq + softirq + steal))
+  echo "$(((total - idle - iowait) * 1000 / CLK_TCK)) $((total * 1000 / CLK_TCK))"
+}
+
+pids_cpu_ms() { # PID...: user+system CPU of those processes that still exist
+  local ticks=0 pid fields
+  local -a f
+  for pid in "$@"; do
+    if fields=$(cut -d')' -f2- "/proc/$pid/stat" 2>/dev/null); then
+      # after "(comm)": state is field 1, utime field 12, stime field 13
+      read -r -a f <<<"$fields"
+      ticks=$((ticks + f[11] + f[12]))
+    fi
+  done
+  echo $((ticks * 1000 / CLK_TCK))
+}
+
+children_cpu_ms() { # FILE: CPU of this shell's finished children, from `times` output in FILE
+  python3 - "$1" <<'PY'
+import re, sys
+line = open(sys.argv[1]).read().splitlines()[-1]
+print(int(sum(int(m) * 60000 + float(s) * 1000 for m, s in re.findall(r"(\d+)m([\d.]+)s", line))))
+PY
+}
+
+# database_pids: the throwaway PostgreSQL's postmaster and its children (pool connections).
+database_pids() {
+  [[ -n "$PG_DIR" && -f "$PG_DIR/data/postmaster.pid" ]] || return 0
+  local postmaster
+  postmaster=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+  echo "$postmaster"
+  ps -o pid= --ppid "$postmaster" | tr -d ' ' || true
+}
+
+# measure LABEL URL API_KEY INTEGRATION_ID SERVER_PID: warm-up, then the measured run into
+# $WORK/LABEL.txt, and its CPU split into $WORK/LABEL.cpu
+measure() {
+  local label=$1 url=$2 key=$3 integration=$4 server_pid=$5
+  [[ "$url" == http://127.0.0.1:* ]] || die "refusing to load anything but 127.0.0.1: $url"
+  log "$label: warm-up ${WARMUP}s, $CONNECTIONS connections, $THREADS threads"
+  API_KEY="$key" INTEGRATION_ID="$integration" \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" --latency -s "$LUA" "$url" \
+    >"$WORK/$label-warmup.txt" 2>&1 || die "$label: wrk warm-up failed: $(tail -5 "$WORK/$label-warmup.txt")"
+  grep -E '^(Requests/sec|non-200)' "$WORK/$label-warmup.txt" | sed "s/^/  warm-up: /" >&2 || true
+
+  local db_pids=()
+  [[ "$label" == postgresql ]] && mapfile -t db_pids < <(database_pids)
+  local machine_before server_before db_before wrk_before
+  times >"$WORK/times-before" # here, not in a subshell: children's CPU so far
+  server_before=$(pids_cpu_ms "$server_pid")
+  db_before=$(pids_cpu_ms "${db_pids[@]}")
+  machine_before=$(machine_cpu_ms)
+
+  log "$label: measured run ${DURATION}s"
+  API_KEY="$key" INTEGRATION_ID="$integration" \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$LUA" "$url" \
+    >"$WORK/$label.txt" 2>&1 || die "$label: wrk failed: $(tail -5 "$WORK/$label.txt")"
+
+  local machine_after server_after db_after wrk_after
+  machine_after=$(machine_cpu_ms)
+  server_after=$(pids_cpu_ms "$server_pid")
+  db_after=$(pids_cpu_ms "${db_pids[@]}")
+  times >"$WORK/times-after"
+  wrk_before=$(children_cpu_ms "$WORK/times-before")
+  wrk_after=$(children_cpu_ms "$WORK/times-after")
+  local busy=$((${machine_after% *} - ${machine_before% *}))
+  local total=$((${machine_after#* } - ${machine_before#* }))
+  local server=$((server_after - server_before)) db=$((db_after - db_before))
+  local wrk_ms=$((wrk_after - wrk_before))
+  local other=$((busy - server - db - wrk_ms))
+  ((other < 0)) && other=0
+  # percent of all cores over the measured run
+  echo "$((100 * server / total)) $((100 * db / total)) $((100 * wrk_ms / total)) $((100 * other / total)) $((100 * (total - busy) / total))" >"$WORK/$label.cpu"
+  sed 's/^/  /' "$WORK/$label.txt" >&2
+  log "$label: CPU of all cores: server $((100 * server / total))%, database $((100 * db / total))%, wrk $((100 * wrk_ms / total))%, other processes $((100 * other / total))%, idle $((100 * (total - busy) / total))%"
+}
+
+# run_server LABEL ENV...: start credence.jar, set up credentials, measure, stop.
+run_server() {
+  local label=$1
+  shift
+  local port data_dir base pid logfile="$WORK/$label-server.log"
+  port=$(free_port)
+  data_dir="$WORK/$label-data"
+  mkdir -p "$data_dir"
+  base="http://127.0.0.1:$port"
+  wait_for_quiet
+  start_java "credence ($label)" "$logfile" \
+    CREDENCE_PORT="$port" CREDENCE_DATA_DIR="$data_dir" CREDENCE_PUBLIC_URL="$base" \
+    CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" CREDENCE_DEMO=false "$@" \
+    -- -jar "$SERVER_JAR"
+  pid=$STARTED_PID
+  wait_until "$pid" "$logfile" "credence ($label)" http_ok 200 "$base/health/ready"
+
+  api POST "$base/v1/admin/companies" '{"name":"Bench"}' "$WORK/company.json"
+  local company_id
+  company_id=$(json_get "$WORK/company.json" company_id)
+  api POST "$base/v1/admin/deployments" "{\"company_id\":\"$company_id\",\"name\":\"bench\"}" \
+    "$WORK/deployment.json"
+  local integration key
+  integration=$(json_get "$WORK/deployment.json" production.integration_id)
+  key=$(json_get "$WORK/deployment.json" production.api_key)
+  api PATCH "$base/v1/admin/integrations/$integration" \
+    '{"rate_limit_per_minute": null, "max_open_sessions": null}' "$WORK/integration.json"
+  log "credence ($label): company $company_id, production integration $integration, limits removed"
+  check_session "$base" "$key" "$integration"
+
+  measure "$label" "$base$TOKENS_PATH" "$key" "$integration" "$pid"
+  stop_pid "$pid"
+}
+
+# ---------------------------------------------------------------------------------------
+# Tools and build.
+
+if ! command -v wrk >/dev/null 2>&1; then
+  log "installing wrk"
+  apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+fi
+for tool in curl python3 "$JAVA"; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is required"
+done
+
+if [[ $BUILD -eq 1 ]]; then
+  log "building (mvn -q -B -DskipTests package)"
+  (cd "$ROOT" && mvn -q -B -DskipTests package) || die "build failed"
+fi
+[[ -f "$FLOOR_JAR" ]] || die "missing $FLOOR_JAR (build first, or drop --no-build)"
+[[ -f "$SERVER_JAR" ]] || die "missing $SERVER_JAR (build first, or drop --no-build)"
+
+# ---------------------------------------------------------------------------------------
+# PostgreSQL: an external one from env, or a throwaway cluster on a free loopback port.
+
+PG_DESC=""
+if [[ -n "${CREDENCE_BENCH_PG_URL:-}" ]]; then
+  [[ "$CREDENCE_BENCH_PG_URL" =~ ^jdbc:postgresql://(127\.0\.0\.1|localhost)[:/] ]] ||
+    die "CREDENCE_BENCH_PG_URL must point at 127.0.0.1 or localhost"
+  PG_URL=$CREDENCE_BENCH_PG_URL
+  PG_USER=${CREDENCE_BENCH_PG_USER:-}
+  PG_PASSWORD=${CREDENCE_BENCH_PG_PASSWORD:-}
+  PG_DESC="external PostgreSQL from CREDENCE_BENCH_PG_URL"
+else
+  if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    log "installing Debian's postgresql package"
+    apt-get install -y postgresql >/dev/null ||
+      { apt-get update >/dev/null && apt-get install -y postgresql >/dev/null; }
+  fi
+  PG_BIN=$(dirname "$(printf "%s\n" /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+  PG_PORT=$(free_port)
+  PG_USER=bench
+  PG_PASSWORD=$(random_hex 16)
+  PG_DIR=$(mktemp -d /tmp/credence-bench-pg.XXXXXX)
+  chown postgres: "$PG_DIR"
+  printf '%s\n' "$PG_PASSWORD" >"$PG_DIR/pwfile"
+  chown postgres: "$PG_DIR/pwfile"
+  log "initdb a throwaway cluster in $PG_DIR (port $PG_PORT)"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PG_USER" \
+    --pwfile="$PG_DIR/pwfile" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 \
+    >"$WORK/initdb.log" 2>&1 || die "initdb failed: $(tail -5 "$WORK/initdb.log")"
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null ||
+    die "pg_ctl start failed: $(tail -5 "$PG_DIR/postgres.log")"
+  PGPASSWORD=$PG_PASSWORD "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" \
+    credence_bench || die "createdb failed"
+  PG_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/credence_bench"
+  PG_DESC="PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'), a throwaway local cluster with default settings (fsync and synchronous_commit on)"
+fi
+
+# ---------------------------------------------------------------------------------------
+# The three runs.
+
+wait_for_quiet
+IDLE_BEFORE="$(cpu_idle_percent)%"
+OPERATOR_TOKEN=$(random_hex 24)
+log "JVM flags for floor and server: $BENCH_JAVA_OPTS"
+
+# (a) the floor
+FLOOR_PORT=$(free_port)
+FLOOR_URL="http://127.0.0.1:$FLOOR_PORT$TOKENS_PATH"
+start_java "floor" "$WORK/floor.log" PORT="$FLOOR_PORT" -- -jar "$FLOOR_JAR" "$FLOOR_PORT"
+FLOOR_PID=$STARTED_PID
+wait_until "$FLOOR_PID" "$WORK/floor.log" "floor" http_ok 200 -X POST \
+  -H 'Content-Type: application/json' --data '{"uid":"BREADY","integration_id":"floor"}' "$FLOOR_URL"
+check_session "http://127.0.0.1:$FLOOR_PORT" "bench-floor-key" "floor-integration"
+measure floor "$FLOOR_URL" "bench-floor-key" "floor-integration" "$FLOOR_PID"
+stop_pid "$FLOOR_PID"
+
+# (b) Credence on its embedded H2 default
+run_server h2
+
+# (c) Credence on PostgreSQL
+run_server postgresql CREDENCE_DATABASE_URL="$PG_URL" CREDENCE_DATABASE_USER="$PG_USER" \
+  CREDENCE_DATABASE_PASSWORD="$PG_PASSWORD"
+
+# ---------------------------------------------------------------------------------------
+# Report.
+
+CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+MEM_GB=$(free -g | awk '/^Mem:/ {print $2}')
+# shellcheck disable=SC1091
+OS_NAME=$(. /etc/os-release && echo "$PRETTY_NAME")
+JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
+WRK_VERSION=$(wrk --version 2>&1 | head -n 1 | awk '{print $1, $2}' || true)
+GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]]; then GIT_REV="$GIT_REV (with uncommitted changes)"; fi
+
+export WORK WARMUP DURATION CONNECTIONS THREADS BENCH_JAVA_OPTS COMMAND CPU_MODEL MEM_GB \
+  OS_NAME JAVA_VERSION WRK_VERSION GIT_REV PG_DESC DOCS WRITE_DOCS
+NPROC=$(nproc)
+DATE_UTC=$(date -u '+%Y-%m-%d %H:%M UTC')
+PG_LOCAL=0
+[[ -n "$PG_DIR" ]] && PG_LOCAL=1
+export NPROC DATE_UTC IDLE_BEFORE PG_LOCAL
+
+set +e
+python3 - <<'PY'
+import os, re, sys
+
+env = os.environ
+work = env["WORK"]
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0, "h": 3600000.0}
+
+def parse(label):
+    text = open(os.path.join(work, label + ".txt")).read()
+    def grab(pattern):
+        m = re.search(pattern, text, re.M)
+        if not m:
+            sys.exit(f"cannot find {pattern!r} in wrk output for {label}")
+        return m
+    rps = float(grab(r"^Requests/sec:\s+([\d.]+)").group(1))
+    def pct(p):
+        m = grab(rf"^\s+{p}%\s+([\d.]+)(us|ms|s|m|h)\s*$")
+        return float(m.group(1)) * UNITS[m.group(2)]
+    bench = dict(kv.split("=") for kv in grab(r"^BENCH (.*)$").group(1).split())
+    bench = {k: int(v) for k, v in bench.items()}
+    socket_errors = sum(bench[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
+    cpu = [int(x) for x in open(os.path.join(work, label + ".cpu")).read().split()]
+    return {"rps": rps, "p50": pct(50), "p99": pct(99), "requests": bench["requests"],
+            "non200": bench["non200"], "socket": socket_errors,
+            "cpu": dict(zip(("server", "db", "wrk", "other", "idle"), cpu))}
+
+rows = [("floor (parse JSON + sign JWT, no database)", "floor"),
+        ("Credence on H2 (embedded default)", "h2"),
+        ("Credence on PostgreSQL", "postgresql")]
+results = {label: parse(label) for _, label in rows}
+floor = results["floor"]["rps"]
+
+def cpu_split(label, c):
+    db = "in-process" if label == "h2" else "-" if label == "floor" else (
+        f"{c['db']}%" if env["PG_LOCAL"] == "1" else "not measured")
+    return f"{c['server']}% / {db} / {c['wrk']}% / {c['other']}% / {c['idle']}%"
+
+def ms(v):
+    return f"{v:.2f} ms" if v < 100 else f"{v:.0f} ms"
+
+table = ["| target | requests/s | p50 | p99 | requests | non-200 | socket errors | vs floor "
+         "| CPU: server / database / wrk / other / idle |",
+         "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+for name, label in rows:
+    r = results[label]
+    ratio = "1.00x" if label == "floor" else f"{r['rps'] / floor:.2f}x"
+    table.append(f"| {name} | {r['rps']:,.0f} | {ms(r['p50'])} | {ms(r['p99'])} | "
+                 f"{r['requests']:,} | {r['non200']:,} | {r['socket']:,} | {ratio} | "
+                 + cpu_split(label, r["cpu"]) + " |")
+
+errors = any(r["non200"] or r["socket"] for r in results.values())
+busy_elsewhere = max(r["cpu"]["other"] for r in results.values())
+h2_ratio = results["h2"]["rps"] / floor
+pg_ratio = results["postgresql"]["rps"] / floor
+
+print()
+print("\n".join(table))
+print(f"\nCPU idle just before the run: {env['IDLE_BEFORE']}")
+print(f"H2/floor = {h2_ratio:.2f}x, PostgreSQL/floor = {pg_ratio:.2f}x (goal: H2 >= 0.70x)")
+if errors:
+    print("WARNING: this run had non-200 responses or socket errors; see the table.")
+if busy_elsewhere > 5:
+    print(f"WARNING: other processes used up to {busy_elsewhere}% of the CPU during a measured run.")
+
+section = [
+    "## Session API throughput",
+    "",
+    "`POST /v1/sessions-management/tokens` over loopback, every request with a new uid "
+    f"(`bench/sessions.lua`), {env['CONNECTIONS']} connections, {env['THREADS']} wrk threads, "
+    f"{env['WARMUP']} s warm-up then {env['DURATION']} s measured per target; the three targets "
+    "ran one after another in one run, each alone on the machine beside wrk. The floor is "
+    "`bench/target/credence-floor.jar`: the same Javalin, Jackson and nimbus-jose-jwt, but "
+    "only parsing the JSON and signing the JWT (no API key, no uid rules, no database).",
+    "",
+    f"- Date: {env['DATE_UTC']}",
+    f"- Machine: {env['NPROC']} cores ({env['CPU_MODEL']}), {env['MEM_GB']} GiB RAM "
+    f"(`free -g` total), {env['OS_NAME']}; wrk shares the cores with the server; "
+    f"CPU idle just before the run: {env['IDLE_BEFORE']}",
+    f"- Java: {env['JAVA_VERSION']}; the same JVM flags for floor and server: "
+    f"`{env['BENCH_JAVA_OPTS']}`",
+    f"- Load generator: {env['WRK_VERSION']}",
+    f"- PostgreSQL: {env['PG_DESC']}",
+    f"- Code: commit {env['GIT_REV']}",
+    f"- Command (at the repo root): `{env['COMMAND']}`",
+    "",
+    *table,
+    "",
+    f"Credence on H2 reached **{h2_ratio:.2f}x** the floor and on PostgreSQL "
+    f"**{pg_ratio:.2f}x** (goal: H2 at 0.70x or better: "
+    f"{'not assessable, the run had errors' if errors else 'met' if h2_ratio >= 0.7 else 'NOT met'}).",
+]
+section += ["", "CPU is the share of all cores over each measured run: the server process, the "
+            "PostgreSQL processes, wrk, and everything else on the machine."]
+if busy_elsewhere > 5:
+    section += ["", f"**Other processes used up to {busy_elsewhere}% of the CPU during a measured "
+                "run: these figures are skewed by them; rerun on a quiet machine.**"]
+if errors:
+    section += ["", "**This run had non-200 responses or socket errors (see the table): its "
+                "figures do not measure successful session creation only.**"]
+section_text = "\n".join(section) + "\n"
+
+if env["WRITE_DOCS"] == "1":
+    path = env["DOCS"]
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if os.path.exists(path):
+        doc = open(path).read()
+    else:
+        doc = ("# Benchmarks\n\n"
+               "Measured performance of Credence, each figure with the command that produced it.\n\n"
+               "Machine: figures are comparable only within one run on one machine; each section "
+               "names its machine (the project's reference box: 2 cores, 24 GB RAM, Debian 12).\n\n")
+    lines = doc.splitlines(keepends=True)
+    start = next((i for i, l in enumerate(lines) if l.rstrip() == "## Session API throughput"), None)
+    if start is None:
+        if not doc.endswith("\n\n"):
+            doc = doc.rstrip("\n") + "\n\n"
+        doc += section_text
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        tail = "".join(lines[end:])
+        doc = "".join(lines[:start]) + section_text + ("\n" + tail if tail else "")
+    open(path, "w").write(doc)
+    print(f"\nwrote {path}")
+
+sys.exit(3 if errors else 0)
+PY
+REPORT_STATUS=$?
+set -e
+if [[ $REPORT_STATUS -eq 3 ]]; then
+  log "finished, but the run had errors"
+  exit 3
+fi
+[[ $REPORT_STATUS -eq 0 ]] || die "report failed"
+log "done"
