@@ -105,38 +105,31 @@ public final class DeploymentStore {
   }
 
   public List<Environment> listEnvironments(String deploymentId) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(SELECT_ENVIRONMENT + "WHERE e.deployment_id = ? ORDER BY e.kind DESC")
-                .bind(0, deploymentId)
-                .map(DeploymentStore::environment)
-                .list());
+    return environments("WHERE e.deployment_id = ? ORDER BY e.kind DESC", deploymentId);
   }
 
   public Optional<Environment> findByIntegrationId(String integrationId) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(SELECT_ENVIRONMENT + "WHERE e.integration_id = ?")
-                .bind(0, integrationId)
-                .map(DeploymentStore::environment)
-                .findOne());
+    return environments("WHERE e.integration_id = ?", integrationId).stream().findFirst();
   }
 
+  /** Any one environment, oldest first: enough to check that the master key opens its key. */
   public Optional<Environment> findAny() {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(SELECT_ENVIRONMENT + "ORDER BY e.created_at LIMIT 1")
-                .map(DeploymentStore::environment)
-                .findOne());
+    return environments("ORDER BY e.created_at LIMIT 1").stream().findFirst();
   }
 
   public Optional<Environment> findByKeyHash(String keyHash) {
+    return environments("WHERE e.api_key_hash = ?", keyHash).stream().findFirst();
+  }
+
+  private List<Environment> environments(String condition, Object... arguments) {
     return jdbi.withHandle(
-        h ->
-            h.createQuery(SELECT_ENVIRONMENT + "WHERE e.api_key_hash = ?")
-                .bind(0, keyHash)
-                .map(DeploymentStore::environment)
-                .findOne());
+        h -> {
+          var query = h.createQuery(SELECT_ENVIRONMENT + condition);
+          for (int i = 0; i < arguments.length; i++) {
+            query.bind(i, arguments[i]);
+          }
+          return query.map(DeploymentStore::environment).list();
+        });
   }
 
   public void updateSettings(String integrationId, EnvironmentSettings s, Instant now) {

@@ -6,9 +6,8 @@ import static dev.credence.server.testing.RunningServer.sessionBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
-import dev.credence.server.testing.TestDatabase;
+import dev.credence.server.testing.ServerContract;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,36 +19,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The operator API under {@code /v1/admin}, over real HTTP, on each database. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class OperatorApiContract {
+abstract class OperatorApiContract extends ServerContract {
   private static final Pattern HEX24 = Pattern.compile("[0-9a-f]{24}");
   private static final Pattern TEST_KEY = Pattern.compile("crd_test_[0-9A-Za-z]{40}");
   private static final Pattern LIVE_KEY = Pattern.compile("crd_live_[0-9A-Za-z]{40}");
-
-  private RunningServer server;
-
-  abstract TestDatabase database();
-
-  @BeforeAll
-  void startServer() {
-    server = RunningServer.start(database());
-  }
-
-  @AfterAll
-  void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   // ---------------------------------------------------------------- the operator token
 

@@ -4,7 +4,7 @@ import dev.credence.server.testing.TestDatabase;
 
 class OperatorApiH2Test extends OperatorApiContract {
   @Override
-  TestDatabase database() {
+  protected TestDatabase database() {
     return TestDatabase.H2;
   }
 }

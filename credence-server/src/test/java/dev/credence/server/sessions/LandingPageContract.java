@@ -14,7 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.credence.server.config.Config;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
-import dev.credence.server.testing.TestDatabase;
+import dev.credence.server.testing.ServerContract;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,31 +23,11 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** {@code GET /{access_token}}, where the lender sends the applicant (spec section 5). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class LandingPageContract {
+abstract class LandingPageContract extends ServerContract {
   private static final String OTHER_SECRET = "another-server-secret-0123456789abcdefghijkl";
-
-  private RunningServer server;
-
-  abstract TestDatabase database();
-
-  @BeforeAll
-  void startServer() {
-    server = RunningServer.start(database());
-  }
-
-  @AfterAll
-  void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   // ---------------------------------------------------------------- valid
 

@@ -8,9 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
-import dev.credence.server.testing.TestDatabase;
+import dev.credence.server.testing.ServerContract;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,36 +24,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code POST /v1/sessions-management/tokens} over real HTTP: every status code of spec sections 1
  * to 4, in the spec's order, on each database.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class SessionApiContract {
+abstract class SessionApiContract extends ServerContract {
   private static final AtomicInteger UIDS = new AtomicInteger();
 
-  private RunningServer server;
   private Deployment deployment;
-
-  abstract TestDatabase database();
-
-  @BeforeAll
-  void startServer() {
-    server = RunningServer.start(database());
-  }
-
-  @AfterAll
-  void stopServer() {
-    if (server != null) {
-      server.close();
-    }
-  }
 
   /** A fresh deployment per test, so limits and settings never leak between tests. */
   @BeforeEach

@@ -4,7 +4,7 @@ import dev.credence.server.testing.TestDatabase;
 
 class SessionApiPostgresTest extends SessionApiContract {
   @Override
-  TestDatabase database() {
+  protected TestDatabase database() {
     return TestDatabase.POSTGRES;
   }
 }
