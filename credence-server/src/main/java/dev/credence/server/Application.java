@@ -1,5 +1,11 @@
 package dev.credence.server;
 
+import dev.credence.server.assessment.AssessmentPages;
+import dev.credence.server.assessment.AssessmentService;
+import dev.credence.server.assessment.AssessmentStore;
+import dev.credence.server.assessment.ItemBank;
+import dev.credence.server.assessment.Messages;
+import dev.credence.server.assessment.SessionLinks;
 import dev.credence.server.config.Config;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentStore;
@@ -8,9 +14,7 @@ import dev.credence.server.deployments.SecretBox;
 import dev.credence.server.http.HealthApi;
 import dev.credence.server.http.HttpEdge;
 import dev.credence.server.http.Json;
-import dev.credence.server.http.Pages;
 import dev.credence.server.sessions.AccessTokens;
-import dev.credence.server.sessions.LandingPage;
 import dev.credence.server.sessions.RateLimiter;
 import dev.credence.server.sessions.SessionApi;
 import dev.credence.server.sessions.SessionService;
@@ -59,12 +63,19 @@ public final class Application implements AutoCloseable {
     SessionService sessions =
         new SessionService(
             deployments, sessionStore, tokens, new RateLimiter(), clock, System::nanoTime);
-    Pages pages = new Pages();
+    ItemBank items = ItemBank.load();
+    AssessmentPages assessment =
+        new AssessmentPages(
+            new SessionLinks(tokens, sessionStore, deployments, clock),
+            new AssessmentService(new AssessmentStore(database.jdbi()), items, clock),
+            items,
+            Messages.load(),
+            deployments,
+            clock);
 
     HealthApi health = new HealthApi(database);
     OperatorApi operator = new OperatorApi(deployments, config.operatorToken().value());
     SessionApi sessionApi = new SessionApi(sessions, config.publicUrl());
-    LandingPage landing = new LandingPage(tokens, sessionStore, deployments, pages, clock);
 
     Javalin http =
         Javalin.create(
@@ -88,7 +99,7 @@ public final class Application implements AutoCloseable {
               health.routes(c.routes);
               operator.routes(c.routes);
               sessionApi.routes(c.routes);
-              landing.routes(c.routes);
+              assessment.routes(c.routes);
             });
     http.start();
     return new Application(database, deployments, http);

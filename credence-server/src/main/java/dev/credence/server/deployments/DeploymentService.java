@@ -43,6 +43,10 @@ public final class DeploymentService {
     return store.listCompanies();
   }
 
+  public String companyName(String companyId) {
+    return store.findCompany(companyId).map(Company::name).orElse("");
+  }
+
   public boolean hasAnyCompany() {
     return store.hasAnyCompany();
   }

@@ -3,6 +3,8 @@ package dev.credence.server.deployments;
 import static dev.credence.server.store.Timestamps.instant;
 import static dev.credence.server.store.Timestamps.utc;
 
+import dev.credence.server.assessment.AssessmentConfig;
+import dev.credence.server.http.Json;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -20,7 +22,7 @@ public final class DeploymentStore {
           + " e.api_key_ciphertext, e.api_key_hint, e.api_key_rotated_at, e.session_expiry_hours,"
           + " e.complete_url, e.cancelled_url, e.expired_url, e.show_completion_page,"
           + " e.webhook_url, e.privacy_policy_url, e.brand_logo_url, e.brand_primary_color,"
-          + " e.hmac_required, e.rate_limit_per_minute, e.max_open_sessions, e.created_at,"
+          + " e.hmac_required, e.rate_limit_per_minute, e.max_open_sessions, e.assessment_config, e.created_at,"
           + " e.updated_at";
   private static final String SELECT_ENVIRONMENT =
       "SELECT "
@@ -142,6 +144,7 @@ public final class DeploymentStore {
                         + " privacy_policy_url = :privacy, brand_logo_url = :logo,"
                         + " brand_primary_color = :color, hmac_required = :hmac,"
                         + " rate_limit_per_minute = :rate, max_open_sessions = :maxOpen,"
+                        + " assessment_config = :assessment,"
                         + " updated_at = :now WHERE integration_id = :id")
                 .bindMap(settingsParameters(s))
                 .bind("now", utc(now))
@@ -173,10 +176,11 @@ public final class DeploymentStore {
                 + " api_key_ciphertext, api_key_hint, api_key_rotated_at, session_expiry_hours,"
                 + " complete_url, cancelled_url, expired_url, show_completion_page, webhook_url,"
                 + " privacy_policy_url, brand_logo_url, brand_primary_color, hmac_required,"
-                + " rate_limit_per_minute, max_open_sessions, created_at, updated_at) VALUES"
+                + " rate_limit_per_minute, max_open_sessions, assessment_config, created_at, updated_at)"
+                + " VALUES"
                 + " (:id, :deployment, :kind, :hash, :ciphertext, :hint, :rotated, :hours,"
                 + " :complete, :cancelled, :expired, :showCompletion, :webhook, :privacy, :logo,"
-                + " :color, :hmac, :rate, :maxOpen, :created, :updated)")
+                + " :color, :hmac, :rate, :maxOpen, :assessment, :created, :updated)")
         .bind("id", e.integrationId())
         .bind("deployment", e.deploymentId())
         .bind("kind", e.kind().name())
@@ -204,7 +208,26 @@ public final class DeploymentStore {
     p.put("hmac", s.hmacRequired());
     p.put("rate", s.rateLimitPerMinute());
     p.put("maxOpen", s.maxOpenSessions());
+    p.put("assessment", Json.write(s.assessment().toJson()));
     return p;
+  }
+
+  /** The stored JSON of a configuration; NULL (rows from before it existed) is the default. */
+  private static AssessmentConfig assessment(String json) {
+    if (json == null) {
+      return AssessmentConfig.DEFAULT;
+    }
+    java.util.List<String> problems = new java.util.ArrayList<>();
+    AssessmentConfig config;
+    try {
+      config = AssessmentConfig.parse(Json.MAPPER.readTree(json), problems);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("stored assessment configuration is not JSON", e);
+    }
+    if (config == null) {
+      throw new IllegalStateException("stored assessment configuration is invalid: " + problems);
+    }
+    return config;
   }
 
   private static Company company(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -225,7 +248,8 @@ public final class DeploymentStore {
             rs.getString("brand_primary_color"),
             rs.getBoolean("hmac_required"),
             (Integer) rs.getObject("rate_limit_per_minute", Integer.class),
-            (Integer) rs.getObject("max_open_sessions", Integer.class));
+            (Integer) rs.getObject("max_open_sessions", Integer.class),
+            assessment(rs.getString("assessment_config")));
     return new Environment(
         rs.getString("integration_id"),
         rs.getString("deployment_id"),

@@ -1,7 +1,9 @@
 package dev.credence.server.deployments;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.credence.server.assessment.AssessmentConfig;
 import dev.credence.server.http.ApiException;
+import dev.credence.server.http.Json;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -28,7 +30,8 @@ public record EnvironmentSettings(
     String brandPrimaryColor,
     boolean hmacRequired,
     Integer rateLimitPerMinute,
-    Integer maxOpenSessions) {
+    Integer maxOpenSessions,
+    AssessmentConfig assessment) {
 
   public static final int MIN_EXPIRY_HOURS = 1;
   public static final int MAX_EXPIRY_HOURS = 10_000;
@@ -51,7 +54,8 @@ public record EnvironmentSettings(
           "brand_primary_color",
           "hmac_required",
           "rate_limit_per_minute",
-          "max_open_sessions");
+          "max_open_sessions",
+          "assessment");
 
   public EnvironmentSettings {
     List<String> problems = new ArrayList<>();
@@ -76,6 +80,9 @@ public record EnvironmentSettings(
     }
     checkLimit("rate_limit_per_minute", rateLimitPerMinute, MAX_RATE_LIMIT_PER_MINUTE, problems);
     checkLimit("max_open_sessions", maxOpenSessions, MAX_OPEN_SESSIONS, problems);
+    if (assessment == null) {
+      problems.add("assessment is required");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
@@ -100,7 +107,8 @@ public record EnvironmentSettings(
         null,
         false,
         test ? 60 : null,
-        test ? 100 : null);
+        test ? 100 : null,
+        AssessmentConfig.DEFAULT);
   }
 
   public Map<String, Object> toJson() {
@@ -117,6 +125,7 @@ public record EnvironmentSettings(
     json.put("hmac_required", hmacRequired);
     json.put("rate_limit_per_minute", rateLimitPerMinute);
     json.put("max_open_sessions", maxOpenSessions);
+    json.put("assessment", assessment.toJson());
     return json;
   }
 
@@ -172,6 +181,13 @@ public record EnvironmentSettings(
         problems.add(name + " must be true or false");
         return INVALID;
       }
+      case "assessment" -> {
+        if (value.isNull()) {
+          return AssessmentConfig.DEFAULT;
+        }
+        AssessmentConfig config = AssessmentConfig.parse(value, problems);
+        return config == null ? INVALID : config;
+      }
       case "rate_limit_per_minute", "max_open_sessions" -> {
         if (value.isNull()) {
           return null;
@@ -209,7 +225,21 @@ public record EnvironmentSettings(
         (String) v.get("brand_primary_color"),
         (Boolean) v.get("hmac_required"),
         (Integer) v.get("rate_limit_per_minute"),
-        (Integer) v.get("max_open_sessions"));
+        (Integer) v.get("max_open_sessions"),
+        toConfig(v.get("assessment")));
+  }
+
+  /** {@link #toJson} holds the configuration as a map; a patched value is already parsed. */
+  private static AssessmentConfig toConfig(Object value) {
+    if (value instanceof AssessmentConfig config) {
+      return config;
+    }
+    List<String> problems = new ArrayList<>();
+    AssessmentConfig config = AssessmentConfig.parse(Json.MAPPER.valueToTree(value), problems);
+    if (config == null) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+    return config;
   }
 
   private static void checkUrl(String name, String url, List<String> problems) {

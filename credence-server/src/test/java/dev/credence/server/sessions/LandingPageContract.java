@@ -32,7 +32,7 @@ abstract class LandingPageContract extends ServerContract {
   // ---------------------------------------------------------------- valid
 
   @Test
-  void aValidTokenShowsTheReadyPage() {
+  void aValidTokenShowsTheConsentPage() {
     Deployment d = server.newDeployment();
     JsonNode created = create(d, "LANDING-00001");
     String token = created.get("access_token").asText();
@@ -41,7 +41,7 @@ abstract class LandingPageContract extends ServerContract {
     HttpResponse<String> page = server.get("/" + token);
     assertThat(page.statusCode()).isEqualTo(200);
     assertHtml(page);
-    assertThat(page.body()).containsIgnoringCase("ready");
+    assertThat(page.body()).contains("action=\"/" + token + "/consent\"");
     assertThat(page.headers().firstValue("Content-Security-Policy"))
         .hasValueSatisfying(csp -> assertThat(csp).contains("default-src 'none'"));
     assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
@@ -289,7 +289,7 @@ abstract class LandingPageContract extends ServerContract {
       assertThat(rotated.config().previousTokenSecrets()).hasSize(1);
       HttpResponse<String> page = rotated.get("/" + oldToken);
       assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
-      assertThat(page.body()).containsIgnoringCase("ready");
+      assertThat(page.body()).contains("/" + oldToken + "/consent");
 
       // New tokens come from the new secret, under another kid ...
       String newToken =
@@ -381,7 +381,7 @@ abstract class LandingPageContract extends ServerContract {
   private static void assertInvalidPage(HttpResponse<String> page) {
     assertThat(page.statusCode()).as(page.uri() + " " + page.body()).isEqualTo(404);
     assertHtml(page);
-    assertThat(page.body()).containsIgnoringCase("not valid");
+    assertThat(page.body()).contains("This link does not work");
     assertThat(page.headers().firstValue("Location")).isEmpty();
     assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
     assertThat(page.body())

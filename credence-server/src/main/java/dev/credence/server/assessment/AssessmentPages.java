@@ -1,0 +1,398 @@
+package dev.credence.server.assessment;
+
+import dev.credence.server.assessment.AssessmentService.View;
+import dev.credence.server.assessment.AssessmentStore.Balloon;
+import dev.credence.server.assessment.AssessmentStore.MemoryRound;
+import dev.credence.server.assessment.Journey.BalloonStep;
+import dev.credence.server.assessment.Journey.ChoiceStep;
+import dev.credence.server.assessment.Journey.MemoryStep;
+import dev.credence.server.assessment.Journey.QuestionnairePage;
+import dev.credence.server.assessment.PageModel.LanguageOption;
+import dev.credence.server.assessment.SessionLinks.Link;
+import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.deployments.Environment;
+import dev.credence.server.http.ApiException;
+import dev.credence.server.http.HttpEdge;
+import dev.credence.server.store.StoreErrors;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hosted assessment's pages: server-rendered, every step a plain form that works without
+ * JavaScript. Each answer is posted, saved, and answered with a redirect to the link, which shows
+ * the next step (so a reload never posts twice).
+ */
+public final class AssessmentPages {
+  private static final Logger LOG = LoggerFactory.getLogger(AssessmentPages.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String FALLBACK_LANGUAGE = "en";
+
+  private final AssessmentService service;
+  private final ItemBank items;
+  private final Messages messages;
+  private final DeploymentService deployments;
+  private final Clock clock;
+  private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
+  private final SessionLinks links;
+  private final EndPages endPages = new EndPages();
+
+  public AssessmentPages(
+      SessionLinks links,
+      AssessmentService service,
+      ItemBank items,
+      Messages messages,
+      DeploymentService deployments,
+      Clock clock) {
+    this.links = links;
+    this.service = service;
+    this.items = items;
+    this.messages = messages;
+    this.deployments = deployments;
+    this.clock = clock;
+  }
+
+  /** Declared last: a single path segment that no other route took is a token. */
+  public void routes(RoutesConfig routes) {
+    routes.get(
+        "/{token}", ctx -> guarded(ctx, () -> opened(ctx).ifPresent(o -> show(ctx, o, null, 200))));
+    routes.post("/{token}/consent", ctx -> act(ctx, this::consent));
+    routes.post("/{token}/language", ctx -> act(ctx, this::language));
+    routes.post("/{token}/questionnaire", ctx -> act(ctx, this::questionnaire));
+    routes.post("/{token}/choices", ctx -> act(ctx, this::choice));
+    routes.post("/{token}/balloons", ctx -> act(ctx, this::balloon));
+    routes.post("/{token}/memory", ctx -> act(ctx, this::memory));
+  }
+
+  // --- actions ----------------------------------------------------------------------------------
+
+  private interface Action {
+    /** Does the action; returns where to send the browser next (the link itself by default). */
+    String apply(Context ctx, Link opened, View view);
+  }
+
+  private void act(Context ctx, Action action) {
+    guarded(
+        ctx,
+        () ->
+            opened(ctx)
+                .ifPresent(
+                    opened -> {
+                      View view = service.view(opened.session(), opened.environment());
+                      try {
+                        String next = action.apply(ctx, opened, view);
+                        ctx.redirect(
+                            next == null ? "/" + opened.token() : next, HttpStatus.SEE_OTHER);
+                      } catch (ApiException refused) {
+                        show(ctx, opened, refused.detail(), refused.status());
+                      }
+                    }));
+  }
+
+  private String consent(Context ctx, Link opened, View view) {
+    if (service.consent(view, ctx.formParam("decision"))) {
+      return null;
+    }
+    String cancelled = opened.environment().settings().cancelledUrl();
+    return cancelled != null ? cancelled : null;
+  }
+
+  private String language(Context ctx, Link opened, View view) {
+    String language = ctx.formParam("lang");
+    if (language == null || !languageIds().contains(language)) {
+      throw ApiException.unprocessable("invalid_language", "Unknown language: " + language);
+    }
+    service.setLanguage(opened.session(), language);
+    return null;
+  }
+
+  private String questionnaire(Context ctx, Link opened, View view) {
+    service.answerPage(view, intParam(ctx, "page"), ctx.formParamMap());
+    return null;
+  }
+
+  private String choice(Context ctx, Link opened, View view) {
+    service.choose(view, intParam(ctx, "index"), ctx.formParam("choice"));
+    return null;
+  }
+
+  private String balloon(Context ctx, Link opened, View view) {
+    service.play(view, intParam(ctx, "balloon"), ctx.formParam("action"));
+    return null;
+  }
+
+  private String memory(Context ctx, Link opened, View view) {
+    service.answerMemory(view, intParam(ctx, "round"), ctx.formParam("answer"));
+    return null;
+  }
+
+  private static int intParam(Context ctx, String name) {
+    try {
+      return Integer.parseInt(ctx.formParam(name));
+    } catch (NumberFormatException e) {
+      throw ApiException.unprocessable("invalid_form", "The form is missing " + name);
+    }
+  }
+
+  // --- rendering --------------------------------------------------------------------------------
+
+  private void show(Context ctx, Link opened, String error, int status) {
+    if (ctx.method() == io.javalin.http.HandlerType.GET) {
+      service.visit(opened.session(), ctx.userAgent());
+    }
+    View view = service.view(opened.session(), opened.environment());
+    String language = language(ctx, view);
+    Environment environment = opened.environment();
+    Journey.Step step = view.position().step();
+    if (step instanceof Journey.Done) {
+      finish(ctx, opened, view, language);
+      return;
+    }
+    PageModel page = page(ctx, opened.token(), language, environment, view, error);
+    Map<String, Object> params = new java.util.HashMap<>();
+    params.put("page", page);
+    String template;
+    if (step instanceof Journey.Consent) {
+      template = "assessment/consent.jte";
+      params.put("company", deployments.companyName(environment.companyId()));
+      params.put("privacyUrl", environment.settings().privacyPolicyUrl());
+    } else if (step instanceof QuestionnairePage questions) {
+      template = "assessment/questionnaire.jte";
+      String itemLanguage = items.hasLanguage(language) ? language : FALLBACK_LANGUAGE;
+      List<ItemBank.Item> shown = new ArrayList<>();
+      for (String id : questions.itemIds()) {
+        shown.add(items.item(itemLanguage, id));
+      }
+      params.put("step", questions);
+      params.put("items", shown);
+      params.put("choices", items.choices(itemLanguage));
+      service.shown(opened.session());
+    } else if (step instanceof BalloonStep balloons) {
+      template = "assessment/balloons.jte";
+      Balloon current = service.balloon(view);
+      params.put("step", balloons);
+      params.put("pumps", current.pumps());
+    } else if (step instanceof ChoiceStep choice) {
+      template = "assessment/choice.jte";
+      params.put("step", choice);
+      service.shown(opened.session());
+    } else {
+      MemoryStep memory = (MemoryStep) step;
+      MemoryRound round = service.memoryRound(view);
+      Duration left =
+          Duration.between(
+              clock.instant(),
+              round.shownAt().plus(AssessmentService.memoryShowTime(round.digits())));
+      params.put("step", memory);
+      params.put("digits", left.isNegative() || left.isZero() ? null : round.digits());
+      if (params.get("digits") != null) {
+        // The digits go away by themselves, with or without JavaScript.
+        ctx.header("Refresh", String.valueOf(Math.max(1, (left.toMillis() + 999) / 1000)));
+      }
+      template = "assessment/memory.jte";
+    }
+    render(ctx, status, template, params, page.nonce(), environment);
+  }
+
+  /**
+   * The last answer is in: the session is completed. The thank-you page shows unless the
+   * environment hides it, with a way on to the Complete URL when there is one; hidden, the
+   * applicant goes straight to the Complete URL (with none set there is nowhere else to go).
+   */
+  private void finish(Context ctx, Link opened, View view, String language) {
+    service.finishIfDone(opened.session(), opened.environment());
+    var settings = opened.environment().settings();
+    if (settings.completeUrl() != null && !settings.showCompletionPage()) {
+      ctx.redirect(settings.completeUrl(), HttpStatus.SEE_OTHER);
+      return;
+    }
+    endPages.show(ctx, 200, "done", opened.environment(), language, settings.completeUrl());
+  }
+
+  private PageModel page(
+      Context ctx,
+      String token,
+      String language,
+      Environment environment,
+      View view,
+      String error) {
+    List<LanguageOption> options = new ArrayList<>();
+    for (String id : languageIds()) {
+      options.add(new LanguageOption(id, Languages.nativeName(id), id.equals(language)));
+    }
+    return new PageModel(
+        token,
+        language,
+        options,
+        messages,
+        nonce(),
+        environment.settings().brandPrimaryColor(),
+        environment.settings().brandLogoUrl(),
+        view.position().percent(),
+        view.position().module(),
+        view.position().modules(),
+        error);
+  }
+
+  /** The session's language; on the first visit, the browser's, remembered from then on. */
+  private String language(Context ctx, View view) {
+    if (view.row().language() != null) {
+      return view.row().language();
+    }
+    String negotiated =
+        Languages.negotiate(ctx.header("Accept-Language"), languageIds(), FALLBACK_LANGUAGE);
+    service.setLanguage(view.session(), negotiated);
+    return negotiated;
+  }
+
+  /** Every language of the item bank, and the interface languages it lacks (Swahili). */
+  private List<String> languageIds() {
+    Set<String> ids = new LinkedHashSet<>();
+    items.languages().forEach(l -> ids.add(l.id()));
+    ids.addAll(messages.languages());
+    return List.copyOf(ids);
+  }
+
+  private void render(
+      Context ctx,
+      int status,
+      String template,
+      Map<String, Object> params,
+      String nonce,
+      Environment environment) {
+    StringOutput output = new StringOutput();
+    engine.render(template, params, output);
+    ctx.header("Content-Security-Policy", policy(nonce, environment));
+    ctx.status(status).contentType("text/html; charset=utf-8").result(output.toString());
+  }
+
+  /**
+   * Only this server's files, the brand colour in one nonce'd style element, the logo, and forms
+   * that post here or, after a redirect, land on the environment's own redirect URLs.
+   */
+  static String policy(String nonce, Environment environment) {
+    Set<String> formTargets = new LinkedHashSet<>(List.of("'self'"));
+    if (environment != null) {
+      var s = environment.settings();
+      for (String url : new String[] {s.completeUrl(), s.cancelledUrl(), s.expiredUrl()}) {
+        origin(url).ifPresent(formTargets::add);
+      }
+    }
+    return "default-src 'none'; style-src 'self'"
+        + (nonce == null ? "" : " 'nonce-" + nonce + "'")
+        + "; script-src 'self'; img-src 'self' https:; form-action "
+        + String.join(" ", formTargets)
+        + "; base-uri 'none'; frame-ancestors 'none'";
+  }
+
+  private static Optional<String> origin(String url) {
+    if (url == null) {
+      return Optional.empty();
+    }
+    URI uri = URI.create(url);
+    return Optional.of(
+        uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()));
+  }
+
+  private static String nonce() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  /** The open session of this request's link; otherwise the page that stands instead. */
+  private Optional<Link> opened(Context ctx) {
+    HttpEdge.handled(ctx);
+    Link link = links.resolve(ctx.pathParam("token"));
+    switch (link.state()) {
+      case OPEN -> {
+        return Optional.of(link);
+      }
+      case INVALID -> endPages.show(ctx, 404, "invalid", null);
+      case COMPLETED -> endPages.show(ctx, 200, "finished", link.environment());
+      case CANCELLED -> endPages.show(ctx, 200, "cancelled", link.environment());
+      case EXPIRED -> {
+        String expiredUrl = link.environment().settings().expiredUrl();
+        if (expiredUrl != null) {
+          ctx.redirect(expiredUrl, HttpStatus.FOUND);
+        } else {
+          endPages.show(ctx, 410, "expired", link.environment());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The database down shows a calm page, never a stack trace; a bug is logged and shown as such.
+   */
+  private void guarded(Context ctx, Runnable handler) {
+    try {
+      handler.run();
+    } catch (RuntimeException e) {
+      if (!StoreErrors.isUnavailable(e)) {
+        LOG.error("assessment page failed (request {})", ctx.attribute("X-Request-Id"), e);
+      }
+      endPages.show(ctx, 503, "unavailable", null);
+    }
+  }
+
+  /** Pages that end the journey or stand instead of it, in the applicant's language. */
+  private final class EndPages {
+    public void show(Context ctx, int status, String kind, Environment environment) {
+      show(
+          ctx,
+          status,
+          kind,
+          environment,
+          Languages.negotiate(
+              ctx.header("Accept-Language"), messages.languages(), FALLBACK_LANGUAGE),
+          null);
+    }
+
+    void show(
+        Context ctx,
+        int status,
+        String kind,
+        Environment environment,
+        String language,
+        String link) {
+      String nonce = nonce();
+      PageModel page =
+          new PageModel(
+              null,
+              language,
+              List.of(),
+              messages,
+              nonce,
+              environment == null ? null : environment.settings().brandPrimaryColor(),
+              environment == null ? null : environment.settings().brandLogoUrl(),
+              0,
+              0,
+              0,
+              null);
+      Map<String, Object> params = new java.util.HashMap<>();
+      params.put("page", page);
+      params.put("title", page.t(kind + ".title"));
+      params.put("text", page.t(kind + ".text"));
+      params.put("link", link);
+      render(ctx, status, "assessment/end.jte", params, nonce, environment);
+    }
+  }
+}

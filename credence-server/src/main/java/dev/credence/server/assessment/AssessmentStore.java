@@ -1,0 +1,306 @@
+package dev.credence.server.assessment;
+
+import static dev.credence.server.store.Timestamps.instant;
+import static dev.credence.server.store.Timestamps.utc;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** The SQL of the journey: its state on the session row, answers, balloons and memory rounds. */
+public final class AssessmentStore {
+  private final Jdbi jdbi;
+
+  public AssessmentStore(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** The journey columns of a session. */
+  public record JourneyRow(
+      String status,
+      Instant startedAt,
+      String config,
+      String language,
+      String userAgent,
+      Instant stepShownAt) {}
+
+  public record Answer(String item, int value, int page, int elapsedMs) {}
+
+  public record Balloon(int index, int burstPoint, int pumps, String outcome) {
+    public boolean finished() {
+      return outcome != null;
+    }
+  }
+
+  public record MemoryRound(
+      int round, String digits, String answer, Boolean correct, Instant shownAt) {
+    public boolean answered() {
+      return correct != null;
+    }
+  }
+
+  /** Everything answered so far, read in one go to find where the applicant is. */
+  public record Progress(
+      Map<String, Map<String, Integer>> answers, List<Balloon> balloons, List<MemoryRound> rounds) {
+    public Map<String, Integer> answers(String module) {
+      return answers.getOrDefault(module, Map.of());
+    }
+  }
+
+  public Optional<JourneyRow> journey(String sessionId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT status, started_at, assessment_config, language, user_agent,"
+                        + " step_shown_at FROM sessions WHERE id = ?")
+                .bind(0, sessionId)
+                .map(
+                    (rs, ctx) ->
+                        new JourneyRow(
+                            rs.getString("status"),
+                            instant(rs, "started_at"),
+                            rs.getString("assessment_config"),
+                            rs.getString("language"),
+                            rs.getString("user_agent"),
+                            instant(rs, "step_shown_at")))
+                .findOne());
+  }
+
+  public Progress progress(String sessionId) {
+    return jdbi.withHandle(
+        h -> {
+          Map<String, Map<String, Integer>> answers = new HashMap<>();
+          h.createQuery("SELECT module, item, answer FROM answers WHERE session_id = ?")
+              .bind(0, sessionId)
+              .map(
+                  (rs, ctx) -> {
+                    answers
+                        .computeIfAbsent(rs.getString("module"), m -> new HashMap<>())
+                        .put(rs.getString("item"), rs.getInt("answer"));
+                    return null;
+                  })
+              .list();
+          List<Balloon> balloons =
+              h.createQuery(
+                      "SELECT balloon, burst_point, pumps, outcome FROM balloons"
+                          + " WHERE session_id = ? ORDER BY balloon")
+                  .bind(0, sessionId)
+                  .map(
+                      (rs, ctx) ->
+                          new Balloon(
+                              rs.getInt("balloon"),
+                              rs.getInt("burst_point"),
+                              rs.getInt("pumps"),
+                              rs.getString("outcome")))
+                  .list();
+          List<MemoryRound> rounds =
+              h.createQuery(
+                      "SELECT round_no, digits, answer, correct, shown_at FROM memory_rounds"
+                          + " WHERE session_id = ? ORDER BY round_no")
+                  .bind(0, sessionId)
+                  .map(
+                      (rs, ctx) ->
+                          new MemoryRound(
+                              rs.getInt("round_no"),
+                              rs.getString("digits"),
+                              rs.getString("answer"),
+                              (Boolean) rs.getObject("correct", Boolean.class),
+                              instant(rs, "shown_at")))
+                  .list();
+          return new Progress(answers, balloons, rounds);
+        });
+  }
+
+  /** Consent given: the session starts, with the configuration it will run frozen on it. */
+  public boolean start(String sessionId, String config, Instant now) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE sessions SET status = 'STARTED', started_at = ?,"
+                            + " assessment_config = ? WHERE id = ? AND status = 'CREATED'")
+                    .bind(0, utc(now))
+                    .bind(1, config)
+                    .bind(2, sessionId)
+                    .execute())
+        == 1;
+  }
+
+  /** Ends an open session as COMPLETED or CANCELLED; false if it was no longer open. */
+  public boolean finish(String sessionId, String status, Instant now) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE sessions SET status = ?, finished_at = ?"
+                            + " WHERE id = ? AND status IN ('CREATED', 'STARTED')")
+                    .bind(0, status)
+                    .bind(1, utc(now))
+                    .bind(2, sessionId)
+                    .execute())
+        == 1;
+  }
+
+  /** A visit of the link: counts visits and changes of device, and keeps the device seen. */
+  public void visit(String sessionId, String userAgent, String platform, boolean newDevice) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE sessions SET visits = visits + 1, user_agents = user_agents + ?,"
+                        + " user_agent = ?, platform = ? WHERE id = ?")
+                .bind(0, newDevice ? 1 : 0)
+                .bind(1, userAgent)
+                .bind(2, platform)
+                .bind(3, sessionId)
+                .execute());
+  }
+
+  public void setLanguage(String sessionId, String language) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate("UPDATE sessions SET language = ? WHERE id = ?")
+                .bind(0, language)
+                .bind(1, sessionId)
+                .execute());
+  }
+
+  public void stepShown(String sessionId, Instant now) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate("UPDATE sessions SET step_shown_at = ? WHERE id = ?")
+                .bind(0, utc(now))
+                .bind(1, sessionId)
+                .execute());
+  }
+
+  /** Stores a page of answers at once; a unique violation means some were answered already. */
+  public void saveAnswers(String sessionId, String module, List<Answer> answers, Instant now) {
+    jdbi.useTransaction(
+        h -> {
+          var batch =
+              h.prepareBatch(
+                  "INSERT INTO answers (session_id, module, item, answer, page, elapsed_ms,"
+                      + " answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+          for (Answer answer : answers) {
+            batch
+                .bind(0, sessionId)
+                .bind(1, module)
+                .bind(2, answer.item())
+                .bind(3, answer.value())
+                .bind(4, answer.page())
+                .bind(5, answer.elapsedMs())
+                .bind(6, utc(now))
+                .add();
+          }
+          batch.execute();
+        });
+  }
+
+  public void startBalloon(String sessionId, int index, int burstPoint, Instant now) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "INSERT INTO balloons (session_id, balloon, burst_point, pumps, started_at)"
+                        + " VALUES (?, ?, ?, 0, ?)")
+                .bind(0, sessionId)
+                .bind(1, index)
+                .bind(2, burstPoint)
+                .bind(3, utc(now))
+                .execute());
+  }
+
+  /**
+   * One pump of an unfinished balloon, under a row lock so two quick taps cannot both count past
+   * the burst point. Returns the balloon after the pump, or empty if it was already finished.
+   */
+  public Optional<Balloon> pump(String sessionId, int index, Instant now) {
+    return jdbi.inTransaction(
+        h -> {
+          Optional<Balloon> balloon = lockBalloon(h, sessionId, index);
+          if (balloon.isEmpty() || balloon.get().finished()) {
+            return Optional.empty();
+          }
+          Balloon b = balloon.get();
+          int pumps = b.pumps() + 1;
+          String outcome = pumps >= b.burstPoint() ? "BURST" : null;
+          h.createUpdate(
+                  "UPDATE balloons SET pumps = ?, outcome = ?, finished_at = ?"
+                      + " WHERE session_id = ? AND balloon = ?")
+              .bind(0, pumps)
+              .bind(1, outcome)
+              .bind(2, outcome == null ? null : utc(now))
+              .bind(3, sessionId)
+              .bind(4, index)
+              .execute();
+          return Optional.of(new Balloon(index, b.burstPoint(), pumps, outcome));
+        });
+  }
+
+  /** Banks an unfinished balloon's points; empty if it was already finished. */
+  public Optional<Balloon> collect(String sessionId, int index, Instant now) {
+    return jdbi.inTransaction(
+        h -> {
+          Optional<Balloon> balloon = lockBalloon(h, sessionId, index);
+          if (balloon.isEmpty() || balloon.get().finished()) {
+            return Optional.empty();
+          }
+          h.createUpdate(
+                  "UPDATE balloons SET outcome = 'COLLECTED', finished_at = ?"
+                      + " WHERE session_id = ? AND balloon = ?")
+              .bind(0, utc(now))
+              .bind(1, sessionId)
+              .bind(2, index)
+              .execute();
+          Balloon b = balloon.get();
+          return Optional.of(new Balloon(index, b.burstPoint(), b.pumps(), "COLLECTED"));
+        });
+  }
+
+  private static Optional<Balloon> lockBalloon(Handle h, String sessionId, int index) {
+    return h.createQuery(
+            "SELECT balloon, burst_point, pumps, outcome FROM balloons"
+                + " WHERE session_id = ? AND balloon = ? FOR UPDATE")
+        .bind(0, sessionId)
+        .bind(1, index)
+        .map(
+            (rs, ctx) ->
+                new Balloon(
+                    rs.getInt("balloon"),
+                    rs.getInt("burst_point"),
+                    rs.getInt("pumps"),
+                    rs.getString("outcome")))
+        .findOne();
+  }
+
+  public void startRound(String sessionId, int round, String digits, Instant now) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "INSERT INTO memory_rounds (session_id, round_no, digits, shown_at)"
+                        + " VALUES (?, ?, ?, ?)")
+                .bind(0, sessionId)
+                .bind(1, round)
+                .bind(2, digits)
+                .bind(3, utc(now))
+                .execute());
+  }
+
+  /** Records the answer of a round not yet answered; false if it was answered already. */
+  public boolean answerRound(
+      String sessionId, int round, String answer, boolean correct, Instant now) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE memory_rounds SET answer = ?, correct = ?, answered_at = ?"
+                            + " WHERE session_id = ? AND round_no = ? AND correct IS NULL")
+                    .bind(0, answer)
+                    .bind(1, correct)
+                    .bind(2, utc(now))
+                    .bind(3, sessionId)
+                    .bind(4, round)
+                    .execute())
+        == 1;
+  }
+}

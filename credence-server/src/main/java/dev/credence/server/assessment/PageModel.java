@@ -1,0 +1,40 @@
+package dev.credence.server.assessment;
+
+import java.util.List;
+
+/**
+ * What every assessment page shows besides its step: the language and its switcher, the brand, the
+ * progress bar, and the refusal of the last answer if there was one.
+ */
+public record PageModel(
+    String token,
+    String language,
+    List<LanguageOption> languages,
+    Messages messages,
+    String nonce,
+    String brandColor,
+    String logoUrl,
+    int percent,
+    int module,
+    int modules,
+    String error) {
+
+  public record LanguageOption(String id, String name, boolean selected) {}
+
+  /** An interface text in the page's language. */
+  public String t(String key, Object... args) {
+    return messages.text(language, key, args);
+  }
+
+  public String action(String path) {
+    return "/" + token + "/" + path;
+  }
+
+  public boolean hasProgress() {
+    return modules > 0;
+  }
+
+  public boolean hasError() {
+    return error != null;
+  }
+}

@@ -1,0 +1,323 @@
+package dev.credence.server.assessment;
+
+import static dev.credence.server.testing.RunningServer.json;
+import static dev.credence.server.testing.RunningServer.sessionBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.credence.server.testing.RunningServer.Deployment;
+import dev.credence.server.testing.ServerContract;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hosted assessment over plain HTTP (no browser): the journey's rules, every answer saved as it
+ * is given, resume, and every refusal changing nothing.
+ */
+abstract class JourneyContract extends ServerContract {
+  private static final AtomicInteger UIDS = new AtomicInteger();
+  private static final Pattern ITEM = Pattern.compile("name=\"item_([0-9a-f-]+)\"");
+  private static final Pattern DIGITS = Pattern.compile("class=\"digits\"[^>]*>(\\d+)<");
+  private static final String SMALL =
+      "{\"assessment\": {\"modules\": ["
+          + "{\"type\": \"questionnaire\", \"length\": \"short\", \"items_per_page\": 10},"
+          + "{\"type\": \"balloons\", \"balloons\": 2},"
+          + "{\"type\": \"choices\", \"set\": [[10, 20, 30], [5, 50, 7]]},"
+          + "{\"type\": \"memory_span\", \"start_length\": 3, \"max_length\": 4}]}}";
+
+  private Deployment deployment;
+
+  @BeforeEach
+  void newDeployment() {
+    deployment = server.newDeployment();
+    server.patchIntegration(deployment.productionIntegrationId(), SMALL);
+  }
+
+  private String newSession() {
+    String uid = "JRN-" + String.format("%06d", UIDS.incrementAndGet());
+    HttpResponse<String> created =
+        server.createSession(
+            deployment.productionKey(), sessionBody(uid, deployment.productionIntegrationId()));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+    return json(created).get("access_token").asText();
+  }
+
+  private HttpResponse<String> page(String token, String... headers) {
+    return server.send("GET", "/" + token, null, headers);
+  }
+
+  private HttpResponse<String> post(String token, String path, String... fields) {
+    StringBuilder form = new StringBuilder();
+    for (int i = 0; i < fields.length; i += 2) {
+      if (form.length() > 0) {
+        form.append('&');
+      }
+      form.append(URLEncoder.encode(fields[i], StandardCharsets.UTF_8))
+          .append('=')
+          .append(URLEncoder.encode(fields[i + 1], StandardCharsets.UTF_8));
+    }
+    return server.send(
+        "POST",
+        "/" + token + "/" + path,
+        form.toString(),
+        "Content-Type",
+        "application/x-www-form-urlencoded");
+  }
+
+  private static void assertRedirectsToLink(HttpResponse<String> response, String token) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(303);
+    assertThat(response.headers().firstValue("Location")).hasValue("/" + token);
+  }
+
+  private static List<String> items(String html) {
+    Set<String> ids = new LinkedHashSet<>();
+    Matcher m = ITEM.matcher(html);
+    while (m.find()) {
+      ids.add(m.group(1));
+    }
+    return new ArrayList<>(ids);
+  }
+
+  private static String[] answers(List<String> ids, String page, int value) {
+    List<String> fields = new ArrayList<>(List.of("page", page));
+    for (String id : ids) {
+      fields.add("item_" + id);
+      fields.add(String.valueOf(value));
+    }
+    return fields.toArray(String[]::new);
+  }
+
+  private void consent(String token) {
+    assertRedirectsToLink(post(token, "consent", "decision", "accept"), token);
+  }
+
+  /** Answers the questionnaire pages, the balloons, the choices and the memory rounds. */
+  private void playThrough(String token) {
+    for (int page = 1; page <= 3; page++) {
+      List<String> ids = items(page(token).body());
+      assertThat(ids).hasSize(10);
+      assertRedirectsToLink(
+          post(token, "questionnaire", answers(ids, String.valueOf(page), 4)), token);
+    }
+    for (int balloon = 1; balloon <= 2; balloon++) {
+      assertThat(page(token).body()).contains("/" + token + "/balloons");
+      assertRedirectsToLink(
+          post(token, "balloons", "balloon", String.valueOf(balloon), "action", "pump"), token);
+      HttpResponse<String> collected =
+          post(token, "balloons", "balloon", String.valueOf(balloon), "action", "collect");
+      if (collected.statusCode() != 303) {
+        assertThat(collected.statusCode()).as("burst on the first pump").isEqualTo(409);
+      }
+    }
+    for (int choice = 1; choice <= 2; choice++) {
+      assertThat(page(token).body()).contains("/" + token + "/choices");
+      assertRedirectsToLink(
+          post(token, "choices", "index", String.valueOf(choice), "choice", "later"), token);
+    }
+    for (int round = 1; round <= 2; round++) {
+      HttpResponse<String> shown = page(token);
+      Matcher digits = DIGITS.matcher(shown.body());
+      assertThat(digits.find()).as(shown.body()).isTrue();
+      assertThat(shown.headers().firstValue("Refresh")).isPresent();
+      server.clock().advance(Duration.ofSeconds(20));
+      assertThat(page(token).body())
+          .contains("name=\"answer\"")
+          .doesNotContain(digits.group(1) + "<");
+      assertRedirectsToLink(
+          post(token, "memory", "round", String.valueOf(round), "answer", "0"), token);
+    }
+  }
+
+  @Test
+  void aWholeJourneyEndsOnTheCompleteUrlAndTheLinkThenSaysItIsFinished() {
+    server.patchIntegration(
+        deployment.productionIntegrationId(),
+        "{\"complete_url\": \"https://lender.example/done\", \"show_completion_page\": false}");
+    String token = newSession();
+    HttpResponse<String> consentPage = page(token);
+    assertThat(consentPage.statusCode()).isEqualTo(200);
+    assertThat(consentPage.body()).contains("/" + token + "/consent");
+    consent(token);
+    playThrough(token);
+
+    HttpResponse<String> end = page(token);
+    assertThat(end.statusCode()).isEqualTo(303);
+    assertThat(end.headers().firstValue("Location")).hasValue("https://lender.example/done");
+
+    HttpResponse<String> again = page(token);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.body()).doesNotContain("/" + token + "/");
+    assertThat(post(token, "choices", "index", "1", "choice", "today").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void theThankYouPageLeadsOnToTheCompleteUrlUnlessHidden() {
+    server.patchIntegration(
+        deployment.productionIntegrationId(),
+        "{\"complete_url\": \"https://lender.example/done\"}");
+    String token = newSession();
+    consent(token);
+    playThrough(token);
+    HttpResponse<String> end = page(token);
+    assertThat(end.statusCode()).isEqualTo(200);
+    assertThat(end.body()).contains("href=\"https://lender.example/done\"");
+  }
+
+  @Test
+  void withoutACompleteUrlTheThankYouPageIsShown() {
+    String token = newSession();
+    consent(token);
+    playThrough(token);
+    HttpResponse<String> end = page(token);
+    assertThat(end.statusCode()).isEqualTo(200);
+    assertThat(end.body()).doesNotContain("<form");
+  }
+
+  @Test
+  void declinedConsentGoesToTheCancelledUrlAndEndsTheSession() {
+    server.patchIntegration(
+        deployment.productionIntegrationId(), "{\"cancelled_url\": \"https://lender.example/no\"}");
+    String token = newSession();
+    HttpResponse<String> declined = post(token, "consent", "decision", "decline");
+    assertThat(declined.statusCode()).isEqualTo(303);
+    assertThat(declined.headers().firstValue("Location")).hasValue("https://lender.example/no");
+    assertThat(page(token).body()).doesNotContain("/" + token + "/consent");
+    assertThat(post(token, "consent", "decision", "accept").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aReloadOrAnotherDeviceResumesAtTheFirstUnansweredStep() {
+    String token = newSession();
+    consent(token);
+    List<String> first = items(page(token, "User-Agent", "Phone A").body());
+    assertRedirectsToLink(post(token, "questionnaire", answers(first, "1", 2)), token);
+    List<String> second = items(page(token, "User-Agent", "Desktop B").body());
+    assertThat(second).hasSize(10).doesNotContainAnyElementsOf(first);
+    assertThat(page(token, "User-Agent", "Phone A").body()).contains("value=\"2\"");
+  }
+
+  @Test
+  void answersThatDoNotFitAreRefusedAndChangeNothing() {
+    String token = newSession();
+    assertThat(post(token, "questionnaire", "page", "1").statusCode())
+        .as("before consent")
+        .isEqualTo(409);
+    consent(token);
+    List<String> ids = items(page(token).body());
+
+    String[] outOfRange = answers(ids, "1", 4);
+    outOfRange[3] = "6";
+    assertThat(post(token, "questionnaire", outOfRange).statusCode()).isEqualTo(422);
+    String[] missing = answers(ids.subList(0, 9), "1", 4);
+    assertThat(post(token, "questionnaire", missing).statusCode()).isEqualTo(422);
+    List<String> withStranger = new ArrayList<>(List.of(answers(ids, "1", 4)));
+    withStranger.addAll(List.of("item_00000000-0000-0000-0000-000000000000", "3"));
+    assertThat(post(token, "questionnaire", withStranger.toArray(String[]::new)).statusCode())
+        .isEqualTo(422);
+    assertThat(post(token, "questionnaire", answers(ids, "2", 4)).statusCode()).isEqualTo(409);
+    assertThat(items(page(token).body())).as("still on page 1").isEqualTo(ids);
+
+    assertRedirectsToLink(post(token, "questionnaire", answers(ids, "1", 4)), token);
+    assertThat(post(token, "questionnaire", answers(ids, "1", 5)).statusCode())
+        .as("a page already answered")
+        .isEqualTo(409);
+    assertThat(post(token, "choices", "index", "1", "choice", "later").statusCode())
+        .as("a step not reached")
+        .isEqualTo(409);
+  }
+
+  @Test
+  void aBurstBalloonCannotBePumpedAgain() {
+    String token = newSession();
+    consent(token);
+    for (int page = 1; page <= 3; page++) {
+      assertRedirectsToLink(
+          post(token, "questionnaire", answers(items(page(token).body()), String.valueOf(page), 3)),
+          token);
+    }
+    page(token);
+    int pumps = 0;
+    HttpResponse<String> response;
+    do {
+      response = post(token, "balloons", "balloon", "1", "action", "pump");
+      pumps++;
+    } while (response.statusCode() == 303
+        && page(token).body().contains("name=\"balloon\" value=\"1\""));
+    assertThat(pumps).as("the server decides when it bursts").isBetween(1, 64);
+    assertThat(post(token, "balloons", "balloon", "1", "action", "pump").statusCode())
+        .isEqualTo(409);
+    assertThat(post(token, "balloons", "balloon", "1", "action", "collect").statusCode())
+        .isEqualTo(409);
+    assertThat(page(token).body()).contains("name=\"balloon\" value=\"2\"");
+  }
+
+  @Test
+  void aSessionThatExpiresMidWayGoesToTheExpiredUrl() {
+    server.patchIntegration(
+        deployment.productionIntegrationId(), "{\"expired_url\": \"https://lender.example/late\"}");
+    String token = newSession();
+    consent(token);
+    server.clock().advance(Duration.ofHours(25));
+    HttpResponse<String> late = post(token, "consent", "decision", "accept");
+    assertThat(late.statusCode()).isEqualTo(302);
+    assertThat(late.headers().firstValue("Location")).hasValue("https://lender.example/late");
+    assertThat(page(token).statusCode()).isEqualTo(302);
+  }
+
+  @Test
+  void theLanguageComesFromTheBrowserAndCanBeChanged() {
+    String token = newSession();
+    assertThat(page(token, "Accept-Language", "es-CO,es;q=0.9,en;q=0.5").body())
+        .contains("<html lang=\"es\"");
+    assertRedirectsToLink(post(token, "language", "lang", "fr"), token);
+    assertThat(page(token, "Accept-Language", "es").body()).contains("<html lang=\"fr\"");
+    assertThat(post(token, "language", "lang", "xx-nope").statusCode()).isEqualTo(422);
+  }
+
+  @Test
+  void pagesKeepTheTokenToThemselves() {
+    String token = newSession();
+    HttpResponse<String> page = page(token);
+    assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+    String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+    assertThat(policy).contains("default-src 'none'").contains("form-action 'self'");
+    assertThat(page.body()).doesNotContain("http://").doesNotContain("https://");
+  }
+
+  @Test
+  void theAssessmentConfigurationIsValidated() {
+    String id = deployment.productionIntegrationId();
+    for (String bad :
+        List.of(
+            "{\"assessment\": {\"modules\": []}}",
+            "{\"assessment\": {\"modules\": [{\"type\": \"dice\"}]}}",
+            "{\"assessment\": {\"modules\": [{\"type\": \"questionnaire\", \"length\": \"huge\"}]}}",
+            "{\"assessment\": {\"modules\": [{\"type\": \"balloons\", \"balloons\": 0}]}}",
+            "{\"assessment\": {\"modules\": [{\"type\": \"choices\", \"set\": [[20, 10, 5]]}]}}",
+            "{\"assessment\": {\"modules\": [{\"type\": \"balloons\"}, {\"type\": \"balloons\"}]}}")) {
+      HttpResponse<String> refused = server.operator("PATCH", "/v1/admin/integrations/" + id, bad);
+      assertThat(refused.statusCode()).as(bad).isEqualTo(422);
+    }
+    assertThat(
+            json(server.operator("GET", "/v1/admin/integrations/" + id, null))
+                .at("/assessment/modules/1/balloons")
+                .asInt())
+        .isEqualTo(2);
+    assertThat(
+            server
+                .patchIntegration(id, "{\"assessment\": null}")
+                .at("/assessment/modules/0/length")
+                .asText())
+        .isEqualTo("short");
+  }
+}
