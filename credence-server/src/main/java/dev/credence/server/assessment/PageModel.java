@@ -30,8 +30,9 @@ public record PageModel(
     return "/" + token + "/" + path;
   }
 
+  /** From the first module on; consent and the end pages have no progress bar. */
   public boolean hasProgress() {
-    return modules > 0;
+    return module > 0 && modules > 0;
   }
 
   public boolean hasError() {
