@@ -70,6 +70,9 @@ public final class AssessmentPages {
 
   /** Declared last: a single path segment that no other route took is a token. */
   public void routes(RoutesConfig routes) {
+    // Browsers ask for it on every first visit; without this it would be taken for a token.
+    routes.get(
+        "/favicon.ico", ctx -> ctx.status(204).header("Cache-Control", "public, max-age=86400"));
     routes.get(
         "/{token}", ctx -> guarded(ctx, () -> opened(ctx).ifPresent(o -> show(ctx, o, null, 200))));
     routes.post("/{token}/consent", ctx -> act(ctx, this::consent));
@@ -188,6 +191,9 @@ public final class AssessmentPages {
       Balloon current = service.balloon(view);
       params.put("step", balloons);
       params.put("pumps", current.pumps());
+      // Twenty sizes spread over the possible pumps, so the balloon grows from the first pump.
+      int maxPumps = AssessmentService.balloonSettings(view).maxPumps();
+      params.put("size", Math.min(20, (current.pumps() * 20 + maxPumps - 1) / maxPumps));
     } else if (step instanceof ChoiceStep choice) {
       template = "assessment/choice.jte";
       params.put("step", choice);
@@ -320,23 +326,40 @@ public final class AssessmentPages {
   private Optional<Link> opened(Context ctx) {
     HttpEdge.handled(ctx);
     Link link = links.resolve(ctx.pathParam("token"));
+    if (link.state() == SessionLinks.State.OPEN) {
+      return Optional.of(link);
+    }
+    if (ctx.method() == io.javalin.http.HandlerType.POST) {
+      // An answer that arrives too late: the link itself shows why, and a reload is harmless.
+      ctx.redirect("/" + link.token(), HttpStatus.SEE_OTHER);
+      return Optional.empty();
+    }
     switch (link.state()) {
-      case OPEN -> {
-        return Optional.of(link);
-      }
-      case INVALID -> endPages.show(ctx, 404, "invalid", null);
-      case COMPLETED -> endPages.show(ctx, 200, "finished", link.environment());
-      case CANCELLED -> endPages.show(ctx, 200, "cancelled", link.environment());
+      case COMPLETED -> endPage(ctx, 200, "finished", link);
+      case CANCELLED -> endPage(ctx, 200, "cancelled", link);
       case EXPIRED -> {
         String expiredUrl = link.environment().settings().expiredUrl();
         if (expiredUrl != null) {
           ctx.redirect(expiredUrl, HttpStatus.FOUND);
         } else {
-          endPages.show(ctx, 410, "expired", link.environment());
+          endPage(ctx, 410, "expired", link);
         }
       }
+      default -> endPages.show(ctx, 404, "invalid", null);
     }
     return Optional.empty();
+  }
+
+  /** An end page in the language the session was taken in, else the browser's. */
+  private void endPage(Context ctx, int status, String kind, Link link) {
+    String language =
+        service
+            .language(link.session())
+            .orElseGet(
+                () ->
+                    Languages.negotiate(
+                        ctx.header("Accept-Language"), messages.languages(), FALLBACK_LANGUAGE));
+    endPages.show(ctx, status, kind, link.environment(), language, null);
   }
 
   /**

@@ -75,6 +75,11 @@ public final class AssessmentService {
     store.setLanguage(session.id(), language);
   }
 
+  /** The language the session was taken in, once chosen or negotiated. */
+  public java.util.Optional<String> language(Session session) {
+    return store.journey(session.id()).map(JourneyRow::language);
+  }
+
   /** Called when a step is rendered, so the next answer's time can be measured by the server. */
   public void shown(Session session) {
     store.stepShown(session.id(), clock.instant());
@@ -242,7 +247,7 @@ public final class AssessmentService {
             .orElseThrow();
   }
 
-  private static AssessmentConfig.Balloons balloonSettings(View view) {
+  static AssessmentConfig.Balloons balloonSettings(View view) {
     return (AssessmentConfig.Balloons)
         view.config().modules().stream()
             .filter(AssessmentConfig.Balloons.class::isInstance)

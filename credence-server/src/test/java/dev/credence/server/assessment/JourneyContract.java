@@ -157,7 +157,8 @@ abstract class JourneyContract extends ServerContract {
     HttpResponse<String> again = page(token);
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(again.body()).doesNotContain("/" + token + "/");
-    assertThat(post(token, "choices", "index", "1", "choice", "today").statusCode()).isEqualTo(200);
+    assertRedirectsToLink(post(token, "choices", "index", "1", "choice", "today"), token);
+    assertThat(page(token).body()).as("a late answer changed nothing").isEqualTo(again.body());
   }
 
   @Test
@@ -192,7 +193,8 @@ abstract class JourneyContract extends ServerContract {
     assertThat(declined.statusCode()).isEqualTo(303);
     assertThat(declined.headers().firstValue("Location")).hasValue("https://lender.example/no");
     assertThat(page(token).body()).doesNotContain("/" + token + "/consent");
-    assertThat(post(token, "consent", "decision", "accept").statusCode()).isEqualTo(200);
+    assertRedirectsToLink(post(token, "consent", "decision", "accept"), token);
+    assertThat(page(token).body()).doesNotContain("/" + token + "/consent");
   }
 
   @Test
@@ -268,10 +270,10 @@ abstract class JourneyContract extends ServerContract {
     String token = newSession();
     consent(token);
     server.clock().advance(Duration.ofHours(25));
-    HttpResponse<String> late = post(token, "consent", "decision", "accept");
+    assertRedirectsToLink(post(token, "questionnaire", "page", "1"), token);
+    HttpResponse<String> late = page(token);
     assertThat(late.statusCode()).isEqualTo(302);
     assertThat(late.headers().firstValue("Location")).hasValue("https://lender.example/late");
-    assertThat(page(token).statusCode()).isEqualTo(302);
   }
 
   @Test
@@ -282,6 +284,22 @@ abstract class JourneyContract extends ServerContract {
     assertRedirectsToLink(post(token, "language", "lang", "fr"), token);
     assertThat(page(token, "Accept-Language", "es").body()).contains("<html lang=\"fr\"");
     assertThat(post(token, "language", "lang", "xx-nope").statusCode()).isEqualTo(422);
+  }
+
+  @Test
+  void endPagesKeepTheSessionsLanguage() {
+    String token = newSession();
+    assertRedirectsToLink(post(token, "language", "lang", "fr"), token);
+    server.clock().advance(Duration.ofHours(25));
+    HttpResponse<String> expired = page(token, "Accept-Language", "es");
+    assertThat(expired.statusCode()).isEqualTo(410);
+    assertThat(expired.body()).contains("<html lang=\"fr\"");
+  }
+
+  @Test
+  void theFaviconIsNotTakenForAToken() {
+    HttpResponse<String> icon = server.get("/favicon.ico");
+    assertThat(icon.statusCode()).isEqualTo(204);
   }
 
   @Test

@@ -1,0 +1,281 @@
+package dev.credence.server.assessment;
+
+import dev.credence.server.testing.TestDatabase;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's headless Chromium, driven through Debian's chromedriver: a phone (360 by 740 CSS pixels,
+ * drawn at twice the density like most phones) or a desktop. Selenium is given both paths, so it
+ * never runs Selenium Manager or downloads anything. Each browser has its own fresh profile, so a
+ * second one is a second device.
+ */
+final class Browser implements AutoCloseable {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static final int WIDTH = 360;
+  static final int HEIGHT = 740;
+  static final String PHONE =
+      "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko)"
+          + " Chrome/156.0.0.0 Mobile Safari/537.36";
+  static final String DESKTOP =
+      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+          + " Chrome/156.0.0.0 Safari/537.36";
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  /** Every step waits for a page; Selenium's default half second between looks adds up. */
+  private static final Duration POLL = Duration.ofMillis(25);
+
+  /**
+   * Selenium looks for a CDP binding of this Chromium's version and warns when it has none; these
+   * tests use only chromedriver's own CDP command, which needs none. (Held here: loggers are weakly
+   * referenced, and a collected one forgets its level.)
+   */
+  private static final Logger CDP_FINDER =
+      Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+  static {
+    CDP_FINDER.setLevel(Level.SEVERE);
+  }
+
+  private final ChromeDriver driver;
+  private final Path profile;
+
+  private Browser(ChromeDriver driver, Path profile) {
+    this.driver = driver;
+    this.profile = profile;
+  }
+
+  /**
+   * Chromium and chromedriver are required under {@code CI=true} ({@code .ci/run} installs them);
+   * elsewhere the browser tests are skipped with a loud message, as PostgreSQL's are.
+   */
+  static void requireChromium() {
+    List<String> missing = new ArrayList<>();
+    for (Path path : List.of(CHROMIUM, CHROMEDRIVER)) {
+      if (!Files.isExecutable(path)) {
+        missing.add(path.toString());
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    String why = "missing " + String.join(" and ", missing);
+    String message =
+        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+            + "!!! Browser tests NOT RUN: "
+            + why
+            + "\n!!! Install them with: apt-get install -y chromium chromium-driver\n"
+            + "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!";
+    System.err.println(message);
+    if (TestDatabase.inCi()) {
+      throw new IllegalStateException(
+          "Chromium and chromedriver are required under CI=true: " + why);
+    }
+    Assumptions.abort(message);
+  }
+
+  /**
+   * A new phone with a fresh profile.
+   *
+   * @param languages the browser's preferred languages, as in Accept-Language ("es-CO,es")
+   */
+  static Browser phone(String languages) {
+    return start(languages, true);
+  }
+
+  /** A new desktop browser, 1280 by 900, with a fresh profile. */
+  static Browser desktop(String languages) {
+    return start(languages, false);
+  }
+
+  private static Browser start(String languages, boolean phone) {
+    Path profile;
+    try {
+      profile = Files.createTempDirectory("credence-chromium-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String userAgent = phone ? PHONE : DESKTOP;
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toString());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--hide-scrollbars", // phones draw scrollbars over the page, not beside it
+        phone ? "--window-size=" + WIDTH + "," + HEIGHT : "--window-size=1280,900",
+        "--lang=" + languages.split(",")[0],
+        "--user-agent=" + userAgent,
+        "--user-data-dir=" + profile);
+    options.setExperimentalOption("prefs", Map.of("intl.accept_languages", languages));
+    if (phone) {
+      // A headless window is never narrower than 500 pixels, whatever --window-size says, so the
+      // phone's screen is emulated (which also honours the viewport meta tag, as phones do).
+      options.setExperimentalOption(
+          "mobileEmulation",
+          Map.of(
+              "deviceMetrics",
+              Map.of("width", WIDTH, "height", HEIGHT, "pixelRatio", 2.0, "touch", true),
+              "userAgent",
+              userAgent));
+    }
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+            .usingAnyFreePort()
+            .build();
+    ChromeDriver driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    return new Browser(driver, profile);
+  }
+
+  ChromeDriver driver() {
+    return driver;
+  }
+
+  /** The whole page, not only the part in the window, as a PNG. */
+  void screenshot(Path file) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> size =
+        (Map<String, Object>)
+            driver.executeCdpCommand("Page.getLayoutMetrics", Map.of()).get("cssContentSize");
+    Map<String, Object> shot =
+        driver.executeCdpCommand(
+            "Page.captureScreenshot",
+            Map.of(
+                "format",
+                "png",
+                "captureBeyondViewport",
+                true,
+                "clip",
+                Map.of(
+                    "x",
+                    0,
+                    "y",
+                    0,
+                    "width",
+                    ((Number) size.get("width")).doubleValue(),
+                    "height",
+                    ((Number) size.get("height")).doubleValue(),
+                    "scale",
+                    1)));
+    try {
+      Files.createDirectories(file.getParent());
+      Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An empty directory: made, or emptied of an earlier run's files. */
+  static Path emptyDirectory(Path directory) {
+    try {
+      if (Files.isDirectory(directory)) {
+        try (Stream<Path> old = Files.walk(directory)) {
+          for (Path file : old.sorted(Comparator.reverseOrder()).toList()) {
+            if (!file.equals(directory)) {
+              Files.delete(file);
+            }
+          }
+        }
+      }
+      return Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void open(String url) {
+    driver.get(url);
+    waitForPage();
+  }
+
+  /** Clicks a button or link that leaves the page, and waits for the next page to be loaded. */
+  void clickAndWait(WebElement element) {
+    waitForNextPage(element::click);
+  }
+
+  /** Does what replaces this page (a form sent, a reload), and waits for the next page. */
+  void waitForNextPage(Runnable action) {
+    WebElement old = driver.findElement(By.tagName("html"));
+    action.run();
+    wait(WAIT).until(ExpectedConditions.stalenessOf(old));
+    waitForPage();
+  }
+
+  void waitForPage() {
+    wait(WAIT).until(d -> "complete".equals(js("return document.readyState")));
+  }
+
+  WebDriverWait wait(Duration timeout) {
+    WebDriverWait wait = new WebDriverWait(driver, timeout);
+    wait.pollingEvery(POLL);
+    return wait;
+  }
+
+  Object js(String script, Object... args) {
+    return ((JavascriptExecutor) driver).executeScript(script, args);
+  }
+
+  /** The console's warnings and errors since the last call (a CSP violation is one). */
+  List<String> consoleProblems() {
+    List<String> problems = new ArrayList<>();
+    for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+      if (entry.getLevel().intValue() >= Level.WARNING.intValue()) {
+        problems.add(entry.getLevel() + " " + entry.getMessage());
+      }
+    }
+    return problems;
+  }
+
+  @Override
+  public void close() {
+    try {
+      driver.quit();
+    } finally {
+      try (Stream<Path> files = Files.walk(profile)) {
+        for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(file);
+        }
+      } catch (IOException | UncheckedIOException e) {
+        // a temp directory; the OS cleans it up
+      }
+    }
+  }
+}
