@@ -39,7 +39,8 @@ final class Cli {
             --expired-url, --show-completion-page true|false, --webhook-url,
             --privacy-policy-url, --brand-logo-url, --brand-primary-color '#RRGGBB',
             --hmac-required true|false, --rate-limit-per-minute N|null,
-            --max-open-sessions N|null   (null clears a URL or a limit)
+            --max-open-sessions N|null, --assessment '{"modules": [...]}'|null
+            (null clears a URL or a limit, or restores the default assessment)
         integrations rotate-key INTEGRATION_ID
 
       The database and secrets come from the same CREDENCE_* variables as the server.
@@ -149,9 +150,12 @@ final class Cli {
     return patch;
   }
 
-  /** Numbers, true, false and null as JSON; anything else (a URL, a colour) as a string. */
+  /**
+   * Numbers, true, false, null and objects (the assessment configuration) as JSON; anything else (a
+   * URL, a colour) as a string.
+   */
   private static JsonNode settingValue(String value) {
-    if (value.matches("-?\\d+|true|false|null")) {
+    if (value.matches("-?\\d+|true|false|null") || value.strip().startsWith("{")) {
       try {
         return Json.MAPPER.readTree(value);
       } catch (JsonProcessingException e) {

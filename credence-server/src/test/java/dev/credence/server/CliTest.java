@@ -281,6 +281,23 @@ class CliTest {
   }
 
   @Test
+  void setsTheAssessmentFromJsonAndRestoresTheDefaultWithNull() {
+    String id = newDeployment().at("/test/integration_id").asText();
+    JsonNode set =
+        cli(
+                "integrations",
+                "set",
+                id,
+                "--assessment",
+                "{\"modules\": [{\"type\": \"choices\"}, {\"type\": \"balloons\", \"balloons\": 5}]}")
+            .json();
+    assertThat(set.at("/assessment/modules/0/type").asText()).isEqualTo("choices");
+    assertThat(set.at("/assessment/modules/1/balloons").asInt()).isEqualTo(5);
+    JsonNode restored = cli("integrations", "set", id, "--assessment", "null").json();
+    assertThat(restored.at("/assessment/modules").size()).isEqualTo(4);
+  }
+
+  @Test
   void anInvalidSettingExits1AndChangesNothing() {
     String id = newDeployment().at("/test/integration_id").asText();
     cli("integrations", "set", id, "--complete-url", "https://lender.example.com/done").json();
