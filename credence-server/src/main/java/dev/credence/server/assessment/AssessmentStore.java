@@ -89,13 +89,7 @@ public final class AssessmentStore {
                       "SELECT balloon, burst_point, pumps, outcome FROM balloons"
                           + " WHERE session_id = ? ORDER BY balloon")
                   .bind(0, sessionId)
-                  .map(
-                      (rs, ctx) ->
-                          new Balloon(
-                              rs.getInt("balloon"),
-                              rs.getInt("burst_point"),
-                              rs.getInt("pumps"),
-                              rs.getString("outcome")))
+                  .map(AssessmentStore::balloon)
                   .list();
           List<MemoryRound> rounds =
               h.createQuery(
@@ -264,14 +258,18 @@ public final class AssessmentStore {
                 + " WHERE session_id = ? AND balloon = ? FOR UPDATE")
         .bind(0, sessionId)
         .bind(1, index)
-        .map(
-            (rs, ctx) ->
-                new Balloon(
-                    rs.getInt("balloon"),
-                    rs.getInt("burst_point"),
-                    rs.getInt("pumps"),
-                    rs.getString("outcome")))
+        .map(AssessmentStore::balloon)
         .findOne();
+  }
+
+  private static Balloon balloon(
+      java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+      throws java.sql.SQLException {
+    return new Balloon(
+        rs.getInt("balloon"),
+        rs.getInt("burst_point"),
+        rs.getInt("pumps"),
+        rs.getString("outcome"));
   }
 
   public void startRound(String sessionId, int round, String digits, Instant now) {
