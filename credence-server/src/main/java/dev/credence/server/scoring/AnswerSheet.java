@@ -1,0 +1,85 @@
+package dev.credence.server.scoring;
+
+import dev.credence.server.assessment.AssessmentConfig.Choice;
+import dev.credence.server.assessment.AssessmentStore.Balloon;
+import dev.credence.server.assessment.AssessmentStore.MemoryRound;
+import dev.credence.server.assessment.ItemBank.Item;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one finished session answered, as plain values: the input of {@link TraitScorer} and
+ * {@link TrustIndicators}. The storage code fills it from the answers, balloons and memory_rounds
+ * tables and the session row; nothing here touches a database.
+ *
+ * @param questionnaire the questionnaire answers in presentation order
+ * @param choiceSet the configured choices, in the configured order
+ * @param laterChosen per 1-based index into {@code choiceSet} (the stored item "1".."n"): true when
+ *     the larger later amount was chosen (stored answer 1), false for today (0); unanswered choices
+ *     are absent
+ * @param balloons the balloons played; unfinished ones (no outcome) are ignored by the scoring
+ * @param memoryRounds the memory rounds shown
+ * @param visits how often the link was opened (sessions.visits)
+ * @param devices how many devices were seen, the first one included (sessions.user_agents, which
+ *     counts the first visit and every later change of user agent)
+ */
+public record AnswerSheet(
+    List<ItemAnswer> questionnaire,
+    List<Choice> choiceSet,
+    Map<Integer, Boolean> laterChosen,
+    List<Balloon> balloons,
+    List<MemoryRound> memoryRounds,
+    int visits,
+    int devices) {
+
+  /**
+   * One questionnaire answer.
+   *
+   * @param answer the option chosen, 1 to 5, before reverse keying
+   * @param page the page it was shown on
+   * @param pageElapsedMs the time spent on that page (the same on every answer of the page)
+   */
+  public record ItemAnswer(Item item, int answer, int page, int pageElapsedMs) {
+    public ItemAnswer {
+      if (item == null) {
+        throw new IllegalArgumentException("an answer needs its item");
+      }
+      item.score(answer); // rejects answers outside 1 to 5
+      if (pageElapsedMs < 0) {
+        throw new IllegalArgumentException("elapsed time cannot be negative");
+      }
+    }
+
+    /** The answer after reverse keying. */
+    public int score() {
+      return item.score(answer);
+    }
+  }
+
+  public AnswerSheet {
+    questionnaire = List.copyOf(questionnaire);
+    choiceSet = List.copyOf(choiceSet);
+    laterChosen = Map.copyOf(laterChosen);
+    balloons = List.copyOf(balloons);
+    memoryRounds = List.copyOf(memoryRounds);
+    for (int index : laterChosen.keySet()) {
+      if (index < 1 || index > choiceSet.size()) {
+        throw new IllegalArgumentException(
+            "no choice " + index + " in a set of " + choiceSet.size());
+      }
+    }
+    if (visits < 0 || devices < 0) {
+      throw new IllegalArgumentException("visits and devices cannot be negative");
+    }
+  }
+
+  /** Changes of device after the first one. */
+  public int deviceChanges() {
+    return Math.max(0, devices - 1);
+  }
+
+  /** The indifference discount rate of a choice: k = (later / today - 1) / days. */
+  public static double indifferenceK(Choice choice) {
+    return ((double) choice.later() / choice.today() - 1) / choice.days();
+  }
+}

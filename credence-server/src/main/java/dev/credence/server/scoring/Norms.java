@@ -1,0 +1,155 @@
+package dev.credence.server.scoring;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a trait score is compared with: a mean and standard deviation per trait key (the keys of
+ * {@link TraitScorer.Traits#toMap}). An environment is normed on its own population once it has
+ * enough finished results ({@link #DEFAULT_MINIMUM}, set per environment), and on the documented
+ * defaults before that; {@link #source} says which, and each {@link Norm} says where it came from.
+ *
+ * <p>The defaults ({@link #defaults(int)}):
+ *
+ * <ul>
+ *   <li>domain.N .. domain.C (POMP 0 to 100): mean 50, SD 15. The published IPIP-NEO-120 norms (the
+ *       project research notes, after Johnson 2014: means about 67 to 87, SDs 12 to 17 on the raw
+ *       24 to 120 range) are POMP means of about 45 to 66 and SDs of 12.5 to 17.7 (raw SD / 96 *
+ *       100); 50 and 15 sit inside both ranges. IPIP itself publishes no norms and advises local
+ *       ones.
+ *   <li>balloons.adjusted_pumps: mean = max_pumps / 4, SD = max_pumps / (4 * sqrt 3), 16 and 9.24
+ *       for 64 pumps. Derived, not measured: with burst points uniform on 1 to max_pumps, p pumps
+ *       earn p * (max - p) / max on average, best at p = max / 2 (the risk-neutral optimum, 32).
+ *       The default assumes adjusted pumps spread evenly from 0 to that optimum, whose mean and SD
+ *       are the ones above. People usually pump below the optimum, and the adjusted score is biased
+ *       low by censoring, so this is a neutral placeholder until the population takes over.
+ *   <li>choices.delayed_share (0 to 1): mean 0.5, SD 1 / sqrt 12 = 0.289, the same no-information
+ *       assumption (evenly spread over its range); the set is built to spread people evenly.
+ *   <li>memory_span: mean 7, SD 1.5, from Miller's (1956) "seven plus or minus two" for digits,
+ *       reading the plus or minus two as about 1.33 SD either side.
+ * </ul>
+ *
+ * <p>Other keys (facets, bursts, k) have no default: their T score is null until the population
+ * norms them.
+ */
+public record Norms(Map<String, Norm> norms, String source) {
+  public static final String DEFAULT = "DEFAULT";
+  public static final String POPULATION = "POPULATION";
+
+  /** Finished results an environment needs before its own population is the reference. */
+  public static final int DEFAULT_MINIMUM = 200;
+
+  /** The balloon game's default number of pumps (AssessmentConfig.DEFAULT). */
+  public static final int DEFAULT_MAX_PUMPS = 64;
+
+  /** The reference of one trait. */
+  public record Norm(double mean, double sd, String source) {
+    public Norm {
+      if (!(sd > 0) || Double.isNaN(mean) || Double.isInfinite(mean)) {
+        throw new IllegalArgumentException("a norm needs a finite mean and a positive sd");
+      }
+    }
+  }
+
+  public Norms {
+    norms = Map.copyOf(norms);
+  }
+
+  /** The defaults for the default balloon game (64 pumps). */
+  public static Norms defaults() {
+    return defaults(DEFAULT_MAX_PUMPS);
+  }
+
+  /** The documented defaults (see the class comment) for a balloon game of {@code maxPumps}. */
+  public static Norms defaults(int maxPumps) {
+    Map<String, Norm> norms = new LinkedHashMap<>();
+    for (char domain : "NEOAC".toCharArray()) {
+      norms.put("domain." + domain, new Norm(50, 15, DEFAULT));
+    }
+    norms.put(
+        TraitScorer.ADJUSTED_PUMPS,
+        new Norm(maxPumps / 4.0, maxPumps / (4 * Math.sqrt(3)), DEFAULT));
+    norms.put(TraitScorer.DELAYED_SHARE, new Norm(0.5, 1 / Math.sqrt(12), DEFAULT));
+    norms.put(TraitScorer.MEMORY_SPAN, new Norm(7, 1.5, DEFAULT));
+    return new Norms(norms, DEFAULT);
+  }
+
+  /** {@link #fromPopulation(List, int)} with the default minimum of 200. */
+  public static Norms fromPopulation(List<Map<String, Double>> results) {
+    return fromPopulation(results, DEFAULT_MINIMUM);
+  }
+
+  /**
+   * The population's own norms when there are at least {@code minimum} results, else the defaults.
+   * Each key is normed on the results that have it (mean and sample SD); a key that fewer than
+   * {@code minimum} results have, or that does not vary, keeps its default (if any).
+   */
+  public static Norms fromPopulation(List<Map<String, Double>> results, int minimum) {
+    return fromPopulation(results, minimum, defaults());
+  }
+
+  /**
+   * As {@link #fromPopulation(List, int)}, falling back on the given defaults, e.g. {@link
+   * #defaults(int)} for an environment whose balloon game is not 64 pumps.
+   */
+  public static Norms fromPopulation(
+      List<Map<String, Double>> results, int minimum, Norms defaults) {
+    if (results.size() < minimum) {
+      return defaults;
+    }
+    Map<String, List<Double>> values = new LinkedHashMap<>();
+    for (Map<String, Double> result : results) {
+      result.forEach(
+          (key, value) -> {
+            if (value != null && Double.isFinite(value)) {
+              values.computeIfAbsent(key, x -> new ArrayList<>()).add(value);
+            }
+          });
+    }
+    Map<String, Norm> norms = new LinkedHashMap<>(defaults.norms());
+    values.forEach(
+        (key, list) -> {
+          if (list.size() >= minimum) {
+            double mean = list.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            double squares = list.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+            double sd = Math.sqrt(squares / (list.size() - 1));
+            if (sd > 0) {
+              norms.put(key, new Norm(mean, sd, POPULATION));
+            }
+          }
+        });
+    return new Norms(norms, POPULATION);
+  }
+
+  /** T = 50 + 10 (x - mean) / sd; null when {@code x} is null or the key has no norm. */
+  public Double t(String key, Double x) {
+    Norm norm = norms.get(key);
+    if (norm == null || x == null) {
+      return null;
+    }
+    return 50 + 10 * (x - norm.mean()) / norm.sd();
+  }
+
+  /** The percentile (0 to 100) of {@code x} under a normal distribution; null as for {@link #t}. */
+  public Double percentile(String key, Double x) {
+    Double t = t(key, x);
+    return t == null ? null : 100 * normalCdf((t - 50) / 10);
+  }
+
+  /**
+   * The standard normal CDF, from the error function approximation of Abramowitz and Stegun 7.1.26
+   * (absolute error below 1.5e-7).
+   */
+  static double normalCdf(double z) {
+    double x = Math.abs(z) / Math.sqrt(2);
+    double t = 1 / (1 + 0.3275911 * x);
+    double poly =
+        t
+            * (0.254829592
+                + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+    double erf = 1 - poly * Math.exp(-x * x);
+    return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+  }
+}

@@ -1,0 +1,98 @@
+package dev.credence.server.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.credence.server.scoring.Norms.Norm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NormsTest {
+
+  @Test
+  void defaultsAreTheDocumentedTable() {
+    Norms norms = Norms.defaults();
+
+    assertThat(norms.source()).isEqualTo(Norms.DEFAULT);
+    assertThat(norms.norms().get("domain.C")).isEqualTo(new Norm(50, 15, Norms.DEFAULT));
+    // 64 / 4 = 16; 64 / (4 * sqrt 3) = 64 / 6.9282 = 9.2376
+    Norm pumps = norms.norms().get(TraitScorer.ADJUSTED_PUMPS);
+    assertThat(pumps.mean()).isEqualTo(16.0);
+    assertThat(pumps.sd()).isCloseTo(9.2376, within(1e-4));
+    // 1 / sqrt 12 = 0.288675
+    assertThat(norms.norms().get(TraitScorer.DELAYED_SHARE).sd()).isCloseTo(0.288675, within(1e-6));
+    assertThat(norms.norms().get(TraitScorer.MEMORY_SPAN))
+        .isEqualTo(new Norm(7, 1.5, Norms.DEFAULT));
+    // 128 pumps: 32 and 128 / 6.9282 = 18.475
+    assertThat(Norms.defaults(128).norms().get(TraitScorer.ADJUSTED_PUMPS).sd())
+        .isCloseTo(18.475, within(1e-3));
+  }
+
+  @Test
+  void tScoresAndPercentilesFollowTheNormal() {
+    Norms norms = Norms.defaults();
+
+    // 50 + 10 * (65 - 50) / 15 = 60; Phi(1) = 0.841345
+    assertThat(norms.t("domain.N", 65.0)).isCloseTo(60.0, within(1e-12));
+    assertThat(norms.percentile("domain.N", 65.0)).isCloseTo(84.1345, within(1e-3));
+    // the mean: T 50, percentile 50
+    assertThat(norms.t("domain.N", 50.0)).isEqualTo(50.0);
+    assertThat(norms.percentile("domain.N", 50.0)).isCloseTo(50.0, within(1e-6));
+    // 42.5 is half an SD below: T 45, Phi(-0.5) = 0.308538
+    assertThat(norms.t("domain.N", 42.5)).isCloseTo(45.0, within(1e-12));
+    assertThat(norms.percentile("domain.N", 42.5)).isCloseTo(30.8538, within(1e-3));
+    // no default for facets, and no value: null
+    assertThat(norms.t("facet.N1", 50.0)).isNull();
+    assertThat(norms.percentile("domain.N", null)).isNull();
+  }
+
+  @Test
+  void thePopulationTakesOverAtTwoHundredResults() {
+    assertThat(Norms.fromPopulation(population(199)).source()).isEqualTo(Norms.DEFAULT);
+    assertThat(Norms.fromPopulation(population(199)).t("domain.N", 60.0))
+        .isCloseTo(56.667, within(1e-3));
+
+    Norms norms = Norms.fromPopulation(population(200));
+
+    assertThat(norms.source()).isEqualTo(Norms.POPULATION);
+    // domain.N is 40, 60, 40, ... : mean 50, sample SD sqrt(200 * 10^2 / 199) = 10.02509
+    Norm n = norms.norms().get("domain.N");
+    assertThat(n.source()).isEqualTo(Norms.POPULATION);
+    assertThat(n.mean()).isCloseTo(50.0, within(1e-12));
+    assertThat(n.sd()).isCloseTo(10.02509, within(1e-5));
+    // T of 60 = 50 + 10 * 10 / 10.02509 = 59.975
+    assertThat(norms.t("domain.N", 60.0)).isCloseTo(59.975, within(1e-3));
+    // bursts had no default; the population gives one: 1, 3, 1, ... mean 2
+    assertThat(norms.norms().get(TraitScorer.BURSTS).mean()).isCloseTo(2.0, within(1e-12));
+    // facet.N1 is in only 100 results: not normed. memory_span is in none: keeps its default
+    assertThat(norms.t("facet.N1", 50.0)).isNull();
+    assertThat(norms.norms().get(TraitScorer.MEMORY_SPAN).source()).isEqualTo(Norms.DEFAULT);
+    // domain.E never varies (sd 0): keeps its default
+    assertThat(norms.norms().get("domain.E")).isEqualTo(new Norm(50, 15, Norms.DEFAULT));
+  }
+
+  @Test
+  void theMinimumIsSetPerEnvironment() {
+    assertThat(Norms.fromPopulation(population(5), 5).source()).isEqualTo(Norms.POPULATION);
+    assertThat(Norms.fromPopulation(population(4), 5).source()).isEqualTo(Norms.DEFAULT);
+  }
+
+  /**
+   * n results: domain.N alternating 40 and 60, domain.E always 70, bursts alternating 1 and 3,
+   * facet.N1 only in every other result.
+   */
+  private static List<Map<String, Double>> population(int n) {
+    List<Map<String, Double>> results = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      boolean even = i % 2 == 0;
+      results.add(
+          even
+              ? Map.of(
+                  "domain.N", 40.0, "domain.E", 70.0, TraitScorer.BURSTS, 1.0, "facet.N1", 30.0)
+              : Map.of("domain.N", 60.0, "domain.E", 70.0, TraitScorer.BURSTS, 3.0));
+    }
+    return results;
+  }
+}
