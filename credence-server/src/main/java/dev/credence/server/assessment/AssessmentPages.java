@@ -222,7 +222,7 @@ public final class AssessmentPages {
    * applicant goes straight to the Complete URL (with none set there is nowhere else to go).
    */
   private void finish(Context ctx, Link opened, View view, String language) {
-    service.finishIfDone(opened.session(), opened.environment());
+    service.finishIfDone(view);
     var settings = opened.environment().settings();
     if (settings.completeUrl() != null && !settings.showCompletionPage()) {
       ctx.redirect(settings.completeUrl(), HttpStatus.SEE_OTHER);

@@ -1,7 +1,6 @@
 package dev.credence.server.assessment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.credence.server.assessment.AssessmentConfig.MemorySpan;
 import dev.credence.server.assessment.AssessmentConfig.Questionnaire;
 import dev.credence.server.assessment.AssessmentStore.Answer;
 import dev.credence.server.assessment.AssessmentStore.Balloon;
@@ -65,9 +64,7 @@ public final class AssessmentService {
   public void visit(Session session, String userAgent) {
     String agent =
         userAgent == null ? "" : userAgent.substring(0, Math.min(512, userAgent.length()));
-    JourneyRow row = store.journey(session.id()).orElseThrow();
-    boolean newDevice = row.userAgent() == null || !row.userAgent().equals(agent);
-    store.visit(session.id(), agent, platform(agent), newDevice);
+    store.visit(session.id(), agent, platform(agent));
   }
 
   /** The language of the session: stored once chosen or negotiated. */
@@ -150,12 +147,14 @@ public final class AssessmentService {
     int burstPoint = 1 + RANDOM.nextInt(settings.maxPumps());
     try {
       store.startBalloon(view.session().id(), step.index(), burstPoint, clock.instant());
+      return new Balloon(step.index(), burstPoint, 0, null);
     } catch (RuntimeException e) {
       if (!StoreErrors.isUniqueViolation(e)) {
         throw e;
       }
+      // Drawn a moment ago by a concurrent request: that one stands.
+      return store.progress(view.session().id()).balloons().get(step.index() - 1);
     }
-    return store.progress(view.session().id()).balloons().get(step.index() - 1);
   }
 
   /** Pumps or collects the balloon on screen; a finished balloon cannot be pumped again. */
@@ -190,14 +189,17 @@ public final class AssessmentService {
       } while (i > 0 && next == digits.charAt(i - 1));
       digits.append(next);
     }
+    Instant now = clock.instant();
     try {
-      store.startRound(view.session().id(), step.round(), digits.toString(), clock.instant());
+      store.startRound(view.session().id(), step.round(), digits.toString(), now);
+      return new AssessmentStore.MemoryRound(step.round(), digits.toString(), null, null, now);
     } catch (RuntimeException e) {
       if (!StoreErrors.isUniqueViolation(e)) {
         throw e;
       }
+      // Drawn a moment ago by a concurrent request: that one stands.
+      return store.progress(view.session().id()).rounds().get(step.round() - 1);
     }
-    return store.progress(view.session().id()).rounds().get(step.round() - 1);
   }
 
   /** The typed answer of the round on screen: digits only, compared by the server. */
@@ -219,10 +221,9 @@ public final class AssessmentService {
   }
 
   /** Marks the session completed once nothing is left; returns whether this call finished it. */
-  public boolean finishIfDone(Session session, Environment environment) {
-    View view = view(session, environment);
+  public boolean finishIfDone(View view) {
     return view.position().step() instanceof Journey.Done
-        && store.finish(session.id(), "COMPLETED", clock.instant());
+        && store.finish(view.session().id(), "COMPLETED", clock.instant());
   }
 
   /** The form of the questionnaire this configuration uses (its item ids in order). */
@@ -237,14 +238,6 @@ public final class AssessmentService {
   /** How long the digits of a round stay on screen: a second a digit, and one more. */
   public static Duration memoryShowTime(String digits) {
     return Duration.ofSeconds(digits.length() + 1L);
-  }
-
-  public static MemorySpan memorySettings(View view) {
-    return (MemorySpan)
-        view.config().modules().stream()
-            .filter(MemorySpan.class::isInstance)
-            .findFirst()
-            .orElseThrow();
   }
 
   static AssessmentConfig.Balloons balloonSettings(View view) {

@@ -137,17 +137,20 @@ public final class AssessmentStore {
         == 1;
   }
 
-  /** A visit of the link: counts visits and changes of device, and keeps the device seen. */
-  public void visit(String sessionId, String userAgent, String platform, boolean newDevice) {
+  /**
+   * A visit of the link: counts visits, and a device change when the user agent differs from the
+   * last one seen (compared in the statement, so no read comes first).
+   */
+  public void visit(String sessionId, String userAgent, String platform) {
     jdbi.useHandle(
         h ->
             h.createUpdate(
-                    "UPDATE sessions SET visits = visits + 1, user_agents = user_agents + ?,"
-                        + " user_agent = ?, platform = ? WHERE id = ?")
-                .bind(0, newDevice ? 1 : 0)
-                .bind(1, userAgent)
-                .bind(2, platform)
-                .bind(3, sessionId)
+                    "UPDATE sessions SET visits = visits + 1, user_agents = user_agents + CASE"
+                        + " WHEN user_agent IS NULL OR user_agent <> :agent THEN 1 ELSE 0 END,"
+                        + " user_agent = :agent, platform = :platform WHERE id = :id")
+                .bind("agent", userAgent)
+                .bind("platform", platform)
+                .bind("id", sessionId)
                 .execute());
   }
 
