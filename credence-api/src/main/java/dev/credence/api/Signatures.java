@@ -19,6 +19,15 @@ public final class Signatures {
 
   public static final String HEADER = "X-Signature";
 
+  /** Webhooks: the event's id, the same on every retry, for receivers to drop repeats. */
+  public static final String EVENT_ID_HEADER = "X-Credence-Event-Id";
+
+  /** Webhooks: when this delivery attempt was signed, in epoch seconds. */
+  public static final String TIMESTAMP_HEADER = "X-Credence-Timestamp";
+
+  /** Webhooks: {@link #signTimestamped} of the body at {@link #TIMESTAMP_HEADER}. */
+  public static final String TIMESTAMPED_HEADER = "X-Credence-Signature";
+
   private static final String ALGORITHM = "HmacSHA512";
   private static final HexFormat HEX = HexFormat.of();
 
@@ -78,6 +87,42 @@ public final class Signatures {
       return false;
     }
     return matches(apiKey, compact.getBytes(StandardCharsets.UTF_8), signatureHex);
+  }
+
+  /**
+   * The timestamped webhook signature: lowercase hex HMAC-SHA512, keyed with the API key, of the
+   * ASCII timestamp (epoch seconds), a full stop, then the raw body. A receiver that checks it and
+   * refuses timestamps far from its clock cannot be fooled by a replayed old delivery.
+   */
+  public static String signTimestamped(String apiKey, long timestamp, byte[] body) {
+    return sign(apiKey, timestamped(timestamp, body));
+  }
+
+  /**
+   * Whether {@code signatureHex} is {@link #signTimestamped} of the body at {@code timestamp}, and
+   * the timestamp is within {@code toleranceSeconds} of {@code nowEpochSeconds}. Never throws.
+   */
+  public static boolean verifyTimestamped(
+      String apiKey,
+      String timestamp,
+      byte[] body,
+      String signatureHex,
+      long nowEpochSeconds,
+      long toleranceSeconds) {
+    if (timestamp == null || body == null || !timestamp.strip().matches("\\d{1,12}")) {
+      return false;
+    }
+    long at = Long.parseLong(timestamp.strip());
+    return Math.abs(nowEpochSeconds - at) <= toleranceSeconds
+        && matches(apiKey, timestamped(at, body), signatureHex);
+  }
+
+  private static byte[] timestamped(long timestamp, byte[] body) {
+    byte[] prefix = (timestamp + ".").getBytes(StandardCharsets.US_ASCII);
+    byte[] message = new byte[prefix.length + body.length];
+    System.arraycopy(prefix, 0, message, 0, prefix.length);
+    System.arraycopy(body, 0, message, prefix.length, body.length);
+    return message;
   }
 
   private static byte[] hmac(String apiKey, byte[] message) {

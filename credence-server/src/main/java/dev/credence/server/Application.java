@@ -14,12 +14,23 @@ import dev.credence.server.deployments.SecretBox;
 import dev.credence.server.http.HealthApi;
 import dev.credence.server.http.HttpEdge;
 import dev.credence.server.http.Json;
+import dev.credence.server.results.ExpirySweep;
+import dev.credence.server.results.Outcomes;
+import dev.credence.server.results.ResultApi;
+import dev.credence.server.results.ResultStore;
+import dev.credence.server.results.Scorer;
+import dev.credence.server.results.SessionAdminApi;
 import dev.credence.server.sessions.AccessTokens;
 import dev.credence.server.sessions.RateLimiter;
 import dev.credence.server.sessions.SessionApi;
 import dev.credence.server.sessions.SessionService;
 import dev.credence.server.sessions.SessionStore;
 import dev.credence.server.store.Database;
+import dev.credence.server.webhooks.Backoff;
+import dev.credence.server.webhooks.EventStore;
+import dev.credence.server.webhooks.WebhookSender;
+import dev.credence.server.webhooks.WebhookTestApi;
+import dev.credence.server.webhooks.Webhooks;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import java.time.Clock;
@@ -34,11 +45,14 @@ public final class Application implements AutoCloseable {
   private final Database database;
   private final DeploymentService deployments;
   private final Javalin http;
+  private final Workers workers;
 
-  private Application(Database database, DeploymentService deployments, Javalin http) {
+  private Application(
+      Database database, DeploymentService deployments, Javalin http, Workers workers) {
     this.database = database;
     this.deployments = deployments;
     this.http = http;
+    this.workers = workers;
   }
 
   public static Application start(Config config, Clock clock) {
@@ -64,18 +78,53 @@ public final class Application implements AutoCloseable {
         new SessionService(
             deployments, sessionStore, tokens, new RateLimiter(), clock, System::nanoTime);
     ItemBank items = ItemBank.load();
+    AssessmentStore assessmentStore = new AssessmentStore(database.jdbi());
+    AssessmentService assessmentService = new AssessmentService(assessmentStore, items, clock);
+    Config.Workers workerSettings = config.workers();
+    WebhookSender sender = new WebhookSender(workerSettings.webhookTimeout(), clock);
+    EventStore events = new EventStore(database.jdbi());
+    Webhooks webhooks =
+        new Webhooks(
+            events,
+            deployments,
+            sender,
+            new Backoff(workerSettings.retryBase(), Backoff.DEFAULT_CAP),
+            workerSettings.retryFor(),
+            clock);
+    ResultStore results = new ResultStore(database.jdbi());
+    Outcomes outcomes =
+        new Outcomes(
+            database.jdbi(),
+            assessmentService,
+            new Scorer(assessmentStore, results, items, clock),
+            webhooks,
+            clock);
     AssessmentPages assessment =
         new AssessmentPages(
-            new SessionLinks(tokens, sessionStore, deployments, clock),
-            new AssessmentService(new AssessmentStore(database.jdbi()), items, clock),
+            new SessionLinks(tokens, sessionStore, outcomes, deployments, clock),
+            assessmentService,
+            outcomes,
             items,
             Messages.load(),
             deployments,
             clock);
+    ExpirySweep sweep = new ExpirySweep(sessionStore, deployments, outcomes, clock);
 
     HealthApi health = new HealthApi(database);
     OperatorApi operator = new OperatorApi(deployments, config.operatorToken().value());
     SessionApi sessionApi = new SessionApi(sessions, config.publicUrl());
+    ResultApi resultApi = new ResultApi(deployments, sessionStore, results);
+    WebhookTestApi webhookTest = new WebhookTestApi(deployments, sender, clock);
+    SessionAdminApi sessionAdmin =
+        new SessionAdminApi(
+            deployments,
+            sessionStore,
+            outcomes,
+            events,
+            webhooks,
+            tokens,
+            config.publicUrl(),
+            clock);
 
     Javalin http =
         Javalin.create(
@@ -99,10 +148,20 @@ public final class Application implements AutoCloseable {
               health.routes(c.routes);
               operator.routes(c.routes);
               sessionApi.routes(c.routes);
+              resultApi.routes(c.routes);
+              webhookTest.routes(c.routes);
+              sessionAdmin.routes(c.routes);
               assessment.routes(c.routes);
             });
     http.start();
-    return new Application(database, deployments, http);
+    Workers workers;
+    try {
+      workers = Workers.start(database.dataSource(), workerSettings, webhooks, sweep);
+    } catch (RuntimeException e) {
+      http.stop();
+      throw e;
+    }
+    return new Application(database, deployments, http, workers);
   }
 
   static DeploymentService deployments(Config config, Clock clock, Database database) {
@@ -121,6 +180,7 @@ public final class Application implements AutoCloseable {
   @Override
   public void close() {
     http.stop();
+    workers.close();
     database.close();
   }
 }

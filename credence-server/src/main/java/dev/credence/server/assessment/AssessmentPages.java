@@ -13,6 +13,7 @@ import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.HttpEdge;
+import dev.credence.server.results.Outcomes;
 import dev.credence.server.store.StoreErrors;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
@@ -51,17 +52,20 @@ public final class AssessmentPages {
   private final Clock clock;
   private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
   private final SessionLinks links;
+  private final Outcomes outcomes;
   private final EndPages endPages = new EndPages();
 
   public AssessmentPages(
       SessionLinks links,
       AssessmentService service,
+      Outcomes outcomes,
       ItemBank items,
       Messages messages,
       DeploymentService deployments,
       Clock clock) {
     this.links = links;
     this.service = service;
+    this.outcomes = outcomes;
     this.items = items;
     this.messages = messages;
     this.deployments = deployments;
@@ -112,6 +116,7 @@ public final class AssessmentPages {
     if (service.consent(view, ctx.formParam("decision"))) {
       return null;
     }
+    outcomes.cancel(view);
     String cancelled = opened.environment().settings().cancelledUrl();
     return cancelled != null ? cancelled : null;
   }
@@ -222,7 +227,7 @@ public final class AssessmentPages {
    * applicant goes straight to the Complete URL (with none set there is nowhere else to go).
    */
   private void finish(Context ctx, Link opened, View view, String language) {
-    service.finishIfDone(view);
+    outcomes.complete(view);
     var settings = opened.environment().settings();
     if (settings.completeUrl() != null && !settings.showCompletionPage()) {
       ctx.redirect(settings.completeUrl(), HttpStatus.SEE_OTHER);

@@ -82,17 +82,18 @@ public final class AssessmentService {
     store.stepShown(session.id(), clock.instant());
   }
 
-  /** Accept starts the assessment; decline cancels it. Returns whether it was accepted. */
+  /**
+   * Accept starts the assessment. Returns whether it was accepted; a decline changes nothing here,
+   * the caller cancels the session ({@code Outcomes.cancel}).
+   */
   public boolean consent(View view, String decision) {
     requireStep(
         view, view.position().step() instanceof Journey.Consent, "consent was already given");
-    Instant now = clock.instant();
     if ("accept".equals(decision)) {
-      store.start(view.session().id(), Json.write(view.config().toJson()), now);
+      store.start(view.session().id(), Json.write(view.config().toJson()), clock.instant());
       return true;
     }
     if ("decline".equals(decision)) {
-      store.finish(view.session().id(), "CANCELLED", now);
       return false;
     }
     throw refused("invalid_decision", "Choose accept or decline");
@@ -218,12 +219,6 @@ public final class AssessmentService {
       throw conflict("That memory round was answered already");
     }
     return correct;
-  }
-
-  /** Marks the session completed once nothing is left; returns whether this call finished it. */
-  public boolean finishIfDone(View view) {
-    return view.position().step() instanceof Journey.Done
-        && store.finish(view.session().id(), "COMPLETED", clock.instant());
   }
 
   /** The form of the questionnaire this configuration uses (its item ids in order). */

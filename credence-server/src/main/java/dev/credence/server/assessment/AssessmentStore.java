@@ -109,6 +109,37 @@ public final class AssessmentStore {
         });
   }
 
+  /** Every stored answer with its page and time, for scoring, in the order they were given. */
+  public List<Answer> answers(String sessionId, String module) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT item, answer, page, elapsed_ms FROM answers"
+                        + " WHERE session_id = ? AND module = ? ORDER BY page, answered_at")
+                .bind(0, sessionId)
+                .bind(1, module)
+                .map(
+                    (rs, ctx) ->
+                        new Answer(
+                            rs.getString("item"),
+                            rs.getInt("answer"),
+                            rs.getInt("page"),
+                            rs.getInt("elapsed_ms")))
+                .list());
+  }
+
+  /** How often the link was opened and on how many devices (the first one counted). */
+  public record Visits(int visits, int devices) {}
+
+  public Visits visits(String sessionId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT visits, user_agents FROM sessions WHERE id = ?")
+                .bind(0, sessionId)
+                .map((rs, ctx) -> new Visits(rs.getInt("visits"), rs.getInt("user_agents")))
+                .one());
+  }
+
   /** Consent given: the session starts, with the configuration it will run frozen on it. */
   public boolean start(String sessionId, String config, Instant now) {
     return jdbi.withHandle(

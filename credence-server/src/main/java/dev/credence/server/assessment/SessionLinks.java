@@ -2,6 +2,7 @@ package dev.credence.server.assessment;
 
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
+import dev.credence.server.results.Outcomes;
 import dev.credence.server.sessions.AccessTokens;
 import dev.credence.server.sessions.AccessTokens.Genuine;
 import dev.credence.server.sessions.Session;
@@ -18,11 +19,17 @@ import java.util.Optional;
 public final class SessionLinks {
   private final AccessTokens tokens;
   private final SessionStore sessions;
+  private final Outcomes outcomes;
   private final DeploymentService deployments;
   private final Clock clock;
 
   public SessionLinks(
-      AccessTokens tokens, SessionStore sessions, DeploymentService deployments, Clock clock) {
+      AccessTokens tokens,
+      SessionStore sessions,
+      Outcomes outcomes,
+      DeploymentService deployments,
+      Clock clock) {
+    this.outcomes = outcomes;
     this.tokens = tokens;
     this.sessions = sessions;
     this.deployments = deployments;
@@ -58,8 +65,11 @@ public final class SessionLinks {
       state = State.COMPLETED;
     } else if (session.status() == SessionStatus.CANCELLED) {
       state = State.CANCELLED;
-    } else if (genuine.expired() || session.isExpiredAt(now)) {
-      sessions.markExpired(session.id(), now);
+    } else if (session.isExpiredAt(now)) {
+      // The session's row decides, not the token's exp: a re-opened session has a new limit.
+      if (session.status().isOpen()) {
+        outcomes.expire(session, environment);
+      }
       state = State.EXPIRED;
     } else {
       state = State.OPEN;

@@ -23,7 +23,25 @@ public record Config(
     Secret tokenSecret,
     List<Secret> previousTokenSecrets,
     Secret masterKey,
-    boolean demoOnFirstStart) {
+    boolean demoOnFirstStart,
+    Workers workers) {
+
+  /**
+   * Background work: webhook delivery and the expiry sweep, run as db-scheduler tasks.
+   *
+   * @param pollInterval how often each node looks for due tasks (new events are sent at once on the
+   *     node that made them; this bounds retries and work left by a stopped node)
+   * @param retryBase the delay before the first retry of a webhook; each later one doubles
+   * @param retryFor how long an event keeps being retried before it is marked FAILED
+   * @param webhookTimeout how long a receiver may take to answer one delivery
+   * @param expirySweep how often sessions past their time limit are looked for
+   */
+  public record Workers(
+      java.time.Duration pollInterval,
+      java.time.Duration retryBase,
+      java.time.Duration retryFor,
+      java.time.Duration webhookTimeout,
+      java.time.Duration expirySweep) {}
 
   /** The store: an embedded H2 file (no URL given) or PostgreSQL. */
   public record Database(String url, String user, Secret password, int poolSize) {
@@ -109,6 +127,14 @@ public record Config(
             intValue(env, "CREDENCE_DATABASE_POOL_SIZE", 16, 1, 500));
 
     boolean demo = embedded && boolValue(env, "CREDENCE_DEMO", true);
+    Workers workers =
+        new Workers(
+            millis(intValue(env, "CREDENCE_SCHEDULER_POLL_MS", 2_000, 10, 600_000)),
+            millis(intValue(env, "CREDENCE_WEBHOOK_RETRY_BASE_MS", 30_000, 10, 86_400_000)),
+            java.time.Duration.ofSeconds(
+                intValue(env, "CREDENCE_WEBHOOK_RETRY_SECONDS", 259_200, 1, 2_592_000)),
+            millis(intValue(env, "CREDENCE_WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000)),
+            millis(intValue(env, "CREDENCE_EXPIRY_SWEEP_MS", 60_000, 10, 86_400_000)));
     return new Config(
         port,
         dataDir,
@@ -118,7 +144,12 @@ public record Config(
         tokenSecret,
         List.copyOf(previous),
         masterKey,
-        demo);
+        demo,
+        workers);
+  }
+
+  private static java.time.Duration millis(int value) {
+    return java.time.Duration.ofMillis(value);
   }
 
   /** The configuration as printed at start-up: one line a setting, secrets masked. */
@@ -136,6 +167,11 @@ public record Config(
     lines.put("CREDENCE_TOKEN_SECRET_PREVIOUS", previousTokenSecrets.size() + " secret(s)");
     lines.put("CREDENCE_MASTER_KEY", masterKey.toString());
     lines.put("CREDENCE_DEMO", String.valueOf(demoOnFirstStart));
+    lines.put("CREDENCE_SCHEDULER_POLL_MS", String.valueOf(workers.pollInterval().toMillis()));
+    lines.put("CREDENCE_WEBHOOK_RETRY_BASE_MS", String.valueOf(workers.retryBase().toMillis()));
+    lines.put("CREDENCE_WEBHOOK_RETRY_SECONDS", String.valueOf(workers.retryFor().toSeconds()));
+    lines.put("CREDENCE_WEBHOOK_TIMEOUT_MS", String.valueOf(workers.webhookTimeout().toMillis()));
+    lines.put("CREDENCE_EXPIRY_SWEEP_MS", String.valueOf(workers.expirySweep().toMillis()));
     return lines;
   }
 

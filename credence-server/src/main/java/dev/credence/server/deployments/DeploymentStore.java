@@ -5,6 +5,7 @@ import static dev.credence.server.store.Timestamps.utc;
 
 import dev.credence.server.assessment.AssessmentConfig;
 import dev.credence.server.http.Json;
+import dev.credence.server.scoring.CreditModel;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,7 +23,8 @@ public final class DeploymentStore {
           + " e.api_key_ciphertext, e.api_key_hint, e.api_key_rotated_at, e.session_expiry_hours,"
           + " e.complete_url, e.cancelled_url, e.expired_url, e.show_completion_page,"
           + " e.webhook_url, e.privacy_policy_url, e.brand_logo_url, e.brand_primary_color,"
-          + " e.hmac_required, e.rate_limit_per_minute, e.max_open_sessions, e.assessment_config, e.created_at,"
+          + " e.hmac_required, e.rate_limit_per_minute, e.max_open_sessions, e.assessment_config, e.scoring_model,"
+          + " e.norms_minimum, e.created_at,"
           + " e.updated_at";
   private static final String SELECT_ENVIRONMENT =
       "SELECT "
@@ -144,7 +146,8 @@ public final class DeploymentStore {
                         + " privacy_policy_url = :privacy, brand_logo_url = :logo,"
                         + " brand_primary_color = :color, hmac_required = :hmac,"
                         + " rate_limit_per_minute = :rate, max_open_sessions = :maxOpen,"
-                        + " assessment_config = :assessment,"
+                        + " assessment_config = :assessment, scoring_model = :model,"
+                        + " norms_minimum = :normsMinimum,"
                         + " updated_at = :now WHERE integration_id = :id")
                 .bindMap(settingsParameters(s))
                 .bind("now", utc(now))
@@ -176,11 +179,11 @@ public final class DeploymentStore {
                 + " api_key_ciphertext, api_key_hint, api_key_rotated_at, session_expiry_hours,"
                 + " complete_url, cancelled_url, expired_url, show_completion_page, webhook_url,"
                 + " privacy_policy_url, brand_logo_url, brand_primary_color, hmac_required,"
-                + " rate_limit_per_minute, max_open_sessions, assessment_config, created_at, updated_at)"
-                + " VALUES"
+                + " rate_limit_per_minute, max_open_sessions, assessment_config, scoring_model, norms_minimum,"
+                + " created_at, updated_at) VALUES"
                 + " (:id, :deployment, :kind, :hash, :ciphertext, :hint, :rotated, :hours,"
                 + " :complete, :cancelled, :expired, :showCompletion, :webhook, :privacy, :logo,"
-                + " :color, :hmac, :rate, :maxOpen, :assessment, :created, :updated)")
+                + " :color, :hmac, :rate, :maxOpen, :assessment, :model, :normsMinimum, :created, :updated)")
         .bind("id", e.integrationId())
         .bind("deployment", e.deploymentId())
         .bind("kind", e.kind().name())
@@ -209,6 +212,8 @@ public final class DeploymentStore {
     p.put("rate", s.rateLimitPerMinute());
     p.put("maxOpen", s.maxOpenSessions());
     p.put("assessment", Json.write(s.assessment().toJson()));
+    p.put("model", s.scoringModel().toJson());
+    p.put("normsMinimum", s.normsMinimum());
     return p;
   }
 
@@ -230,6 +235,11 @@ public final class DeploymentStore {
     return config;
   }
 
+  /** The stored JSON of a credit model; NULL (rows from before it existed) is the default. */
+  private static CreditModel model(String json) {
+    return json == null ? CreditModel.DEFAULT : CreditModel.fromJson(json);
+  }
+
   private static Company company(ResultSet rs, StatementContext ctx) throws SQLException {
     return new Company(rs.getString("id"), rs.getString("name"), instant(rs, "created_at"));
   }
@@ -249,7 +259,9 @@ public final class DeploymentStore {
             rs.getBoolean("hmac_required"),
             (Integer) rs.getObject("rate_limit_per_minute", Integer.class),
             (Integer) rs.getObject("max_open_sessions", Integer.class),
-            assessment(rs.getString("assessment_config")));
+            assessment(rs.getString("assessment_config")),
+            model(rs.getString("scoring_model")),
+            rs.getInt("norms_minimum"));
     return new Environment(
         rs.getString("integration_id"),
         rs.getString("deployment_id"),

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.assessment.AssessmentConfig;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.Json;
+import dev.credence.server.scoring.CreditModel;
+import dev.credence.server.scoring.Norms;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -31,12 +33,16 @@ public record EnvironmentSettings(
     boolean hmacRequired,
     Integer rateLimitPerMinute,
     Integer maxOpenSessions,
-    AssessmentConfig assessment) {
+    AssessmentConfig assessment,
+    CreditModel scoringModel,
+    int normsMinimum) {
 
   public static final int MIN_EXPIRY_HOURS = 1;
   public static final int MAX_EXPIRY_HOURS = 10_000;
   public static final int MAX_RATE_LIMIT_PER_MINUTE = 1_000_000;
   public static final int MAX_OPEN_SESSIONS = 100_000_000;
+  public static final int MIN_NORMS_MINIMUM = 20;
+  public static final int MAX_NORMS_MINIMUM = 100_000;
   private static final int MAX_URL_LENGTH = 2048;
   private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
 
@@ -55,7 +61,9 @@ public record EnvironmentSettings(
           "hmac_required",
           "rate_limit_per_minute",
           "max_open_sessions",
-          "assessment");
+          "assessment",
+          "scoring_model",
+          "norms_minimum");
 
   public EnvironmentSettings {
     List<String> problems = new ArrayList<>();
@@ -83,6 +91,19 @@ public record EnvironmentSettings(
     if (assessment == null) {
       problems.add("assessment is required");
     }
+    if (scoringModel == null) {
+      problems.add("scoring_model is required");
+    }
+    if (normsMinimum < MIN_NORMS_MINIMUM || normsMinimum > MAX_NORMS_MINIMUM) {
+      problems.add(
+          "norms_minimum must be from "
+              + MIN_NORMS_MINIMUM
+              + " to "
+              + MAX_NORMS_MINIMUM
+              + " (got "
+              + normsMinimum
+              + ")");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
@@ -108,7 +129,9 @@ public record EnvironmentSettings(
         false,
         test ? 60 : null,
         test ? 100 : null,
-        AssessmentConfig.DEFAULT);
+        AssessmentConfig.DEFAULT,
+        CreditModel.DEFAULT,
+        Norms.DEFAULT_MINIMUM);
   }
 
   public Map<String, Object> toJson() {
@@ -126,6 +149,8 @@ public record EnvironmentSettings(
     json.put("rate_limit_per_minute", rateLimitPerMinute);
     json.put("max_open_sessions", maxOpenSessions);
     json.put("assessment", assessment.toJson());
+    json.put("scoring_model", Json.MAPPER.valueToTree(scoringModel));
+    json.put("norms_minimum", normsMinimum);
     return json;
   }
 
@@ -163,6 +188,32 @@ public record EnvironmentSettings(
 
   private static Object parse(String name, JsonNode value, List<String> problems) {
     switch (name) {
+      case "norms_minimum" -> {
+        if (value.isIntegralNumber() && value.canConvertToInt()) {
+          return value.intValue();
+        }
+        problems.add(
+            "norms_minimum must be a whole number from "
+                + MIN_NORMS_MINIMUM
+                + " to "
+                + MAX_NORMS_MINIMUM);
+        return INVALID;
+      }
+      case "scoring_model" -> {
+        if (value.isNull()) {
+          return CreditModel.DEFAULT;
+        }
+        if (!value.isObject()) {
+          problems.add("scoring_model must be a model object, or null for the default model");
+          return INVALID;
+        }
+        try {
+          return CreditModel.fromJson(Json.write(value));
+        } catch (IllegalArgumentException e) {
+          problems.add("scoring_model: " + e.getMessage());
+          return INVALID;
+        }
+      }
       case "session_expiry_hours" -> {
         if (value.isIntegralNumber() && value.canConvertToInt()) {
           return value.intValue();
@@ -226,7 +277,14 @@ public record EnvironmentSettings(
         (Boolean) v.get("hmac_required"),
         (Integer) v.get("rate_limit_per_minute"),
         (Integer) v.get("max_open_sessions"),
-        toConfig(v.get("assessment")));
+        toConfig(v.get("assessment")),
+        toModel(v.get("scoring_model")),
+        (Integer) v.get("norms_minimum"));
+  }
+
+  /** {@link #toJson} holds the model as a JSON tree; a patched value is already parsed. */
+  private static CreditModel toModel(Object value) {
+    return value instanceof CreditModel model ? model : CreditModel.fromJson(Json.write(value));
   }
 
   /** {@link #toJson} holds the configuration as a map; a patched value is already parsed. */

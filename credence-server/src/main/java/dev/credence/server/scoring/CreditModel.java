@@ -95,7 +95,14 @@ public record CreditModel(
    */
   public static final CreditModel DEFAULT = defaultModel();
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Every field is required: a missing intercept must not quietly become 0 (PD 50% at the mean).
+  private static final ObjectMapper JSON =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .enable(
+              com.fasterxml.jackson.databind.DeserializationFeature
+                  .FAIL_ON_MISSING_CREATOR_PROPERTIES,
+              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .build();
 
   public CreditModel {
     if (version == null || version.isBlank()) {

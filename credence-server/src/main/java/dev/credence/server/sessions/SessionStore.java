@@ -77,14 +77,34 @@ public final class SessionStore {
         });
   }
 
-  /** Marks an open session expired; returns whether this call changed it. */
-  public boolean markExpired(String id, Instant now) {
+  /** Open sessions whose time limit has passed, oldest deadline first, for the expiry sweep. */
+  public java.util.List<Session> findDue(Instant now, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM sessions WHERE status IN ('CREATED', 'STARTED') AND expires_at <= ?"
+                        + " ORDER BY expires_at FETCH FIRST "
+                        + limit
+                        + " ROWS ONLY")
+                .bind(0, utc(now))
+                .map(SessionStore::session)
+                .list());
+  }
+
+  /**
+   * Re-opens an expired session: open again (STARTED if it had started, else CREATED) with a new
+   * time limit, and its next events in a new round. False if it was not expired.
+   */
+  public boolean reopen(String id, Instant expiresAt) {
     return jdbi.withHandle(
             h ->
                 h.createUpdate(
-                        "UPDATE sessions SET status = 'EXPIRED', finished_at = ?"
-                            + " WHERE id = ? AND status IN ('CREATED', 'STARTED')")
-                    .bind(0, utc(now))
+                        "UPDATE sessions SET status = CASE WHEN started_at IS NULL THEN 'CREATED'"
+                            + " ELSE 'STARTED' END, expires_at = ?, finished_at = NULL,"
+                            + " reopened = reopened + 1 WHERE id = ? AND status = 'EXPIRED'")
+                    .bind(0, utc(expiresAt))
                     .bind(1, id)
                     .execute())
         == 1;

@@ -77,6 +77,11 @@ public final class Database implements AutoCloseable {
     return jdbi;
   }
 
+  /** The pool itself, for libraries that take a DataSource (the task scheduler). */
+  public javax.sql.DataSource dataSource() {
+    return dataSource;
+  }
+
   public boolean isH2() {
     return h2;
   }

@@ -6,17 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.ServerContract;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,14 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 abstract class JourneyContract extends ServerContract {
   private static final AtomicInteger UIDS = new AtomicInteger();
-  private static final Pattern ITEM = Pattern.compile("name=\"item_([0-9a-f-]+)\"");
-  private static final Pattern DIGITS = Pattern.compile("class=\"digits\"[^>]*>(\\d+)<");
-  private static final String SMALL =
-      "{\"assessment\": {\"modules\": ["
-          + "{\"type\": \"questionnaire\", \"length\": \"short\", \"items_per_page\": 10},"
-          + "{\"type\": \"balloons\", \"balloons\": 2},"
-          + "{\"type\": \"choices\", \"set\": [[10, 20, 30], [5, 50, 7]]},"
-          + "{\"type\": \"memory_span\", \"start_length\": 3, \"max_length\": 4}]}}";
+  private static final String SMALL = Applicant.SMALL_ASSESSMENT;
 
   private Deployment deployment;
 
@@ -53,89 +40,31 @@ abstract class JourneyContract extends ServerContract {
   }
 
   private HttpResponse<String> page(String token, String... headers) {
-    return server.send("GET", "/" + token, null, headers);
+    return new Applicant(server, token).page(headers);
   }
 
   private HttpResponse<String> post(String token, String path, String... fields) {
-    StringBuilder form = new StringBuilder();
-    for (int i = 0; i < fields.length; i += 2) {
-      if (form.length() > 0) {
-        form.append('&');
-      }
-      form.append(URLEncoder.encode(fields[i], StandardCharsets.UTF_8))
-          .append('=')
-          .append(URLEncoder.encode(fields[i + 1], StandardCharsets.UTF_8));
-    }
-    return server.send(
-        "POST",
-        "/" + token + "/" + path,
-        form.toString(),
-        "Content-Type",
-        "application/x-www-form-urlencoded");
+    return new Applicant(server, token).post(path, fields);
   }
 
   private static void assertRedirectsToLink(HttpResponse<String> response, String token) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(303);
-    assertThat(response.headers().firstValue("Location")).hasValue("/" + token);
+    Applicant.assertRedirectsToLink(response, token);
   }
 
   private static List<String> items(String html) {
-    Set<String> ids = new LinkedHashSet<>();
-    Matcher m = ITEM.matcher(html);
-    while (m.find()) {
-      ids.add(m.group(1));
-    }
-    return new ArrayList<>(ids);
+    return Applicant.items(html);
   }
 
   private static String[] answers(List<String> ids, String page, int value) {
-    List<String> fields = new ArrayList<>(List.of("page", page));
-    for (String id : ids) {
-      fields.add("item_" + id);
-      fields.add(String.valueOf(value));
-    }
-    return fields.toArray(String[]::new);
+    return Applicant.answers(ids, page, value);
   }
 
   private void consent(String token) {
-    assertRedirectsToLink(post(token, "consent", "decision", "accept"), token);
+    new Applicant(server, token).consent();
   }
 
-  /** Answers the questionnaire pages, the balloons, the choices and the memory rounds. */
   private void playThrough(String token) {
-    for (int page = 1; page <= 3; page++) {
-      List<String> ids = items(page(token).body());
-      assertThat(ids).hasSize(10);
-      assertRedirectsToLink(
-          post(token, "questionnaire", answers(ids, String.valueOf(page), 4)), token);
-    }
-    for (int balloon = 1; balloon <= 2; balloon++) {
-      assertThat(page(token).body()).contains("/" + token + "/balloons");
-      assertRedirectsToLink(
-          post(token, "balloons", "balloon", String.valueOf(balloon), "action", "pump"), token);
-      HttpResponse<String> collected =
-          post(token, "balloons", "balloon", String.valueOf(balloon), "action", "collect");
-      if (collected.statusCode() != 303) {
-        assertThat(collected.statusCode()).as("burst on the first pump").isEqualTo(409);
-      }
-    }
-    for (int choice = 1; choice <= 2; choice++) {
-      assertThat(page(token).body()).contains("/" + token + "/choices");
-      assertRedirectsToLink(
-          post(token, "choices", "index", String.valueOf(choice), "choice", "later"), token);
-    }
-    for (int round = 1; round <= 2; round++) {
-      HttpResponse<String> shown = page(token);
-      Matcher digits = DIGITS.matcher(shown.body());
-      assertThat(digits.find()).as(shown.body()).isTrue();
-      assertThat(shown.headers().firstValue("Refresh")).isPresent();
-      server.clock().advance(Duration.ofSeconds(20));
-      assertThat(page(token).body())
-          .contains("name=\"answer\"")
-          .doesNotContain(digits.group(1) + "<");
-      assertRedirectsToLink(
-          post(token, "memory", "round", String.valueOf(round), "answer", "0"), token);
-    }
+    new Applicant(server, token).playThrough();
   }
 
   @Test

@@ -79,6 +79,12 @@ public final class RunningServer implements AutoCloseable {
     }
   }
 
+  /** Stops this server and starts a new one on the same port, database and clock. */
+  public RunningServer restart() {
+    close();
+    return new RunningServer(config, clock);
+  }
+
   public Config config() {
     return config;
   }

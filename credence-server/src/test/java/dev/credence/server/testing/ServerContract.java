@@ -1,5 +1,6 @@
 package dev.credence.server.testing;
 
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -14,9 +15,14 @@ public abstract class ServerContract {
 
   protected abstract TestDatabase database();
 
+  /** Settings the contract needs beyond the test defaults (CREDENCE_* variables). */
+  protected Map<String, String> environment() {
+    return Map.of();
+  }
+
   @BeforeAll
   void startServer() {
-    server = RunningServer.start(database());
+    server = RunningServer.start(database(), environment());
   }
 
   @AfterAll

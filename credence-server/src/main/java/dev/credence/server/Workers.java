@@ -1,0 +1,55 @@
+package dev.credence.server;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import dev.credence.server.config.Config;
+import dev.credence.server.results.ExpirySweep;
+import dev.credence.server.webhooks.Webhooks;
+import java.time.Duration;
+import javax.sql.DataSource;
+
+/**
+ * The background work of every node, as db-scheduler tasks in the shared database: webhook
+ * deliveries, the expiry sweep, and a repair pass that re-schedules any event whose delivery was
+ * never scheduled (a node that stopped between storing an event and scheduling it). Any number of
+ * nodes run these; each execution is claimed by one of them.
+ */
+final class Workers implements AutoCloseable {
+  static final Duration REPAIR_EVERY = Duration.ofMinutes(1);
+
+  private final Scheduler scheduler;
+
+  private Workers(Scheduler scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  static Workers start(
+      DataSource dataSource, Config.Workers config, Webhooks webhooks, ExpirySweep sweep) {
+    RecurringTask<Void> expiry =
+        Tasks.recurring("expiry-sweep", FixedDelay.of(config.expirySweep()))
+            .execute((instance, context) -> sweep.run());
+    RecurringTask<Void> repair =
+        Tasks.recurring("webhook-repair", FixedDelay.of(REPAIR_EVERY))
+            .execute((instance, context) -> webhooks.repair());
+    Scheduler scheduler =
+        Scheduler.create(dataSource, webhooks.task())
+            .startTasks(expiry, repair)
+            .pollingInterval(config.pollInterval())
+            .heartbeatInterval(Duration.ofSeconds(30))
+            .missedHeartbeatsLimit(4)
+            .threads(8)
+            .enableImmediateExecution()
+            .shutdownMaxWait(Duration.ofSeconds(5))
+            .build();
+    webhooks.attach(scheduler);
+    scheduler.start();
+    return new Workers(scheduler);
+  }
+
+  @Override
+  public void close() {
+    scheduler.stop();
+  }
+}

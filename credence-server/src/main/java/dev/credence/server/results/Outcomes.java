@@ -1,0 +1,220 @@
+package dev.credence.server.results;
+
+import static dev.credence.server.store.Timestamps.utc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.credence.server.assessment.AssessmentConfig;
+import dev.credence.server.assessment.AssessmentService;
+import dev.credence.server.assessment.AssessmentService.View;
+import dev.credence.server.assessment.Journey;
+import dev.credence.server.deployments.Environment;
+import dev.credence.server.sessions.Session;
+import dev.credence.server.webhooks.EventStore;
+import dev.credence.server.webhooks.EventType;
+import dev.credence.server.webhooks.NewEvent;
+import dev.credence.server.webhooks.Webhooks;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * How a session ends: completed, cancelled or expired. Each ending is one transaction that moves
+ * the session to its final status, stores the result (when completed) and its events, so nothing
+ * acknowledged to the applicant is lost and no event exists without its ending; delivery starts
+ * once it commits. Whoever ends a session first wins; a second caller changes nothing.
+ */
+public final class Outcomes {
+  /** Reason of {@code application.cancelled}: the applicant declined the privacy policy. */
+  public static final String PRIVACY_POLICY_REJECTED = "privacy_policy_rejected";
+
+  /** First reason of {@code application.incomplete}; the unfinished modules follow. */
+  public static final String SESSION_EXPIRED = "session_expired";
+
+  private static final String PLATFORM = "WEB";
+
+  private final Jdbi jdbi;
+  private final AssessmentService assessment;
+  private final Scorer scorer;
+  private final Webhooks webhooks;
+  private final Clock clock;
+
+  public Outcomes(
+      Jdbi jdbi, AssessmentService assessment, Scorer scorer, Webhooks webhooks, Clock clock) {
+    this.jdbi = jdbi;
+    this.assessment = assessment;
+    this.scorer = scorer;
+    this.webhooks = webhooks;
+    this.clock = clock;
+  }
+
+  /**
+   * Completes a session whose last step is answered: scores it, stores the result, and sends {@code
+   * application.complete} then {@code psychometric_score.complete}. Returns whether this call
+   * completed it.
+   */
+  public boolean complete(View view) {
+    if (!(view.position().step() instanceof Journey.Done)) {
+      return false;
+    }
+    Session session = view.session();
+    Scored scored = scorer.score(view, assessment.form(view.config()));
+    Instant now = scored.scoredAt();
+    boolean done =
+        jdbi.inTransaction(
+            h -> {
+              if (!end(h, session.id(), "COMPLETED", now, false)) {
+                return false;
+              }
+              ResultStore.insert(h, session.id(), session.integrationId(), session.uid(), scored);
+              Instant started = view.row().startedAt();
+              ObjectNode complete = NewEvent.newDetails();
+              putTime(complete, "application_started_at", started);
+              putTime(complete, "application_completed_at", now);
+              complete.put("platform", PLATFORM);
+              ObjectNode score = NewEvent.newDetails();
+              putTime(score, "application_started_at", started);
+              putTime(score, "application_completed_at", now);
+              putTime(score, "scored_at", now);
+              score.put("platform", PLATFORM);
+              score.set("calculated", scored.calculated());
+              store(
+                  h,
+                  session,
+                  List.of(
+                      NewEvent.of(EventType.APPLICATION_COMPLETE, complete),
+                      NewEvent.of(EventType.PSYCHOMETRIC_SCORE_COMPLETE, score)),
+                  now);
+              return true;
+            });
+    if (done) {
+      webhooks.dispatch(session.id());
+    }
+    return done;
+  }
+
+  /** The applicant declined the privacy policy: {@code application.cancelled}. */
+  public boolean cancel(View view) {
+    Session session = view.session();
+    Instant now = clock.instant();
+    boolean done =
+        jdbi.inTransaction(
+            h -> {
+              if (!end(h, session.id(), "CANCELLED", now, false)) {
+                return false;
+              }
+              ObjectNode details = NewEvent.newDetails();
+              putTime(details, "application_created_at", session.createdAt());
+              putTime(details, "application_cancelled_at", now);
+              details.put("platform", PLATFORM);
+              store(
+                  h,
+                  session,
+                  List.of(
+                      new NewEvent(
+                          EventType.APPLICATION_CANCELLED,
+                          details,
+                          List.of(PRIVACY_POLICY_REJECTED))),
+                  now);
+              return true;
+            });
+    if (done) {
+      webhooks.dispatch(session.id());
+    }
+    return done;
+  }
+
+  /**
+   * Ends a session past its time limit: {@code application.expired}, then, if the applicant had
+   * started, {@code application.incomplete} with the modules left unfinished. Returns whether this
+   * call expired it (false when it was not open or not yet due).
+   */
+  public boolean expire(Session session, Environment environment) {
+    Instant now = clock.instant();
+    View view = assessment.view(session, environment);
+    Instant started = view.row().startedAt();
+    boolean done =
+        jdbi.inTransaction(
+            h -> {
+              if (!end(h, session.id(), "EXPIRED", now, true)) {
+                return false;
+              }
+              List<NewEvent> events = new ArrayList<>();
+              ObjectNode expired = NewEvent.newDetails();
+              putTime(expired, "application_created_at", session.createdAt());
+              putTime(expired, "application_started_at", started);
+              putTime(expired, "application_expired_at", session.expiresAt());
+              expired.put("platform", PLATFORM);
+              events.add(NewEvent.of(EventType.APPLICATION_EXPIRED, expired));
+              if (started != null) {
+                ObjectNode incomplete = NewEvent.newDetails();
+                putTime(incomplete, "application_started_at", started);
+                putTime(incomplete, "application_expired_at", session.expiresAt());
+                incomplete.put("progress_percent", view.position().percent());
+                incomplete.put("platform", PLATFORM);
+                events.add(
+                    new NewEvent(EventType.APPLICATION_INCOMPLETE, incomplete, unfinished(view)));
+              }
+              store(h, session, events, now);
+              return true;
+            });
+    if (done) {
+      webhooks.dispatch(session.id());
+    }
+    return done;
+  }
+
+  /** {@link #SESSION_EXPIRED}, then "{module}_not_finished" for each module left unfinished. */
+  static List<String> unfinished(View view) {
+    List<String> reasons = new ArrayList<>(List.of(SESSION_EXPIRED));
+    List<AssessmentConfig.Module> modules = view.config().modules();
+    int current = view.position().module(); // 1-based; 0 before consent
+    for (int i = Math.max(0, current - 1); i < modules.size(); i++) {
+      reasons.add(modules.get(i).type() + "_not_finished");
+    }
+    return reasons;
+  }
+
+  /**
+   * Moves an open session to its final status; when {@code dueOnly}, only once its time limit has
+   * passed (a session re-opened a moment ago is not expired again). False if another call won.
+   */
+  private static boolean end(Handle h, String id, String status, Instant now, boolean dueOnly) {
+    var update =
+        h.createUpdate(
+                "UPDATE sessions SET status = :status, finished_at = :now WHERE id = :id"
+                    + " AND status IN ('CREATED', 'STARTED')"
+                    + (dueOnly ? " AND expires_at <= :now" : ""))
+            .bind("status", status)
+            .bind("now", utc(now))
+            .bind("id", id);
+    return update.execute() == 1;
+  }
+
+  private void store(Handle h, Session session, List<NewEvent> events, Instant now) {
+    int round =
+        h.createQuery("SELECT reopened FROM sessions WHERE id = ?")
+            .bind(0, session.id())
+            .mapTo(Integer.class)
+            .one();
+    EventStore.insert(
+        h,
+        session.id(),
+        session.integrationId(),
+        session.uid(),
+        round,
+        events,
+        now,
+        webhooks.retryUntil(now));
+  }
+
+  private static void putTime(ObjectNode details, String name, Instant time) {
+    if (time == null) {
+      details.putNull(name);
+    } else {
+      details.put(name, time.getEpochSecond());
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package dev.credence.server.results;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.deployments.Environment;
+import dev.credence.server.http.ApiException;
+import dev.credence.server.http.Json;
+import dev.credence.server.results.ResultStore.StoredResult;
+import dev.credence.server.sessions.Session;
+import dev.credence.server.sessions.SessionStore;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The pull API (Credence's addition; the vendor only pushes): a lender reads a uid's result, or
+ * pages through results in the order they were scored, with the API key of the integration.
+ */
+public final class ResultApi {
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 500;
+
+  private final DeploymentService deployments;
+  private final SessionStore sessions;
+  private final ResultStore results;
+
+  public ResultApi(DeploymentService deployments, SessionStore sessions, ResultStore results) {
+    this.deployments = deployments;
+    this.sessions = sessions;
+    this.results = results;
+  }
+
+  public void routes(RoutesConfig routes) {
+    routes.get("/v1/results", this::list);
+    routes.get("/v1/results/{uid}", this::one);
+  }
+
+  /**
+   * {@code {"uid", "integration_id", "status", "details"}}: the session's status (created, started,
+   * completed, cancelled, expired) and, once scored, the same {@code details} as the {@code
+   * psychometric_score.complete} event; null before.
+   */
+  private void one(Context ctx) {
+    Environment environment = authenticate(ctx);
+    String uid = ctx.pathParam("uid");
+    Session session =
+        sessions
+            .findByUid(environment.integrationId(), uid)
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "uid_not_found", "No session with uid '" + uid + "' on this integration"));
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("uid", session.uid());
+    body.put("integration_id", session.integrationId());
+    body.put("status", session.status().name().toLowerCase(Locale.ROOT));
+    results
+        .find(environment.integrationId(), uid)
+        .ifPresentOrElse(r -> body.set("details", details(r)), () -> body.putNull("details"));
+    ctx.json(body);
+  }
+
+  /**
+   * {@code ?since=<epoch seconds>&cursor=<next_cursor>&limit=<1..500>}: results scored after the
+   * cursor (or at or after {@code since}), oldest first. {@code next_cursor} is where to continue,
+   * now or later, so a lender can keep polling with the last cursor it was given.
+   */
+  private void list(Context ctx) {
+    Environment environment = authenticate(ctx);
+    int limit = limit(ctx.queryParam("limit"));
+    Cursor cursor = cursor(ctx.queryParam("cursor"), ctx.queryParam("since"));
+    List<StoredResult> page =
+        results.page(environment.integrationId(), cursor.after(), cursor.sessionId(), limit + 1);
+    boolean more = page.size() > limit;
+    List<StoredResult> shown = more ? page.subList(0, limit) : page;
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    ArrayNode items = body.putArray("results");
+    for (StoredResult r : shown) {
+      items
+          .addObject()
+          .put("uid", r.uid())
+          .put("integration_id", r.integrationId())
+          .put("status", "completed")
+          .set("details", details(r));
+    }
+    Cursor next =
+        shown.isEmpty()
+            ? cursor
+            : new Cursor(
+                shown.get(shown.size() - 1).scoredAt(), shown.get(shown.size() - 1).sessionId());
+    body.put("next_cursor", next.encode());
+    body.put("has_more", more);
+    ctx.json(body);
+  }
+
+  /** The {@code details} of {@code psychometric_score.complete}, rebuilt from the stored result. */
+  static ObjectNode details(StoredResult r) {
+    ObjectNode details = JsonNodeFactory.instance.objectNode();
+    details.put("application_started_at", epoch(r.startedAt()));
+    details.put("application_completed_at", epoch(r.completedAt()));
+    details.put("scored_at", r.scoredAt().getEpochSecond());
+    details.put("platform", "WEB");
+    try {
+      details.set("calculated", Json.MAPPER.readTree(r.calculated()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stored result is not JSON", e);
+    }
+    return details;
+  }
+
+  private static Long epoch(Instant time) {
+    return time == null ? null : time.getEpochSecond();
+  }
+
+  private Environment authenticate(Context ctx) {
+    String key = ctx.header("api-key");
+    if (key == null || key.isBlank()) {
+      throw new ApiException(401, "api_key_missing", "Missing api-key header");
+    }
+    return deployments
+        .authenticate(key.trim())
+        .orElseThrow(() -> new ApiException(401, "api_key_invalid", "Invalid api-key"));
+  }
+
+  private static int limit(String value) {
+    if (value == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(value.trim());
+      if (limit >= 1 && limit <= MAX_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw ApiException.unprocessable(
+        "invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
+  }
+
+  /** A position in the scored order: the scoring time, then the session id for equal times. */
+  record Cursor(Instant after, String sessionId) {
+    String encode() {
+      String raw = after.getEpochSecond() + "." + after.getNano() + ":" + sessionId;
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  static Cursor cursor(String cursor, String since) {
+    if (cursor != null && since != null) {
+      throw ApiException.unprocessable(
+          "invalid_cursor", "Give either cursor (to continue) or since (to start), not both");
+    }
+    if (cursor != null) {
+      try {
+        String raw =
+            new String(Base64.getUrlDecoder().decode(cursor.trim()), StandardCharsets.UTF_8);
+        int colon = raw.indexOf(':');
+        int dot = raw.indexOf('.');
+        if (dot > 0 && colon > dot) {
+          Instant at =
+              Instant.ofEpochSecond(
+                  Long.parseLong(raw.substring(0, dot)),
+                  Long.parseLong(raw.substring(dot + 1, colon)));
+          return new Cursor(at, raw.substring(colon + 1));
+        }
+      } catch (RuntimeException e) {
+        // refused below
+      }
+      throw ApiException.unprocessable(
+          "invalid_cursor", "cursor must be a next_cursor value returned by this API");
+    }
+    if (since != null) {
+      try {
+        // Results at or after since: start just before it, below every session id.
+        return new Cursor(Instant.ofEpochSecond(Long.parseLong(since.trim())).minusNanos(1), "");
+      } catch (RuntimeException e) {
+        throw ApiException.unprocessable(
+            "invalid_since", "since must be a time in epoch seconds, such as 1767225600");
+      }
+    }
+    return new Cursor(Instant.EPOCH, "");
+  }
+}

@@ -1,0 +1,149 @@
+package dev.credence.server.results;
+
+import static dev.credence.server.store.Timestamps.instant;
+import static dev.credence.server.store.Timestamps.utc;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** The SQL of results: written once per completed session, then only read. */
+public final class ResultStore {
+  private static final String COLUMNS =
+      "r.session_id, r.integration_id, r.uid, r.scored_at, r.score, r.risk_band,"
+          + " r.score_confidence, r.review_required, r.model_version, r.calibrated,"
+          + " r.norms_source, r.calculated, s.started_at, s.finished_at";
+
+  private final Jdbi jdbi;
+
+  public ResultStore(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /**
+   * A stored result with its session's times.
+   *
+   * @param calculated the JSON object lenders receive as {@code details.calculated}
+   */
+  public record StoredResult(
+      String sessionId,
+      String integrationId,
+      String uid,
+      Instant scoredAt,
+      int score,
+      String riskBand,
+      String scoreConfidence,
+      boolean reviewRequired,
+      String modelVersion,
+      boolean calibrated,
+      String normsSource,
+      String calculated,
+      Instant startedAt,
+      Instant completedAt) {}
+
+  /** Inserts inside the caller's transaction; a second result of a session fails (primary key). */
+  static void insert(Handle h, String sessionId, String integrationId, String uid, Scored s) {
+    h.createUpdate(
+            "INSERT INTO results (session_id, integration_id, uid, scored_at, score, risk_band,"
+                + " score_confidence, review_required, model_version, calibrated, norms_source,"
+                + " calculated, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(0, sessionId)
+        .bind(1, integrationId)
+        .bind(2, uid)
+        .bind(3, utc(s.scoredAt()))
+        .bind(4, s.model().score())
+        .bind(5, s.model().riskBand())
+        .bind(6, s.trust().scoreConfidence().name())
+        .bind(7, s.trust().reviewRequired())
+        .bind(8, s.model().modelVersion())
+        .bind(9, s.model().calibrated())
+        .bind(10, s.model().normsSource())
+        .bind(11, s.calculatedJson())
+        .bind(12, s.featuresJson())
+        .execute();
+  }
+
+  public Optional<StoredResult> find(String integrationId, String uid) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM results r JOIN sessions s ON s.id = r.session_id"
+                        + " WHERE r.integration_id = ? AND r.uid = ?")
+                .bind(0, integrationId)
+                .bind(1, uid)
+                .map(ResultStore::result)
+                .findOne());
+  }
+
+  /**
+   * Results scored after the cursor position, oldest first: at {@code after} only those with a
+   * session id above {@code afterSessionId}, so equal times never skip or repeat a result.
+   */
+  public List<StoredResult> page(
+      String integrationId, Instant after, String afterSessionId, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM results r JOIN sessions s ON s.id = r.session_id"
+                        + " WHERE r.integration_id = :integration AND (r.scored_at > :after"
+                        + " OR (r.scored_at = :after AND r.session_id > :afterId))"
+                        + " ORDER BY r.scored_at, r.session_id FETCH FIRST "
+                        + limit
+                        + " ROWS ONLY")
+                .bind("integration", integrationId)
+                .bind("after", utc(after))
+                .bind("afterId", afterSessionId)
+                .map(ResultStore::result)
+                .list());
+  }
+
+  public long count(String integrationId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT COUNT(*) FROM results WHERE integration_id = ?")
+                .bind(0, integrationId)
+                .mapTo(Long.class)
+                .one());
+  }
+
+  /** The trait values of an environment's latest results (JSON objects), for its own norms. */
+  public List<String> features(String integrationId, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT features FROM results WHERE integration_id = ?"
+                        + " ORDER BY scored_at DESC FETCH FIRST "
+                        + limit
+                        + " ROWS ONLY")
+                .bind(0, integrationId)
+                .mapTo(String.class)
+                .list());
+  }
+
+  private static StoredResult result(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new StoredResult(
+        rs.getString("session_id"),
+        rs.getString("integration_id"),
+        rs.getString("uid"),
+        instant(rs, "scored_at"),
+        rs.getInt("score"),
+        rs.getString("risk_band"),
+        rs.getString("score_confidence"),
+        rs.getBoolean("review_required"),
+        rs.getString("model_version"),
+        rs.getBoolean("calibrated"),
+        rs.getString("norms_source"),
+        rs.getString("calculated"),
+        instant(rs, "started_at"),
+        instant(rs, "finished_at"));
+  }
+}

@@ -1,0 +1,171 @@
+package dev.credence.server.results;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.credence.server.assessment.AssessmentConfig;
+import dev.credence.server.assessment.AssessmentService.View;
+import dev.credence.server.assessment.AssessmentStore;
+import dev.credence.server.assessment.AssessmentStore.Answer;
+import dev.credence.server.assessment.ItemBank;
+import dev.credence.server.deployments.EnvironmentSettings;
+import dev.credence.server.http.Json;
+import dev.credence.server.scoring.AnswerSheet;
+import dev.credence.server.scoring.AnswerSheet.ItemAnswer;
+import dev.credence.server.scoring.ModelResult;
+import dev.credence.server.scoring.Norms;
+import dev.credence.server.scoring.TraitScorer;
+import dev.credence.server.scoring.TrustIndicators;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Scores a finished journey: reads everything it answered into an {@link AnswerSheet}, then runs
+ * the pure scoring ({@link TraitScorer}, {@link TrustIndicators}, the environment's credit model
+ * under its norms). An environment's own norms are rebuilt from its latest results at most every
+ * {@link #NORMS_REFRESH}, once it has the minimum it is set to.
+ */
+public final class Scorer {
+  static final Duration NORMS_REFRESH = Duration.ofMinutes(10);
+  static final int NORMS_SAMPLE = 10_000;
+  private static final String ITEM_LANGUAGE = "en"; // keys and facets are the same in every one
+  private static final TypeReference<Map<String, Double>> FEATURES = new TypeReference<>() {};
+
+  private final AssessmentStore answers;
+  private final ResultStore results;
+  private final ItemBank items;
+  private final Clock clock;
+  private final Map<String, CachedNorms> norms = new ConcurrentHashMap<>();
+
+  public Scorer(AssessmentStore answers, ResultStore results, ItemBank items, Clock clock) {
+    this.answers = answers;
+    this.results = results;
+    this.items = items;
+    this.clock = clock;
+  }
+
+  private record CachedNorms(Norms norms, Instant at, int minimum) {}
+
+  public Scored score(View view, List<String> form) {
+    AnswerSheet sheet = sheet(view, form);
+    TraitScorer.Traits traits = TraitScorer.score(sheet);
+    TrustIndicators.Trust trust = TrustIndicators.assess(sheet);
+    EnvironmentSettings settings = view.environment().settings();
+    Map<String, Double> features = traits.toMap();
+    ModelResult model =
+        settings
+            .scoringModel()
+            .score(features, normsOf(view.environment().integrationId(), view.config(), settings));
+    return new Scored(
+        model, trust, clock.instant(), calculated(model, trust), Json.write(features));
+  }
+
+  AnswerSheet sheet(View view, List<String> form) {
+    String sessionId = view.session().id();
+    Map<String, Integer> order = new HashMap<>();
+    for (int i = 0; i < form.size(); i++) {
+      order.put(form.get(i), i);
+    }
+    List<ItemAnswer> questionnaire = new ArrayList<>();
+    answers.answers(sessionId, "questionnaire").stream()
+        .sorted(Comparator.comparingInt(a -> order.getOrDefault(a.item(), Integer.MAX_VALUE)))
+        .forEach(
+            a ->
+                questionnaire.add(
+                    new ItemAnswer(
+                        items.item(ITEM_LANGUAGE, a.item()), a.value(), a.page(), a.elapsedMs())));
+    List<AssessmentConfig.Choice> choiceSet =
+        view.config().modules().stream()
+            .filter(AssessmentConfig.Choices.class::isInstance)
+            .map(m -> ((AssessmentConfig.Choices) m).set())
+            .findFirst()
+            .orElse(List.of());
+    Map<Integer, Boolean> later = new HashMap<>();
+    for (Answer choice : answers.answers(sessionId, "choices")) {
+      later.put(Integer.parseInt(choice.item()), choice.value() == 1);
+    }
+    AssessmentStore.Visits visits = answers.visits(sessionId);
+    return new AnswerSheet(
+        questionnaire,
+        choiceSet,
+        later,
+        view.progress().balloons(),
+        view.progress().rounds(),
+        visits.visits(),
+        visits.devices());
+  }
+
+  /** The environment's own norms once it has enough results, else the documented defaults. */
+  Norms normsOf(String integrationId, AssessmentConfig config, EnvironmentSettings settings) {
+    Norms defaults = Norms.defaults(maxPumps(config));
+    int minimum = settings.normsMinimum();
+    Instant now = clock.instant();
+    CachedNorms cached = norms.get(integrationId);
+    if (cached != null
+        && cached.minimum() == minimum
+        && cached.at().plus(NORMS_REFRESH).isAfter(now)) {
+      return cached.norms().source().equals(Norms.DEFAULT) ? defaults : cached.norms();
+    }
+    Norms built = defaults;
+    if (results.count(integrationId) >= minimum) {
+      List<Map<String, Double>> population = new ArrayList<>();
+      for (String json : results.features(integrationId, NORMS_SAMPLE)) {
+        population.add(parseFeatures(json));
+      }
+      built = Norms.fromPopulation(population, minimum, defaults);
+    }
+    norms.put(integrationId, new CachedNorms(built, now, minimum));
+    return built;
+  }
+
+  private static int maxPumps(AssessmentConfig config) {
+    return config.modules().stream()
+        .filter(AssessmentConfig.Balloons.class::isInstance)
+        .mapToInt(m -> ((AssessmentConfig.Balloons) m).maxPumps())
+        .findFirst()
+        .orElse(Norms.DEFAULT_MAX_PUMPS);
+  }
+
+  private static Map<String, Double> parseFeatures(String json) {
+    try {
+      return Json.MAPPER.readValue(json, FEATURES);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored features are not JSON", e);
+    }
+  }
+
+  /** {@code details.calculated} as lenders receive it (spec section 6, plus Credence's fields). */
+  static ObjectNode calculated(ModelResult model, TrustIndicators.Trust trust) {
+    ObjectNode c = JsonNodeFactory.instance.objectNode();
+    c.put("score", model.score());
+    c.put("risk_band", model.riskBand());
+    c.put("score_confidence", trust.scoreConfidence().name());
+    ArrayNode traits = c.putArray("traits");
+    for (ModelResult.Trait trait : model.traits()) {
+      traits
+          .addObject()
+          .put("key", trait.key())
+          .put("value", trait.value())
+          .put("risk_band", trait.riskBand());
+    }
+    ArrayNode flags = c.putArray("flags");
+    trust.flags().forEach(flag -> flags.add(flag.name()));
+    c.put("review_required", trust.reviewRequired());
+    c.putObject("model")
+        .put("version", model.modelVersion())
+        .put("calibrated", model.calibrated())
+        .put("norms", model.normsSource());
+    ArrayNode missing = c.putArray("missing");
+    model.missing().forEach(missing::add);
+    return c;
+  }
+}

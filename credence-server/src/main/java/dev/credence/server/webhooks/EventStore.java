@@ -1,0 +1,241 @@
+package dev.credence.server.webhooks;
+
+import static dev.credence.server.store.Timestamps.instant;
+import static dev.credence.server.store.Timestamps.utc;
+
+import dev.credence.server.deployments.Ids;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** The SQL of the outbox: events and the log of their delivery attempts. */
+public final class EventStore {
+  private static final String COLUMNS =
+      "id, session_id, integration_id, uid, type, session_round, seq, body, status, attempts,"
+          + " created_at, retry_until, next_attempt_at, finished_at";
+
+  private final Jdbi jdbi;
+
+  public EventStore(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** Where an event stands. */
+  public enum Status {
+    PENDING,
+    DELIVERED,
+    FAILED,
+    NO_WEBHOOK
+  }
+
+  /** One stored event; {@code body} is the exact JSON that is signed and sent. */
+  public record Event(
+      String id,
+      String sessionId,
+      String integrationId,
+      String uid,
+      EventType type,
+      int round,
+      int seq,
+      String body,
+      Status status,
+      int attempts,
+      Instant createdAt,
+      Instant retryUntil,
+      Instant nextAttemptAt,
+      Instant finishedAt) {}
+
+  /** One delivery attempt: the receiver's status code, or the error when there was none. */
+  public record Delivery(
+      String eventId,
+      int attempt,
+      Instant startedAt,
+      String url,
+      Integer statusCode,
+      String error,
+      int latencyMs,
+      String responseSnippet) {}
+
+  /**
+   * Stores a session's new events inside the caller's transaction, in the given order.
+   *
+   * @return the new events' ids, in order
+   */
+  public static List<String> insert(
+      Handle h,
+      String sessionId,
+      String integrationId,
+      String uid,
+      int round,
+      List<NewEvent> events,
+      Instant now,
+      Instant retryUntil) {
+    return events.stream()
+        .map(
+            event -> {
+              String id = Ids.newId();
+              h.createUpdate(
+                      "INSERT INTO events (id, session_id, integration_id, uid, type,"
+                          + " session_round, seq, body, status, created_at, retry_until)"
+                          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)")
+                  .bind(0, id)
+                  .bind(1, sessionId)
+                  .bind(2, integrationId)
+                  .bind(3, uid)
+                  .bind(4, event.type().wireName())
+                  .bind(5, round)
+                  .bind(6, event.type().ordinal())
+                  .bind(7, event.body(uid, integrationId))
+                  .bind(8, utc(now))
+                  .bind(9, utc(retryUntil))
+                  .execute();
+              return id;
+            })
+        .toList();
+  }
+
+  public Optional<Event> find(String id) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT " + COLUMNS + " FROM events WHERE id = ?")
+                .bind(0, id)
+                .map(EventStore::event)
+                .findOne());
+  }
+
+  /** A session's events, oldest first. */
+  public List<Event> forSession(String sessionId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM events WHERE session_id = ? ORDER BY session_round, seq")
+                .bind(0, sessionId)
+                .map(EventStore::event)
+                .list());
+  }
+
+  /** The session's first event still to send: the only one that may be in flight. */
+  public Optional<Event> head(String sessionId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM events WHERE session_id = ? AND status = 'PENDING'"
+                        + " ORDER BY session_round, seq FETCH FIRST 1 ROWS ONLY")
+                .bind(0, sessionId)
+                .map(EventStore::event)
+                .findOne());
+  }
+
+  /** Sessions with events to send that were made before {@code before}, for the repair sweep. */
+  public List<String> sessionsWithPending(Instant before, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT DISTINCT session_id FROM events WHERE status = 'PENDING'"
+                        + " AND created_at < ? FETCH FIRST "
+                        + limit
+                        + " ROWS ONLY")
+                .bind(0, utc(before))
+                .mapTo(String.class)
+                .list());
+  }
+
+  /** Logs an attempt and counts it on its event, with the time of the next one (null if none). */
+  public void recordAttempt(Delivery d, Instant nextAttemptAt) {
+    jdbi.useTransaction(
+        h -> {
+          h.createUpdate(
+                  "INSERT INTO deliveries (event_id, attempt, started_at, url, status_code, error,"
+                      + " latency_ms, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+              .bind(0, d.eventId())
+              .bind(1, d.attempt())
+              .bind(2, utc(d.startedAt()))
+              .bind(3, d.url())
+              .bind(4, d.statusCode())
+              .bind(5, d.error())
+              .bind(6, d.latencyMs())
+              .bind(7, d.responseSnippet())
+              .execute();
+          h.createUpdate("UPDATE events SET attempts = ?, next_attempt_at = ? WHERE id = ?")
+              .bind(0, d.attempt())
+              .bind(1, utc(nextAttemptAt))
+              .bind(2, d.eventId())
+              .execute();
+        });
+  }
+
+  /** Ends a pending event as DELIVERED, FAILED or NO_WEBHOOK; false if it was not pending. */
+  public boolean finish(String id, Status status, Instant now) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE events SET status = ?, finished_at = ?, next_attempt_at = NULL"
+                            + " WHERE id = ? AND status = 'PENDING'")
+                    .bind(0, status.name())
+                    .bind(1, utc(now))
+                    .bind(2, id)
+                    .execute())
+        == 1;
+  }
+
+  /** Makes a finished event pending again, with a fresh retry window; false if it was pending. */
+  public boolean reopen(String id, Instant retryUntil) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE events SET status = 'PENDING', finished_at = NULL,"
+                            + " retry_until = ? WHERE id = ? AND status <> 'PENDING'")
+                    .bind(0, utc(retryUntil))
+                    .bind(1, id)
+                    .execute())
+        == 1;
+  }
+
+  public List<Delivery> deliveries(String eventId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT event_id, attempt, started_at, url, status_code, error, latency_ms,"
+                        + " response_snippet FROM deliveries WHERE event_id = ? ORDER BY attempt")
+                .bind(0, eventId)
+                .map(
+                    (rs, ctx) ->
+                        new Delivery(
+                            rs.getString("event_id"),
+                            rs.getInt("attempt"),
+                            instant(rs, "started_at"),
+                            rs.getString("url"),
+                            (Integer) rs.getObject("status_code", Integer.class),
+                            rs.getString("error"),
+                            rs.getInt("latency_ms"),
+                            rs.getString("response_snippet")))
+                .list());
+  }
+
+  private static Event event(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new Event(
+        rs.getString("id"),
+        rs.getString("session_id"),
+        rs.getString("integration_id"),
+        rs.getString("uid"),
+        EventType.fromWireName(rs.getString("type")),
+        rs.getInt("session_round"),
+        rs.getInt("seq"),
+        rs.getString("body"),
+        Status.valueOf(rs.getString("status")),
+        rs.getInt("attempts"),
+        instant(rs, "created_at"),
+        instant(rs, "retry_until"),
+        instant(rs, "next_attempt_at"),
+        instant(rs, "finished_at"));
+  }
+}

@@ -1,0 +1,136 @@
+package dev.credence.server.assessment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.credence.server.testing.RunningServer;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An applicant taking the hosted assessment over plain HTTP, as a browser without JavaScript would:
+ * opening the link, posting each step's form and following the redirect back to the link. Plays the
+ * small configuration of {@link #SMALL_ASSESSMENT}.
+ */
+public final class Applicant {
+  /** Three pages of 10 statements, 2 balloons, 2 choices, memory rounds of 3 and 4 digits. */
+  public static final String SMALL_ASSESSMENT =
+      "{\"assessment\": {\"modules\": ["
+          + "{\"type\": \"questionnaire\", \"length\": \"short\", \"items_per_page\": 10},"
+          + "{\"type\": \"balloons\", \"balloons\": 2},"
+          + "{\"type\": \"choices\", \"set\": [[10, 20, 30], [5, 50, 7]]},"
+          + "{\"type\": \"memory_span\", \"start_length\": 3, \"max_length\": 4}]}}";
+
+  private static final Pattern ITEM = Pattern.compile("name=\"item_([0-9a-f-]+)\"");
+  private static final Pattern DIGITS = Pattern.compile("class=\"digits\"[^>]*>(\\d+)<");
+
+  private final RunningServer server;
+  private final String token;
+
+  public Applicant(RunningServer server, String token) {
+    this.server = server;
+    this.token = token;
+  }
+
+  public HttpResponse<String> page(String... headers) {
+    return server.send("GET", "/" + token, null, headers);
+  }
+
+  public HttpResponse<String> post(String path, String... fields) {
+    StringBuilder form = new StringBuilder();
+    for (int i = 0; i < fields.length; i += 2) {
+      if (form.length() > 0) {
+        form.append('&');
+      }
+      form.append(URLEncoder.encode(fields[i], StandardCharsets.UTF_8))
+          .append('=')
+          .append(URLEncoder.encode(fields[i + 1], StandardCharsets.UTF_8));
+    }
+    return server.send(
+        "POST",
+        "/" + token + "/" + path,
+        form.toString(),
+        "Content-Type",
+        "application/x-www-form-urlencoded");
+  }
+
+  public static void assertRedirectsToLink(HttpResponse<String> response, String token) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(303);
+    assertThat(response.headers().firstValue("Location")).hasValue("/" + token);
+  }
+
+  public static List<String> items(String html) {
+    Set<String> ids = new LinkedHashSet<>();
+    Matcher m = ITEM.matcher(html);
+    while (m.find()) {
+      ids.add(m.group(1));
+    }
+    return new ArrayList<>(ids);
+  }
+
+  public static String[] answers(List<String> ids, String page, int value) {
+    List<String> fields = new ArrayList<>(List.of("page", page));
+    for (String id : ids) {
+      fields.add("item_" + id);
+      fields.add(String.valueOf(value));
+    }
+    return fields.toArray(String[]::new);
+  }
+
+  public void consent() {
+    assertRedirectsToLink(post("consent", "decision", "accept"), token);
+  }
+
+  /** Answers the first questionnaire page only: started, far from finished. */
+  public void answerFirstPage() {
+    List<String> ids = items(page().body());
+    assertRedirectsToLink(post("questionnaire", answers(ids, "1", 4)), token);
+  }
+
+  /** Answers the questionnaire pages, the balloons, the choices and the memory rounds. */
+  public void playThrough() {
+    for (int page = 1; page <= 3; page++) {
+      List<String> ids = items(page().body());
+      assertThat(ids).hasSize(10);
+      assertRedirectsToLink(post("questionnaire", answers(ids, String.valueOf(page), 4)), token);
+    }
+    for (int balloon = 1; balloon <= 2; balloon++) {
+      assertThat(page().body()).contains("/" + token + "/balloons");
+      assertRedirectsToLink(
+          post("balloons", "balloon", String.valueOf(balloon), "action", "pump"), token);
+      HttpResponse<String> collected =
+          post("balloons", "balloon", String.valueOf(balloon), "action", "collect");
+      if (collected.statusCode() != 303) {
+        assertThat(collected.statusCode()).as("burst on the first pump").isEqualTo(409);
+      }
+    }
+    for (int choice = 1; choice <= 2; choice++) {
+      assertThat(page().body()).contains("/" + token + "/choices");
+      assertRedirectsToLink(
+          post("choices", "index", String.valueOf(choice), "choice", "later"), token);
+    }
+    for (int round = 1; round <= 2; round++) {
+      HttpResponse<String> shown = page();
+      Matcher digits = DIGITS.matcher(shown.body());
+      assertThat(digits.find()).as(shown.body()).isTrue();
+      assertThat(shown.headers().firstValue("Refresh")).isPresent();
+      server.clock().advance(Duration.ofSeconds(20));
+      assertThat(page().body()).contains("name=\"answer\"").doesNotContain(digits.group(1) + "<");
+      assertRedirectsToLink(post("memory", "round", String.valueOf(round), "answer", "0"), token);
+    }
+  }
+
+  /** Plays everything, then opens the link once more, which completes the session. */
+  public void finish() {
+    consent();
+    playThrough();
+    assertThat(page().statusCode()).isEqualTo(200);
+  }
+}
