@@ -151,4 +151,49 @@ class SignaturesTest {
   void headerName() {
     assertThat(Signatures.HEADER).isEqualTo("X-Signature");
   }
+
+  // python3: hmac.new(KEY.encode(), b"1767225600." + COMPACT.encode(), hashlib.sha512).hexdigest()
+  private static final String PYTHON_TIMESTAMPED =
+      "81b992c095bcb5374de8f560aaf3d1e428f7035b593fbfbf30bd8466bda0d81a"
+          + "fed6b75daa9774a3f1d4eaf44b76f21847e31e4b33a9edf2958c1ef3a0195f8c";
+
+  @Test
+  void theTimestampedSignatureCoversTimestampDotBody() {
+    assertThat(Signatures.signTimestamped(KEY, 1767225600L, COMPACT.getBytes(UTF_8)))
+        .isEqualTo(PYTHON_TIMESTAMPED);
+    assertThat(
+            Signatures.verifyTimestamped(
+                KEY, "1767225600", COMPACT.getBytes(UTF_8), PYTHON_TIMESTAMPED, 1767225600L, 300))
+        .isTrue();
+  }
+
+  @Test
+  void aTimestampedSignatureIsRefusedOutsideTheToleranceOrForAnotherBodyOrTime() {
+    byte[] body = COMPACT.getBytes(UTF_8);
+    assertThat(
+            Signatures.verifyTimestamped(
+                KEY, "1767225600", body, PYTHON_TIMESTAMPED, 1767225600L + 301, 300))
+        .as("replayed too late")
+        .isFalse();
+    assertThat(
+            Signatures.verifyTimestamped(
+                KEY, "1767225600", body, PYTHON_TIMESTAMPED, 1767225600L - 301, 300))
+        .as("from the future")
+        .isFalse();
+    assertThat(
+            Signatures.verifyTimestamped(
+                KEY, "1767225601", body, PYTHON_TIMESTAMPED, 1767225600L, 300))
+        .as("another timestamp")
+        .isFalse();
+    assertThat(
+            Signatures.verifyTimestamped(
+                KEY, "1767225600", SPACED.getBytes(UTF_8), PYTHON_TIMESTAMPED, 1767225600L, 300))
+        .as("another body")
+        .isFalse();
+    for (String bad : new String[] {null, "", "-1", "1.5", "abc", "99999999999999"}) {
+      assertThat(Signatures.verifyTimestamped(KEY, bad, body, PYTHON_TIMESTAMPED, 1767225600L, 300))
+          .as(String.valueOf(bad))
+          .isFalse();
+    }
+  }
 }

@@ -8,7 +8,8 @@ import java.time.Duration;
  * after an outage are not hit by every waiting event at the same instant.
  *
  * <p>With the default base of 30 s and cap of 6 h: about 30 s, 1 min, 2 min, 4 min ... 4 h 16 min,
- * then every 6 h, until the event's retry window (3 days by default) closes: some 20 attempts.
+ * then every 6 h (each kept at 50 to 100%), until the event's retry window (3 days by default)
+ * closes: 20 to 33 attempts in all.
  */
 public record Backoff(Duration base, Duration cap) {
   public static final Duration DEFAULT_CAP = Duration.ofHours(6);

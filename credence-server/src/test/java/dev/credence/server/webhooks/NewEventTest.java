@@ -1,0 +1,47 @@
+package dev.credence.server.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NewEventTest {
+  @Test
+  void theEnvelopeIsCompactJsonInTheSpecsOrder() {
+    var details =
+        NewEvent.newDetails().put("application_started_at", 1767225600L).put("platform", "WEB");
+    assertThat(NewEvent.of(EventType.APPLICATION_COMPLETE, details).body("CUST-1", "abc"))
+        .isEqualTo(
+            "{\"uid\":\"CUST-1\",\"integration_id\":\"abc\",\"event\":{\"type\":"
+                + "\"application.complete\",\"details\":{\"application_started_at\":1767225600,"
+                + "\"platform\":\"WEB\"}}}");
+  }
+
+  @Test
+  void reasonsFollowTheDetailsOnlyWhenTheEventHasThem() {
+    var event =
+        new NewEvent(
+            EventType.APPLICATION_INCOMPLETE,
+            NewEvent.newDetails(),
+            List.of("session_expired", "balloons_not_finished"));
+    assertThat(event.body("u", "i"))
+        .isEqualTo(
+            "{\"uid\":\"u\",\"integration_id\":\"i\",\"event\":{\"type\":"
+                + "\"application.incomplete\",\"details\":{},\"reasons\":"
+                + "[\"session_expired\",\"balloons_not_finished\"]}}");
+  }
+
+  @Test
+  void eventTypesAreDeclaredInSendingOrderWithTheirWireNames() {
+    assertThat(EventType.values())
+        .extracting(EventType::wireName)
+        .containsExactly(
+            "application.complete",
+            "psychometric_score.complete",
+            "application.cancelled",
+            "application.expired",
+            "application.incomplete");
+    assertThat(EventType.fromWireName("application.expired"))
+        .isEqualTo(EventType.APPLICATION_EXPIRED);
+  }
+}
