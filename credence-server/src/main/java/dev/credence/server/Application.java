@@ -113,7 +113,7 @@ public final class Application implements AutoCloseable {
     HealthApi health = new HealthApi(database);
     OperatorApi operator = new OperatorApi(deployments, config.operatorToken().value());
     SessionApi sessionApi = new SessionApi(sessions, config.publicUrl());
-    ResultApi resultApi = new ResultApi(deployments, sessionStore, results);
+    ResultApi resultApi = new ResultApi(deployments, sessionStore, results, clock);
     WebhookTestApi webhookTest = new WebhookTestApi(deployments, sender, clock);
     SessionAdminApi sessionAdmin =
         new SessionAdminApi(

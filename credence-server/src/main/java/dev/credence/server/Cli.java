@@ -39,8 +39,9 @@ final class Cli {
             --expired-url, --show-completion-page true|false, --webhook-url,
             --privacy-policy-url, --brand-logo-url, --brand-primary-color '#RRGGBB',
             --hmac-required true|false, --rate-limit-per-minute N|null,
-            --max-open-sessions N|null, --assessment '{"modules": [...]}'|null
-            (null clears a URL or a limit, or restores the default assessment)
+            --max-open-sessions N|null, --assessment '{"modules": [...]}'|null,
+            --scoring-model '{"version": ..., ...}'|null, --norms-minimum 20..100000
+            (null clears a URL or a limit, or restores the default assessment or model)
         integrations rotate-key INTEGRATION_ID
 
       The database and secrets come from the same CREDENCE_* variables as the server.

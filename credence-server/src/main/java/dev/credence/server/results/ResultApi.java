@@ -10,10 +10,12 @@ import dev.credence.server.http.ApiException;
 import dev.credence.server.http.Json;
 import dev.credence.server.results.ResultStore.StoredResult;
 import dev.credence.server.sessions.Session;
+import dev.credence.server.sessions.SessionStatus;
 import dev.credence.server.sessions.SessionStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -30,11 +32,14 @@ public final class ResultApi {
   private final DeploymentService deployments;
   private final SessionStore sessions;
   private final ResultStore results;
+  private final Clock clock;
 
-  public ResultApi(DeploymentService deployments, SessionStore sessions, ResultStore results) {
+  public ResultApi(
+      DeploymentService deployments, SessionStore sessions, ResultStore results, Clock clock) {
     this.deployments = deployments;
     this.sessions = sessions;
     this.results = results;
+    this.clock = clock;
   }
 
   public void routes(RoutesConfig routes) {
@@ -60,7 +65,10 @@ public final class ResultApi {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("uid", session.uid());
     body.put("integration_id", session.integrationId());
-    body.put("status", session.status().name().toLowerCase(Locale.ROOT));
+    // Past its time limit is expired, even before the sweep has marked it.
+    SessionStatus status =
+        session.isExpiredAt(clock.instant()) ? SessionStatus.EXPIRED : session.status();
+    body.put("status", status.name().toLowerCase(Locale.ROOT));
     results
         .find(environment.integrationId(), uid)
         .ifPresentOrElse(r -> body.set("details", details(r)), () -> body.putNull("details"));

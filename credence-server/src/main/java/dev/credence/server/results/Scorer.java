@@ -104,7 +104,11 @@ public final class Scorer {
         visits.devices());
   }
 
-  /** The environment's own norms once it has enough results, else the documented defaults. */
+  /**
+   * The environment's own norms once it has enough results, else the documented defaults. Until
+   * then each scoring counts the results (one indexed count); once built, population norms are
+   * reused for {@link #NORMS_REFRESH}.
+   */
   Norms normsOf(String integrationId, AssessmentConfig config, EnvironmentSettings settings) {
     Norms defaults = Norms.defaults(maxPumps(config));
     int minimum = settings.normsMinimum();
@@ -113,16 +117,16 @@ public final class Scorer {
     if (cached != null
         && cached.minimum() == minimum
         && cached.at().plus(NORMS_REFRESH).isAfter(now)) {
-      return cached.norms().source().equals(Norms.DEFAULT) ? defaults : cached.norms();
+      return cached.norms();
     }
-    Norms built = defaults;
-    if (results.count(integrationId) >= minimum) {
-      List<Map<String, Double>> population = new ArrayList<>();
-      for (String json : results.features(integrationId, NORMS_SAMPLE)) {
-        population.add(parseFeatures(json));
-      }
-      built = Norms.fromPopulation(population, minimum, defaults);
+    if (results.count(integrationId) < minimum) {
+      return defaults;
     }
+    List<Map<String, Double>> population = new ArrayList<>();
+    for (String json : results.features(integrationId, NORMS_SAMPLE)) {
+      population.add(parseFeatures(json));
+    }
+    Norms built = Norms.fromPopulation(population, minimum, defaults);
     norms.put(integrationId, new CachedNorms(built, now, minimum));
     return built;
   }

@@ -3,6 +3,7 @@ package dev.credence.server.webhooks;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.TaskDescriptor;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
@@ -71,6 +72,9 @@ public final class Webhooks {
 
   public CustomTask<Void> task() {
     return Tasks.custom(DELIVERY)
+        // An attempt that broke before the receiver was called (the database was away): try again
+        // in 30 s, then later and later; the event stays PENDING, nothing is lost.
+        .onFailure(new FailureHandler.ExponentialBackoffFailureHandler<>(Duration.ofSeconds(30)))
         .execute((instance, context) -> attempt(instance.getId(), context.getSchedulerClient()));
   }
 

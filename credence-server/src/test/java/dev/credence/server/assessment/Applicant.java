@@ -96,10 +96,16 @@ public final class Applicant {
 
   /** Answers the questionnaire pages, the balloons, the choices and the memory rounds. */
   public void playThrough() {
+    playThrough(4);
+  }
+
+  /** As {@link #playThrough()}, answering {@code value} (1 to 5) to every statement. */
+  public void playThrough(int value) {
     for (int page = 1; page <= 3; page++) {
       List<String> ids = items(page().body());
       assertThat(ids).hasSize(10);
-      assertRedirectsToLink(post("questionnaire", answers(ids, String.valueOf(page), 4)), token);
+      assertRedirectsToLink(
+          post("questionnaire", answers(ids, String.valueOf(page), value)), token);
     }
     for (int balloon = 1; balloon <= 2; balloon++) {
       assertThat(page().body()).contains("/" + token + "/balloons");
@@ -129,8 +135,13 @@ public final class Applicant {
 
   /** Plays everything, then opens the link once more, which completes the session. */
   public void finish() {
+    finish(4);
+  }
+
+  /** As {@link #finish()}, answering {@code value} to every statement. */
+  public void finish(int value) {
     consent();
-    playThrough();
+    playThrough(value);
     assertThat(page().statusCode()).isEqualTo(200);
   }
 }

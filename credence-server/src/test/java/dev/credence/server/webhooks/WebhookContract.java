@@ -457,6 +457,30 @@ abstract class WebhookContract extends ServerContract {
   }
 
   @Test
+  void anEnvironmentsOwnNormsTakeOverOnceItHasTheMinimumOfResults() {
+    setWebhook(null);
+    server.patchIntegration(deployment.productionIntegrationId(), "{\"norms_minimum\": 20}");
+    for (int i = 0; i < 20; i++) {
+      String uid = newUid();
+      applicant(uid).finish(1 + i % 5);
+      assertThat(
+              json(result(deployment.productionKey(), uid))
+                  .at("/details/calculated/model/norms")
+                  .asText())
+          .isEqualTo("DEFAULT");
+    }
+    String uid = newUid();
+    applicant(uid).finish(3);
+    JsonNode calculated = json(result(deployment.productionKey(), uid)).at("/details/calculated");
+    assertThat(calculated.at("/model/norms").asText()).isEqualTo("POPULATION");
+    // Answering 3 throughout sits at the middle of a population that answered 1 to 5 evenly.
+    JsonNode conscientiousness = calculated.get("traits").get(0);
+    assertThat(conscientiousness.get("key").asText()).isEqualTo("domain.C");
+    assertThat(conscientiousness.get("value").asInt()).isBetween(40, 60);
+    assertThat(conscientiousness.get("risk_band").asText()).isEqualTo("AVERAGE");
+  }
+
+  @Test
   void withoutAWebhookUrlEventsAreKeptButNotSent() {
     setWebhook(null);
     String uid = newUid();
