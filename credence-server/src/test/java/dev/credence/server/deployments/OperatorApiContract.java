@@ -477,6 +477,19 @@ abstract class OperatorApiContract extends ServerContract {
         Arguments.of("{\"brand_primary_color\":\"red\"}", "brand_primary_color"),
         Arguments.of("{\"brand_primary_color\":\"#12345\"}", "brand_primary_color"),
         Arguments.of("{\"brand_primary_color\":\"#12345g\"}", "brand_primary_color"),
+        Arguments.of("{\"norms_minimum\":19}", "norms_minimum"),
+        Arguments.of("{\"norms_minimum\":100001}", "norms_minimum"),
+        Arguments.of("{\"norms_minimum\":null}", "norms_minimum"),
+        Arguments.of("{\"scoring_model\":\"default-2026.1\"}", "scoring_model"),
+        Arguments.of("{\"scoring_model\":{\"version\":\"x\"}}", "scoring_model"),
+        Arguments.of(
+            "{\"scoring_model\":{\"version\":\"x\",\"calibrated\":false,\"intercept\":-2,"
+                + "\"weights\":{\"domain.Q\":1},\"cutoffs\":[0.1]}}",
+            "domain.Q"),
+        Arguments.of(
+            "{\"scoring_model\":{\"version\":\"x\",\"calibrated\":false,\"intercept\":-2,"
+                + "\"weights\":{\"domain.C\":-0.4},\"cutoffs\":[0.3,0.2]}}",
+            "cut-offs"),
         Arguments.of("{\"sesion_expiry_hours\":48}", "sesion_expiry_hours"),
         Arguments.of("{\"api_key\":\"crd_test_stolen\"}", "api_key"),
         Arguments.of("{\"integration_id\":\"0123456789abcdef01234567\"}", "integration_id"),

@@ -32,8 +32,11 @@ public final class RunningServer implements AutoCloseable {
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();
 
-  private RunningServer(Config config, TestClock clock) {
-    this.config = config;
+  private final Map<String, String> env;
+
+  private RunningServer(Map<String, String> env, TestClock clock) {
+    this.env = Map.copyOf(env);
+    this.config = Config.fromEnvironment(env);
     this.clock = clock;
     this.app = Application.start(config, clock);
   }
@@ -46,7 +49,7 @@ public final class RunningServer implements AutoCloseable {
     Map<String, String> env = new HashMap<>(database.newDatabase());
     env.putAll(baseEnvironment(tempDir()));
     env.putAll(extraEnv);
-    return new RunningServer(Config.fromEnvironment(env), TestClock.startingNow());
+    return new RunningServer(env, TestClock.startingNow());
   }
 
   /** What every test server shares: a free port, its own data dir, a known operator token. */
@@ -82,7 +85,17 @@ public final class RunningServer implements AutoCloseable {
   /** Stops this server and starts a new one on the same port, database and clock. */
   public RunningServer restart() {
     close();
-    return new RunningServer(config, clock);
+    return new RunningServer(env, clock);
+  }
+
+  /**
+   * A second node of the same deployment: same database, data dir (so the same secrets) and clock,
+   * its own port.
+   */
+  public RunningServer secondNode() {
+    Map<String, String> second = new HashMap<>(env);
+    second.put("CREDENCE_PORT", String.valueOf(freePort()));
+    return new RunningServer(second, clock);
   }
 
   public Config config() {

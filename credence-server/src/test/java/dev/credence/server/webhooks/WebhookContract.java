@@ -236,6 +236,34 @@ abstract class WebhookContract extends ServerContract {
   }
 
   @Test
+  void twoNodesOnOneDatabaseSendEachEventOnce() {
+    try (var second = server.secondNode()) {
+      List<String> uids = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        String uid = newUid();
+        uids.add(uid);
+        HttpResponse<String> created =
+            (i % 2 == 0 ? server : second)
+                .createSession(
+                    deployment.productionKey(),
+                    sessionBody(uid, deployment.productionIntegrationId()));
+        new Applicant(i % 2 == 0 ? server : second, json(created).get("access_token").asText())
+            .finish();
+      }
+      List<Received> got = receiver.await(12, WAIT);
+      sleep(1000); // room for a duplicate to show up
+      assertThat(receiver.received()).hasSize(12);
+      assertThat(got).extracting(r -> r.header("X-Credence-Event-Id")).doesNotHaveDuplicates();
+      for (String uid : uids) {
+        assertThat(got)
+            .filteredOn(r -> body(r).get("uid").asText().equals(uid))
+            .extracting(r -> body(r).at("/event/type").asText())
+            .containsExactly("application.complete", "psychometric_score.complete");
+      }
+    }
+  }
+
+  @Test
   void declinedConsentSendsCancelledWithItsReason() {
     String uid = newUid();
     Applicant applicant = applicant(uid);
