@@ -14,10 +14,11 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** The SQL of results: written once per completed session, then only read. */
 public final class ResultStore {
-  private static final String COLUMNS =
-      "r.session_id, r.integration_id, r.uid, r.scored_at, r.score, r.risk_band,"
+  private static final String SELECT =
+      "SELECT r.session_id, r.integration_id, r.uid, r.scored_at, r.score, r.risk_band,"
           + " r.score_confidence, r.review_required, r.model_version, r.calibrated,"
-          + " r.norms_source, r.calculated, s.started_at, s.finished_at";
+          + " r.norms_source, r.calculated, s.started_at, s.finished_at"
+          + " FROM results r JOIN sessions s ON s.id = r.session_id";
 
   private final Jdbi jdbi;
 
@@ -71,11 +72,7 @@ public final class ResultStore {
   public Optional<StoredResult> find(String integrationId, String uid) {
     return jdbi.withHandle(
         h ->
-            h.createQuery(
-                    "SELECT "
-                        + COLUMNS
-                        + " FROM results r JOIN sessions s ON s.id = r.session_id"
-                        + " WHERE r.integration_id = ? AND r.uid = ?")
+            h.createQuery(SELECT + " WHERE r.integration_id = ? AND r.uid = ?")
                 .bind(0, integrationId)
                 .bind(1, uid)
                 .map(ResultStore::result)
@@ -91,9 +88,7 @@ public final class ResultStore {
     return jdbi.withHandle(
         h ->
             h.createQuery(
-                    "SELECT "
-                        + COLUMNS
-                        + " FROM results r JOIN sessions s ON s.id = r.session_id"
+                    SELECT
                         + " WHERE r.integration_id = :integration AND (r.scored_at > :after"
                         + " OR (r.scored_at = :after AND r.session_id > :afterId))"
                         + " ORDER BY r.scored_at, r.session_id FETCH FIRST "

@@ -60,13 +60,7 @@ import org.openqa.selenium.support.ui.Select;
 class BrowserJourneyTest {
   private static final AtomicInteger UIDS = new AtomicInteger();
 
-  /** Three questionnaire pages of 10, 2 balloons, 2 choices, 2 memory rounds (3 then 4 digits). */
-  private static final String SMALL =
-      "{\"assessment\": {\"modules\": ["
-          + "{\"type\": \"questionnaire\", \"length\": \"short\", \"items_per_page\": 10},"
-          + "{\"type\": \"balloons\", \"balloons\": 2},"
-          + "{\"type\": \"choices\", \"set\": [[10, 20, 30], [5, 50, 7]]},"
-          + "{\"type\": \"memory_span\", \"start_length\": 3, \"max_length\": 4}]}}";
+  private static final String SMALL = Applicant.SMALL_ASSESSMENT;
 
   private static final By STATEMENTS = By.cssSelector("fieldset.item");
   private static final By NEXT = By.cssSelector("form[action$='/questionnaire'] button");
