@@ -67,10 +67,11 @@ public final class SessionLinks {
       state = State.CANCELLED;
     } else if (session.isExpiredAt(now)) {
       // The session's row decides, not the token's exp: a re-opened session has a new limit.
-      if (session.status().isOpen()) {
-        outcomes.expire(session, environment);
-      }
-      state = State.EXPIRED;
+      boolean completed =
+          session.status().isOpen()
+              && outcomes.expire(session, environment)
+              && sessions.findById(session.id()).orElseThrow().status() == SessionStatus.COMPLETED;
+      state = completed ? State.COMPLETED : State.EXPIRED;
     } else {
       state = State.OPEN;
     }

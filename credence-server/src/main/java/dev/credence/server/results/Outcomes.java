@@ -128,12 +128,18 @@ public final class Outcomes {
 
   /**
    * Ends a session past its time limit: {@code application.expired}, then, if the applicant had
-   * started, {@code application.incomplete} with the modules left unfinished. Returns whether this
-   * call expired it (false when it was not open or not yet due).
+   * started, {@code application.incomplete} with the modules left unfinished. A session with every
+   * step answered is completed instead. Returns whether this call ended it (false when it was not
+   * open or not yet due).
    */
   public boolean expire(Session session, Environment environment) {
     Instant now = clock.instant();
     View view = assessment.view(session, environment);
+    if (view.position().step() instanceof Journey.Done) {
+      // Every step was answered, but the visit that completes it never came (a lost
+      // connection after the last answer): it is complete, not incomplete.
+      return complete(view);
+    }
     Instant started = view.row().startedAt();
     boolean done =
         jdbi.inTransaction(

@@ -325,6 +325,22 @@ abstract class WebhookContract extends ServerContract {
   }
 
   @Test
+  void aJourneyAnsweredToTheEndButNeverReloadedIsCompletedNotIncomplete() {
+    String uid = newUid();
+    Applicant applicant = applicant(uid);
+    applicant.consent();
+    applicant.playThrough(); // the redirect after the last answer is never followed
+    server.clock().advance(Duration.ofHours(25));
+
+    List<Received> got = receiver.await(2, WAIT);
+    assertThat(got)
+        .extracting(r -> body(r).at("/event/type").asText())
+        .containsExactly("application.complete", "psychometric_score.complete");
+    assertThat(json(result(deployment.productionKey(), uid)).get("status").asText())
+        .isEqualTo("completed");
+  }
+
+  @Test
   void anExpiredUidCanBeReopenedAndItsClockRestarts() {
     String uid = newUid();
     Applicant applicant = applicant(uid);
