@@ -1,10 +1,12 @@
 package dev.credence.server;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.credence.server.config.Config;
+import dev.credence.server.deployments.Ids;
 import dev.credence.server.results.ExpirySweep;
 import dev.credence.server.webhooks.Webhooks;
 import java.time.Duration;
@@ -36,6 +38,7 @@ final class Workers implements AutoCloseable {
     Scheduler scheduler =
         Scheduler.create(dataSource, webhooks.task())
             .startTasks(expiry, repair)
+            .schedulerName(new SchedulerName.Fixed(nodeName()))
             .pollingInterval(config.pollInterval())
             .heartbeatInterval(Duration.ofSeconds(30))
             .missedHeartbeatsLimit(4)
@@ -46,6 +49,18 @@ final class Workers implements AutoCloseable {
     webhooks.attach(scheduler);
     scheduler.start();
     return new Workers(scheduler);
+  }
+
+  /** Names this node in scheduled_tasks.picked_by: host and process, unique on a shared host. */
+  static String nodeName() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown-host";
+    }
+    String name = host + "#" + ProcessHandle.current().pid() + "#" + Ids.newId().substring(0, 8);
+    return name.length() > 100 ? name.substring(name.length() - 100) : name;
   }
 
   @Override

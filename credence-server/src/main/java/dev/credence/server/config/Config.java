@@ -130,7 +130,7 @@ public record Config(
     Workers workers =
         new Workers(
             millis(intValue(env, "CREDENCE_SCHEDULER_POLL_MS", 2_000, 10, 600_000)),
-            millis(intValue(env, "CREDENCE_WEBHOOK_RETRY_BASE_MS", 30_000, 10, 86_400_000)),
+            millis(intValue(env, "CREDENCE_WEBHOOK_RETRY_BASE_MS", 30_000, 10, 3_600_000)),
             java.time.Duration.ofSeconds(
                 intValue(env, "CREDENCE_WEBHOOK_RETRY_SECONDS", 259_200, 1, 2_592_000)),
             millis(intValue(env, "CREDENCE_WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000)),

@@ -16,6 +16,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -26,6 +27,14 @@ import java.util.Locale;
  * pages through results in the order they were scored, with the API key of the integration.
  */
 public final class ResultApi {
+  /**
+   * How long after scoring a result enters the list. A result's time is taken just before its
+   * transaction commits, on its node's clock; waiting this long before listing it means a result
+   * that commits late, or on a node whose clock runs behind, is not passed by a cursor already
+   * handed out.
+   */
+  public static final Duration SETTLE = Duration.ofSeconds(10);
+
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 500;
 
@@ -77,15 +86,21 @@ public final class ResultApi {
 
   /**
    * {@code ?since=<epoch seconds>&cursor=<next_cursor>&limit=<1..500>}: results scored after the
-   * cursor (or at or after {@code since}), oldest first. {@code next_cursor} is where to continue,
-   * now or later, so a lender can keep polling with the last cursor it was given.
+   * cursor (or at or after {@code since}) and at least {@link #SETTLE} ago, oldest first. {@code
+   * next_cursor} is where to continue, now or later, so a lender can keep polling with the last
+   * cursor it was given.
    */
   private void list(Context ctx) {
     Environment environment = authenticate(ctx);
     int limit = limit(ctx.queryParam("limit"));
     Cursor cursor = cursor(ctx.queryParam("cursor"), ctx.queryParam("since"));
     List<StoredResult> page =
-        results.page(environment.integrationId(), cursor.after(), cursor.sessionId(), limit + 1);
+        results.page(
+            environment.integrationId(),
+            cursor.after(),
+            cursor.sessionId(),
+            clock.instant().minus(SETTLE),
+            limit + 1);
     boolean more = page.size() > limit;
     List<StoredResult> shown = more ? page.subList(0, limit) : page;
     ObjectNode body = JsonNodeFactory.instance.objectNode();

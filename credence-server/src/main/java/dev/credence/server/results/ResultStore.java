@@ -80,23 +80,26 @@ public final class ResultStore {
   }
 
   /**
-   * Results scored after the cursor position, oldest first: at {@code after} only those with a
-   * session id above {@code afterSessionId}, so equal times never skip or repeat a result.
+   * Results scored after the cursor position and up to {@code until}, oldest first: at {@code
+   * after} only those with a session id above {@code afterSessionId}, so equal times never skip or
+   * repeat a result.
    */
   public List<StoredResult> page(
-      String integrationId, Instant after, String afterSessionId, int limit) {
+      String integrationId, Instant after, String afterSessionId, Instant until, int limit) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
                     SELECT
                         + " WHERE r.integration_id = :integration AND (r.scored_at > :after"
                         + " OR (r.scored_at = :after AND r.session_id > :afterId))"
+                        + " AND r.scored_at <= :until"
                         + " ORDER BY r.scored_at, r.session_id FETCH FIRST "
                         + limit
                         + " ROWS ONLY")
                 .bind("integration", integrationId)
                 .bind("after", utc(after))
                 .bind("afterId", afterSessionId)
+                .bind("until", utc(until))
                 .map(ResultStore::result)
                 .list());
   }

@@ -187,13 +187,13 @@ public final class EventStore {
         == 1;
   }
 
-  /** Makes a finished event pending again, with a fresh retry window; false if it was pending. */
+  /** Makes an event pending (again), with a fresh retry window; false if there is no such event. */
   public boolean reopen(String id, Instant retryUntil) {
     return jdbi.withHandle(
             h ->
                 h.createUpdate(
                         "UPDATE events SET status = 'PENDING', finished_at = NULL,"
-                            + " retry_until = ? WHERE id = ? AND status <> 'PENDING'")
+                            + " retry_until = ? WHERE id = ?")
                     .bind(0, utc(retryUntil))
                     .bind(1, id)
                     .execute())

@@ -32,6 +32,8 @@ public final class WebhookSender {
         HttpClient.newBuilder()
             .connectTimeout(timeout)
             .followRedirects(HttpClient.Redirect.NEVER)
+            // Plain HTTP/1.1: no h2c upgrade headers, which some receivers and proxies mishandle.
+            .version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newCachedThreadPool(WebhookSender::daemon))
             .build();
   }

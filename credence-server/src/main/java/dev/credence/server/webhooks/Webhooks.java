@@ -1,6 +1,7 @@
 package dev.credence.server.webhooks;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
@@ -96,7 +97,8 @@ public final class Webhooks {
   }
 
   /**
-   * Sends an event again now, whatever became of it, with a fresh retry window. Returns false when
+   * Sends an event again now, whatever became of it, with a fresh retry window. A manual action: it
+   * goes at once, even if an earlier event of its session is still waiting. Returns false when
    * there is no such event.
    */
   public boolean redeliver(String eventId) {
@@ -112,6 +114,8 @@ public final class Webhooks {
         client.reschedule(TaskInstanceId.of(DELIVERY.getTaskName(), eventId), Instant.now());
       } catch (TaskInstanceNotFoundException finished) {
         client.scheduleIfNotExists(DELIVERY.instance(eventId).scheduledTo(Instant.now()));
+      } catch (TaskInstanceCurrentlyExecutingException sending) {
+        // Being sent this very moment: that attempt's outcome stands, retries included.
       }
     }
     return true;

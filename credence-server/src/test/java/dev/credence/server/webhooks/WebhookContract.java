@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.api.Signatures;
 import dev.credence.server.assessment.Applicant;
+import dev.credence.server.results.ResultApi;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.ServerContract;
 import dev.credence.server.testing.WebhookReceiver;
@@ -444,6 +445,10 @@ abstract class WebhookContract extends ServerContract {
       finished.add(uid);
       server.clock().advance(Duration.ofSeconds(1));
     }
+    assertThat(json(list("")).get("results"))
+        .as("a result is listed once it has settled")
+        .hasSize(2);
+    server.clock().advance(ResultApi.SETTLE);
     JsonNode first = json(list("?limit=2"));
     assertThat(first.get("results"))
         .extracting(r -> r.get("uid").asText())
