@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -25,7 +26,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
-import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -235,8 +236,24 @@ final class Browser implements AutoCloseable {
   void waitForNextPage(Runnable action) {
     WebElement old = driver.findElement(By.tagName("html"));
     action.run();
-    wait(WAIT).until(ExpectedConditions.stalenessOf(old));
+    wait(WAIT).until(gone(old));
     waitForPage();
+  }
+
+  /**
+   * The element's page has been replaced. Like {@code ExpectedConditions.stalenessOf}, but also
+   * takes Chromium's "node does not belong to the document", which a page being swapped out can
+   * give instead of a stale-element error, as gone.
+   */
+  static ExpectedCondition<Boolean> gone(WebElement element) {
+    return d -> {
+      try {
+        element.isEnabled();
+        return false;
+      } catch (WebDriverException replaced) {
+        return true;
+      }
+    };
   }
 
   void waitForPage() {

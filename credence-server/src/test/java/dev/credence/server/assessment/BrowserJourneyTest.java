@@ -448,7 +448,7 @@ class BrowserJourneyTest {
       int length = correctly ? 2 + round : 3; // one digit more after each right answer
       assertThat(digits).as("round %d", round).matches("[0-9]{" + length + "}");
       step(b, "memory-round-" + round + "-digits");
-      b.wait(Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(shown));
+      b.wait(Duration.ofSeconds(20)).until(Browser.gone(shown));
       b.waitForPage();
       double seconds = (System.nanoTime() - loaded) / 1e9;
       System.out.printf(
