@@ -2,6 +2,7 @@ package dev.credence.server.webhooks;
 
 import dev.credence.api.Signatures;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +12,12 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Posts one signed body to a receiver and reports what happened. Never throws for the receiver's
@@ -22,6 +28,7 @@ public final class WebhookSender {
   public static final int SNIPPET_CHARS = 500;
 
   private final HttpClient http;
+  private final ExecutorService readers = Executors.newCachedThreadPool(WebhookSender::daemon);
   private final Duration timeout;
   private final Clock clock;
 
@@ -70,8 +77,9 @@ public final class WebhookSender {
                   Signatures.signTimestamped(apiKey, timestamp, bytes))
               .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
               .build();
-      HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      String text = new String(response.body(), StandardCharsets.UTF_8);
+      HttpResponse<InputStream> response =
+          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      String text = readHead(response.body(), started);
       return new Answer(response.statusCode(), snippet(text), null, millisSince(started));
     } catch (HttpTimeoutException e) {
       return failed("No answer within " + timeout.toMillis() + " ms", started);
@@ -84,6 +92,30 @@ public final class WebhookSender {
       return failed("Interrupted while sending", started);
     } catch (IllegalArgumentException e) {
       return failed("Invalid webhook URL: " + e.getMessage(), started);
+    }
+  }
+
+  /**
+   * The start of the receiver's answer, read within what is left of the time-out: only its status
+   * counts, so a huge or endless body neither fills memory nor holds a delivery thread.
+   */
+  private String readHead(InputStream body, long started) {
+    Future<byte[]> head = readers.submit(() -> body.readNBytes(SNIPPET_CHARS * 4));
+    long left = Math.max(100, timeout.toMillis() - (System.nanoTime() - started) / 1_000_000);
+    try {
+      return new String(head.get(left, TimeUnit.MILLISECONDS), StandardCharsets.UTF_8);
+    } catch (TimeoutException | ExecutionException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    } finally {
+      head.cancel(true);
+      try {
+        body.close();
+      } catch (IOException e) {
+        // the answer is already judged by its status
+      }
     }
   }
 

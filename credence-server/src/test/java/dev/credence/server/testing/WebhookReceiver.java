@@ -23,6 +23,8 @@ public final class WebhookReceiver implements AutoCloseable {
   private final int port;
   private final List<Received> received = new ArrayList<>();
   private final Deque<Integer> script = new ArrayDeque<>();
+  private int stalls;
+  private Duration stall = Duration.ZERO;
   private HttpServer http;
 
   /** One request as it arrived: headers by lower-case name, the raw body. */
@@ -59,6 +61,8 @@ public final class WebhookReceiver implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     http.createContext("/", this::handle);
+    // A thread a request: one stalled answer does not hold up the others.
+    http.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     http.start();
   }
 
@@ -71,6 +75,12 @@ public final class WebhookReceiver implements AutoCloseable {
     for (int status : statuses) {
       script.add(status);
     }
+  }
+
+  /** The next {@code count} requests get their answer only after {@code delay}. */
+  public synchronized void stall(int count, Duration delay) {
+    this.stalls = count;
+    this.stall = delay;
   }
 
   public synchronized List<Received> received() {
@@ -102,9 +112,19 @@ public final class WebhookReceiver implements AutoCloseable {
     Map<String, String> headers = new TreeMap<>();
     exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
     int status;
+    Duration wait = Duration.ZERO;
     synchronized (this) {
       status = script.isEmpty() ? 200 : script.poll();
       received.add(new Received(headers, body, Instant.now(), status));
+      if (stalls > 0) {
+        stalls--;
+        wait = stall;
+      }
+    }
+    try {
+      Thread.sleep(wait.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     byte[] answer = ("answered " + status).getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(status, answer.length);

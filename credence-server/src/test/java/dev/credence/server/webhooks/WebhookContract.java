@@ -157,6 +157,22 @@ abstract class WebhookContract extends ServerContract {
   }
 
   @Test
+  void aReceiverThatDoesNotAnswerInTimeGetsTheEventAgain() {
+    receiver.stall(1, Duration.ofSeconds(5)); // the server waits 3 s (CREDENCE_WEBHOOK_TIMEOUT_MS)
+    String uid = newUid();
+    applicant(uid).finish();
+
+    List<JsonNode> events =
+        awaitEvents(uid, e -> e.size() == 2 && e.stream().allMatch(x -> done(x)));
+    JsonNode first = events.get(0);
+    assertThat(first.get("attempts").asInt()).isEqualTo(2);
+    assertThat(first.at("/deliveries/0/status_code").isNull()).isTrue();
+    assertThat(first.at("/deliveries/0/error").asText()).isEqualTo("No answer within 3000 ms");
+    assertThat(first.at("/deliveries/0/latency_ms").asInt()).isBetween(2900, 4900);
+    assertThat(first.at("/deliveries/1/status_code").asInt()).isEqualTo(200);
+  }
+
+  @Test
   void aReceiverThatIsDownGetsTheEventsOnceItIsUp() {
     WebhookReceiver later = WebhookReceiver.down();
     setWebhook(later.url());
