@@ -1,0 +1,350 @@
+#!/usr/bin/env bash
+# Webhook delivery: time from an applicant's last answer to each webhook at a local receiver
+# (p50/p90/p99/max), and deliveries per second when a backlog drains, on Credence with H2 and
+# with PostgreSQL, against a floor (the same HTTP client and signing, no database) measured in
+# the same run. Everything runs on 127.0.0.1 and stops by itself. See bench/README.md.
+#
+#   bench/run-webhook-bench.sh [--no-build] [--docs] [--h2-only]
+#
+#   --no-build  use the jars already in */target
+#   --docs      write the results into docs/BENCHMARKS.md ("## Webhook delivery latency and
+#               throughput", replaced if present, else appended); without it, print only
+#   --h2-only   skip PostgreSQL
+#
+# Env: WARMUP (s of applicants walking before anything is measured, default 60; the JIT needs
+#      it), APPLICANTS (200), CONCURRENCY (8), DRAIN_SESSIONS (2000: the measured backlog is
+#      twice this many events), DRAIN_WARMUP_SESSIONS (1000: a first backlog, not measured),
+#      FLOOR_WARMUP (10000), FLOOR_COUNT (20000), FLOOR_THREADS (8): the throughput floor,
+#      FLOOR_LATENCY_WARMUP (5000), FLOOR_LATENCY_COUNT (2000): the one-thread latency floor,
+#      BENCH_JAVA_OPTS (server, default "-Xms1g -Xmx1g"),
+#      RECEIVER_JAVA_OPTS (receiver and floor client, default "-Xms512m -Xmx512m"),
+#      JAVA (java), CREDENCE_SERVER_JAR, QUIET_WAIT (s, default 120),
+#      RESULTS_DIR: a directory to keep the raw figures in (JSON per target, floor, tables),
+#      CREDENCE_BENCH_PG_URL (+ _USER, _PASSWORD): an existing PostgreSQL on 127.0.0.1/localhost
+#      to use instead of a throwaway cluster.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_DIR="$ROOT/bench"
+DOCS="$ROOT/docs/BENCHMARKS.md"
+BENCH_JAR="$BENCH_DIR/target/credence-floor.jar"
+SERVER_JAR=${CREDENCE_SERVER_JAR:-"$ROOT/credence-server/target/credence.jar"}
+DRIVER="$BENCH_DIR/webhook-bench.py"
+
+WARMUP=${WARMUP:-60}
+APPLICANTS=${APPLICANTS:-200}
+CONCURRENCY=${CONCURRENCY:-8}
+DRAIN_SESSIONS=${DRAIN_SESSIONS:-2000}
+DRAIN_WARMUP_SESSIONS=${DRAIN_WARMUP_SESSIONS:-1000}
+FLOOR_WARMUP=${FLOOR_WARMUP:-10000}
+FLOOR_COUNT=${FLOOR_COUNT:-20000}
+FLOOR_THREADS=${FLOOR_THREADS:-8}
+FLOOR_LATENCY_WARMUP=${FLOOR_LATENCY_WARMUP:-5000}
+FLOOR_LATENCY_COUNT=${FLOOR_LATENCY_COUNT:-2000}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms1g -Xmx1g}
+RECEIVER_JAVA_OPTS=${RECEIVER_JAVA_OPTS:--Xms512m -Xmx512m}
+JAVA=${JAVA:-java}
+QUIET_WAIT=${QUIET_WAIT:-120}
+READY_TIMEOUT=60
+# Deliveries held at the receiver's gate while the backlog is made must not time out (default
+# 10 s); the driver refuses to stage a backlog for longer than 90 s.
+WEBHOOK_TIMEOUT_MS=120000
+
+BUILD=1
+WRITE_DOCS=0
+TARGETS=(h2 postgresql)
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) BUILD=0 ;;
+    --docs) WRITE_DOCS=1 ;;
+    --h2-only) TARGETS=(h2) ;;
+    -h | --help)
+      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
+      exit 0
+      ;;
+    *)
+      echo "unknown argument: $arg (try --help)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+COMMAND="bench/run-webhook-bench.sh"
+for var in WARMUP APPLICANTS CONCURRENCY DRAIN_SESSIONS DRAIN_WARMUP_SESSIONS FLOOR_WARMUP \
+  FLOOR_COUNT FLOOR_THREADS FLOOR_LATENCY_WARMUP FLOOR_LATENCY_COUNT BENCH_JAVA_OPTS \
+  RECEIVER_JAVA_OPTS JAVA CREDENCE_SERVER_JAR CREDENCE_BENCH_PG_URL QUIET_WAIT; do
+  if printenv "$var" >/dev/null 2>&1; then
+    COMMAND="$var=$(printf '%q' "$(printenv "$var")") $COMMAND"
+  fi
+done
+[[ $# -gt 0 ]] && COMMAND="$COMMAND $*"
+
+log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() {
+  log "ERROR: $*"
+  exit 1
+}
+
+# ---------------------------------------------------------------------------------------
+# Clean-up: every process this script starts is recorded here and stopped on exit.
+WORK=$(mktemp -d /tmp/credence-webhook-bench.XXXXXX)
+PIDS=()
+PG_BIN=""
+PG_DIR=""
+
+stop_pid() {
+  local pid=$1
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.2
+  done
+  log "process $pid did not stop in 10 s; killing it"
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$?
+  set +e
+  for pid in "${PIDS[@]}"; do
+    stop_pid "$pid"
+  done
+  if [[ -n "$PG_DIR" && -d "$PG_DIR/data" ]]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1
+  fi
+  [[ -n "$PG_DIR" ]] && rm -rf "$PG_DIR"
+  if [[ $status -ne 0 ]]; then
+    log "failed (exit $status); logs kept in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------------------------------
+# Helpers (as in run-session-bench.sh).
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+random_hex() { python3 -c "import secrets; print(secrets.token_hex($1))"; }
+
+# start_java NAME LOGFILE JAVA_OPTS ENV... -- ARGS... ; sets STARTED_PID
+start_java() {
+  local name=$1 logfile=$2 opts=$3
+  shift 3
+  local envs=()
+  while [[ $# -gt 0 && "$1" != "--" ]]; do
+    envs+=("$1")
+    shift
+  done
+  shift
+  # shellcheck disable=SC2086 # opts is a list of flags
+  env "${envs[@]}" "$JAVA" $opts "$@" >"$logfile" 2>&1 &
+  STARTED_PID=$!
+  PIDS+=("$STARTED_PID")
+  log "started $name (pid $STARTED_PID), log $logfile"
+}
+
+wait_until() {
+  local pid=$1 logfile=$2 what=$3
+  shift 3
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  until "$@" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 40 "$logfile" >&2 || true
+      die "$what: process $pid exited before it was ready"
+    fi
+    if ((SECONDS >= deadline)); then
+      tail -n 40 "$logfile" >&2 || true
+      die "$what: not ready after ${READY_TIMEOUT} s"
+    fi
+    sleep 0.5
+  done
+  log "$what is ready"
+}
+
+http_ok() { # http_ok EXPECTED_STATUS curl-args...
+  local expected=$1
+  shift
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@") || return 1
+  [[ "$code" == "$expected" ]]
+}
+
+cpu_idle_percent() {
+  local a b
+  read -r -a a < <(head -n 1 /proc/stat)
+  sleep 1
+  read -r -a b < <(head -n 1 /proc/stat)
+  local total=0 i
+  for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+  echo $((100 * (b[4] - a[4] + b[5] - a[5]) / (total > 0 ? total : 1)))
+}
+
+wait_for_quiet() {
+  local deadline=$((SECONDS + QUIET_WAIT)) idle
+  idle=$(cpu_idle_percent)
+  while ((idle < 85)); do
+    if ((SECONDS >= deadline)); then
+      log "WARNING: the CPUs are only ${idle}% idle; measuring anyway (see 'other' in the report)"
+      return 0
+    fi
+    log "CPUs only ${idle}% idle (other processes); waiting for a quieter machine"
+    sleep 4
+    idle=$(cpu_idle_percent)
+  done
+}
+
+# run_server LABEL ENV...: start credence.jar on a fresh data dir, run the driver, stop it.
+run_server() {
+  local label=$1
+  shift
+  local port data_dir base pid logfile="$WORK/$label-server.log"
+  port=$(free_port)
+  data_dir="$WORK/$label-data"
+  mkdir -p "$data_dir"
+  base="http://127.0.0.1:$port"
+  wait_for_quiet
+  start_java "credence ($label)" "$logfile" "$BENCH_JAVA_OPTS" \
+    CREDENCE_PORT="$port" CREDENCE_DATA_DIR="$data_dir" CREDENCE_PUBLIC_URL="$base" \
+    CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" CREDENCE_DEMO=false \
+    CREDENCE_WEBHOOK_TIMEOUT_MS="$WEBHOOK_TIMEOUT_MS" "$@" \
+    -- -jar "$SERVER_JAR"
+  pid=$STARTED_PID
+  wait_until "$pid" "$logfile" "credence ($label)" http_ok 200 "$base/health/ready"
+  CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" python3 "$DRIVER" target --label "$label" \
+    --base "$base" --receiver "$RECEIVER_URL" --out "$WORK/$label.json" \
+    --samples-out "$WORK/$label-samples.txt" --server-pid "$pid" --receiver-pid "$RECEIVER_PID" \
+    --pg-dir "$PG_DIR" --warmup "$WARMUP" --applicants "$APPLICANTS" \
+    --concurrency "$CONCURRENCY" --drain-sessions "$DRAIN_SESSIONS" \
+    --drain-warmup-sessions "$DRAIN_WARMUP_SESSIONS" ||
+    die "$label: the driver failed (server log: $logfile)"
+  # Every event was checked by the driver; the server's own warnings are shown, not judged
+  # (db-scheduler's start-up note about zone-less timestamp columns is left out).
+  if grep -E ' (WARN|ERROR) ' "$logfile" | grep -v 'AutodetectJdbcCustomization' \
+    >"$WORK/$label-warnings.txt"; then
+    log "$label: the server logged $(wc -l <"$WORK/$label-warnings.txt") warning/error line(s):"
+    head -n 10 "$WORK/$label-warnings.txt" >&2
+  fi
+  stop_pid "$pid"
+}
+
+# ---------------------------------------------------------------------------------------
+# Tools and build.
+
+for tool in curl python3 "$JAVA"; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is required"
+done
+if [[ $BUILD -eq 1 ]]; then
+  log "building (mvn -q -B -DskipTests package)"
+  (cd "$ROOT" && mvn -q -B -DskipTests package) || die "build failed"
+fi
+[[ -f "$BENCH_JAR" ]] || die "missing $BENCH_JAR (build first, or drop --no-build)"
+[[ -f "$SERVER_JAR" ]] || die "missing $SERVER_JAR (build first, or drop --no-build)"
+
+# ---------------------------------------------------------------------------------------
+# PostgreSQL: an external one from env, or a throwaway cluster on a free loopback port.
+
+PG_DESC="not measured (--h2-only)"
+if [[ " ${TARGETS[*]} " == *" postgresql "* ]]; then
+  if [[ -n "${CREDENCE_BENCH_PG_URL:-}" ]]; then
+    [[ "$CREDENCE_BENCH_PG_URL" =~ ^jdbc:postgresql://(127\.0\.0\.1|localhost)[:/] ]] ||
+      die "CREDENCE_BENCH_PG_URL must point at 127.0.0.1 or localhost"
+    PG_URL=$CREDENCE_BENCH_PG_URL
+    PG_USER=${CREDENCE_BENCH_PG_USER:-}
+    PG_PASSWORD=${CREDENCE_BENCH_PG_PASSWORD:-}
+    PG_DESC="external PostgreSQL from CREDENCE_BENCH_PG_URL"
+  else
+    if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+      log "installing Debian's postgresql package"
+      apt-get install -y postgresql >/dev/null ||
+        { apt-get update >/dev/null && apt-get install -y postgresql >/dev/null; }
+    fi
+    PG_BIN=$(dirname "$(printf "%s\n" /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+    PG_PORT=$(free_port)
+    PG_USER=bench
+    PG_PASSWORD=$(random_hex 16)
+    PG_DIR=$(mktemp -d /tmp/credence-webhook-bench-pg.XXXXXX)
+    chown postgres: "$PG_DIR"
+    printf '%s\n' "$PG_PASSWORD" >"$PG_DIR/pwfile"
+    chown postgres: "$PG_DIR/pwfile"
+    log "initdb a throwaway cluster in $PG_DIR (port $PG_PORT)"
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PG_USER" \
+      --pwfile="$PG_DIR/pwfile" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 \
+      >"$WORK/initdb.log" 2>&1 || die "initdb failed: $(tail -5 "$WORK/initdb.log")"
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w \
+      -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null ||
+      die "pg_ctl start failed: $(tail -5 "$PG_DIR/postgres.log")"
+    PGPASSWORD=$PG_PASSWORD "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" \
+      credence_bench || die "createdb failed"
+    PG_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/credence_bench"
+    PG_DESC="PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'), a throwaway local cluster with default settings (fsync and synchronous_commit on)"
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------
+# The run: receiver, then each target, then the floor against the same receiver.
+
+wait_for_quiet
+IDLE_BEFORE="$(cpu_idle_percent)%"
+OPERATOR_TOKEN=$(random_hex 24)
+
+RECEIVER_PORT=$(free_port)
+RECEIVER_URL="http://127.0.0.1:$RECEIVER_PORT"
+start_java "webhook receiver" "$WORK/receiver.log" "$RECEIVER_JAVA_OPTS" PORT="$RECEIVER_PORT" \
+  -- -cp "$BENCH_JAR" dev.credence.bench.WebhookReceiver "$RECEIVER_PORT"
+RECEIVER_PID=$STARTED_PID
+wait_until "$RECEIVER_PID" "$WORK/receiver.log" "webhook receiver" \
+  http_ok 200 "$RECEIVER_URL/_control/clock"
+
+for target in "${TARGETS[@]}"; do
+  case "$target" in
+    h2) run_server h2 ;;
+    postgresql)
+      run_server postgresql CREDENCE_DATABASE_URL="$PG_URL" CREDENCE_DATABASE_USER="$PG_USER" \
+        CREDENCE_DATABASE_PASSWORD="$PG_PASSWORD"
+      ;;
+  esac
+done
+
+wait_for_quiet
+WEBHOOK_KEY="crd_live_$(random_hex 20)" python3 "$DRIVER" floor --receiver "$RECEIVER_URL" \
+  --receiver-pid "$RECEIVER_PID" --jar "$BENCH_JAR" --java "$JAVA" \
+  --java-opts "$RECEIVER_JAVA_OPTS" --samples "$WORK/h2-samples.txt" \
+  --threads "$FLOOR_THREADS" --warmup "$FLOOR_WARMUP" --count "$FLOOR_COUNT" \
+  --latency-warmup "$FLOOR_LATENCY_WARMUP" --latency-count "$FLOOR_LATENCY_COUNT" \
+  --out "$WORK/floor.json" || die "the floor failed"
+
+# ---------------------------------------------------------------------------------------
+# Report.
+
+CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+MEM_GB=$(free -g | awk '/^Mem:/ {print $2}')
+# shellcheck disable=SC1091
+OS_NAME=$(. /etc/os-release && echo "$PRETTY_NAME")
+JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
+GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n "$(git -C "$ROOT" status --porcelain -- . ':!bench' 2>/dev/null)" ]]; then
+  GIT_REV="$GIT_REV (with uncommitted changes)"
+elif [[ -n "$(git -C "$ROOT" status --porcelain -- bench 2>/dev/null)" ]]; then
+  GIT_REV="$GIT_REV (uncommitted changes in bench/ only)"
+fi
+NPROC=$(nproc)
+DATE_UTC=$(date -u '+%Y-%m-%d %H:%M UTC')
+export CPU_MODEL MEM_GB OS_NAME JAVA_VERSION GIT_REV NPROC DATE_UTC IDLE_BEFORE PG_DESC \
+  COMMAND BENCH_JAVA_OPTS RECEIVER_JAVA_OPTS WEBHOOK_TIMEOUT_MS
+
+REPORT_ARGS=(report --work "$WORK")
+[[ $WRITE_DOCS -eq 1 ]] && REPORT_ARGS+=(--docs "$DOCS")
+python3 "$DRIVER" "${REPORT_ARGS[@]}" || die "report failed"
+if [[ -n "${RESULTS_DIR:-}" ]]; then
+  mkdir -p "$RESULTS_DIR"
+  cp "$WORK"/*.json "$WORK/tables.md" "$RESULTS_DIR/"
+  log "raw results (JSON) kept in $RESULTS_DIR"
+fi
+log "done"
