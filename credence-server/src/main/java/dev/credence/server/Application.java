@@ -7,6 +7,13 @@ import dev.credence.server.assessment.ItemBank;
 import dev.credence.server.assessment.Messages;
 import dev.credence.server.assessment.SessionLinks;
 import dev.credence.server.config.Config;
+import dev.credence.server.console.Accounts;
+import dev.credence.server.console.AuditLog;
+import dev.credence.server.console.AuthPages;
+import dev.credence.server.console.ConsoleOperatorApi;
+import dev.credence.server.console.ConsoleWeb;
+import dev.credence.server.console.Mailer;
+import dev.credence.server.console.UserPages;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentStore;
 import dev.credence.server.deployments.OperatorApi;
@@ -126,6 +133,13 @@ public final class Application implements AutoCloseable {
             config.publicUrl(),
             clock);
 
+    AuditLog audit = new AuditLog(database.jdbi(), clock);
+    Accounts accounts = accounts(config, clock, database, deployments, audit);
+    ConsoleWeb console = new ConsoleWeb(accounts, deployments, config.publicUrl());
+    ConsoleOperatorApi consoleOperator = new ConsoleOperatorApi(accounts);
+    AuthPages authPages = new AuthPages(accounts, deployments, console);
+    UserPages userPages = new UserPages(accounts, audit, console);
+
     Javalin http =
         Javalin.create(
             c -> {
@@ -144,13 +158,17 @@ public final class Application implements AutoCloseable {
                     files.location = Location.CLASSPATH;
                     files.headers = java.util.Map.of("Cache-Control", "public, max-age=3600");
                   });
-              HttpEdge.install(c);
+              HttpEdge.install(c, ConsoleWeb.PREFIX, console::renderError);
               health.routes(c.routes);
               operator.routes(c.routes);
               sessionApi.routes(c.routes);
               resultApi.routes(c.routes);
               webhookTest.routes(c.routes);
               sessionAdmin.routes(c.routes);
+              consoleOperator.routes(c.routes);
+              console.routes(c.routes);
+              authPages.routes(c.routes);
+              userPages.routes(c.routes);
               assessment.routes(c.routes);
             });
     http.start();
@@ -167,6 +185,22 @@ public final class Application implements AutoCloseable {
   static DeploymentService deployments(Config config, Clock clock, Database database) {
     return new DeploymentService(
         new DeploymentStore(database.jdbi()), new SecretBox(config.masterKeyBytes()), clock);
+  }
+
+  static Accounts accounts(
+      Config config,
+      Clock clock,
+      Database database,
+      DeploymentService deployments,
+      AuditLog audit) {
+    return new Accounts(
+        database.jdbi(),
+        audit,
+        deployments,
+        new Mailer(config.console().smtp()),
+        config.publicUrl(),
+        config.console().idleTimeout(),
+        clock);
   }
 
   public int port() {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.credence.server.config.Config;
+import dev.credence.server.console.Accounts;
+import dev.credence.server.console.AuditLog;
+import dev.credence.server.console.ConsoleOperatorApi;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.OperatorViews;
 import dev.credence.server.http.ApiException;
@@ -43,6 +46,8 @@ final class Cli {
             --scoring-model '{"version": ..., ...}'|null, --norms-minimum 20..100000
             (null clears a URL or a limit, or restores the default assessment or model)
         integrations rotate-key INTEGRATION_ID
+        admins invite --company-id ID --email ADDRESS
+            a link (valid 24 hours) for the company's first dashboard Admin to set a password
 
       The database and secrets come from the same CREDENCE_* variables as the server.
       """;
@@ -60,8 +65,13 @@ final class Cli {
     }
     Config config = Config.fromEnvironment(env);
     try (Database database = Database.open(config.database())) {
-      DeploymentService deployments = Application.deployments(config, Clock.systemUTC(), database);
-      Object result = execute(deployments, args.get(0), args.get(1), args.subList(2, args.size()));
+      Clock clock = Clock.systemUTC();
+      DeploymentService deployments = Application.deployments(config, clock, database);
+      List<String> rest = args.subList(2, args.size());
+      Object result =
+          args.get(0).equals("admins") && args.get(1).equals("invite")
+              ? inviteAdmin(config, clock, database, deployments, options(rest))
+              : execute(deployments, args.get(0), args.get(1), rest);
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
       return 0;
     } catch (UsageException e) {
@@ -108,6 +118,19 @@ final class Cli {
       default:
         throw new UsageException("unknown command '" + noun + " " + verb + "'");
     }
+  }
+
+  private static Object inviteAdmin(
+      Config config,
+      Clock clock,
+      Database database,
+      DeploymentService deployments,
+      Map<String, String> options) {
+    Accounts accounts =
+        Application.accounts(
+            config, clock, database, deployments, new AuditLog(database.jdbi(), clock));
+    return ConsoleOperatorApi.view(
+        accounts.inviteFirstAdmin(required(options, "company-id"), required(options, "email")));
   }
 
   private static String id(List<String> rest) {

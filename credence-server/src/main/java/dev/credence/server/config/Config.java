@@ -24,7 +24,8 @@ public record Config(
     List<Secret> previousTokenSecrets,
     Secret masterKey,
     boolean demoOnFirstStart,
-    Workers workers) {
+    Workers workers,
+    Console console) {
 
   /**
    * Background work: webhook delivery and the expiry sweep, run as db-scheduler tasks.
@@ -42,6 +43,23 @@ public record Config(
       java.time.Duration retryFor,
       java.time.Duration webhookTimeout,
       java.time.Duration expirySweep) {}
+
+  /**
+   * The dashboard under {@code /console}.
+   *
+   * @param idleTimeout a signed-in browser left alone this long must sign in again
+   * @param smtp where invitation e-mails go; null: invitation links are only shown to copy
+   */
+  public record Console(java.time.Duration idleTimeout, Smtp smtp) {}
+
+  /** An SMTP relay for invitation e-mails. */
+  public record Smtp(
+      String host, int port, String user, Secret password, String from, String security) {
+    @Override
+    public String toString() {
+      return security + "://" + (user.isEmpty() ? "" : user + "@") + host + ":" + port;
+    }
+  }
 
   /** The store: an embedded H2 file (no URL given) or PostgreSQL. */
   public record Database(String url, String user, Secret password, int poolSize) {
@@ -135,6 +153,11 @@ public record Config(
                 intValue(env, "CREDENCE_WEBHOOK_RETRY_SECONDS", 259_200, 1, 2_592_000)),
             millis(intValue(env, "CREDENCE_WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000)),
             millis(intValue(env, "CREDENCE_EXPIRY_SWEEP_MS", 60_000, 10, 86_400_000)));
+    Console console =
+        new Console(
+            java.time.Duration.ofMinutes(
+                intValue(env, "CREDENCE_CONSOLE_IDLE_MINUTES", 30, 1, 1440)),
+            smtp(env));
     return new Config(
         port,
         dataDir,
@@ -145,7 +168,33 @@ public record Config(
         List.copyOf(previous),
         masterKey,
         demo,
-        workers);
+        workers,
+        console);
+  }
+
+  private static Smtp smtp(Map<String, String> env) {
+    String host = env.getOrDefault("CREDENCE_SMTP_HOST", "").trim();
+    if (host.isEmpty()) {
+      return null;
+    }
+    String security = env.getOrDefault("CREDENCE_SMTP_SECURITY", "starttls").trim();
+    if (!List.of("starttls", "tls", "none").contains(security)) {
+      throw new ConfigException(
+          "CREDENCE_SMTP_SECURITY must be starttls, tls or none, got " + security);
+    }
+    String from = env.getOrDefault("CREDENCE_SMTP_FROM", "").trim();
+    if (!from.contains("@")) {
+      throw new ConfigException(
+          "CREDENCE_SMTP_FROM must be the sender's e-mail address when CREDENCE_SMTP_HOST is set");
+    }
+    String password = env.getOrDefault("CREDENCE_SMTP_PASSWORD", "");
+    return new Smtp(
+        host,
+        intValue(env, "CREDENCE_SMTP_PORT", security.equals("tls") ? 465 : 587, 1, 65535),
+        env.getOrDefault("CREDENCE_SMTP_USER", "").trim(),
+        new Secret(password, password.isEmpty() ? "empty" : "env CREDENCE_SMTP_PASSWORD"),
+        from,
+        security);
   }
 
   private static java.time.Duration millis(int value) {
@@ -172,6 +221,12 @@ public record Config(
     lines.put("CREDENCE_WEBHOOK_RETRY_SECONDS", String.valueOf(workers.retryFor().toSeconds()));
     lines.put("CREDENCE_WEBHOOK_TIMEOUT_MS", String.valueOf(workers.webhookTimeout().toMillis()));
     lines.put("CREDENCE_EXPIRY_SWEEP_MS", String.valueOf(workers.expirySweep().toMillis()));
+    lines.put("CREDENCE_CONSOLE_IDLE_MINUTES", String.valueOf(console.idleTimeout().toMinutes()));
+    lines.put(
+        "CREDENCE_SMTP_HOST",
+        console.smtp() == null
+            ? "(none: invitation links are shown to copy)"
+            : console.smtp() + "");
     return lines;
   }
 

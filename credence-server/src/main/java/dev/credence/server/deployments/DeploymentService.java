@@ -43,6 +43,10 @@ public final class DeploymentService {
     return store.listCompanies();
   }
 
+  public Optional<Company> findCompany(String companyId) {
+    return companyId == null ? Optional.empty() : store.findCompany(companyId);
+  }
+
   public String companyName(String companyId) {
     return store.findCompany(companyId).map(Company::name).orElse("");
   }

@@ -23,22 +23,44 @@ public final class HttpEdge {
 
   private HttpEdge() {}
 
-  public static void install(JavalinConfig config) {
+  /** Writes a refusal as a page rather than JSON, for the paths a browser reads. */
+  @FunctionalInterface
+  public interface ErrorPage {
+    void render(Context ctx, ApiException e);
+  }
+
+  /**
+   * Maps failures to JSON bodies; under {@code htmlPrefix} (the dashboard) to {@code htmlErrors}'s
+   * pages instead.
+   */
+  public static void install(JavalinConfig config, String htmlPrefix, ErrorPage htmlErrors) {
+    ErrorPage json = HttpEdge::respond;
+    ErrorPage any =
+        (ctx, e) -> {
+          if (ctx.path().equals(htmlPrefix) || ctx.path().startsWith(htmlPrefix + "/")) {
+            handled(ctx);
+            e.headers().forEach(ctx::header);
+            htmlErrors.render(ctx, e);
+          } else {
+            json.render(ctx, e);
+          }
+        };
     config.routes.before(HttpEdge::beforeEach);
-    config.routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e));
-    config.routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e)));
-    config.routes.exception(Exception.class, HttpEdge::unexpected);
+    config.routes.exception(ApiException.class, (e, ctx) -> any.render(ctx, e));
+    config.routes.exception(
+        HttpResponseException.class, (e, ctx) -> any.render(ctx, fromJavalin(e)));
+    config.routes.exception(Exception.class, (e, ctx) -> any.render(ctx, unexpected(e, ctx)));
     config.routes.error(
         404,
         ctx -> {
           if (ctx.attribute("credence.handled") == null) {
-            respond(ctx, ApiException.notFound("not_found", "No such endpoint: " + ctx.path()));
+            any.render(ctx, ApiException.notFound("not_found", "No such endpoint: " + ctx.path()));
           }
         });
     config.routes.error(
         405,
         ctx ->
-            respond(
+            any.render(
                 ctx,
                 new ApiException(
                     405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path())));
@@ -69,29 +91,24 @@ public final class HttpEdge {
     ctx.status(e.status()).json(new ErrorBody(e.detail(), e.code()));
   }
 
-  private static void unexpected(Exception e, Context ctx) {
+  private static ApiException unexpected(Exception e, Context ctx) {
     if (StoreErrors.isUnavailable(e)) {
       LOG.warn(
           "request {} {}: database unavailable: {}",
           ctx.attribute(REQUEST_ID),
           ctx.path(),
           e.toString());
-      respond(
-          ctx,
-          new ApiException(
-              503,
-              "store_unavailable",
-              "The service's database is unavailable; retry shortly",
-              java.util.Map.of("Retry-After", "5")));
-      return;
+      return new ApiException(
+          503,
+          "store_unavailable",
+          "The service's database is unavailable; retry shortly",
+          java.util.Map.of("Retry-After", "5"));
     }
     LOG.error("request {} {} {} failed", ctx.attribute(REQUEST_ID), ctx.method(), ctx.path(), e);
-    respond(
-        ctx,
-        new ApiException(
-            500,
-            "internal_error",
-            "Internal error; quote request id " + ctx.attribute(REQUEST_ID) + " to the operator"));
+    return new ApiException(
+        500,
+        "internal_error",
+        "Internal error; quote request id " + ctx.attribute(REQUEST_ID) + " to the operator");
   }
 
   private static ApiException fromJavalin(HttpResponseException e) {

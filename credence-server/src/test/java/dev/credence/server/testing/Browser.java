@@ -1,6 +1,5 @@
-package dev.credence.server.assessment;
+package dev.credence.server.testing;
 
-import dev.credence.server.testing.TestDatabase;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,15 +34,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * never runs Selenium Manager or downloads anything. Each browser has its own fresh profile, so a
  * second one is a second device.
  */
-final class Browser implements AutoCloseable {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  static final int WIDTH = 360;
-  static final int HEIGHT = 740;
-  static final String PHONE =
+public final class Browser implements AutoCloseable {
+  public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  public static final int WIDTH = 360;
+  public static final int HEIGHT = 740;
+  public static final String PHONE =
       "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko)"
           + " Chrome/156.0.0.0 Mobile Safari/537.36";
-  static final String DESKTOP =
+  public static final String DESKTOP =
       "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
           + " Chrome/156.0.0.0 Safari/537.36";
   private static final Duration WAIT = Duration.ofSeconds(15);
@@ -75,7 +74,7 @@ final class Browser implements AutoCloseable {
    * Chromium and chromedriver are required under {@code CI=true} ({@code .ci/run} installs them);
    * elsewhere the browser tests are skipped with a loud message, as PostgreSQL's are.
    */
-  static void requireChromium() {
+  public static void requireChromium() {
     List<String> missing = new ArrayList<>();
     for (Path path : List.of(CHROMIUM, CHROMEDRIVER)) {
       if (!Files.isExecutable(path)) {
@@ -105,12 +104,12 @@ final class Browser implements AutoCloseable {
    *
    * @param languages the browser's preferred languages, as in Accept-Language ("es-CO,es")
    */
-  static Browser phone(String languages) {
+  public static Browser phone(String languages) {
     return start(languages, true);
   }
 
   /** A new desktop browser, 1280 by 900, with a fresh profile. */
-  static Browser desktop(String languages) {
+  public static Browser desktop(String languages) {
     return start(languages, false);
   }
 
@@ -166,12 +165,12 @@ final class Browser implements AutoCloseable {
     return new Browser(driver, profile);
   }
 
-  ChromeDriver driver() {
+  public ChromeDriver driver() {
     return driver;
   }
 
   /** The whole page, not only the part in the window, as a PNG. */
-  void screenshot(Path file) {
+  public void screenshot(Path file) {
     @SuppressWarnings("unchecked")
     Map<String, Object> size =
         (Map<String, Object>)
@@ -205,7 +204,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** An empty directory: made, or emptied of an earlier run's files. */
-  static Path emptyDirectory(Path directory) {
+  public static Path emptyDirectory(Path directory) {
     try {
       if (Files.isDirectory(directory)) {
         try (Stream<Path> old = Files.walk(directory)) {
@@ -222,18 +221,18 @@ final class Browser implements AutoCloseable {
     }
   }
 
-  void open(String url) {
+  public void open(String url) {
     driver.get(url);
     waitForPage();
   }
 
   /** Clicks a button or link that leaves the page, and waits for the next page to be loaded. */
-  void clickAndWait(WebElement element) {
+  public void clickAndWait(WebElement element) {
     waitForNextPage(element::click);
   }
 
   /** Does what replaces this page (a form sent, a reload), and waits for the next page. */
-  void waitForNextPage(Runnable action) {
+  public void waitForNextPage(Runnable action) {
     WebElement old = driver.findElement(By.tagName("html"));
     action.run();
     wait(WAIT).until(gone(old));
@@ -245,7 +244,7 @@ final class Browser implements AutoCloseable {
    * takes Chromium's "node does not belong to the document", which a page being swapped out can
    * give instead of a stale-element error, as gone.
    */
-  static ExpectedCondition<Boolean> gone(WebElement element) {
+  public static ExpectedCondition<Boolean> gone(WebElement element) {
     return d -> {
       try {
         element.isEnabled();
@@ -256,22 +255,22 @@ final class Browser implements AutoCloseable {
     };
   }
 
-  void waitForPage() {
+  public void waitForPage() {
     wait(WAIT).until(d -> "complete".equals(js("return document.readyState")));
   }
 
-  WebDriverWait wait(Duration timeout) {
+  public WebDriverWait wait(Duration timeout) {
     WebDriverWait wait = new WebDriverWait(driver, timeout);
     wait.pollingEvery(POLL);
     return wait;
   }
 
-  Object js(String script, Object... args) {
+  public Object js(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
   /** The console's warnings and errors since the last call (a CSP violation is one). */
-  List<String> consoleProblems() {
+  public List<String> consoleProblems() {
     List<String> problems = new ArrayList<>();
     for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
       if (entry.getLevel().intValue() >= Level.WARNING.intValue()) {

@@ -1,0 +1,384 @@
+package dev.credence.server.console;
+
+import dev.credence.server.console.AccountStore.Invitation;
+import dev.credence.server.console.AccountStore.SignedIn;
+import dev.credence.server.console.ConsoleUser.Role;
+import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.deployments.Ids;
+import dev.credence.server.http.ApiException;
+import dev.credence.server.store.StoreErrors;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Dashboard accounts: signing in (throttled), signed-in sessions with idle expiry, invitations,
+ * roles and removal. Every change is written to the audit log.
+ */
+public final class Accounts {
+  /** Failed sign-ins counted in this window... */
+  static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
+
+  /** ...lock an e-mail address at this many... */
+  static final int MAX_FAILURES_PER_EMAIL = 5;
+
+  /** ...and a client address at this many (several users behind one office NAT). */
+  static final int MAX_FAILURES_PER_CLIENT = 20;
+
+  static final Duration INVITATION_LIFETIME = Duration.ofHours(24);
+
+  /** However active, a browser signs in again after this long. */
+  static final Duration MAX_SESSION = Duration.ofHours(12);
+
+  private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+  private static final int MAX_NAME_LENGTH = 200;
+
+  private final AccountStore store;
+  private final AuditLog audit;
+  private final DeploymentService deployments;
+  private final Mailer mailer;
+  private final String publicUrl;
+  private final Duration idleTimeout;
+  private final Clock clock;
+
+  public Accounts(
+      Jdbi jdbi,
+      AuditLog audit,
+      DeploymentService deployments,
+      Mailer mailer,
+      String publicUrl,
+      Duration idleTimeout,
+      Clock clock) {
+    this.store = new AccountStore(jdbi);
+    this.audit = audit;
+    this.deployments = deployments;
+    this.mailer = mailer;
+    this.publicUrl = publicUrl;
+    this.idleTimeout = idleTimeout;
+    this.clock = clock;
+  }
+
+  // --- signing in -------------------------------------------------------------------------------
+
+  /** The answer to a sign-in: a browser token, or why not. */
+  public sealed interface SignIn {
+    record Success(String token, ConsoleUser user) implements SignIn {}
+
+    record Refused() implements SignIn {}
+
+    record Throttled(Duration retryAfter) implements SignIn {}
+  }
+
+  public SignIn signIn(String email, String password, String clientAddress) {
+    Instant now = clock.instant();
+    String normalized = normalizeEmail(email);
+    List<String> subjects = List.of("email:" + normalized, "client:" + clientAddress);
+    Duration wait =
+        longest(
+            lockedFor(subjects.get(0), MAX_FAILURES_PER_EMAIL, now),
+            lockedFor(subjects.get(1), MAX_FAILURES_PER_CLIENT, now));
+    if (!wait.isZero()) {
+      return new SignIn.Throttled(wait);
+    }
+    Optional<AccountStore.Credentials> found = store.findCredentials(normalized);
+    String hash = found.map(AccountStore.Credentials::passwordHash).orElse(null);
+    if (password == null
+        || password.length() > Passwords.MAX_LENGTH
+        || !Passwords.matches(password, hash)) {
+      store.recordFailure(subjects, now);
+      return new SignIn.Refused();
+    }
+    ConsoleUser user = found.get().user();
+    store.clearFailures(subjects.get(0));
+    store.deleteFailuresBefore(now.minus(FAILURE_WINDOW));
+    store.deleteStaleSessions(now.minus(idleTimeout), now.minus(MAX_SESSION));
+    store.updateLastLogin(user.id(), now);
+    return new SignIn.Success(startSession(user.id(), now), user);
+  }
+
+  private Duration lockedFor(String subject, int limit, Instant now) {
+    List<Instant> failures = store.failuresSince(subject, now.minus(FAILURE_WINDOW));
+    if (failures.size() < limit) {
+      return Duration.ZERO;
+    }
+    // Free again once enough of the failures have left the window.
+    Instant freeAt = failures.get(failures.size() - limit).plus(FAILURE_WINDOW);
+    return Duration.between(now, freeAt).isNegative()
+        ? Duration.ZERO
+        : Duration.between(now, freeAt).plusSeconds(1);
+  }
+
+  private static Duration longest(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  private String startSession(String userId, Instant now) {
+    String token = Secrets.newToken();
+    store.insertSession(Secrets.hash(token), userId, Secrets.newToken(), now);
+    return token;
+  }
+
+  /** A signed-in browser: its user, and the token its forms must carry. */
+  public record Current(ConsoleUser user, String csrfToken, String sessionHash) {}
+
+  /** The browser's session if it is still valid; an idle or too old one is ended here. */
+  public Optional<Current> resume(String token) {
+    if (token == null || token.isEmpty() || token.length() > 100) {
+      return Optional.empty();
+    }
+    String idHash = Secrets.hash(token);
+    Optional<SignedIn> found = store.findSession(idHash);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    SignedIn session = found.get();
+    Instant now = clock.instant();
+    if (session.lastSeenAt().plus(idleTimeout).isBefore(now)
+        || session.createdAt().plus(MAX_SESSION).isBefore(now)) {
+      store.deleteSession(idHash);
+      return Optional.empty();
+    }
+    if (session.lastSeenAt().plus(TOUCH_EVERY).isBefore(now)) {
+      store.touchSession(idHash, now);
+    }
+    return Optional.of(new Current(session.user(), session.csrfToken(), idHash));
+  }
+
+  public void signOut(Current current) {
+    store.deleteSession(current.sessionHash());
+  }
+
+  // --- invitations ------------------------------------------------------------------------------
+
+  /** A new invitation: the link to hand over (shown once) and whether it was also e-mailed. */
+  public record InvitationLink(
+      String email, Role role, String url, Instant expiresAt, boolean mailed) {}
+
+  /** The operator's way in for a company's first Admin: an invitation link. */
+  public InvitationLink inviteFirstAdmin(String companyId, String email) {
+    if (companyId == null || deployments.findCompany(companyId).isEmpty()) {
+      throw ApiException.notFound("company_not_found", "No company with id '" + companyId + "'");
+    }
+    return invite(companyId, "operator", email, Role.ADMIN);
+  }
+
+  public InvitationLink invite(ConsoleUser actor, String email, Role role) {
+    requireAdmin(actor);
+    InvitationLink link = invite(actor.companyId(), actor.email(), email, role);
+    audit.record(
+        actor, "user.invited", link.email(), null, Map.of("email", link.email(), "role", role));
+    return link;
+  }
+
+  private InvitationLink invite(String companyId, String invitedBy, String email, Role role) {
+    String normalized = checkEmail(email);
+    if (role == null) {
+      throw ApiException.unprocessable("role_invalid", "Choose a role: Admin or Viewer.");
+    }
+    if (store.listUsers(companyId).stream().anyMatch(u -> u.email().equals(normalized))) {
+      throw ApiException.unprocessable(
+          "user_exists", normalized + " is already a user of this company.");
+    }
+    Instant now = clock.instant();
+    String token = Secrets.newToken();
+    Instant expiresAt = now.plus(INVITATION_LIFETIME);
+    store.insertInvitation(
+        new Invitation(
+            Secrets.hash(token), companyId, normalized, role, invitedBy, now, expiresAt, null));
+    String url = publicUrl + "/console/invitations/" + token;
+    boolean mailed =
+        mailer.send(
+            normalized,
+            "You are invited to the Credence dashboard",
+            "You have been invited to the Credence dashboard of "
+                + deployments.companyName(companyId)
+                + " as "
+                + role.label()
+                + ".\n\nOpen this link within 24 hours to choose your password:\n\n"
+                + url
+                + "\n\nIf you did not expect this e-mail, ignore it.\n");
+    return new InvitationLink(normalized, role, url, expiresAt, mailed);
+  }
+
+  /** An invitation that can still be accepted, or why it cannot. */
+  public Invitation openInvitation(String token) {
+    Invitation invitation =
+        token == null || token.length() > 100
+            ? null
+            : store.findInvitation(Secrets.hash(token)).orElse(null);
+    if (invitation == null) {
+      throw new ApiException(
+          404, "invitation_not_found", "This invitation link is not valid. Ask for a new one.");
+    }
+    if (invitation.acceptedAt() != null) {
+      throw new ApiException(
+          410, "invitation_used", "This invitation has already been used. Sign in instead.");
+    }
+    if (!invitation.expiresAt().isAfter(clock.instant())) {
+      throw new ApiException(
+          410,
+          "invitation_expired",
+          "This invitation expired 24 hours after it was sent. Ask an Admin for a new one.");
+    }
+    return invitation;
+  }
+
+  /** Creates the invited user with their chosen password and signs them in. */
+  public SignIn.Success accept(String token, String name, String password) {
+    Invitation invitation = openInvitation(token);
+    String checkedName = checkName(name);
+    String problem = Passwords.problem(password, invitation.email());
+    if (problem != null) {
+      throw ApiException.unprocessable("password_weak", problem);
+    }
+    if (store.emailTaken(invitation.email())) {
+      throw new ApiException(
+          409,
+          "email_taken",
+          invitation.email() + " already has a Credence account; sign in with it instead.");
+    }
+    Instant now = clock.instant();
+    ConsoleUser user =
+        new ConsoleUser(
+            Ids.newId(),
+            invitation.companyId(),
+            invitation.email(),
+            checkedName,
+            invitation.role(),
+            now,
+            now);
+    String hash = Passwords.hash(password);
+    boolean accepted;
+    try {
+      accepted = store.acceptInvitation(invitation.tokenHash(), user, hash);
+    } catch (RuntimeException e) {
+      if (StoreErrors.isUniqueViolation(e)) {
+        throw new ApiException(
+            409,
+            "email_taken",
+            invitation.email() + " already has a Credence account; sign in with it instead.");
+      }
+      throw e;
+    }
+    if (!accepted) {
+      throw new ApiException(
+          410, "invitation_used", "This invitation has already been used. Sign in instead.");
+    }
+    audit.record(
+        user, "invitation.accepted", user.email(), null, Map.of("role", user.role(), "name", name));
+    return new SignIn.Success(startSession(user.id(), now), user);
+  }
+
+  public List<Invitation> openInvitations(ConsoleUser viewer) {
+    return store.openInvitations(viewer.companyId(), clock.instant());
+  }
+
+  public void withdrawInvitation(ConsoleUser actor, String tokenHash) {
+    requireAdmin(actor);
+    Invitation invitation =
+        store
+            .findInvitation(tokenHash == null ? "" : tokenHash)
+            .filter(i -> i.companyId().equals(actor.companyId()))
+            .orElseThrow(() -> notFound("invitation_not_found", "No such invitation"));
+    if (!store.deleteInvitation(actor.companyId(), tokenHash)) {
+      throw new ApiException(409, "invitation_used", "This invitation has already been used.");
+    }
+    audit.record(
+        actor,
+        "invitation.withdrawn",
+        invitation.email(),
+        Map.of("email", invitation.email(), "role", invitation.role()),
+        null);
+  }
+
+  // --- users ------------------------------------------------------------------------------------
+
+  public List<ConsoleUser> users(ConsoleUser viewer) {
+    return store.listUsers(viewer.companyId());
+  }
+
+  public void changeRole(ConsoleUser actor, String userId, Role role) {
+    requireAdmin(actor);
+    if (role == null) {
+      throw ApiException.unprocessable("role_invalid", "Choose a role: Admin or Viewer.");
+    }
+    ConsoleUser user = userOf(actor, userId);
+    if (user.role() == role) {
+      return;
+    }
+    if (user.isAdmin() && store.countAdmins(actor.companyId()) <= 1) {
+      throw new ApiException(
+          409, "last_admin", "A company keeps at least one Admin: make another user Admin first.");
+    }
+    store.updateRole(user.id(), role);
+    audit.record(
+        actor,
+        "user.role_changed",
+        user.email(),
+        Map.of("role", user.role()),
+        Map.of("role", role));
+  }
+
+  public void remove(ConsoleUser actor, String userId) {
+    requireAdmin(actor);
+    ConsoleUser user = userOf(actor, userId);
+    if (user.isAdmin() && store.countAdmins(actor.companyId()) <= 1) {
+      throw new ApiException(
+          409, "last_admin", "A company keeps at least one Admin: make another user Admin first.");
+    }
+    store.deleteUser(user.id());
+    audit.record(
+        actor,
+        "user.removed",
+        user.email(),
+        Map.of("email", user.email(), "name", user.name(), "role", user.role()),
+        null);
+  }
+
+  private ConsoleUser userOf(ConsoleUser actor, String userId) {
+    return store
+        .findUser(actor.companyId(), userId == null ? "" : userId)
+        .orElseThrow(() -> notFound("user_not_found", "No such user in your company"));
+  }
+
+  /** Admins change; Viewers are refused with 403. */
+  public static void requireAdmin(ConsoleUser user) {
+    if (!user.isAdmin()) {
+      throw new ApiException(
+          403, "admin_required", "Only an Admin can change this; you are signed in as a Viewer.");
+    }
+  }
+
+  private static ApiException notFound(String code, String detail) {
+    return ApiException.notFound(code, detail);
+  }
+
+  static String normalizeEmail(String email) {
+    return email == null ? "" : email.strip().toLowerCase(Locale.ROOT);
+  }
+
+  private static String checkEmail(String email) {
+    String normalized = normalizeEmail(email);
+    if (normalized.length() > 254 || !EMAIL.matcher(normalized).matches()) {
+      throw ApiException.unprocessable(
+          "email_invalid", "Enter an e-mail address such as name@example.com.");
+    }
+    return normalized;
+  }
+
+  private static String checkName(String name) {
+    String stripped = name == null ? "" : name.strip();
+    if (stripped.isEmpty() || stripped.length() > MAX_NAME_LENGTH) {
+      throw ApiException.unprocessable(
+          "name_invalid", "Enter your name (1 to " + MAX_NAME_LENGTH + " characters).");
+    }
+    return stripped;
+  }
+}

@@ -1,0 +1,118 @@
+package dev.credence.server.console;
+
+import dev.credence.server.console.AccountStore.Invitation;
+import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.http.ApiException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Signing in and out, and accepting an invitation. */
+public final class AuthPages {
+  private final Accounts accounts;
+  private final DeploymentService deployments;
+  private final ConsoleWeb web;
+
+  public AuthPages(Accounts accounts, DeploymentService deployments, ConsoleWeb web) {
+    this.accounts = accounts;
+    this.deployments = deployments;
+    this.web = web;
+  }
+
+  public void routes(RoutesConfig routes) {
+    routes.get(ConsoleWeb.PREFIX, ctx -> ctx.redirect(ConsoleWeb.PREFIX + "/deployments"));
+    routes.get(ConsoleWeb.PREFIX + "/login", this::loginPage);
+    routes.post(ConsoleWeb.PREFIX + "/login", this::login);
+    routes.post(ConsoleWeb.PREFIX + "/logout", this::logout);
+    routes.get(ConsoleWeb.PREFIX + "/invitations/{token}", this::invitationPage);
+    routes.post(ConsoleWeb.PREFIX + "/invitations/{token}", this::acceptInvitation);
+  }
+
+  private void loginPage(Context ctx) {
+    if (ConsoleWeb.currentOrNull(ctx) != null) {
+      ctx.redirect(ConsoleWeb.safeNext(ctx.queryParam("next")));
+      return;
+    }
+    String notice = ctx.queryParam("signed_out") != null ? "You are signed out." : null;
+    showLogin(ctx, 200, "", ctx.queryParam("next"), null, notice);
+  }
+
+  private void login(Context ctx) {
+    String email = ctx.formParam("email");
+    String next = ctx.formParam("next");
+    var answer = accounts.signIn(email, ctx.formParam("password"), ctx.ip());
+    if (answer instanceof Accounts.SignIn.Success success) {
+      web.signIn(ctx, success.token());
+      ctx.redirect(ConsoleWeb.safeNext(next));
+    } else if (answer instanceof Accounts.SignIn.Throttled throttled) {
+      long minutes = Math.max(1, (throttled.retryAfter().toSeconds() + 59) / 60);
+      ctx.header("Retry-After", String.valueOf(throttled.retryAfter().toSeconds()));
+      showLogin(
+          ctx,
+          429,
+          email,
+          next,
+          "Too many failed sign-ins. Try again in "
+              + minutes
+              + (minutes == 1 ? " minute." : " minutes."),
+          null);
+    } else {
+      showLogin(ctx, 401, email, next, "The e-mail address or the password is wrong.", null);
+    }
+  }
+
+  private void showLogin(
+      Context ctx, int status, String email, String next, String error, String notice) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("email", email == null ? "" : email);
+    params.put("next", next == null ? "" : next);
+    params.put("error", error);
+    params.put("notice", notice);
+    web.render(ctx, status, "login", web.openPage(ctx, "Sign in"), params);
+  }
+
+  private void logout(Context ctx) {
+    accounts.signOut(ConsoleWeb.current(ctx));
+    web.signOut(ctx);
+    ctx.redirect(ConsoleWeb.PREFIX + "/login?signed_out");
+  }
+
+  private void invitationPage(Context ctx) {
+    showInvitation(ctx, 200, accounts.openInvitation(ctx.pathParam("token")), "", null);
+  }
+
+  private void acceptInvitation(Context ctx) {
+    String token = ctx.pathParam("token");
+    Invitation invitation = accounts.openInvitation(token);
+    String name = ctx.formParam("name");
+    String password = ctx.formParam("password");
+    if (password == null || !password.equals(ctx.formParam("repeat"))) {
+      showInvitation(ctx, 422, invitation, name, "The two passwords are not the same.");
+      return;
+    }
+    Accounts.SignIn.Success success;
+    try {
+      success = accounts.accept(token, name, password);
+    } catch (ApiException e) {
+      if (e.status() != 422 && e.status() != 409) {
+        throw e;
+      }
+      showInvitation(ctx, e.status(), invitation, name, e.detail());
+      return;
+    }
+    web.signIn(ctx, success.token());
+    ctx.redirect(ConsoleWeb.PREFIX + "/deployments");
+  }
+
+  private void showInvitation(
+      Context ctx, int status, Invitation invitation, String name, String error) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("email", invitation.email());
+    params.put("role", invitation.role().label());
+    params.put("company", deployments.companyName(invitation.companyId()));
+    params.put("name", name == null ? "" : name);
+    params.put("error", error);
+    web.render(ctx, status, "invitation", web.openPage(ctx, "Accept invitation"), params);
+  }
+}

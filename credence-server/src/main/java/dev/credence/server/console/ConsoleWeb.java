@@ -1,0 +1,223 @@
+package dev.credence.server.console;
+
+import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.http.ApiException;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.HandlerType;
+import io.javalin.http.SameSite;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The dashboard's edge, in front of every {@code /console} route: the signed-in user from the
+ * session cookie, the sign-in redirect, the CSRF check on every form, the page headers, and page
+ * rendering.
+ *
+ * <p>Signed-in forms carry the session's own CSRF token (synchronizer token). The sign-in and
+ * invitation forms, before any session exists, carry a random value that must match a cookie of the
+ * same value (double submit). Both cookies are HttpOnly and SameSite; Secure when the public URL is
+ * https.
+ */
+public final class ConsoleWeb {
+  public static final String PREFIX = "/console";
+  static final String SESSION_COOKIE = "credence_console";
+  static final String FORM_COOKIE = "credence_form";
+  public static final String CSRF_FIELD = "csrf";
+  private static final String CURRENT = "console.current";
+  private static final String POLICY =
+      "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:;"
+          + " form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+  /** Pages that are open without signing in. */
+  private static final Set<String> OPEN = Set.of(PREFIX + "/login");
+
+  private static final String OPEN_PREFIX = PREFIX + "/invitations/";
+
+  private final Accounts accounts;
+  private final DeploymentService deployments;
+  private final boolean secureCookies;
+  private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
+
+  public ConsoleWeb(Accounts accounts, DeploymentService deployments, String publicUrl) {
+    this.accounts = accounts;
+    this.deployments = deployments;
+    this.secureCookies = publicUrl.startsWith("https:");
+  }
+
+  public void routes(RoutesConfig routes) {
+    routes.before(PREFIX, this::guard);
+    routes.before(PREFIX + "/*", this::guard);
+  }
+
+  private void guard(Context ctx) {
+    ctx.header("Content-Security-Policy", POLICY);
+    boolean post = ctx.method() == HandlerType.POST;
+    if (post) {
+      checkOrigin(ctx);
+    }
+    Accounts.Current current = accounts.resume(ctx.cookie(SESSION_COOKIE)).orElse(null);
+    if (current != null) {
+      ctx.attribute(CURRENT, current);
+    }
+    String path = ctx.path();
+    boolean open = OPEN.contains(path) || path.startsWith(OPEN_PREFIX);
+    if (open) {
+      if (post) {
+        checkFormToken(ctx);
+      }
+      return;
+    }
+    if (current == null) {
+      if (post) {
+        throw new ApiException(
+            401, "signed_out", "Your session has ended. Sign in again, then repeat the change.");
+      }
+      String next = path + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+      ctx.redirect(PREFIX + "/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+      ctx.skipRemainingHandlers();
+      return;
+    }
+    if (post && !Secrets.same(ctx.formParam(CSRF_FIELD), current.csrfToken())) {
+      throw csrfRefused();
+    }
+  }
+
+  /** A form posted from another site's page is refused even before its token is looked at. */
+  private static void checkOrigin(Context ctx) {
+    String origin = ctx.header("Origin");
+    if (origin == null) {
+      return;
+    }
+    String host = ctx.host();
+    URI uri;
+    try {
+      uri = URI.create(origin);
+    } catch (IllegalArgumentException e) {
+      throw csrfRefused();
+    }
+    String originHost = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    if (host == null
+        || !(originHost.equalsIgnoreCase(host) || uri.getHost().equalsIgnoreCase(host))) {
+      throw csrfRefused();
+    }
+  }
+
+  private void checkFormToken(Context ctx) {
+    if (!Secrets.same(ctx.formParam(CSRF_FIELD), ctx.cookie(FORM_COOKIE))) {
+      throw csrfRefused();
+    }
+  }
+
+  private static ApiException csrfRefused() {
+    return new ApiException(
+        403,
+        "csrf_invalid",
+        "This form was not sent from a current dashboard page. Reload the page and try again.");
+  }
+
+  // --- who is signed in -------------------------------------------------------------------------
+
+  /** The signed-in user; only called behind the guard, which has already asked for a sign-in. */
+  public static ConsoleUser user(Context ctx) {
+    return current(ctx).user();
+  }
+
+  public static Accounts.Current current(Context ctx) {
+    Accounts.Current current = ctx.attribute(CURRENT);
+    if (current == null) {
+      throw new ApiException(401, "signed_out", "Sign in to the dashboard first.");
+    }
+    return current;
+  }
+
+  static Accounts.Current currentOrNull(Context ctx) {
+    return ctx.attribute(CURRENT);
+  }
+
+  void signIn(Context ctx, String token) {
+    ctx.cookie(cookie(SESSION_COOKIE, token, -1, SameSite.LAX));
+  }
+
+  void signOut(Context ctx) {
+    ctx.cookie(cookie(SESSION_COOKIE, "", 0, SameSite.LAX));
+  }
+
+  /** The token for a form shown before signing in, set as a cookie of the same value. */
+  String formToken(Context ctx) {
+    String token = ctx.cookie(FORM_COOKIE);
+    if (token == null || token.length() != 43) {
+      token = Secrets.newToken();
+      ctx.cookie(cookie(FORM_COOKIE, token, -1, SameSite.STRICT));
+    }
+    return token;
+  }
+
+  private Cookie cookie(String name, String value, int maxAge, SameSite sameSite) {
+    return new Cookie(name, value, PREFIX, maxAge, secureCookies, true, null, sameSite);
+  }
+
+  // --- pages ------------------------------------------------------------------------------------
+
+  /** The frame of a page for the signed-in user. */
+  public ConsolePage page(Context ctx, String title, String section) {
+    Accounts.Current current = current(ctx);
+    return new ConsolePage(
+        title,
+        section,
+        current.user(),
+        deployments.companyName(current.user().companyId()),
+        current.csrfToken());
+  }
+
+  /** The frame of a page shown before signing in. */
+  ConsolePage openPage(Context ctx, String title) {
+    return new ConsolePage(title, "", null, "", formToken(ctx));
+  }
+
+  /** Renders {@code console/<template>.jte} with {@code page} and the given parameters. */
+  public void render(
+      Context ctx, int status, String template, ConsolePage page, Map<String, Object> params) {
+    Map<String, Object> all = new HashMap<>(params);
+    all.put("page", page);
+    StringOutput output = new StringOutput();
+    engine.render("console/" + template + ".jte", all, output);
+    ctx.status(status).contentType("text/html; charset=utf-8").result(output.toString());
+  }
+
+  /** The dashboard's error page, for {@link dev.credence.server.http.HttpEdge}. */
+  public void renderError(Context ctx, ApiException e) {
+    Accounts.Current current = currentOrNull(ctx);
+    ConsolePage page =
+        current == null
+            ? new ConsolePage("Error", "", null, "", "")
+            : new ConsolePage(
+                "Error",
+                "",
+                current.user(),
+                deployments.companyName(current.user().companyId()),
+                current.csrfToken());
+    ctx.header("Content-Security-Policy", POLICY);
+    render(ctx, e.status(), "error", page, Map.of("error", e));
+  }
+
+  /** Where to go after signing in: only a dashboard path, never another site. */
+  static String safeNext(String next) {
+    if (next == null
+        || !next.startsWith(PREFIX + "/")
+        || next.startsWith("//")
+        || next.contains("\\")
+        || next.contains("://")) {
+      return PREFIX + "/deployments";
+    }
+    return next;
+  }
+}
