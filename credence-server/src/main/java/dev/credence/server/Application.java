@@ -12,6 +12,7 @@ import dev.credence.server.console.AuditLog;
 import dev.credence.server.console.AuthPages;
 import dev.credence.server.console.ConsoleOperatorApi;
 import dev.credence.server.console.ConsoleWeb;
+import dev.credence.server.console.DeploymentPages;
 import dev.credence.server.console.Mailer;
 import dev.credence.server.console.UserPages;
 import dev.credence.server.deployments.DeploymentService;
@@ -36,6 +37,7 @@ import dev.credence.server.store.Database;
 import dev.credence.server.webhooks.Backoff;
 import dev.credence.server.webhooks.EventStore;
 import dev.credence.server.webhooks.WebhookSender;
+import dev.credence.server.webhooks.WebhookTest;
 import dev.credence.server.webhooks.WebhookTestApi;
 import dev.credence.server.webhooks.Webhooks;
 import io.javalin.Javalin;
@@ -121,7 +123,8 @@ public final class Application implements AutoCloseable {
     OperatorApi operator = new OperatorApi(deployments, config.operatorToken().value());
     SessionApi sessionApi = new SessionApi(sessions, config.publicUrl());
     ResultApi resultApi = new ResultApi(deployments, sessionStore, results, clock);
-    WebhookTestApi webhookTest = new WebhookTestApi(deployments, sender, clock);
+    WebhookTest webhookTest = new WebhookTest(deployments, sender, clock);
+    WebhookTestApi webhookTestApi = new WebhookTestApi(deployments, webhookTest);
     SessionAdminApi sessionAdmin =
         new SessionAdminApi(
             deployments,
@@ -139,6 +142,7 @@ public final class Application implements AutoCloseable {
     ConsoleOperatorApi consoleOperator = new ConsoleOperatorApi(accounts);
     AuthPages authPages = new AuthPages(accounts, deployments, console);
     UserPages userPages = new UserPages(accounts, audit, console);
+    DeploymentPages deploymentPages = new DeploymentPages(deployments, webhookTest, audit, console);
 
     Javalin http =
         Javalin.create(
@@ -163,12 +167,13 @@ public final class Application implements AutoCloseable {
               operator.routes(c.routes);
               sessionApi.routes(c.routes);
               resultApi.routes(c.routes);
-              webhookTest.routes(c.routes);
+              webhookTestApi.routes(c.routes);
               sessionAdmin.routes(c.routes);
               consoleOperator.routes(c.routes);
               console.routes(c.routes);
               authPages.routes(c.routes);
               userPages.routes(c.routes);
+              deploymentPages.routes(c.routes);
               assessment.routes(c.routes);
             });
     http.start();

@@ -83,7 +83,19 @@ public final class DeploymentService {
     return result;
   }
 
-  public record DeploymentWithEnvironments(Deployment deployment, List<Environment> environments) {}
+  public record DeploymentWithEnvironments(Deployment deployment, List<Environment> environments) {
+    public Optional<Environment> environment(EnvironmentKind kind) {
+      return environments.stream().filter(e -> e.kind() == kind).findFirst();
+    }
+  }
+
+  /** One of a company's deployments with its environments; another company's id finds nothing. */
+  public Optional<DeploymentWithEnvironments> findDeployment(
+      String companyId, String deploymentId) {
+    return store
+        .findDeployment(companyId, deploymentId)
+        .map(d -> new DeploymentWithEnvironments(d, store.listEnvironments(d.id())));
+  }
 
   public Environment getIntegration(String integrationId) {
     return store

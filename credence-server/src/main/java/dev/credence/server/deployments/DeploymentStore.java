@@ -98,14 +98,21 @@ public final class DeploymentStore {
                     "SELECT id, company_id, name, created_at FROM deployments WHERE company_id = ?"
                         + " ORDER BY created_at, id")
                 .bind(0, companyId)
-                .map(
-                    (rs, ctx) ->
-                        new Deployment(
-                            rs.getString("id"),
-                            rs.getString("company_id"),
-                            rs.getString("name"),
-                            instant(rs, "created_at")))
+                .map(DeploymentStore::deployment)
                 .list());
+  }
+
+  /** One of a company's deployments; another company's id finds nothing. */
+  public Optional<Deployment> findDeployment(String companyId, String id) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT id, company_id, name, created_at FROM deployments"
+                        + " WHERE company_id = ? AND id = ?")
+                .bind(0, companyId)
+                .bind(1, id)
+                .map(DeploymentStore::deployment)
+                .findOne());
   }
 
   public List<Environment> listEnvironments(String deploymentId) {
@@ -238,6 +245,14 @@ public final class DeploymentStore {
   /** The stored JSON of a credit model; NULL (rows from before it existed) is the default. */
   private static CreditModel model(String json) {
     return json == null ? CreditModel.DEFAULT : CreditModel.fromJson(json);
+  }
+
+  private static Deployment deployment(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new Deployment(
+        rs.getString("id"),
+        rs.getString("company_id"),
+        rs.getString("name"),
+        instant(rs, "created_at"));
   }
 
   private static Company company(ResultSet rs, StatementContext ctx) throws SQLException {

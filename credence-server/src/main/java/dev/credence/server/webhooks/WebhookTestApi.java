@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.deployments.Ids;
-import dev.credence.server.http.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.time.Clock;
 
 /**
  * {@code POST /v1/webhooks-management/test} (spec section 6): sends a test event to the
@@ -16,20 +13,12 @@ import java.time.Clock;
  * with the vendor's statuses and bodies (each with Credence's {@code code} added).
  */
 public final class WebhookTestApi {
-  /** The event type of a test delivery; never sent otherwise. */
-  public static final String TEST_EVENT = "webhook.test";
-
-  /** The uid of a test delivery (no session has it: uids are chosen by lenders). */
-  public static final String TEST_UID = "webhook-test";
-
   private final DeploymentService deployments;
-  private final WebhookSender sender;
-  private final Clock clock;
+  private final WebhookTest webhookTest;
 
-  public WebhookTestApi(DeploymentService deployments, WebhookSender sender, Clock clock) {
+  public WebhookTestApi(DeploymentService deployments, WebhookTest webhookTest) {
     this.deployments = deployments;
-    this.sender = sender;
-    this.clock = clock;
+    this.webhookTest = webhookTest;
   }
 
   public void routes(RoutesConfig routes) {
@@ -47,8 +36,8 @@ public final class WebhookTestApi {
       answer(ctx, 403, error("Invalid Api-key", "api_key_invalid"));
       return;
     }
-    String url = environment.settings().webhookUrl();
-    if (url == null) {
+    WebhookTest.Sent sent = webhookTest.send(environment);
+    if (!sent.urlSet()) {
       answer(
           ctx,
           424,
@@ -59,14 +48,13 @@ public final class WebhookTestApi {
               "webhook_not_set"));
       return;
     }
-    WebhookSender.Answer answer =
-        sender.send(url, deployments.apiKey(environment), Ids.newId(), body(environment));
+    WebhookSender.Answer answer = sent.answer();
     if (answer.statusCode() == null) {
       answer(ctx, 503, error(answer.error(), "webhook_unreachable"));
     } else if (answer.delivered()) {
       ObjectNode ok = JsonNodeFactory.instance.objectNode();
       ok.put("webhook_receiver_status_code", 200);
-      ok.put("detail", "Test event delivered to " + WebhookSender.host(url));
+      ok.put("detail", "Test event delivered to " + WebhookSender.host(sent.url()));
       answer(ctx, 200, ok);
     } else {
       ObjectNode refused = JsonNodeFactory.instance.objectNode();
@@ -76,16 +64,6 @@ public final class WebhookTestApi {
       refused.put("code", "webhook_receiver_refused");
       answer(ctx, 422, refused);
     }
-  }
-
-  private String body(Environment environment) {
-    ObjectNode details = NewEvent.newDetails();
-    details.put("sent_at", clock.instant().getEpochSecond());
-    ObjectNode envelope = JsonNodeFactory.instance.objectNode();
-    envelope.put("uid", TEST_UID);
-    envelope.put("integration_id", environment.integrationId());
-    envelope.putObject("event").put("type", TEST_EVENT).set("details", details);
-    return Json.write(envelope);
   }
 
   private static ObjectNode error(String detail, String code) {

@@ -1,0 +1,300 @@
+package dev.credence.server.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.credence.server.deployments.ApiKeys;
+import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.deployments.DeploymentService.CreatedDeployment;
+import dev.credence.server.deployments.DeploymentStore.Deployment;
+import dev.credence.server.deployments.Environment;
+import dev.credence.server.deployments.EnvironmentKind;
+import dev.credence.server.http.ApiException;
+import dev.credence.server.http.Json;
+import dev.credence.server.webhooks.WebhookSender;
+import dev.credence.server.webhooks.WebhookTest;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The deployment centre: the company's deployments, and for each environment its integration id,
+ * API key (revealed and rotated by Admins), settings and a test webhook. Viewers see all but the
+ * key; every change is an Admin's and goes to the audit log, never with any part of a key.
+ */
+public final class DeploymentPages {
+  private static final String DEPLOYMENTS = ConsoleWeb.PREFIX + "/deployments";
+
+  /** A longer setting (a pasted model) is audited by its size and digest, not in full. */
+  private static final int AUDIT_VALUE_CHARS = 2000;
+
+  private static final int MAX_NAME_IN_TARGET = 180;
+
+  private final DeploymentService deployments;
+  private final WebhookTest webhookTest;
+  private final AuditLog audit;
+  private final ConsoleWeb web;
+
+  public DeploymentPages(
+      DeploymentService deployments, WebhookTest webhookTest, AuditLog audit, ConsoleWeb web) {
+    this.deployments = deployments;
+    this.webhookTest = webhookTest;
+    this.audit = audit;
+    this.web = web;
+  }
+
+  /** One environment of one of the signed-in user's company's deployments. */
+  record Target(Deployment deployment, Environment environment) {
+    String tab() {
+      return environment.kind() == EnvironmentKind.TEST ? "test" : "production";
+    }
+
+    String path() {
+      return DEPLOYMENTS + "/" + deployment.id() + "?env=" + tab();
+    }
+
+    /** How the audit log names it: the deployment's name and the environment. */
+    String label() {
+      String name = deployment.name();
+      if (name.length() > MAX_NAME_IN_TARGET) {
+        name = name.substring(0, MAX_NAME_IN_TARGET) + "...";
+      }
+      return name + " · " + (environment.kind() == EnvironmentKind.TEST ? "Test" : "Production");
+    }
+
+    Map<String, Object> facts() {
+      Map<String, Object> facts = new LinkedHashMap<>();
+      facts.put("deployment_id", deployment.id());
+      facts.put("integration_id", environment.integrationId());
+      facts.put("environment", environment.kind().name());
+      return facts;
+    }
+  }
+
+  public void routes(RoutesConfig routes) {
+    routes.get(DEPLOYMENTS, ctx -> list(ctx, 200, "", null));
+    routes.post(DEPLOYMENTS, this::create);
+    routes.get(DEPLOYMENTS + "/{id}", this::deployment);
+    String environment = DEPLOYMENTS + "/{id}/{env}";
+    routes.post(environment + "/reveal-key", this::revealKey);
+    routes.post(environment + "/rotate-key", this::rotateKey);
+    routes.post(environment + "/settings", this::saveSettings);
+    routes.post(environment + "/test-webhook", this::testWebhook);
+  }
+
+  private void list(Context ctx, int status, String name, String error) {
+    ConsoleUser viewer = ConsoleWeb.user(ctx);
+    Map<String, Object> params = new HashMap<>();
+    params.put("deployments", deployments.listDeployments(viewer.companyId()));
+    params.put("name", name);
+    params.put("error", error);
+    web.render(ctx, status, "deployments", web.page(ctx, "Deployments", "deployments"), params);
+  }
+
+  private void create(Context ctx) {
+    ConsoleUser actor = ConsoleWeb.user(ctx);
+    Accounts.requireAdmin(actor);
+    String name = ctx.formParam("name");
+    CreatedDeployment created;
+    try {
+      created = deployments.createDeployment(actor.companyId(), name);
+    } catch (ApiException e) {
+      list(ctx, e.status(), name == null ? "" : name, e.detail());
+      return;
+    }
+    Deployment deployment = created.deployment();
+    Map<String, Object> after = new LinkedHashMap<>();
+    after.put("deployment_id", deployment.id());
+    after.put("name", deployment.name());
+    after.put("test_integration_id", created.test().integrationId());
+    after.put("production_integration_id", created.production().integrationId());
+    audit.record(actor, "deployment.created", deployment.name(), null, after);
+    ctx.redirect(DEPLOYMENTS + "/" + deployment.id() + "?env=test&done=created");
+  }
+
+  private void deployment(Context ctx) {
+    String tab = ctx.queryParam("env");
+    Target target = target(ctx, tab == null ? "test" : tab);
+    String notice = doneNotice(ctx.queryParam("done"));
+    show(ctx, 200, target, notice == null ? Map.of() : Map.of("notice", notice));
+  }
+
+  private void revealKey(Context ctx) {
+    ConsoleUser actor = ConsoleWeb.user(ctx);
+    Accounts.requireAdmin(actor);
+    Target target = target(ctx, ctx.pathParam("env"));
+    String key = deployments.apiKey(target.environment());
+    audit.record(actor, "environment.key_revealed", target.label(), null, target.facts());
+    show(ctx, 200, target, Map.of("key", key, "keyNote", "revealed"));
+  }
+
+  /** Without a ticked confirmation nothing happens: a form sent by mistake keeps the key. */
+  private void rotateKey(Context ctx) {
+    ConsoleUser actor = ConsoleWeb.user(ctx);
+    Accounts.requireAdmin(actor);
+    Target target = target(ctx, ctx.pathParam("env"));
+    if (ctx.formParam("confirm") == null) {
+      show(
+          ctx,
+          422,
+          target,
+          Map.of(
+              "error",
+              "Tick \"The current key stops working at once\" to rotate the key. Nothing was"
+                  + " changed."));
+      return;
+    }
+    String integrationId = target.environment().integrationId();
+    String key = deployments.rotateKey(integrationId);
+    Target rotated = new Target(target.deployment(), deployments.getIntegration(integrationId));
+    Map<String, Object> before = target.facts();
+    before.put("api_key_issued_at", target.environment().apiKeyRotatedAt().toString());
+    Map<String, Object> after = rotated.facts();
+    after.put("api_key_issued_at", rotated.environment().apiKeyRotatedAt().toString());
+    audit.record(actor, "environment.key_rotated", target.label(), before, after);
+    show(ctx, 200, rotated, Map.of("key", key, "keyNote", "rotated"));
+  }
+
+  /** Saves the settings that changed, all or none; each refused field shows its message. */
+  private void saveSettings(Context ctx) {
+    ConsoleUser actor = ConsoleWeb.user(ctx);
+    Accounts.requireAdmin(actor);
+    Target target = target(ctx, ctx.pathParam("env"));
+    SettingsForm form = SettingsForm.read(ctx::formParam);
+    ObjectNode changes = form.changes(target.environment().settings());
+    if (form.hasErrors()) {
+      show(ctx, 422, target, Map.of("form", form, "error", "Nothing was saved. Fix these first:"));
+      return;
+    }
+    if (changes.isEmpty()) {
+      ctx.redirect(target.path() + "&done=unchanged");
+      return;
+    }
+    Environment updated;
+    try {
+      updated = deployments.patchSettings(target.environment().integrationId(), changes);
+    } catch (ApiException e) {
+      if (e.status() != 422) {
+        throw e;
+      }
+      show(ctx, 422, target, Map.of("form", form, "error", e.detail()));
+      return;
+    }
+    audit.record(
+        actor,
+        "environment.settings_changed",
+        target.label(),
+        changed(changes, target.environment()),
+        changed(changes, updated));
+    ctx.redirect(target.path() + "&done=settings");
+  }
+
+  /** The values of the changed settings only, as the operator API shows them. */
+  private static Map<String, Object> changed(ObjectNode changes, Environment environment) {
+    JsonNode all = Json.MAPPER.valueToTree(environment.settings().toJson());
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (Iterator<String> names = changes.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      values.put(name, auditValue(all.get(name)));
+    }
+    return values;
+  }
+
+  private static JsonNode auditValue(JsonNode value) {
+    String json = Json.write(value);
+    if (json.length() <= AUDIT_VALUE_CHARS) {
+      return value;
+    }
+    return TextNode.valueOf(
+        "(" + json.length() + " characters, SHA-256 " + ApiKeys.hash(json).substring(0, 16) + ")");
+  }
+
+  private void testWebhook(Context ctx) {
+    ConsoleUser actor = ConsoleWeb.user(ctx);
+    Accounts.requireAdmin(actor);
+    Target target = target(ctx, ctx.pathParam("env"));
+    WebhookTest.Sent sent = webhookTest.send(target.environment());
+    if (!sent.urlSet()) {
+      show(
+          ctx,
+          409,
+          target,
+          Map.of(
+              "error",
+              "No webhook URL is set for this environment: set one under Settings, then send the"
+                  + " test."));
+      return;
+    }
+    WebhookSender.Answer answer = sent.answer();
+    Map<String, Object> after = target.facts();
+    after.put("receiver", WebhookSender.host(sent.url()));
+    after.put("status", answer.statusCode());
+    if (answer.error() != null) {
+      after.put("error", answer.error());
+    }
+    audit.record(actor, "webhook.test_sent", target.label(), null, after);
+    show(ctx, 200, target, Map.of("webhook", sent));
+  }
+
+  // --- the page ---------------------------------------------------------------------------------
+
+  /** The environment the URL names, in the user's company; anything else is 404, like unknown. */
+  private Target target(Context ctx, String tab) {
+    ConsoleUser user = ConsoleWeb.user(ctx);
+    EnvironmentKind kind =
+        switch (tab) {
+          case "test" -> EnvironmentKind.TEST;
+          case "production" -> EnvironmentKind.PRODUCTION;
+          default -> throw notFound();
+        };
+    var found =
+        deployments
+            .findDeployment(user.companyId(), ctx.pathParam("id"))
+            .orElseThrow(this::notFound);
+    return new Target(found.deployment(), found.environment(kind).orElseThrow(this::notFound));
+  }
+
+  private ApiException notFound() {
+    return ApiException.notFound("deployment_not_found", "There is no such deployment.");
+  }
+
+  private void show(Context ctx, int status, Target target, Map<String, Object> extra) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("deployment", target.deployment());
+    params.put("environment", target.environment());
+    params.put("tab", target.tab());
+    params.put("form", SettingsForm.of(target.environment().settings()));
+    params.put("key", null);
+    params.put("keyNote", null);
+    params.put("webhook", null);
+    params.put("error", null);
+    params.put("notice", null);
+    params.putAll(extra);
+    if (params.get("key") != null) {
+      ctx.header("Cache-Control", "no-store");
+    }
+    web.render(
+        ctx,
+        status,
+        "deployment",
+        web.page(ctx, target.deployment().name(), "deployments"),
+        params);
+  }
+
+  private static String doneNotice(String done) {
+    if (done == null) {
+      return null;
+    }
+    return switch (done) {
+      case "created" ->
+          "Deployment created, with a Test and a Production environment. Reveal each API key"
+              + " below to hand it to your servers.";
+      case "settings" -> "Settings saved. They apply from the next request.";
+      case "unchanged" -> "Nothing to save: every setting already had that value.";
+      default -> null;
+    };
+  }
+}

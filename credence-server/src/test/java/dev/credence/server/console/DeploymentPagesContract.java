@@ -1,0 +1,477 @@
+package dev.credence.server.console;
+
+import static dev.credence.server.testing.RunningServer.json;
+import static dev.credence.server.testing.RunningServer.sessionBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.credence.server.testing.ConsoleClient;
+import dev.credence.server.testing.RunningServer;
+import dev.credence.server.testing.ServerContract;
+import dev.credence.server.testing.WebhookReceiver;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deployment centre over real HTTP: deployments, API keys revealed and rotated, settings, the
+ * test webhook, what Viewers may do, company isolation, and the audit log.
+ */
+abstract class DeploymentPagesContract extends ServerContract {
+  private static final Pattern TEST_KEY = Pattern.compile("crd_test_[0-9A-Za-z]{40}");
+  private static final Pattern CREATED =
+      Pattern.compile("/console/deployments/([0-9a-f]{24})\\?env=test&done=created");
+  private static final AtomicInteger UIDS = new AtomicInteger();
+
+  /** What the Test settings form sends for a new environment's defaults. */
+  private static final Map<String, String> DEFAULT_TEST_FORM =
+      orderedMap(
+          "session_expiry_hours", "24",
+          "complete_url", "",
+          "cancelled_url", "",
+          "expired_url", "",
+          "show_completion_page", "true",
+          "webhook_url", "",
+          "privacy_policy_url", "",
+          "brand_logo_url", "",
+          "brand_primary_color", "",
+          "rate_limit_per_minute", "60",
+          "max_open_sessions", "100",
+          "assessment", "",
+          "scoring_model", "",
+          "norms_minimum", "200");
+
+  @Test
+  void anAdminCreatesADeploymentAndLandsOnItsPage() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
+    HttpResponse<String> list = admin.get("/console/deployments");
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.body())
+        .contains("Loans", d.testIntegrationId(), d.productionIntegrationId())
+        .contains("Create deployment");
+
+    HttpResponse<String> created = admin.post("/console/deployments", Map.of("name", " Cards "));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(302);
+    Matcher location = CREATED.matcher(created.headers().firstValue("Location").orElseThrow());
+    assertThat(location.matches()).isTrue();
+    String id = location.group(1);
+
+    JsonNode listed = deploymentsOf(d.companyId());
+    assertThat(listed).hasSize(2);
+    JsonNode cards = null;
+    for (JsonNode deployment : listed) {
+      if (deployment.get("deployment_id").asText().equals(id)) {
+        cards = deployment;
+      }
+    }
+    assertThat(cards).isNotNull();
+    assertThat(cards.get("name").asText()).isEqualTo("Cards");
+
+    HttpResponse<String> page = admin.get("/console/deployments/" + id + "?env=test&done=created");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body())
+        .contains("<h1>Cards</h1>", "Deployment created")
+        .contains(cards.at("/test/integration_id").asText())
+        .contains("aria-current=\"page\">Test</a>")
+        .doesNotContainPattern(TEST_KEY);
+    HttpResponse<String> production = admin.get("/console/deployments/" + id + "?env=production");
+    assertThat(production.body())
+        .contains(cards.at("/production/integration_id").asText())
+        .contains("aria-current=\"page\">Production</a>");
+    assertThat(admin.get("/console/deployments").body()).contains("Cards");
+    assertThat(unescaped(admin.get("/console/audit").body()))
+        .contains("deployment.created", "\"name\":\"Cards\"", id);
+  }
+
+  @Test
+  void aDeploymentNeedsAName() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
+    admin.get("/console/deployments");
+    for (String name : List.of("", "   ", "x".repeat(201))) {
+      HttpResponse<String> refused = admin.post("/console/deployments", Map.of("name", name));
+      assertThat(refused.statusCode()).isEqualTo(422);
+      assertThat(refused.body()).contains("name must be 1 to 200 characters");
+    }
+    assertThat(deploymentsOf(d.companyId())).hasSize(1);
+  }
+
+  @Test
+  void onlyAnAdminRevealsTheKeyAndTheAuditLogNeverHoldsIt() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
+    String page = "/console/deployments/" + d.deploymentId();
+    assertThat(admin.get(page).body()).doesNotContain(d.testKey()).contains("Reveal API key");
+
+    HttpResponse<String> revealed = admin.post(page + "/test/reveal-key", Map.of());
+    assertThat(revealed.statusCode()).isEqualTo(200);
+    assertThat(revealed.body()).contains("value=\"" + d.testKey() + "\"");
+    assertThat(revealed.body()).doesNotContain(d.productionKey());
+    assertThat(revealed.headers().firstValue("Cache-Control")).hasValue("no-store");
+    HttpResponse<String> live = admin.post(page + "/production/reveal-key", Map.of());
+    assertThat(live.body()).contains(d.productionKey()).doesNotContain(d.testKey());
+
+    ConsoleClient viewer = admin.invite("VIEWER");
+    HttpResponse<String> seen = viewer.get(page);
+    assertThat(seen.statusCode()).isEqualTo(200);
+    assertThat(seen.body())
+        .contains(d.testIntegrationId())
+        .doesNotContain(d.testKey())
+        .doesNotContain("Reveal API key");
+    HttpResponse<String> refused = viewer.post(page + "/test/reveal-key", Map.of());
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).doesNotContain(d.testKey());
+
+    String audit = unescaped(admin.get("/console/audit").body());
+    assertThat(audit)
+        .contains("environment.key_revealed", "Loans · Test", "Loans · Production")
+        .contains("\"integration_id\":\"" + d.testIntegrationId() + "\"");
+    assertNoKeyIn(audit, d.testKey(), d.productionKey());
+  }
+
+  @Test
+  void rotatingNeedsAConfirmationAndEndsTheOldKeyAtOnce() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
+    String rotate = "/console/deployments/" + d.deploymentId() + "/test/rotate-key";
+    admin.get("/console/deployments/" + d.deploymentId());
+
+    HttpResponse<String> unconfirmed = admin.post(rotate, Map.of());
+    assertThat(unconfirmed.statusCode()).isEqualTo(422);
+    assertThat(unconfirmed.body()).contains("Nothing was changed").doesNotContainPattern(TEST_KEY);
+    assertThat(createSession(d.testKey(), d.testIntegrationId()).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> rotated = admin.post(rotate, Map.of("confirm", "yes"));
+    assertThat(rotated.statusCode()).isEqualTo(200);
+    Matcher shown = TEST_KEY.matcher(rotated.body());
+    assertThat(shown.find()).as(rotated.body()).isTrue();
+    String newKey = shown.group();
+    assertThat(newKey).isNotEqualTo(d.testKey());
+    assertThat(rotated.body()).contains("The old key stopped working");
+
+    HttpResponse<String> old = createSession(d.testKey(), d.testIntegrationId());
+    assertThat(old.statusCode()).as(old.body()).isEqualTo(401);
+    assertThat(json(old).get("code").asText()).isEqualTo("api_key_invalid");
+    assertThat(createSession(newKey, d.testIntegrationId()).statusCode()).isEqualTo(200);
+    assertThat(createSession(d.productionKey(), d.productionIntegrationId()).statusCode())
+        .isEqualTo(200);
+
+    String audit = unescaped(admin.get("/console/audit").body());
+    assertThat(audit).contains("environment.key_rotated", "api_key_issued_at");
+    assertNoKeyIn(audit, d.testKey(), newKey);
+  }
+
+  @Test
+  void settingsAreSavedAndSeenByTheOperatorApi() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
+    String page = "/console/deployments/" + d.deploymentId();
+    admin.get(page);
+    Map<String, String> form = new LinkedHashMap<>(DEFAULT_TEST_FORM);
+    form.put("session_expiry_hours", "48");
+    form.put("complete_url", "https://lender.example.com/done");
+    form.put("brand_primary_color", "#1A73E8");
+    form.put("rate_limit_per_minute", "");
+    form.remove("show_completion_page");
+    form.put("scoring_model", customModel("custom-7"));
+    HttpResponse<String> saved = admin.post(page + "/test/settings", form);
+    assertThat(saved.statusCode()).as(saved.body()).isEqualTo(302);
+    assertThat(saved.headers().firstValue("Location")).hasValue(page + "?env=test&done=settings");
+    assertThat(admin.get(page + "?env=test&done=settings").body()).contains("Settings saved");
+
+    JsonNode test = integration(d.testIntegrationId());
+    assertThat(test.get("session_expiry_hours").asInt()).isEqualTo(48);
+    assertThat(test.get("complete_url").asText()).isEqualTo("https://lender.example.com/done");
+    assertThat(test.get("brand_primary_color").asText()).isEqualTo("#1A73E8");
+    assertThat(test.get("rate_limit_per_minute").isNull()).isTrue();
+    assertThat(test.get("show_completion_page").asBoolean()).isFalse();
+    assertThat(test.at("/scoring_model/version").asText()).isEqualTo("custom-7");
+    assertThat(test.get("max_open_sessions").asInt()).isEqualTo(100);
+    assertThat(test.get("hmac_required").asBoolean()).isFalse();
+    assertThat(integration(d.productionIntegrationId()).get("session_expiry_hours").asInt())
+        .isEqualTo(24);
+
+    String audit = unescaped(admin.get("/console/audit").body());
+    assertThat(audit)
+        .contains("environment.settings_changed")
+        .contains("\"session_expiry_hours\":24", "\"session_expiry_hours\":48")
+        .contains("\"rate_limit_per_minute\":60", "\"rate_limit_per_minute\":null")
+        .contains("\"show_completion_page\":true", "\"show_completion_page\":false")
+        .contains("\"version\":\"custom-7\"")
+        .doesNotContain("norms_minimum", "max_open_sessions", "expired_url");
+
+    // The same values again change nothing and write nothing.
+    Map<String, String> again = new LinkedHashMap<>(form);
+    HttpResponse<String> unchanged = admin.post(page + "/test/settings", again);
+    assertThat(unchanged.headers().firstValue("Location"))
+        .hasValue(page + "?env=test&done=unchanged");
+    String auditAfter = unescaped(admin.get("/console/audit").body());
+    assertThat(count(auditAfter, "environment.settings_changed")).isEqualTo(1);
+
+    // Empty JSON restores the default model, as null does in the operator API.
+    Map<String, String> reset = new LinkedHashMap<>(form);
+    reset.put("scoring_model", "");
+    assertThat(admin.post(page + "/test/settings", reset).statusCode()).isEqualTo(302);
+    assertThat(integration(d.testIntegrationId()).at("/scoring_model/version").asText())
+        .isEqualTo("default-2026.1");
+  }
+
+  @Test
+  void invalidSettingsAreRefusedWithTheirMessagesAndNothingChanges() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
+    String page = "/console/deployments/" + d.deploymentId();
+    admin.get(page);
+    JsonNode before = integration(d.testIntegrationId());
+    Map<String, String> form = new LinkedHashMap<>(DEFAULT_TEST_FORM);
+    form.put("privacy_policy_url", "https://lender.example.com/privacy"); // valid, not saved
+    form.put("session_expiry_hours", "0");
+    form.put("complete_url", "ftp://x");
+    form.put("brand_primary_color", "blue");
+    form.put("max_open_sessions", "many");
+    form.put("assessment", "{\"modules\": [");
+    form.put("scoring_model", "{\"version\": \"v\"}");
+    form.put("norms_minimum", "");
+    HttpResponse<String> refused = admin.post(page + "/test/settings", form);
+    assertThat(refused.statusCode()).isEqualTo(422);
+    assertThat(unescaped(refused.body()))
+        .contains("Nothing was saved")
+        .contains("session_expiry_hours must be from 1 to 10000 (got 0)")
+        .contains("complete_url must be an absolute http:// or https:// URL (got 'ftp://x')")
+        .contains("brand_primary_color must be a colour like #1a73e8")
+        .contains("max_open_sessions must be a whole number, or null for no limit")
+        .contains("assessment is not valid JSON")
+        .contains("scoring_model: ")
+        .contains("norms_minimum must be a whole number")
+        // what was typed stays in the form
+        .contains("value=\"blue\"", "value=\"https://lender.example.com/privacy\"");
+    assertThat(integration(d.testIntegrationId())).isEqualTo(before);
+
+    for (Map.Entry<String, String> bad :
+        Map.of(
+                "session_expiry_hours", "10001",
+                "webhook_url", "lender.example.com/hooks",
+                "brand_primary_color", "#12345",
+                "scoring_model", "[1, 2]",
+                "rate_limit_per_minute", "0")
+            .entrySet()) {
+      Map<String, String> one = new LinkedHashMap<>(DEFAULT_TEST_FORM);
+      one.put(bad.getKey(), bad.getValue());
+      HttpResponse<String> each = admin.post(page + "/test/settings", one);
+      assertThat(each.statusCode()).as(bad.getKey()).isEqualTo(422);
+      assertThat(each.body()).contains("<p class=\"field-error\">" + bad.getKey());
+    }
+    assertThat(integration(d.testIntegrationId())).isEqualTo(before);
+    assertThat(admin.get("/console/audit").body()).doesNotContain("environment.settings_changed");
+  }
+
+  @Test
+  void aViewerSeesNoFormsAndEveryChangeIsRefused() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
+    admin.get("/console/users");
+    ConsoleClient viewer = admin.invite("VIEWER");
+    try (WebhookReceiver receiver = WebhookReceiver.start()) {
+      server.patchIntegration(
+          d.testIntegrationId(), "{\"webhook_url\":\"" + receiver.url() + "\"}");
+      JsonNode before = integration(d.testIntegrationId());
+      String page = "/console/deployments/" + d.deploymentId();
+
+      HttpResponse<String> seen = viewer.get(page);
+      assertThat(seen.statusCode()).isEqualTo(200);
+      assertThat(seen.body())
+          .contains(d.testIntegrationId(), receiver.url(), "Only an Admin can change settings")
+          .doesNotContain("/reveal-key", "/rotate-key", "/settings\"", "/test-webhook")
+          .doesNotContain(d.testKey());
+      assertThat(viewer.get("/console/deployments").body())
+          .contains("Loans")
+          .doesNotContain("Create deployment");
+
+      Map<String, String> settings = new LinkedHashMap<>(DEFAULT_TEST_FORM);
+      settings.put("session_expiry_hours", "72");
+      Map<String, Map<String, String>> posts =
+          orderedMap(
+              "/console/deployments",
+              Map.of("name", "Viewer's"),
+              page + "/test/reveal-key",
+              Map.of(),
+              page + "/test/rotate-key",
+              Map.of("confirm", "yes"),
+              page + "/test/settings",
+              settings,
+              page + "/test/test-webhook",
+              Map.of());
+      for (Map.Entry<String, Map<String, String>> post : posts.entrySet()) {
+        HttpResponse<String> refused = viewer.post(post.getKey(), post.getValue());
+        assertThat(refused.statusCode()).as(post.getKey()).isEqualTo(403);
+        assertThat(refused.body()).contains("Only an Admin can change this");
+      }
+      assertThat(deploymentsOf(d.companyId())).hasSize(1);
+      assertThat(integration(d.testIntegrationId())).isEqualTo(before);
+      assertThat(createSession(d.testKey(), d.testIntegrationId()).statusCode()).isEqualTo(200);
+      assertThat(receiver.received()).isEmpty();
+      assertThat(admin.get("/console/audit").body())
+          .doesNotContain("deployment.created", "environment.");
+    }
+  }
+
+  @Test
+  void anotherCompanysDeploymentIsNotFoundOnEveryPageAndAction() {
+    RunningServer.Deployment ours = server.newDeployment();
+    RunningServer.Deployment theirs = server.newDeployment();
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, ours.companyId());
+    JsonNode before = integration(theirs.testIntegrationId());
+    assertThat(admin.get("/console/deployments").body())
+        .contains(ours.testIntegrationId())
+        .doesNotContain(theirs.testIntegrationId());
+
+    String other = "/console/deployments/" + theirs.deploymentId();
+    String unknown = "/console/deployments/000000000000000000000000";
+    String ourPage = "/console/deployments/" + ours.deploymentId();
+    for (String path :
+        List.of(
+            other,
+            other + "?env=production",
+            unknown,
+            ourPage + "?env=staging",
+            "/console/deployments/" + theirs.testIntegrationId())) {
+      HttpResponse<String> page = admin.get(path);
+      assertThat(page.statusCode()).as(path).isEqualTo(404);
+      assertThat(page.body()).contains("There is no such deployment.");
+    }
+    Map<String, String> settings = new LinkedHashMap<>(DEFAULT_TEST_FORM);
+    settings.put("session_expiry_hours", "72");
+    for (String target : List.of(other + "/test", other + "/production", ourPage + "/staging")) {
+      for (String action : List.of("/reveal-key", "/test-webhook")) {
+        assertNotFound(admin.post(target + action, Map.of()), target + action);
+      }
+      assertNotFound(admin.post(target + "/rotate-key", Map.of("confirm", "yes")), target);
+      assertNotFound(admin.post(target + "/settings", settings), target);
+    }
+    assertThat(integration(theirs.testIntegrationId())).isEqualTo(before);
+    assertThat(createSession(theirs.testKey(), theirs.testIntegrationId()).statusCode())
+        .isEqualTo(200);
+    assertThat(admin.get("/console/audit").body()).doesNotContain("environment.");
+  }
+
+  @Test
+  void theTestWebhookShowsTheReceiversAnswer() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
+    String page = "/console/deployments/" + d.deploymentId();
+    String send = page + "/production/test-webhook";
+    admin.get(page);
+
+    HttpResponse<String> noUrl = admin.post(send, Map.of());
+    assertThat(noUrl.statusCode()).isEqualTo(409);
+    assertThat(noUrl.body()).contains("No webhook URL is set for this environment");
+
+    try (WebhookReceiver receiver = WebhookReceiver.start()) {
+      server.patchIntegration(
+          d.productionIntegrationId(), "{\"webhook_url\":\"" + receiver.url() + "\"}");
+      HttpResponse<String> ok = admin.post(send, Map.of());
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.body()).contains("Test event delivered", "answered 200");
+      WebhookReceiver.Received event = receiver.await(1, java.time.Duration.ofSeconds(5)).get(0);
+      JsonNode body = parse(event.text());
+      assertThat(body.at("/event/type").asText()).isEqualTo("webhook.test");
+      assertThat(body.get("integration_id").asText()).isEqualTo(d.productionIntegrationId());
+      assertThat(event.header("X-Signature")).isNotBlank();
+
+      receiver.answer(500);
+      HttpResponse<String> refused = admin.post(send, Map.of());
+      assertThat(refused.statusCode()).isEqualTo(200);
+      assertThat(refused.body())
+          .contains("Not delivered", "answered 500", "Only 200 counts")
+          .contains("<pre class=\"snippet\">answered 500</pre>");
+    }
+    try (WebhookReceiver down = WebhookReceiver.down()) {
+      server.patchIntegration(
+          d.productionIntegrationId(), "{\"webhook_url\":\"" + down.url() + "\"}");
+      HttpResponse<String> unreachable = admin.post(send, Map.of());
+      assertThat(unreachable.statusCode()).isEqualTo(200);
+      assertThat(unreachable.body()).contains("Not delivered: Cannot connect to host 127.0.0.1");
+    }
+
+    String audit = unescaped(admin.get("/console/audit").body());
+    assertThat(count(audit, "webhook.test_sent")).isEqualTo(3);
+    assertThat(audit).contains("\"status\":200", "\"status\":500", "\"status\":null");
+    assertNoKeyIn(audit, d.productionKey());
+  }
+
+  // --- helpers ----------------------------------------------------------------------------------
+
+  private HttpResponse<String> createSession(String key, String integrationId) {
+    return server.createSession(
+        key, sessionBody("CENTRE-" + UIDS.incrementAndGet(), integrationId));
+  }
+
+  private JsonNode integration(String integrationId) {
+    HttpResponse<String> response =
+        server.operator("GET", "/v1/admin/integrations/" + integrationId, null);
+    assertThat(response.statusCode()).isEqualTo(200);
+    return json(response);
+  }
+
+  private JsonNode deploymentsOf(String companyId) {
+    return json(server.operator("GET", "/v1/admin/deployments?company_id=" + companyId, null))
+        .get("deployments");
+  }
+
+  private static void assertNotFound(HttpResponse<String> response, String what) {
+    assertThat(response.statusCode()).as(what).isEqualTo(404);
+    assertThat(response.body()).contains("There is no such deployment.");
+  }
+
+  /** Neither a key nor the part of it that the hint shows appears. */
+  private static void assertNoKeyIn(String text, String... keys) {
+    for (String key : keys) {
+      assertThat(text).doesNotContain(key).doesNotContain(key.substring(0, 13));
+    }
+  }
+
+  /** A page's text with the HTML escapes of quotes and ampersands undone. */
+  private static String unescaped(String html) {
+    return html.replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+  }
+
+  private static int count(String text, String part) {
+    return text.split(Pattern.quote(part), -1).length - 1;
+  }
+
+  private static String customModel(String version) {
+    return "{\"version\": \""
+        + version
+        + "\", \"calibrated\": false, \"intercept\": -2.0,"
+        + " \"weights\": {\"domain.C\": -0.5}, \"cutoffs\": [0.05, 0.1, 0.2, 0.35]}";
+  }
+
+  private static JsonNode parse(String text) {
+    try {
+      return dev.credence.server.http.Json.MAPPER.readTree(text);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(text, e);
+    }
+  }
+
+  private static <V> Map<String, V> orderedMap(Object... pairs) {
+    Map<String, V> map = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      @SuppressWarnings("unchecked")
+      V value = (V) pairs[i + 1];
+      map.put((String) pairs[i], value);
+    }
+    return map;
+  }
+}
