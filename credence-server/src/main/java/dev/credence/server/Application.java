@@ -53,13 +53,19 @@ public final class Application implements AutoCloseable {
 
   private final Database database;
   private final DeploymentService deployments;
+  private final Accounts accounts;
   private final Javalin http;
   private final Workers workers;
 
   private Application(
-      Database database, DeploymentService deployments, Javalin http, Workers workers) {
+      Database database,
+      DeploymentService deployments,
+      Accounts accounts,
+      Javalin http,
+      Workers workers) {
     this.database = database;
     this.deployments = deployments;
+    this.accounts = accounts;
     this.http = http;
     this.workers = workers;
   }
@@ -184,7 +190,7 @@ public final class Application implements AutoCloseable {
       http.stop();
       throw e;
     }
-    return new Application(database, deployments, http, workers);
+    return new Application(database, deployments, accounts, http, workers);
   }
 
   static DeploymentService deployments(Config config, Clock clock, Database database) {
@@ -214,6 +220,10 @@ public final class Application implements AutoCloseable {
 
   public DeploymentService deployments() {
     return deployments;
+  }
+
+  public Accounts accounts() {
+    return accounts;
   }
 
   @Override
