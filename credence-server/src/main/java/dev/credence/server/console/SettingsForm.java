@@ -31,8 +31,11 @@ public final class SettingsForm {
     JSON
   }
 
-  /** One field of the form: its JSON name, its label, a line of help, how it is entered. */
-  public record Field(String name, String label, String help, Type type) {
+  /**
+   * One field of the form: its JSON name, its label, a line of help, how it is entered, and what an
+   * empty value means.
+   */
+  public record Field(String name, String label, String help, Type type, String empty) {
     public boolean is(String type) {
       return this.type.name().equals(type);
     }
@@ -44,74 +47,88 @@ public final class SettingsForm {
               "session_expiry_hours",
               "Session time limit (hours)",
               "1 to 10,000. Applies to sessions created from now on.",
-              Type.NUMBER),
+              Type.NUMBER,
+              ""),
           new Field(
               "complete_url",
               "Complete URL",
               "Where a finished applicant goes. Empty: the thank-you page.",
-              Type.URL),
+              Type.URL,
+              "none"),
           new Field(
               "cancelled_url",
               "Cancelled URL",
               "Where an applicant who declines consent goes. Empty: a built-in page.",
-              Type.URL),
+              Type.URL,
+              "none"),
           new Field(
               "expired_url",
               "Expired URL",
               "Where an expired link goes. Empty: the built-in \"link expired\" page.",
-              Type.URL),
+              Type.URL,
+              "none"),
           new Field(
               "show_completion_page",
               "Show the thank-you page",
               "With a button on to the Complete URL if set; unticked: straight to the Complete"
                   + " URL.",
-              Type.CHECKBOX),
+              Type.CHECKBOX,
+              ""),
           new Field(
               "webhook_url",
               "Webhook URL",
               "Where this environment's events are sent, signed. Empty: no webhooks.",
-              Type.URL),
+              Type.URL,
+              "none"),
           new Field(
               "privacy_policy_url",
               "Privacy policy URL",
               "Linked from the consent page. Empty: no link.",
-              Type.URL),
+              Type.URL,
+              "none"),
           new Field(
               "brand_logo_url",
               "Logo URL",
               "Shown at the top of every assessment page. Empty: no logo.",
-              Type.URL),
+              Type.URL,
+              "none"),
           new Field(
               "brand_primary_color",
               "Primary colour",
               "Like #1a73e8: buttons, progress bar, the page's edge. Empty: Credence's colour.",
-              Type.TEXT),
+              Type.TEXT,
+              "Credence's colour"),
           new Field(
               "rate_limit_per_minute",
               "New sessions a minute",
               "1 to 1,000,000, counted on each node. Empty: no limit.",
-              Type.NUMBER),
+              Type.NUMBER,
+              "no limit"),
           new Field(
               "max_open_sessions",
               "Open sessions at once",
               "1 to 100,000,000, across all nodes. Empty: no limit.",
-              Type.NUMBER),
+              Type.NUMBER,
+              "no limit"),
           new Field(
               "assessment",
               "Assessment (JSON)",
               "{\"modules\": [...]}: which modules, in which order. Empty: the default.",
-              Type.JSON),
+              Type.JSON,
+              "the default"),
           new Field(
               "scoring_model",
               "Scoring model (JSON)",
               "A credit model. Empty: the default model.",
-              Type.JSON),
+              Type.JSON,
+              "the default"),
           new Field(
               "norms_minimum",
               "Norms minimum",
               "20 to 100,000 results before this environment's own population replaces the"
                   + " default norms.",
-              Type.NUMBER));
+              Type.NUMBER,
+              ""));
 
   private final Map<String, String> values;
   private final Map<String, String> errors = new LinkedHashMap<>();

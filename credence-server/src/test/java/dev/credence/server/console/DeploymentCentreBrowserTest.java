@@ -1,0 +1,244 @@
+package dev.credence.server.console;
+
+import static dev.credence.server.testing.RunningServer.json;
+import static dev.credence.server.testing.RunningServer.sessionBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.credence.server.testing.Browser;
+import dev.credence.server.testing.ConsoleClient;
+import dev.credence.server.testing.RunningServer;
+import dev.credence.server.testing.TestDatabase;
+import dev.credence.server.testing.WebhookReceiver;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/**
+ * The deployment centre in a real browser (Debian's headless Chromium), once on a desktop and once
+ * on a phone: an Admin signs in through the login form, creates a deployment, reveals and copies a
+ * key, rotates it after the confirmation (the old key then fails on the session API), changes a
+ * setting, sends a test webhook; a Viewer sees no change forms. Every step is saved as a whole-page
+ * screenshot under {@code target/screenshots/<test>/}. At every step the page must not scroll
+ * sideways, every control must have a label, and the console must stay quiet (a
+ * Content-Security-Policy violation is logged there). The rules are tested over plain HTTP on both
+ * databases ({@link DeploymentPagesContract}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DeploymentCentreBrowserTest {
+  private static final AtomicInteger PEOPLE = new AtomicInteger();
+  private static final AtomicInteger UIDS = new AtomicInteger();
+
+  private RunningServer server;
+  private WebhookReceiver receiver;
+
+  @BeforeAll
+  void start() {
+    Browser.requireChromium();
+    server = RunningServer.start(TestDatabase.H2);
+    receiver = WebhookReceiver.start();
+  }
+
+  @AfterAll
+  void stop() {
+    if (receiver != null) {
+      receiver.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void onADesktop() {
+    run("onADesktop", Browser::desktop);
+  }
+
+  @Test
+  void onAPhone() {
+    run("onAPhone", Browser::phone);
+  }
+
+  private void run(String test, Function<String, Browser> device) {
+    Path shots =
+        Browser.emptyDirectory(
+            Path.of(System.getProperty("basedir", "."), "target", "screenshots", test));
+    RunningServer.Deployment company = server.newDeployment();
+    String email = "centre" + PEOPLE.incrementAndGet() + "@example.com";
+    try (Browser admin = device.apply("en");
+        Browser viewer = device.apply("en")) {
+      Steps steps = new Steps(admin, shots);
+      grantClipboard(admin);
+      acceptInvitation(admin, firstAdminInvitation(company.companyId(), email), "Ada Admin");
+      admin.clickAndWait(admin.driver().findElement(By.cssSelector(".signout button")));
+      steps.shot("01-signed-out");
+      admin.driver().findElement(By.id("email")).sendKeys(email);
+      admin.driver().findElement(By.id("password")).sendKeys(ConsoleClient.PASSWORD);
+      admin.clickAndWait(admin.driver().findElement(By.cssSelector("main form button")));
+      assertThat(admin.driver().getCurrentUrl()).endsWith("/console/deployments");
+      steps.shot("02-deployments");
+
+      // Create a deployment: its page opens on the Test tab.
+      admin.driver().findElement(By.id("name")).sendKeys("Cards");
+      admin.clickAndWait(button(admin, "Create deployment"));
+      assertThat(text(admin, "h1")).isEqualTo("Cards");
+      assertThat(text(admin, ".tabs a[aria-current=page]")).isEqualTo("Test");
+      assertThat(text(admin, ".notice")).contains("Deployment created");
+      String integrationId = text(admin, "#integration-id");
+      steps.shot("03-created");
+
+      // Reveal the key, copy it.
+      admin.clickAndWait(button(admin, "Reveal API key"));
+      String key = admin.driver().findElement(By.id("api-key")).getAttribute("value");
+      assertThat(key).startsWith("crd_test_").hasSize(49);
+      WebElement copy = admin.driver().findElement(By.cssSelector("[data-copy=api-key]"));
+      copy.click();
+      admin.wait(Duration.ofSeconds(5)).until(d -> copy.getText().equals("Copied"));
+      assertThat(admin.js("return navigator.clipboard.readText()")).isEqualTo(key);
+      assertThat(createSession(key, integrationId).statusCode()).isEqualTo(200);
+      steps.shot("04-key-revealed");
+
+      // Rotate: the box must be ticked, and the browser asks once more.
+      admin.driver().findElement(By.name("confirm")).click();
+      WebElement revealed = admin.driver().findElement(By.tagName("html"));
+      button(admin, "Rotate API key").click();
+      admin.wait(Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
+      assertThat(admin.driver().switchTo().alert().getText()).contains("stops working at once");
+      admin.driver().switchTo().alert().accept();
+      admin.wait(Duration.ofSeconds(15)).until(Browser.gone(revealed));
+      admin.waitForPage();
+      String rotated = admin.driver().findElement(By.id("api-key")).getAttribute("value");
+      assertThat(rotated).startsWith("crd_test_").isNotEqualTo(key);
+      assertThat(text(admin, ".key-shown")).contains("The old key stopped working");
+      assertThat(createSession(key, integrationId).statusCode()).isEqualTo(401);
+      assertThat(createSession(rotated, integrationId).statusCode()).isEqualTo(200);
+      steps.shot("05-key-rotated");
+
+      // A setting refused with its message, then saved.
+      WebElement colour = admin.driver().findElement(By.id("f-brand_primary_color"));
+      colour.sendKeys("blue");
+      admin.clickAndWait(button(admin, "Save settings"));
+      assertThat(text(admin, ".error")).contains("Nothing was saved");
+      assertThat(text(admin, ".field-error")).contains("brand_primary_color must be a colour");
+      steps.shot("06-settings-refused", "status of 422");
+      replace(admin, "f-brand_primary_color", "#0b6e4f");
+      replace(admin, "f-session_expiry_hours", "48");
+      replace(admin, "f-webhook_url", receiver.url());
+      admin.clickAndWait(button(admin, "Save settings"));
+      assertThat(text(admin, ".notice")).contains("Settings saved");
+      var settings = json(server.operator("GET", "/v1/admin/integrations/" + integrationId, null));
+      assertThat(settings.get("session_expiry_hours").asInt()).isEqualTo(48);
+      assertThat(settings.get("brand_primary_color").asText()).isEqualTo("#0b6e4f");
+      steps.shot("07-settings-saved");
+
+      // The test webhook reaches the receiver; its answer is on the page.
+      int before = receiver.received().size();
+      admin.clickAndWait(button(admin, "Send test webhook"));
+      assertThat(text(admin, ".notice")).contains("Test event delivered", "answered 200");
+      receiver.await(before + 1, Duration.ofSeconds(5));
+      steps.shot("08-webhook-sent");
+
+      // A Viewer, invited from the Users page, sees the deployment but no form to change it.
+      admin.open(server.baseUrl() + "/console/users");
+      admin.driver().findElement(By.id("email")).sendKeys("viewer-" + email);
+      new org.openqa.selenium.support.ui.Select(admin.driver().findElement(By.id("role")))
+          .selectByValue("VIEWER");
+      admin.clickAndWait(button(admin, "Create invitation"));
+      String link = admin.driver().findElement(By.id("invitation-link")).getAttribute("value");
+      Steps seen = new Steps(viewer, shots);
+      acceptInvitation(viewer, link, "Vic Viewer");
+      viewer.clickAndWait(viewer.driver().findElement(By.linkText("Cards")));
+      assertThat(viewer.driver().findElements(By.cssSelector("main form"))).isEmpty();
+      assertThat(viewer.driver().getPageSource()).doesNotContain(rotated);
+      assertThat(text(viewer, "main")).contains(integrationId, "Only an Admin can change settings");
+      seen.shot("09-viewer");
+      viewer.clickAndWait(viewer.driver().findElement(By.linkText("Production")));
+      assertThat(viewer.driver().findElements(By.cssSelector("main form"))).isEmpty();
+      seen.shot("10-viewer-production");
+      viewer.open(server.baseUrl() + "/console/deployments");
+      assertThat(viewer.driver().findElements(By.cssSelector("main form"))).isEmpty();
+      seen.shot("11-viewer-deployments");
+    }
+  }
+
+  /** Screenshots in order, each after checking the page is whole and quiet. */
+  private final class Steps {
+    private final Browser browser;
+    private final Path directory;
+
+    Steps(Browser browser, Path directory) {
+      this.browser = browser;
+      this.directory = directory;
+    }
+
+    void shot(String name, String... allowed) {
+      browser.screenshotAndCheck(directory.resolve(name + ".png"), name, server.baseUrl(), allowed);
+    }
+  }
+
+  private String firstAdminInvitation(String companyId, String email) {
+    HttpResponse<String> invited =
+        server.operator(
+            "POST",
+            "/v1/admin/companies/" + companyId + "/admins",
+            "{\"email\":\"" + email + "\"}");
+    assertThat(invited.statusCode()).as(invited.body()).isEqualTo(201);
+    return json(invited).get("invitation_url").asText();
+  }
+
+  private void acceptInvitation(Browser browser, String url, String name) {
+    browser.open(server.baseUrl() + URI.create(url).getPath());
+    browser.driver().findElement(By.id("name")).sendKeys(name);
+    browser.driver().findElement(By.id("password")).sendKeys(ConsoleClient.PASSWORD);
+    browser.driver().findElement(By.id("repeat")).sendKeys(ConsoleClient.PASSWORD);
+    browser.clickAndWait(button(browser, "Create my account"));
+    assertThat(browser.driver().getCurrentUrl()).contains("/console/");
+    System.err.println(
+        "DEBUG " + browser.driver().getCurrentUrl() + "\n" + browser.driver().getPageSource());
+  }
+
+  /** Lets the page write and read the clipboard, as a user's click allows in a real browser. */
+  private void grantClipboard(Browser browser) {
+    browser
+        .driver()
+        .executeCdpCommand(
+            "Browser.grantPermissions",
+            Map.of(
+                "origin",
+                server.baseUrl(),
+                "permissions",
+                List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+  }
+
+  private HttpResponse<String> createSession(String key, String integrationId) {
+    return server.createSession(
+        key, sessionBody("BROWSER-CENTRE-" + UIDS.incrementAndGet(), integrationId));
+  }
+
+  private static WebElement button(Browser browser, String label) {
+    return browser
+        .driver()
+        .findElement(By.xpath("//main//button[normalize-space()='" + label + "']"));
+  }
+
+  private static String text(Browser browser, String css) {
+    return browser.driver().findElement(By.cssSelector(css)).getText();
+  }
+
+  private static void replace(Browser browser, String id, String value) {
+    WebElement field = browser.driver().findElement(By.id(id));
+    field.clear();
+    field.sendKeys(value);
+  }
+}
