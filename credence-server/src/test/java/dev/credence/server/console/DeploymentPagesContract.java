@@ -106,7 +106,7 @@ abstract class DeploymentPagesContract extends ServerContract {
   void onlyAnAdminRevealsTheKeyAndTheAuditLogNeverHoldsIt() {
     RunningServer.Deployment d = server.newDeployment();
     ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
-    String page = "/console/deployments/" + d.deploymentId();
+    String page = page(d);
     assertThat(admin.get(page).body()).doesNotContain(d.testKey()).contains("Reveal API key");
 
     HttpResponse<String> revealed = admin.post(page + "/test/reveal-key", Map.of());
@@ -138,9 +138,8 @@ abstract class DeploymentPagesContract extends ServerContract {
   @Test
   void rotatingNeedsAConfirmationAndEndsTheOldKeyAtOnce() {
     RunningServer.Deployment d = server.newDeployment();
-    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
-    String rotate = "/console/deployments/" + d.deploymentId() + "/test/rotate-key";
-    admin.get("/console/deployments/" + d.deploymentId());
+    ConsoleClient admin = adminOnItsPage(d);
+    String rotate = page(d) + "/test/rotate-key";
 
     HttpResponse<String> unconfirmed = admin.post(rotate, Map.of());
     assertThat(unconfirmed.statusCode()).isEqualTo(422);
@@ -170,9 +169,8 @@ abstract class DeploymentPagesContract extends ServerContract {
   @Test
   void settingsAreSavedAndSeenByTheOperatorApi() {
     RunningServer.Deployment d = server.newDeployment();
-    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
-    String page = "/console/deployments/" + d.deploymentId();
-    admin.get(page);
+    ConsoleClient admin = adminOnItsPage(d);
+    String page = page(d);
     Map<String, String> form = new LinkedHashMap<>(DEFAULT_TEST_FORM);
     form.put("session_expiry_hours", "48");
     form.put("complete_url", "https://lender.example.com/done");
@@ -225,9 +223,8 @@ abstract class DeploymentPagesContract extends ServerContract {
   @Test
   void invalidSettingsAreRefusedWithTheirMessagesAndNothingChanges() {
     RunningServer.Deployment d = server.newDeployment();
-    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
-    String page = "/console/deployments/" + d.deploymentId();
-    admin.get(page);
+    ConsoleClient admin = adminOnItsPage(d);
+    String page = page(d);
     JsonNode before = integration(d.testIntegrationId());
     Map<String, String> form = new LinkedHashMap<>(DEFAULT_TEST_FORM);
     form.put("privacy_policy_url", "https://lender.example.com/privacy"); // valid, not saved
@@ -281,7 +278,7 @@ abstract class DeploymentPagesContract extends ServerContract {
       server.patchIntegration(
           d.testIntegrationId(), "{\"webhook_url\":\"" + receiver.url() + "\"}");
       JsonNode before = integration(d.testIntegrationId());
-      String page = "/console/deployments/" + d.deploymentId();
+      String page = page(d);
 
       HttpResponse<String> seen = viewer.get(page);
       assertThat(seen.statusCode()).isEqualTo(200);
@@ -363,10 +360,8 @@ abstract class DeploymentPagesContract extends ServerContract {
   @Test
   void theTestWebhookShowsTheReceiversAnswer() {
     RunningServer.Deployment d = server.newDeployment();
-    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
-    String page = "/console/deployments/" + d.deploymentId();
-    String send = page + "/production/test-webhook";
-    admin.get(page);
+    ConsoleClient admin = adminOnItsPage(d);
+    String send = page(d) + "/production/test-webhook";
 
     HttpResponse<String> noUrl = admin.post(send, Map.of());
     assertThat(noUrl.statusCode()).isEqualTo(409);
@@ -406,6 +401,17 @@ abstract class DeploymentPagesContract extends ServerContract {
   }
 
   // --- helpers ----------------------------------------------------------------------------------
+
+  private static String page(RunningServer.Deployment d) {
+    return "/console/deployments/" + d.deploymentId();
+  }
+
+  /** The company's first Admin, having read the deployment's page (so holding a form token). */
+  private ConsoleClient adminOnItsPage(RunningServer.Deployment d) {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
+    admin.get(page(d));
+    return admin;
+  }
 
   private HttpResponse<String> createSession(String key, String integrationId) {
     return server.createSession(
