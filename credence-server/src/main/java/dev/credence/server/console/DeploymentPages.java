@@ -9,6 +9,7 @@ import dev.credence.server.deployments.DeploymentService.CreatedDeployment;
 import dev.credence.server.deployments.DeploymentStore.Deployment;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.deployments.EnvironmentKind;
+import dev.credence.server.deployments.EnvironmentSettings;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.Json;
 import dev.credence.server.webhooks.WebhookSender;
@@ -163,8 +164,9 @@ public final class DeploymentPages {
     ConsoleUser actor = ConsoleWeb.user(ctx);
     Accounts.requireAdmin(actor);
     Target target = target(ctx, ctx.pathParam("env"));
-    SettingsForm form = SettingsForm.read(ctx::formParam);
-    ObjectNode changes = form.changes(target.environment().settings());
+    EnvironmentSettings current = target.environment().settings();
+    SettingsForm form = SettingsForm.read(ctx::formParams, current);
+    ObjectNode changes = form.changes(current);
     if (form.hasErrors()) {
       show(ctx, 422, target, Map.of("form", form, "error", "Nothing was saved. Fix these first:"));
       return;

@@ -147,16 +147,27 @@ public final class SettingsForm {
     return new SettingsForm(values);
   }
 
-  /** The form as it was sent: {@code param} gives a field's value, null when absent. */
-  public static SettingsForm read(Function<String, String> param) {
-    Map<String, String> values = new LinkedHashMap<>();
+  /**
+   * The form as it was sent: {@code params} gives a field's values, none when it was not sent. A
+   * field not sent keeps its {@code current} value, so a form that leaves one out clears nothing. A
+   * checkbox comes after a hidden field of the same name holding {@code false}, so that an unticked
+   * box is still sent.
+   */
+  public static SettingsForm read(
+      Function<String, List<String>> params, EnvironmentSettings current) {
+    SettingsForm form = of(current);
     for (Field field : FIELDS) {
-      String value = param.apply(field.name());
-      values.put(
+      List<String> sent = params.apply(field.name());
+      if (sent == null || sent.isEmpty()) {
+        continue;
+      }
+      form.values.put(
           field.name(),
-          field.type() == Type.CHECKBOX ? Boolean.toString(value != null) : orEmpty(value));
+          field.type() == Type.CHECKBOX
+              ? Boolean.toString(sent.contains("true"))
+              : sent.get(sent.size() - 1));
     }
-    return new SettingsForm(values);
+    return form;
   }
 
   public String value(String name) {
@@ -260,9 +271,5 @@ public final class SettingsForm {
       }
     }
     return value.asText();
-  }
-
-  private static String orEmpty(String value) {
-    return value == null ? "" : value;
   }
 }

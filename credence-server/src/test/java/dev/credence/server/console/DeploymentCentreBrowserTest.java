@@ -135,11 +135,14 @@ class DeploymentCentreBrowserTest {
       replace(admin, "f-brand_primary_color", "#0b6e4f");
       replace(admin, "f-session_expiry_hours", "48");
       replace(admin, "f-webhook_url", receiver.url());
+      admin.driver().findElement(By.id("f-show_completion_page")).click(); // untick
       admin.clickAndWait(button(admin, "Save settings"));
       assertThat(text(admin, ".notice")).contains("Settings saved");
       var settings = json(server.operator("GET", "/v1/admin/integrations/" + integrationId, null));
       assertThat(settings.get("session_expiry_hours").asInt()).isEqualTo(48);
       assertThat(settings.get("brand_primary_color").asText()).isEqualTo("#0b6e4f");
+      assertThat(settings.get("show_completion_page").asBoolean()).isFalse();
+      assertThat(settings.get("norms_minimum").asInt()).isEqualTo(200);
       steps.shot("07-settings-saved");
 
       // The test webhook reaches the receiver; its answer is on the page.

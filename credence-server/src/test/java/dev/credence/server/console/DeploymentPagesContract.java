@@ -176,7 +176,7 @@ abstract class DeploymentPagesContract extends ServerContract {
     form.put("complete_url", "https://lender.example.com/done");
     form.put("brand_primary_color", "#1A73E8");
     form.put("rate_limit_per_minute", "");
-    form.remove("show_completion_page");
+    form.put("show_completion_page", "false"); // the hidden field of an unticked box
     form.put("scoring_model", customModel("custom-7"));
     HttpResponse<String> saved = admin.post(page + "/test/settings", form);
     assertThat(saved.statusCode()).as(saved.body()).isEqualTo(302);
@@ -218,6 +218,16 @@ abstract class DeploymentPagesContract extends ServerContract {
     assertThat(admin.post(page + "/test/settings", reset).statusCode()).isEqualTo(302);
     assertThat(integration(d.testIntegrationId()).at("/scoring_model/version").asText())
         .isEqualTo("default-2026.1");
+
+    // A form that leaves settings out changes only those it sends.
+    HttpResponse<String> one =
+        admin.post(page + "/test/settings", Map.of("session_expiry_hours", "36"));
+    assertThat(one.statusCode()).as(one.body()).isEqualTo(302);
+    JsonNode after = integration(d.testIntegrationId());
+    assertThat(after.get("session_expiry_hours").asInt()).isEqualTo(36);
+    assertThat(after.get("complete_url").asText()).isEqualTo("https://lender.example.com/done");
+    assertThat(after.get("show_completion_page").asBoolean()).isFalse();
+    assertThat(after.get("norms_minimum").asInt()).isEqualTo(200);
   }
 
   @Test
