@@ -3,7 +3,6 @@ package dev.credence.server.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.credence.server.deployments.ApiKeys;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentService.CreatedDeployment;
 import dev.credence.server.deployments.DeploymentStore.Deployment;
@@ -29,7 +28,7 @@ import java.util.Map;
 public final class DeploymentPages {
   private static final String DEPLOYMENTS = ConsoleWeb.PREFIX + "/deployments";
 
-  /** A longer setting (a pasted model) is audited by its size and digest, not in full. */
+  /** A longer setting (a pasted model) is audited by its size, not in full. */
   private static final int AUDIT_VALUE_CHARS = 2000;
 
   private static final int MAX_NAME_IN_TARGET = 180;
@@ -151,8 +150,8 @@ public final class DeploymentPages {
     String integrationId = target.environment().integrationId();
     String key = deployments.rotateKey(integrationId);
     Target rotated = new Target(target.deployment(), deployments.getIntegration(integrationId));
-    Map<String, Object> before = target.facts();
-    before.put("api_key_issued_at", target.environment().apiKeyRotatedAt().toString());
+    Map<String, Object> before =
+        Map.of("api_key_issued_at", target.environment().apiKeyRotatedAt().toString());
     Map<String, Object> after = rotated.facts();
     after.put("api_key_issued_at", rotated.environment().apiKeyRotatedAt().toString());
     audit.record(actor, "environment.key_rotated", target.label(), before, after);
@@ -210,8 +209,7 @@ public final class DeploymentPages {
     if (json.length() <= AUDIT_VALUE_CHARS) {
       return value;
     }
-    return TextNode.valueOf(
-        "(" + json.length() + " characters, SHA-256 " + ApiKeys.hash(json).substring(0, 16) + ")");
+    return TextNode.valueOf("(" + json.length() + " characters, not shown here)");
   }
 
   private void testWebhook(Context ctx) {

@@ -152,6 +152,18 @@ class DeploymentCentreBrowserTest {
       receiver.await(before + 1, Duration.ofSeconds(5));
       steps.shot("08-webhook-sent");
 
+      // Every change is in the audit log, and no key is.
+      admin.open(server.baseUrl() + "/console/audit");
+      assertThat(text(admin, "main"))
+          .contains(
+              "deployment.created",
+              "environment.key_revealed",
+              "environment.key_rotated",
+              "environment.settings_changed",
+              "webhook.test_sent")
+          .doesNotContain(key, rotated, key.substring(0, 13), rotated.substring(0, 13));
+      steps.shot("09-audit");
+
       // A Viewer, invited from the Users page, sees the deployment but no form to change it.
       admin.open(server.baseUrl() + "/console/users");
       admin.driver().findElement(By.id("email")).sendKeys("viewer-" + email);
@@ -165,13 +177,13 @@ class DeploymentCentreBrowserTest {
       assertThat(viewer.driver().findElements(By.cssSelector("main form"))).isEmpty();
       assertThat(viewer.driver().getPageSource()).doesNotContain(rotated);
       assertThat(text(viewer, "main")).contains(integrationId, "Only an Admin can change settings");
-      seen.shot("09-viewer");
+      seen.shot("10-viewer");
       viewer.clickAndWait(viewer.driver().findElement(By.linkText("Production")));
       assertThat(viewer.driver().findElements(By.cssSelector("main form"))).isEmpty();
-      seen.shot("10-viewer-production");
+      seen.shot("11-viewer-production");
       viewer.open(server.baseUrl() + "/console/deployments");
       assertThat(viewer.driver().findElements(By.cssSelector("main form"))).isEmpty();
-      seen.shot("11-viewer-deployments");
+      seen.shot("12-viewer-deployments");
     }
   }
 
