@@ -88,6 +88,10 @@ public final class Webhooks {
     if (client == null) {
       return; // not started yet: the repair sweep sends it once the scheduler runs
     }
+    scheduleHead(sessionId, client);
+  }
+
+  private void scheduleHead(String sessionId, SchedulerClient client) {
     events
         .head(sessionId)
         .ifPresent(
@@ -188,12 +192,7 @@ public final class Webhooks {
 
   private CompletionHandler<Void> finish(Event event, Status status, SchedulerClient client) {
     events.finish(event.id(), status, clock.instant());
-    events
-        .head(event.sessionId())
-        .ifPresent(
-            next ->
-                client.scheduleIfNotExists(
-                    DELIVERY.instance(next.id()).scheduledTo(Instant.now())));
+    scheduleHead(event.sessionId(), client);
     return new CompletionHandler.OnCompleteRemove<>();
   }
 }
