@@ -19,7 +19,7 @@ final class Fields {
     this.path = path;
   }
 
-  /** The object at {@code path}; {@code what} names it in the error if it is not an object. */
+  /** The object at {@code path}, which names it in the error if it is not an object. */
   static Fields of(JsonNode node, String path) {
     if (node == null || !node.isObject()) {
       throw new Malformed((path.isEmpty() ? "the body" : path) + " must be a JSON object");

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.credence.client.CredenceApiException;
 import dev.credence.client.CredenceClient;
+import dev.credence.client.CredenceConnectionException;
 import dev.credence.client.Session;
 import dev.credence.client.WebhookDelivery;
 import dev.credence.client.WebhookRejectedException;
@@ -65,6 +66,8 @@ public final class LenderApp implements AutoCloseable {
       answer(exchange, 302, "");
     } catch (CredenceApiException e) { // a bad uid (422), a used one (409), ...
       answer(exchange, e.status() == 422 || e.status() == 409 ? e.status() : 502, e.getMessage());
+    } catch (CredenceConnectionException e) { // no answer, even after the client's retries
+      answer(exchange, 503, "Credence did not answer; try again in a moment");
     }
   }
 

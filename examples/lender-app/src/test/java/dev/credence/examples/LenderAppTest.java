@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.credence.api.Signatures;
 import dev.credence.client.CredenceClient;
+import dev.credence.client.RetryPolicy;
 import dev.credence.client.WebhookVerifier;
 import dev.credence.server.assessment.Applicant;
 import dev.credence.server.testing.RunningServer;
@@ -51,6 +52,22 @@ class LenderAppTest {
       assertThat(get(app, "/events").body().lines()).hasSize(2);
 
       assertThat(get(app, "/apply?customer=jane@example.com").statusCode()).isEqualTo(422);
+    }
+  }
+
+  @Test
+  void anApiThatDoesNotAnswerIs503ForTheApplicant() throws Exception {
+    String nowhere = "http://127.0.0.1:" + RunningServer.freePort();
+    try (LenderApp app =
+        new LenderApp(
+            0,
+            CredenceClient.builder(nowhere, "crd_test_key").retryPolicy(RetryPolicy.NONE).build(),
+            WebhookVerifier.builder("crd_test_key").build(),
+            "integration")) {
+      HttpResponse<String> apply = get(app, "/apply?customer=CUST-00123456");
+
+      assertThat(apply.statusCode()).isEqualTo(503);
+      assertThat(apply.body()).isEqualTo("Credence did not answer; try again in a moment");
     }
   }
 
