@@ -289,12 +289,13 @@ public final class CredenceClient {
       String text = uri.toString();
       return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     }
+  }
 
-    private static Duration positive(Duration value, String name) {
-      if (value == null || value.isZero() || value.isNegative()) {
-        throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
-      }
-      return value;
+  /** {@code value} if it is a positive duration; a clear refusal naming the setting otherwise. */
+  static Duration positive(Duration value, String name) {
+    if (value == null || value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
     }
+    return value;
   }
 }

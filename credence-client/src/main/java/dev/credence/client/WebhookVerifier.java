@@ -165,10 +165,7 @@ public final class WebhookVerifier {
 
     /** How far the delivery's timestamp may be from this machine's clock; 5 minutes by default. */
     public Builder tolerance(Duration tolerance) {
-      if (tolerance == null || tolerance.isNegative() || tolerance.isZero()) {
-        throw new IllegalArgumentException("tolerance must be a positive duration");
-      }
-      this.tolerance = tolerance;
+      this.tolerance = CredenceClient.positive(tolerance, "tolerance");
       return this;
     }
 

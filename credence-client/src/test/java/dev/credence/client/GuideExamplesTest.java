@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.credence.api.Signatures;
 import dev.credence.server.assessment.Applicant;
 import dev.credence.server.results.ResultApi;
+import dev.credence.server.testing.Prerequisites;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.TestDatabase;
@@ -31,7 +32,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -246,17 +246,10 @@ class GuideExamplesTest {
       if (which.waitFor() == 0) {
         continue;
       }
-      String message =
-          "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-              + "!!! The integration guide's examples NOT RUN: "
-              + tool
-              + " is not installed\n"
-              + "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!";
-      System.err.println(message);
-      if (TestDatabase.inCi()) {
-        throw new IllegalStateException(tool + " is required under CI=true");
-      }
-      Assumptions.abort(message);
+      Prerequisites.missing(
+          "The integration guide's examples",
+          tool + " is not installed",
+          "Install curl, openssl and python3, e.g. apt-get install -y curl openssl python3");
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.credence.server.assessment;
 
-import dev.credence.server.testing.TestDatabase;
+import dev.credence.server.testing.Prerequisites;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriverException;
@@ -85,19 +84,10 @@ final class Browser implements AutoCloseable {
     if (missing.isEmpty()) {
       return;
     }
-    String why = "missing " + String.join(" and ", missing);
-    String message =
-        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-            + "!!! Browser tests NOT RUN: "
-            + why
-            + "\n!!! Install them with: apt-get install -y chromium chromium-driver\n"
-            + "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!";
-    System.err.println(message);
-    if (TestDatabase.inCi()) {
-      throw new IllegalStateException(
-          "Chromium and chromedriver are required under CI=true: " + why);
-    }
-    Assumptions.abort(message);
+    Prerequisites.missing(
+        "Browser tests",
+        "missing " + String.join(" and ", missing),
+        "Install them with: apt-get install -y chromium chromium-driver");
   }
 
   /**
