@@ -54,6 +54,9 @@ public final class WebhookVerifier {
    * @param body the raw request body, exactly the bytes received, before any JSON parsing
    */
   public WebhookDelivery verify(byte[] body, Function<String, String> header) {
+    if (header == null) {
+      throw new IllegalArgumentException("a look-up of the request's headers is required");
+    }
     return verify(
         body,
         header.apply(Signatures.HEADER),
