@@ -11,12 +11,12 @@ import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.TestDatabase;
 import dev.credence.server.testing.WebhookReceiver;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,12 +50,17 @@ class OpenApiDocumentTest {
 
   private RunningServer server;
   private JsonNode document;
+  private SchemaCheck schemas;
   private final Map<String, Set<String>> provoked = new TreeMap<>();
 
   @BeforeAll
   void start() throws IOException {
-    server = RunningServer.start(TestDatabase.H2);
+    server =
+        RunningServer.start(
+            TestDatabase.H2,
+            Map.of("CREDENCE_SCHEDULER_POLL_MS", "100", "CREDENCE_EXPIRY_SWEEP_MS", "200"));
     document = JSON.readTree(Files.readAllBytes(DOCUMENT));
+    schemas = new SchemaCheck(document);
   }
 
   @AfterAll
@@ -160,6 +165,48 @@ class OpenApiDocumentTest {
     assertThat(provoked).isEqualTo(expected);
   }
 
+  @Test
+  void everyKindOfWebhookDeliveryHasTheDocumentedShape() {
+    Deployment d = server.newDeployment();
+    String integration = d.productionIntegrationId();
+    String key = d.productionKey();
+    try (WebhookReceiver receiver = WebhookReceiver.start()) {
+      server.patchIntegration(integration, Applicant.SMALL_ASSESSMENT);
+      server.patchIntegration(
+          integration,
+          "{\"webhook_url\": \"" + receiver.url() + "\", \"session_expiry_hours\": 1}");
+      new Applicant(server, token(key, integration, "HOOK-00000001")).finish();
+      new Applicant(server, token(key, integration, "HOOK-00000002"))
+          .post("consent", "decision", "decline");
+      Applicant started = new Applicant(server, token(key, integration, "HOOK-00000003"));
+      started.consent();
+      started.answerFirstPage();
+      token(key, integration, "HOOK-00000004");
+      receiver.await(3, Duration.ofSeconds(20));
+      server.clock().advance(Duration.ofHours(2));
+      receiver.await(6, Duration.ofSeconds(20));
+      server.send("POST", "/v1/webhooks-management/test", null, "api-key", key);
+
+      Set<String> types = new TreeSet<>();
+      for (WebhookReceiver.Received delivery : receiver.await(7, Duration.ofSeconds(20))) {
+        JsonNode body = JSON.readTree(delivery.body());
+        String type = body.at("/event/type").asText();
+        types.add(type);
+        JsonNode schema =
+            document
+                .at("/webhooks")
+                .path(type)
+                .at("/post/requestBody/content/application~1json/schema");
+        assertThat(schema.isMissingNode()).as("webhook %s is not documented", type).isFalse();
+        assertThat(schemas.problems(body, schema)).as(delivery.text()).isEmpty();
+      }
+      assertThat(types)
+          .containsExactlyInAnyOrderElementsOf(() -> document.get("webhooks").fieldNames());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The applicant's link: open, not valid, expired without and with an Expired URL, completed. */
   private void applicantLinks(Deployment d) {
     String integration = d.productionIntegrationId();
@@ -215,29 +262,14 @@ class OpenApiDocumentTest {
         .as("%s %s answered %s; documented: %s", operation, status, type, content)
         .isTrue();
     if (type.equals("application/json")) {
-      JsonNode body = json(r);
-      for (String field : required(content.get(type).path("schema"))) {
-        assertThat(body.has(field))
-            .as("%s %s lacks %s: %s", operation, status, field, r.body())
-            .isTrue();
-      }
+      assertThat(schemas.problems(json(r), content.get(type).path("schema")))
+          .as("%s %s answered %s", operation, status, r.body())
+          .isEmpty();
     }
-  }
-
-  /** The top-level required fields of a schema, through {@code $ref} and {@code allOf}. */
-  private Set<String> required(JsonNode schema) {
-    JsonNode resolved = resolve(schema);
-    Set<String> fields = new HashSet<>();
-    resolved.path("required").forEach(f -> fields.add(f.asText()));
-    resolved.path("allOf").forEach(part -> fields.addAll(required(part)));
-    return fields;
   }
 
   private JsonNode resolve(JsonNode node) {
-    while (node.has("$ref")) {
-      node = document.at(node.get("$ref").asText().substring(1));
-    }
-    return node;
+    return schemas.resolve(node);
   }
 
   private Set<String> documentedOperations() {
