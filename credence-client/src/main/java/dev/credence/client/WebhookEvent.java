@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The event of a webhook delivery, typed by {@code event.type}. Every event names the uid and the
- * integration (environment) it belongs to; times are in whole seconds. Switch over the records:
+ * integration (environment) it belongs to; times are in whole seconds. Switch over the records
+ * (Java 21; on Java 17, test them with {@code instanceof}):
  *
  * <pre>{@code
  * switch (delivery.event()) {

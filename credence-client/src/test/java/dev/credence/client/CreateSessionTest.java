@@ -176,15 +176,8 @@ class CreateSessionTest {
 
   @Test
   void theAllowanceOfNewSessionsAMinuteIs429WithItsRetryDelay() {
-    Deployment limited = server.newDeployment();
-    server.patchIntegration(limited.testIntegrationId(), "{\"rate_limit_per_minute\": 1}");
-    CredenceClient client = client(limited.testKey());
-    client.createSession(newUid(), limited.testIntegrationId());
+    RateLimitedException refused = secondSessionRefused("{\"rate_limit_per_minute\": 1}");
 
-    RateLimitedException refused =
-        catchThrowableOfType(
-            RateLimitedException.class,
-            () -> client.createSession(newUid(), limited.testIntegrationId()));
     assertThat(refused.status()).isEqualTo(429);
     assertThat(refused.code()).isEqualTo("rate_limited");
     assertThat(refused.retryAfter()).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(60));
@@ -193,17 +186,21 @@ class CreateSessionTest {
 
   @Test
   void theCapOfOpenSessionsIs429WithASixtySecondDelay() {
-    Deployment capped = server.newDeployment();
-    server.patchIntegration(capped.testIntegrationId(), "{\"max_open_sessions\": 1}");
-    CredenceClient client = client(capped.testKey());
-    client.createSession(newUid(), capped.testIntegrationId());
+    RateLimitedException refused = secondSessionRefused("{\"max_open_sessions\": 1}");
 
-    RateLimitedException refused =
-        catchThrowableOfType(
-            RateLimitedException.class,
-            () -> client.createSession(newUid(), capped.testIntegrationId()));
     assertThat(refused.code()).isEqualTo("open_sessions_limit");
     assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  /** On a new integration limited to one session by {@code limit}, the second create call. */
+  private RateLimitedException secondSessionRefused(String limit) {
+    Deployment limited = server.newDeployment();
+    server.patchIntegration(limited.testIntegrationId(), limit);
+    CredenceClient client = client(limited.testKey());
+    client.createSession(newUid(), limited.testIntegrationId());
+    return catchThrowableOfType(
+        RateLimitedException.class,
+        () -> client.createSession(newUid(), limited.testIntegrationId()));
   }
 
   @Test
