@@ -21,6 +21,7 @@ import dev.credence.server.deployments.SecretBox;
 import dev.credence.server.http.HealthApi;
 import dev.credence.server.http.HttpEdge;
 import dev.credence.server.http.Json;
+import dev.credence.server.http.OpenApiDocument;
 import dev.credence.server.results.ExpirySweep;
 import dev.credence.server.results.Outcomes;
 import dev.credence.server.results.ResultApi;
@@ -41,6 +42,7 @@ import dev.credence.server.webhooks.Webhooks;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The whole server, built by hand from its configuration: reading this class shows every part and
@@ -124,6 +126,7 @@ public final class Application implements AutoCloseable {
     ExpirySweep sweep = new ExpirySweep(sessionStore, deployments, outcomes, clock);
 
     HealthApi health = new HealthApi(database);
+    OpenApiDocument openApi = OpenApiDocument.load();
     OperatorApi operator = new OperatorApi(deployments, config.operatorToken().value());
     SessionApi sessionApi = new SessionApi(sessions, config.publicUrl());
     ResultApi resultApi = new ResultApi(deployments, sessionStore, results, clock);
@@ -166,6 +169,7 @@ public final class Application implements AutoCloseable {
                   });
               HttpEdge.install(c, ConsoleWeb.PREFIX, console::renderError);
               health.routes(c.routes);
+              openApi.routes(c.routes);
               operator.routes(c.routes);
               sessionApi.routes(c.routes);
               resultApi.routes(c.routes);
@@ -211,6 +215,13 @@ public final class Application implements AutoCloseable {
 
   public int port() {
     return http.port();
+  }
+
+  /** Every HTTP route, as {@code "GET /v1/results/{uid}"}: what the OpenAPI test checks. */
+  public List<String> routes() {
+    return http.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(handler -> handler.endpoint.method + " " + handler.endpoint.path)
+        .toList();
   }
 
   public DeploymentService deployments() {
