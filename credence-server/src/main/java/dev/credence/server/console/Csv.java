@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * CSV as RFC 4180 writes it (comma, CRLF, quotes doubled), safe to open in a spreadsheet: a cell
@@ -44,8 +45,6 @@ final class Csv {
 
   /** A moment in ISO 8601, UTC, to the second; empty for none. */
   static String time(Instant instant) {
-    return instant == null
-        ? ""
-        : instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    return instant == null ? "" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.http.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What the dashboard reads from a result's {@code calculated} JSON (the object lenders receive):
@@ -23,7 +24,7 @@ public record ResultDetails(
 
     /** The CSS class of its bar: low-risk, average or high-risk. */
     public String barClass() {
-      return riskBand.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+      return riskBand.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Which way the trait pushes the risk, in words. */

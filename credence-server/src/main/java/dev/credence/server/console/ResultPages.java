@@ -17,13 +17,16 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -90,7 +93,7 @@ public final class ResultPages {
       params.put("rows", List.of());
       params.put("total", 0L);
       params.put("olderQuery", null);
-      params.put("histogram", Charts.histogram(new java.util.TreeMap<>()));
+      params.put("histogram", Charts.histogram(new TreeMap<>()));
       web.render(ctx, 422, "results", page(ctx, filter), params);
       return;
     }
@@ -275,13 +278,12 @@ public final class ResultPages {
   }
 
   /** A delivery attempt's time, to the second, in UTC. */
-  public static String toTheSecond(java.time.Instant instant) {
+  public static String toTheSecond(Instant instant) {
     return SECONDS.format(instant);
   }
 
-  private static final java.time.format.DateTimeFormatter SECONDS =
-      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-          .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
   static String path(Environment environment, Session session) {
     return RESULTS + "/" + environment.integrationId() + "/" + session.uid();

@@ -167,8 +167,13 @@ public final class ResultQuery {
     }
     if (paged && filter.before() != null) {
       // Keyset paging: strictly after the cursor's session in (created_at, id) order, so equal
-      // times never skip or repeat a row. An unknown cursor matches nothing.
-      String at = "(SELECT c.created_at FROM sessions c WHERE c.id = :before)";
+      // times never skip or repeat a row. A cursor that is unknown, or another company's,
+      // matches nothing.
+      String at =
+          "(SELECT c.created_at FROM sessions c"
+              + " JOIN environments ce ON ce.integration_id = c.integration_id"
+              + " JOIN deployments cd ON cd.id = ce.deployment_id"
+              + " WHERE c.id = :before AND cd.company_id = :company)";
       sql.append(" AND (s.created_at < ")
           .append(at)
           .append(" OR (s.created_at = ")

@@ -23,9 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -35,10 +33,10 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The results screen in a real browser (Debian's headless Chromium), on a laptop and on a phone:
  * sign in, search and filter, the score histogram, a result page with its trait chart, the CSV
- * download, re-opening an expired uid. Each step is saved under {@code target/screenshots/<test>/};
- * at each the page must not scroll sideways and the console must stay quiet (a
- * Content-Security-Policy violation is logged there). The rules themselves are tested over HTTP on
- * both databases ({@link ResultPagesContract}).
+ * download, re-opening an expired uid. Each step is saved under {@code
+ * target/screenshots/console-results/}; at each the page must not scroll sideways and the console
+ * must stay quiet (a Content-Security-Policy violation is logged there). The rules themselves are
+ * tested over HTTP on both databases ({@link ResultPagesContract}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResultsBrowserTest {
@@ -48,13 +46,17 @@ class ResultsBrowserTest {
   private WebhookReceiver receiver;
   private Deployment deployment;
   private Browser browser;
-  private String test;
   private Path screenshots;
+  private String device;
   private int shots;
 
   @BeforeAll
   void start() {
     Browser.requireChromium();
+    screenshots =
+        Browser.emptyDirectory(
+            Path.of(
+                System.getProperty("basedir", "."), "target", "screenshots", "console-results"));
     server =
         RunningServer.start(
             TestDatabase.H2,
@@ -107,15 +109,6 @@ class ResultsBrowserTest {
     }
   }
 
-  @BeforeEach
-  void names(TestInfo info) {
-    test = info.getTestMethod().orElseThrow().getName();
-    screenshots =
-        Browser.emptyDirectory(
-            Path.of(System.getProperty("basedir", "."), "target", "screenshots", test));
-    shots = 0;
-  }
-
   @AfterEach
   void closeBrowser() {
     if (browser != null) {
@@ -127,6 +120,8 @@ class ResultsBrowserTest {
   @Test
   void onALaptop() throws IOException {
     browser = Browser.desktop("en");
+    device = "laptop";
+    shots = 0;
     Path downloads = Files.createTempDirectory("credence-downloads-");
     browser
         .driver()
@@ -185,6 +180,8 @@ class ResultsBrowserTest {
   @Test
   void onAPhone() {
     browser = Browser.phone("en");
+    device = "phone";
+    shots = 0;
     signIn("/console/results?uid=BR-");
     assertThat(rows()).hasSize(6);
     step("results");
@@ -252,8 +249,8 @@ class ResultsBrowserTest {
   /** Saves the step's screenshot and checks the page (width, labels, a quiet console). */
   private void step(String name) {
     browser.screenshotAndCheck(
-        screenshots.resolve(String.format("%02d-%s.png", ++shots, name)),
-        test + " / " + name,
+        screenshots.resolve(String.format("%s-%d-%s.png", device, ++shots, name)),
+        device + " / " + name,
         server.baseUrl());
   }
 }
