@@ -13,6 +13,8 @@ import dev.credence.server.console.AuthPages;
 import dev.credence.server.console.ConsoleOperatorApi;
 import dev.credence.server.console.ConsoleWeb;
 import dev.credence.server.console.Mailer;
+import dev.credence.server.console.ResultPages;
+import dev.credence.server.console.ResultQuery;
 import dev.credence.server.console.UserPages;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentStore;
@@ -28,6 +30,7 @@ import dev.credence.server.results.ResultApi;
 import dev.credence.server.results.ResultStore;
 import dev.credence.server.results.Scorer;
 import dev.credence.server.results.SessionAdminApi;
+import dev.credence.server.results.SessionReopener;
 import dev.credence.server.sessions.AccessTokens;
 import dev.credence.server.sessions.RateLimiter;
 import dev.credence.server.sessions.SessionApi;
@@ -131,16 +134,9 @@ public final class Application implements AutoCloseable {
     SessionApi sessionApi = new SessionApi(sessions, config.publicUrl());
     ResultApi resultApi = new ResultApi(deployments, sessionStore, results, clock);
     WebhookTestApi webhookTest = new WebhookTestApi(deployments, sender, clock);
-    SessionAdminApi sessionAdmin =
-        new SessionAdminApi(
-            deployments,
-            sessionStore,
-            outcomes,
-            events,
-            webhooks,
-            tokens,
-            config.publicUrl(),
-            clock);
+    SessionReopener reopener =
+        new SessionReopener(sessionStore, outcomes, tokens, config.publicUrl(), clock);
+    SessionAdminApi sessionAdmin = new SessionAdminApi(deployments, reopener, events, webhooks);
 
     AuditLog audit = new AuditLog(database.jdbi(), clock);
     Accounts accounts = accounts(config, clock, database, deployments, audit);
@@ -148,6 +144,17 @@ public final class Application implements AutoCloseable {
     ConsoleOperatorApi consoleOperator = new ConsoleOperatorApi(accounts);
     AuthPages authPages = new AuthPages(accounts, deployments, console);
     UserPages userPages = new UserPages(accounts, audit, console);
+    ResultPages resultPages =
+        new ResultPages(
+            new ResultQuery(database.jdbi()),
+            deployments,
+            results,
+            events,
+            webhooks,
+            reopener,
+            audit,
+            console,
+            clock);
 
     Javalin http =
         Javalin.create(
@@ -179,6 +186,7 @@ public final class Application implements AutoCloseable {
               console.routes(c.routes);
               authPages.routes(c.routes);
               userPages.routes(c.routes);
+              resultPages.routes(c.routes);
               assessment.routes(c.routes);
             });
     http.start();
