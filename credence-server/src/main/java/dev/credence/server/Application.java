@@ -14,6 +14,8 @@ import dev.credence.server.console.ConsoleOperatorApi;
 import dev.credence.server.console.ConsoleWeb;
 import dev.credence.server.console.DeploymentPages;
 import dev.credence.server.console.Mailer;
+import dev.credence.server.console.ResultPages;
+import dev.credence.server.console.ResultQuery;
 import dev.credence.server.console.UserPages;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentStore;
@@ -22,12 +24,14 @@ import dev.credence.server.deployments.SecretBox;
 import dev.credence.server.http.HealthApi;
 import dev.credence.server.http.HttpEdge;
 import dev.credence.server.http.Json;
+import dev.credence.server.http.OpenApiDocument;
 import dev.credence.server.results.ExpirySweep;
 import dev.credence.server.results.Outcomes;
 import dev.credence.server.results.ResultApi;
 import dev.credence.server.results.ResultStore;
 import dev.credence.server.results.Scorer;
 import dev.credence.server.results.SessionAdminApi;
+import dev.credence.server.results.SessionReopener;
 import dev.credence.server.sessions.AccessTokens;
 import dev.credence.server.sessions.RateLimiter;
 import dev.credence.server.sessions.SessionApi;
@@ -43,6 +47,7 @@ import dev.credence.server.webhooks.Webhooks;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The whole server, built by hand from its configuration: reading this class shows every part and
@@ -126,21 +131,15 @@ public final class Application implements AutoCloseable {
     ExpirySweep sweep = new ExpirySweep(sessionStore, deployments, outcomes, clock);
 
     HealthApi health = new HealthApi(database);
+    OpenApiDocument openApi = OpenApiDocument.load();
     OperatorApi operator = new OperatorApi(deployments, config.operatorToken().value());
     SessionApi sessionApi = new SessionApi(sessions, config.publicUrl());
     ResultApi resultApi = new ResultApi(deployments, sessionStore, results, clock);
     WebhookTest webhookTest = new WebhookTest(deployments, sender, clock);
     WebhookTestApi webhookTestApi = new WebhookTestApi(deployments, webhookTest);
-    SessionAdminApi sessionAdmin =
-        new SessionAdminApi(
-            deployments,
-            sessionStore,
-            outcomes,
-            events,
-            webhooks,
-            tokens,
-            config.publicUrl(),
-            clock);
+    SessionReopener reopener =
+        new SessionReopener(sessionStore, outcomes, tokens, config.publicUrl(), clock);
+    SessionAdminApi sessionAdmin = new SessionAdminApi(deployments, reopener, events, webhooks);
 
     AuditLog audit = new AuditLog(database.jdbi(), clock);
     Accounts accounts = accounts(config, clock, database, deployments, audit);
@@ -149,6 +148,17 @@ public final class Application implements AutoCloseable {
     AuthPages authPages = new AuthPages(accounts, deployments, console);
     UserPages userPages = new UserPages(accounts, audit, console);
     DeploymentPages deploymentPages = new DeploymentPages(deployments, webhookTest, audit, console);
+    ResultPages resultPages =
+        new ResultPages(
+            new ResultQuery(database.jdbi()),
+            deployments,
+            results,
+            events,
+            webhooks,
+            reopener,
+            audit,
+            console,
+            clock);
 
     Javalin http =
         Javalin.create(
@@ -170,6 +180,7 @@ public final class Application implements AutoCloseable {
                   });
               HttpEdge.install(c, ConsoleWeb.PREFIX, console::renderError);
               health.routes(c.routes);
+              openApi.routes(c.routes);
               operator.routes(c.routes);
               sessionApi.routes(c.routes);
               resultApi.routes(c.routes);
@@ -180,6 +191,7 @@ public final class Application implements AutoCloseable {
               authPages.routes(c.routes);
               userPages.routes(c.routes);
               deploymentPages.routes(c.routes);
+              resultPages.routes(c.routes);
               assessment.routes(c.routes);
             });
     http.start();
@@ -216,6 +228,13 @@ public final class Application implements AutoCloseable {
 
   public int port() {
     return http.port();
+  }
+
+  /** Every HTTP route, as {@code "GET /v1/results/{uid}"}: what the OpenAPI test checks. */
+  public List<String> routes() {
+    return http.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(handler -> handler.endpoint.method + " " + handler.endpoint.path)
+        .toList();
   }
 
   public DeploymentService deployments() {

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriverException;
@@ -86,19 +85,10 @@ public final class Browser implements AutoCloseable {
     if (missing.isEmpty()) {
       return;
     }
-    String why = "missing " + String.join(" and ", missing);
-    String message =
-        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-            + "!!! Browser tests NOT RUN: "
-            + why
-            + "\n!!! Install them with: apt-get install -y chromium chromium-driver\n"
-            + "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!";
-    System.err.println(message);
-    if (TestDatabase.inCi()) {
-      throw new IllegalStateException(
-          "Chromium and chromedriver are required under CI=true: " + why);
-    }
-    Assumptions.abort(message);
+    Prerequisites.missing(
+        "Browser tests",
+        "missing " + String.join(" and ", missing),
+        "Install them with: apt-get install -y chromium chromium-driver");
   }
 
   /**
