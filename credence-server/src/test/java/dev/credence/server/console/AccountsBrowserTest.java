@@ -79,7 +79,7 @@ class AccountsBrowserTest {
       desk.clickAndWait(desk.driver().findElement(By.cssSelector("main button[type=submit]")));
       assertThat(desk.driver().findElement(By.cssSelector("p.error")).getText())
           .isEqualTo("The e-mail address or the password is wrong.");
-      step(desk, "sign-in-refused");
+      step(desk, "sign-in-refused", "the server responded with a status of 401");
       type(desk, "password", PASSWORD);
       desk.clickAndWait(desk.driver().findElement(By.cssSelector("main button[type=submit]")));
       assertThat(path(desk)).isEqualTo("/console/users");
