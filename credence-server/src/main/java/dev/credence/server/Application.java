@@ -18,6 +18,8 @@ import dev.credence.server.console.LinkPages;
 import dev.credence.server.console.LoanOutcomes;
 import dev.credence.server.console.Mailer;
 import dev.credence.server.console.OutcomePages;
+import dev.credence.server.console.ResultPages;
+import dev.credence.server.console.ResultQuery;
 import dev.credence.server.console.UserPages;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentStore;
@@ -26,12 +28,14 @@ import dev.credence.server.deployments.SecretBox;
 import dev.credence.server.http.HealthApi;
 import dev.credence.server.http.HttpEdge;
 import dev.credence.server.http.Json;
+import dev.credence.server.http.OpenApiDocument;
 import dev.credence.server.results.ExpirySweep;
 import dev.credence.server.results.Outcomes;
 import dev.credence.server.results.ResultApi;
 import dev.credence.server.results.ResultStore;
 import dev.credence.server.results.Scorer;
 import dev.credence.server.results.SessionAdminApi;
+import dev.credence.server.results.SessionReopener;
 import dev.credence.server.sessions.AccessTokens;
 import dev.credence.server.sessions.RateLimiter;
 import dev.credence.server.sessions.SessionApi;
@@ -46,6 +50,7 @@ import dev.credence.server.webhooks.Webhooks;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * The whole server, built by hand from its configuration: reading this class shows every part and
@@ -56,13 +61,19 @@ public final class Application implements AutoCloseable {
 
   private final Database database;
   private final DeploymentService deployments;
+  private final Accounts accounts;
   private final Javalin http;
   private final Workers workers;
 
   private Application(
-      Database database, DeploymentService deployments, Javalin http, Workers workers) {
+      Database database,
+      DeploymentService deployments,
+      Accounts accounts,
+      Javalin http,
+      Workers workers) {
     this.database = database;
     this.deployments = deployments;
+    this.accounts = accounts;
     this.http = http;
     this.workers = workers;
   }
@@ -123,20 +134,14 @@ public final class Application implements AutoCloseable {
     ExpirySweep sweep = new ExpirySweep(sessionStore, deployments, outcomes, clock);
 
     HealthApi health = new HealthApi(database);
+    OpenApiDocument openApi = OpenApiDocument.load();
     OperatorApi operator = new OperatorApi(deployments, config.operatorToken().value());
     SessionApi sessionApi = new SessionApi(sessions, config.publicUrl());
     ResultApi resultApi = new ResultApi(deployments, sessionStore, results, clock);
     WebhookTestApi webhookTest = new WebhookTestApi(deployments, sender, clock);
-    SessionAdminApi sessionAdmin =
-        new SessionAdminApi(
-            deployments,
-            sessionStore,
-            outcomes,
-            events,
-            webhooks,
-            tokens,
-            config.publicUrl(),
-            clock);
+    SessionReopener reopener =
+        new SessionReopener(sessionStore, outcomes, tokens, config.publicUrl(), clock);
+    SessionAdminApi sessionAdmin = new SessionAdminApi(deployments, reopener, events, webhooks);
 
     AuditLog audit = new AuditLog(database.jdbi(), clock);
     Accounts accounts = accounts(config, clock, database, deployments, audit);
@@ -163,6 +168,17 @@ public final class Application implements AutoCloseable {
             new LoanOutcomes(database.jdbi(), companyEnvironments, sessionStore, audit, clock),
             companyEnvironments,
             console);
+    ResultPages resultPages =
+        new ResultPages(
+            new ResultQuery(database.jdbi()),
+            deployments,
+            results,
+            events,
+            webhooks,
+            reopener,
+            audit,
+            console,
+            clock);
 
     Javalin http =
         Javalin.create(
@@ -185,6 +201,7 @@ public final class Application implements AutoCloseable {
                   });
               HttpEdge.install(c, ConsoleWeb.PREFIX, console::renderError);
               health.routes(c.routes);
+              openApi.routes(c.routes);
               operator.routes(c.routes);
               sessionApi.routes(c.routes);
               resultApi.routes(c.routes);
@@ -196,6 +213,7 @@ public final class Application implements AutoCloseable {
               userPages.routes(c.routes);
               linkPages.routes(c.routes);
               outcomePages.routes(c.routes);
+              resultPages.routes(c.routes);
               assessment.routes(c.routes);
             });
     http.start();
@@ -206,7 +224,7 @@ public final class Application implements AutoCloseable {
       http.stop();
       throw e;
     }
-    return new Application(database, deployments, http, workers);
+    return new Application(database, deployments, accounts, http, workers);
   }
 
   static DeploymentService deployments(Config config, Clock clock, Database database) {
@@ -234,8 +252,19 @@ public final class Application implements AutoCloseable {
     return http.port();
   }
 
+  /** Every HTTP route, as {@code "GET /v1/results/{uid}"}: what the OpenAPI test checks. */
+  public List<String> routes() {
+    return http.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(handler -> handler.endpoint.method + " " + handler.endpoint.path)
+        .toList();
+  }
+
   public DeploymentService deployments() {
     return deployments;
+  }
+
+  public Accounts accounts() {
+    return accounts;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.credence.server;
 
 import dev.credence.server.config.Config;
+import dev.credence.server.console.Accounts;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentService.CreatedDeployment;
 import java.io.PrintStream;
@@ -8,12 +9,16 @@ import java.io.PrintStream;
 /**
  * On the first start on the embedded default, a demo company and deployment, so a newcomer can
  * create a session within a minute. Its Test key is printed once, to the console only: it is the
- * one key ever shown outside the operator API, and only for this demo.
+ * one key ever shown outside the operator API, and only for this demo. So is an invitation link for
+ * the demo company's dashboard Admin.
  */
 final class DemoSetup {
   private DemoSetup() {}
 
-  static void runIfFirstStart(Config config, DeploymentService deployments, PrintStream out) {
+  static final String DEMO_ADMIN = "admin@demo.invalid";
+
+  static void runIfFirstStart(
+      Config config, DeploymentService deployments, Accounts accounts, PrintStream out) {
     if (!config.demoOnFirstStart() || deployments.hasAnyCompany()) {
       return;
     }
@@ -35,6 +40,11 @@ final class DemoSetup {
     out.println("    -H 'api-key: " + demo.testKey() + "' -H 'Content-Type: application/json' \\");
     out.println(
         "    -d '{\"uid\": \"DEMO-00001\", \"integration_id\": \"" + integrationId + "\"}'");
+    out.println();
+    var invitation = accounts.inviteFirstAdmin(company.id(), DEMO_ADMIN);
+    out.println("  Dashboard: open this link within 24 hours to choose the demo Admin's password");
+    out.println("  (" + DEMO_ADMIN + "), then sign in at " + url + "/console");
+    out.println("  " + invitation.url());
     out.println();
   }
 }

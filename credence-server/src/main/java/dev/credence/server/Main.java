@@ -34,7 +34,7 @@ public final class Main {
       log.info("  {} = {}", line.getKey(), line.getValue());
     }
     Application app = Application.start(config, Clock.systemUTC());
-    DemoSetup.runIfFirstStart(config, app.deployments(), System.out);
+    DemoSetup.runIfFirstStart(config, app.deployments(), app.accounts(), System.out);
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "credence-shutdown"));
     log.info("Credence listening on port {}; public URL {}", app.port(), config.publicUrl());
   }

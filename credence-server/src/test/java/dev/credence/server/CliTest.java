@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -70,6 +71,32 @@ class CliTest {
   private JsonNode newDeployment() {
     String company = newCompany("Acme Lending");
     return cli("deployments", "create", "--company-id", company, "--name", "Loans").json();
+  }
+
+  // ---------------------------------------------------------------- dashboard
+
+  @Test
+  void theFirstDashboardAdminIsInvitedFromTheShell() {
+    String company = newCompany("Acme Lending");
+    JsonNode invited =
+        cli("admins", "invite", "--company-id", company, "--email", "Boss@Acme.example").json();
+    assertThat(invited.get("email").asText()).isEqualTo("boss@acme.example");
+    assertThat(invited.get("role").asText()).isEqualTo("admin");
+    assertThat(invited.get("emailed").asBoolean()).isFalse();
+    assertThat(invited.get("invitation_url").asText())
+        .matches("http://localhost:8080/console/invitations/[A-Za-z0-9_-]{43}");
+    assertThat(Instant.ofEpochSecond(invited.get("expires_at").asLong()))
+        .isBetween(Instant.now().plusSeconds(23 * 3600), Instant.now().plusSeconds(24 * 3600));
+
+    Result unknown = cli("admins", "invite", "--company-id", "nope", "--email", "a@b.example");
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).contains("company_not_found");
+    Result invalid = cli("admins", "invite", "--company-id", company, "--email", "nobody");
+    assertThat(invalid.exit()).isEqualTo(1);
+    assertThat(invalid.err()).contains("email_invalid");
+    Result missing = cli("admins", "invite", "--company-id", company);
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).contains("give --email");
   }
 
   // ---------------------------------------------------------------- usage

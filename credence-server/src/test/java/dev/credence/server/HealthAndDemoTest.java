@@ -139,6 +139,18 @@ class HealthAndDemoTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(JSON.readTree(companies.body()).get("companies")).hasSize(1);
 
+      // The printed dashboard invitation opens the page where the demo Admin picks a password.
+      Matcher invitation =
+          Pattern.compile("(" + Pattern.quote(config.publicUrl()) + "/console/invitations/\\S+)")
+              .matcher(printed);
+      assertThat(invitation.find()).as(printed).isTrue();
+      HttpResponse<String> join =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(invitation.group(1))).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(join.statusCode()).isEqualTo(200);
+      assertThat(join.body()).contains("Join Demo company").contains(DemoSetup.DEMO_ADMIN);
+
       // Called again in the same run: nothing.
       assertThat(demo(config, app)).isEmpty();
     }
@@ -182,7 +194,7 @@ class HealthAndDemoTest {
   private static String demo(Config config, Application app) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      DemoSetup.runIfFirstStart(config, app.deployments(), out);
+      DemoSetup.runIfFirstStart(config, app.deployments(), app.accounts(), out);
     }
     return bytes.toString(StandardCharsets.UTF_8);
   }

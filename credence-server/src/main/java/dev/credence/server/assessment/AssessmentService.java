@@ -37,6 +37,9 @@ public final class AssessmentService {
   private final ItemBank items;
   private final Clock clock;
 
+  /** A pause this long between two openings of the link makes the second a return. */
+  public static final java.time.Duration RETURN_GAP = java.time.Duration.ofMinutes(10);
+
   public AssessmentService(AssessmentStore store, ItemBank items, Clock clock) {
     this.store = store;
     this.items = items;
@@ -60,11 +63,15 @@ public final class AssessmentService {
     return new View(session, environment, row, config, progress, position);
   }
 
-  /** Notes a visit of the link, and whether it came from another device than the last one. */
+  /**
+   * Notes an opening of the link: a visit if the applicant comes back after {@link #RETURN_GAP}
+   * without opening it, or on another device (reloads within one sitting are not visits).
+   */
   public void visit(Session session, String userAgent) {
     String agent =
         userAgent == null ? "" : userAgent.substring(0, Math.min(512, userAgent.length()));
-    store.visit(session.id(), agent, platform(agent));
+    Instant now = clock.instant();
+    store.visit(session.id(), agent, platform(agent), now, now.minus(RETURN_GAP));
   }
 
   /** The language of the session: stored once chosen or negotiated. */

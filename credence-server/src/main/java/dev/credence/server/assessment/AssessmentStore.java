@@ -169,18 +169,26 @@ public final class AssessmentStore {
   }
 
   /**
-   * A visit of the link: counts visits, and a device change when the user agent differs from the
-   * last one seen (compared in the statement, so no read comes first).
+   * An opening of the link. It counts as a visit when it is the first, when the link was not opened
+   * since {@code returnAfter}, or when it comes from another device; a change of user agent also
+   * counts as a device change. All compared in the statement, so no read comes first.
    */
-  public void visit(String sessionId, String userAgent, String platform) {
+  public void visit(
+      String sessionId, String userAgent, String platform, Instant now, Instant returnAfter) {
     jdbi.useHandle(
         h ->
             h.createUpdate(
-                    "UPDATE sessions SET visits = visits + 1, user_agents = user_agents + CASE"
+                    "UPDATE sessions SET visits = visits + CASE WHEN last_visit_at IS NULL"
+                        + " OR last_visit_at <= :returnAfter OR user_agent IS NULL"
+                        + " OR user_agent <> :agent THEN 1 ELSE 0 END,"
+                        + " user_agents = user_agents + CASE"
                         + " WHEN user_agent IS NULL OR user_agent <> :agent THEN 1 ELSE 0 END,"
-                        + " user_agent = :agent, platform = :platform WHERE id = :id")
+                        + " user_agent = :agent, platform = :platform, last_visit_at = :now"
+                        + " WHERE id = :id")
                 .bind("agent", userAgent)
                 .bind("platform", platform)
+                .bind("now", utc(now))
+                .bind("returnAfter", utc(returnAfter))
                 .bind("id", sessionId)
                 .execute());
   }

@@ -222,13 +222,13 @@ final class AccountStore {
         });
   }
 
-  /** The times of a subject's failures since {@code since}, oldest first. */
+  /** The times of a subject's failures after {@code since}, oldest first. */
   List<Instant> failuresSince(String subject, Instant since) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
                     "SELECT failed_at FROM console_login_failures WHERE subject = ?"
-                        + " AND failed_at >= ? ORDER BY failed_at")
+                        + " AND failed_at > ? ORDER BY failed_at")
                 .bind(0, subject)
                 .bind(1, utc(since))
                 .map((rs, ctx) -> instant(rs, "failed_at"))

@@ -110,9 +110,8 @@ public final class Accounts {
     }
     // Free again once enough of the failures have left the window.
     Instant freeAt = failures.get(failures.size() - limit).plus(FAILURE_WINDOW);
-    return Duration.between(now, freeAt).isNegative()
-        ? Duration.ZERO
-        : Duration.between(now, freeAt).plusSeconds(1);
+    Duration wait = Duration.between(now, freeAt);
+    return wait.isNegative() ? Duration.ZERO : wait;
   }
 
   private static Duration longest(Duration a, Duration b) {

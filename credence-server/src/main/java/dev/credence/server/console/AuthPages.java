@@ -46,8 +46,9 @@ public final class AuthPages {
       web.signIn(ctx, success.token());
       ctx.redirect(ConsoleWeb.safeNext(next));
     } else if (answer instanceof Accounts.SignIn.Throttled throttled) {
-      long minutes = Math.max(1, (throttled.retryAfter().toSeconds() + 59) / 60);
-      ctx.header("Retry-After", String.valueOf(throttled.retryAfter().toSeconds()));
+      long seconds = (throttled.retryAfter().toMillis() + 999) / 1000;
+      long minutes = Math.max(1, (seconds + 59) / 60);
+      ctx.header("Retry-After", String.valueOf(seconds));
       showLogin(
           ctx,
           429,

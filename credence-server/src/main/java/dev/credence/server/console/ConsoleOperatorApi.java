@@ -38,7 +38,7 @@ public final class ConsoleOperatorApi {
     view.put("email", link.email());
     view.put("role", link.role().name().toLowerCase(java.util.Locale.ROOT));
     view.put("invitation_url", link.url());
-    view.put("expires_at", link.expiresAt().toString());
+    view.put("expires_at", link.expiresAt().getEpochSecond());
     view.put("emailed", link.mailed());
     return view;
   }

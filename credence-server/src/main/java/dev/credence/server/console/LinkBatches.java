@@ -41,7 +41,10 @@ public final class LinkBatches {
   public static final int MAX_COUNT = 1000;
   public static final int MAX_NAME_LENGTH = 40;
   private static final int PROGRESS_EVERY = 100;
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1," + MAX_NAME_LENGTH + "}");
+
+  /** Starts with a letter or digit, so no uid of a batch reads as a formula in a spreadsheet. */
+  private static final Pattern NAME =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0," + (MAX_NAME_LENGTH - 1) + "}");
 
   private final Jdbi jdbi;
   private final CompanyEnvironments environments;
@@ -230,7 +233,8 @@ public final class LinkBatches {
           "batch_name_invalid",
           "The batch name must be 1 to "
               + MAX_NAME_LENGTH
-              + " characters: ASCII letters, digits, '-' and '_'.");
+              + " characters: ASCII letters, digits, '-' and '_', starting with a letter or"
+              + " digit.");
     }
     return name;
   }

@@ -3,6 +3,7 @@ package dev.credence.server.console;
 import dev.credence.server.http.ApiException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,9 +76,11 @@ public final class LinkPages {
     Accounts.requireAdmin(actor);
     LinkBatches.Listed listed = batches.find(actor, ctx.pathParam("id"));
     List<LinkBatches.Link> links = batches.links(actor, listed.batch().id());
-    StringBuilder csv = new StringBuilder("uid,link\r\n");
+    StringWriter text = new StringWriter();
+    Csv csv = new Csv(text);
+    csv.row("uid", "link");
     for (LinkBatches.Link link : links) {
-      csv.append(link.uid()).append(',').append(link.url()).append("\r\n");
+      csv.row(link.uid(), link.url());
     }
     String file =
         "links-"
@@ -86,7 +89,7 @@ public final class LinkPages {
             + listed.environment().kindLabel().toLowerCase(java.util.Locale.ROOT)
             + ".csv";
     ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
-    ctx.contentType("text/csv; charset=utf-8").result(csv.toString());
+    ctx.contentType("text/csv; charset=utf-8").result(text.toString());
   }
 
   private void render(

@@ -43,6 +43,7 @@ public final class OutcomePages {
     ConsoleUser actor = ConsoleWeb.user(ctx);
     Accounts.requireAdmin(actor);
     String integrationId = ctx.formParam("integration");
+    environments.find(actor, integrationId); // another company's environment: 404 before all else
     try {
       LoanOutcomes.Report report = outcomes.upload(actor, integrationId, content(ctx));
       render(ctx, 200, report, null, integrationId);

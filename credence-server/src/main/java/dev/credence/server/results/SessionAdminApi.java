@@ -6,16 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.http.ApiException;
-import dev.credence.server.sessions.AccessTokens;
 import dev.credence.server.sessions.Session;
-import dev.credence.server.sessions.SessionStatus;
-import dev.credence.server.sessions.SessionStore;
 import dev.credence.server.webhooks.EventStore;
 import dev.credence.server.webhooks.Webhooks;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -26,31 +21,19 @@ import java.util.Locale;
  */
 public final class SessionAdminApi {
   private final DeploymentService deployments;
-  private final SessionStore sessions;
-  private final Outcomes outcomes;
+  private final SessionReopener reopener;
   private final EventStore events;
   private final Webhooks webhooks;
-  private final AccessTokens tokens;
-  private final String publicUrl;
-  private final Clock clock;
 
   public SessionAdminApi(
       DeploymentService deployments,
-      SessionStore sessions,
-      Outcomes outcomes,
+      SessionReopener reopener,
       EventStore events,
-      Webhooks webhooks,
-      AccessTokens tokens,
-      String publicUrl,
-      Clock clock) {
+      Webhooks webhooks) {
     this.deployments = deployments;
-    this.sessions = sessions;
-    this.outcomes = outcomes;
+    this.reopener = reopener;
     this.events = events;
     this.webhooks = webhooks;
-    this.tokens = tokens;
-    this.publicUrl = publicUrl;
-    this.clock = clock;
   }
 
   public void routes(RoutesConfig routes) {
@@ -60,42 +43,18 @@ public final class SessionAdminApi {
     routes.post("/v1/admin/events/{event_id}/redeliver", this::redeliver);
   }
 
-  /**
-   * Re-opens an expired session: its clock restarts (a full time limit from now), the applicant's
-   * answers so far are kept, and both the old link and a new one work. Only an expired session can
-   * be re-opened: a finished one has its result, an open one has time left.
-   */
+  /** Re-opens an expired session ({@link SessionReopener}) and answers with its new link. */
   private void reopen(Context ctx) {
     Environment environment = deployments.getIntegration(ctx.pathParam("integration_id"));
-    Session session = session(ctx, environment);
-    Instant now = clock.instant();
-    if (session.status().isOpen() && session.isExpiredAt(now)) {
-      outcomes.expire(session, environment); // due but not yet swept: expire it properly first
-      session = session(ctx, environment);
-    }
-    if (session.status() != SessionStatus.EXPIRED) {
-      throw new ApiException(
-          409,
-          "session_not_expired",
-          "uid '"
-              + session.uid()
-              + "' is "
-              + session.status().name().toLowerCase(Locale.ROOT)
-              + "; only an expired session can be re-opened");
-    }
-    Instant expiresAt = now.plus(Duration.ofHours(environment.settings().sessionExpiryHours()));
-    if (!sessions.reopen(session.id(), expiresAt)) {
-      throw new ApiException(409, "session_not_expired", "The session changed; try again");
-    }
-    Session reopened = session(ctx, environment);
-    String token = tokens.issue(reopened, environment);
+    SessionReopener.Reopened reopened = reopener.reopen(environment, ctx.pathParam("uid"));
+    Session session = reopened.session();
     ObjectNode body = JsonNodeFactory.instance.objectNode();
-    body.put("uid", reopened.uid());
-    body.put("integration_id", reopened.integrationId());
-    body.put("status", reopened.status().name().toLowerCase(Locale.ROOT));
-    body.put("expires_at", reopened.expiresAt().getEpochSecond());
-    body.put("access_token", token);
-    body.put("url", publicUrl + "/" + token);
+    body.put("uid", session.uid());
+    body.put("integration_id", session.integrationId());
+    body.put("status", session.status().name().toLowerCase(Locale.ROOT));
+    body.put("expires_at", session.expiresAt().getEpochSecond());
+    body.put("access_token", reopened.accessToken());
+    body.put("url", reopened.url());
     ctx.json(body);
   }
 
@@ -143,13 +102,7 @@ public final class SessionAdminApi {
   }
 
   private Session session(Context ctx, Environment environment) {
-    String uid = ctx.pathParam("uid");
-    return sessions
-        .findByUid(environment.integrationId(), uid)
-        .orElseThrow(
-            () ->
-                ApiException.notFound(
-                    "uid_not_found", "No session with uid '" + uid + "' on this integration"));
+    return reopener.find(environment, ctx.pathParam("uid"));
   }
 
   private static void putTime(ObjectNode node, String name, Instant time) {

@@ -19,7 +19,8 @@ import java.util.Map;
  *     are absent
  * @param balloons the balloons played; unfinished ones (no outcome) are ignored by the scoring
  * @param memoryRounds the memory rounds shown
- * @param visits how often the link was opened (sessions.visits)
+ * @param visits how many sittings: the first opening of the link, and each later one after a pause
+ *     or on another device (sessions.visits)
  * @param devices how many devices were seen, the first one included (sessions.user_agents, which
  *     counts the first visit and every later change of user agent)
  */

@@ -67,7 +67,7 @@ public final class TrustIndicators {
     GAME_IMPLAUSIBLE(true),
     /** Another device took over (sessions.user_agents above 1): perhaps another person answered. */
     MULTI_DEVICE(true),
-    /** Opened more than once: normal (a lost connection), so it never lowers confidence. */
+    /** Came back after a pause or on another device: normal, so it never lowers confidence. */
     RESUMED(false);
 
     private final boolean serious;

@@ -17,7 +17,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class EventStore {
   private static final String COLUMNS =
       "id, session_id, integration_id, uid, type, session_round, seq, body, status, attempts,"
-          + " created_at, retry_until, next_attempt_at, finished_at";
+          + " created_at, retry_until, next_attempt_at, finished_at, window_attempts";
 
   private final Jdbi jdbi;
 
@@ -48,7 +48,8 @@ public final class EventStore {
       Instant createdAt,
       Instant retryUntil,
       Instant nextAttemptAt,
-      Instant finishedAt) {}
+      Instant finishedAt,
+      int windowAttempts) {}
 
   /** One delivery attempt: the receiver's status code, or the error when there was none. */
   public record Delivery(
@@ -149,8 +150,11 @@ public final class EventStore {
                 .list());
   }
 
-  /** Logs an attempt and counts it on its event, with the time of the next one (null if none). */
-  public void recordAttempt(Delivery d, Instant nextAttemptAt) {
+  /**
+   * Logs an attempt and counts it on its event, with the time of the next one (null if none) and
+   * the end of the event's retry window.
+   */
+  public void recordAttempt(Delivery d, Instant nextAttemptAt, Instant retryUntil) {
     jdbi.useTransaction(
         h -> {
           h.createUpdate(
@@ -165,10 +169,13 @@ public final class EventStore {
               .bind(6, d.latencyMs())
               .bind(7, d.responseSnippet())
               .execute();
-          h.createUpdate("UPDATE events SET attempts = ?, next_attempt_at = ? WHERE id = ?")
+          h.createUpdate(
+                  "UPDATE events SET attempts = ?, next_attempt_at = ?, retry_until = ?,"
+                      + " window_attempts = window_attempts + 1 WHERE id = ?")
               .bind(0, d.attempt())
               .bind(1, utc(nextAttemptAt))
-              .bind(2, d.eventId())
+              .bind(2, utc(retryUntil))
+              .bind(3, d.eventId())
               .execute();
         });
   }
@@ -187,13 +194,16 @@ public final class EventStore {
         == 1;
   }
 
-  /** Makes an event pending (again), with a fresh retry window; false if there is no such event. */
+  /**
+   * Makes an event pending (again), with a fresh retry window whose backoff starts over; false if
+   * there is no such event.
+   */
   public boolean reopen(String id, Instant retryUntil) {
     return jdbi.withHandle(
             h ->
                 h.createUpdate(
                         "UPDATE events SET status = 'PENDING', finished_at = NULL,"
-                            + " retry_until = ? WHERE id = ?")
+                            + " retry_until = ?, window_attempts = 0 WHERE id = ?")
                     .bind(0, utc(retryUntil))
                     .bind(1, id)
                     .execute())
@@ -236,6 +246,7 @@ public final class EventStore {
         instant(rs, "created_at"),
         instant(rs, "retry_until"),
         instant(rs, "next_attempt_at"),
-        instant(rs, "finished_at"));
+        instant(rs, "finished_at"),
+        rs.getInt("window_attempts"));
   }
 }

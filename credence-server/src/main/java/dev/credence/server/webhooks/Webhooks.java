@@ -88,6 +88,10 @@ public final class Webhooks {
     if (client == null) {
       return; // not started yet: the repair sweep sends it once the scheduler runs
     }
+    scheduleHead(sessionId, client);
+  }
+
+  private void scheduleHead(String sessionId, SchedulerClient client) {
     events
         .head(sessionId)
         .ifPresent(
@@ -143,6 +147,11 @@ public final class Webhooks {
       return finish(event, Status.NO_WEBHOOK, client);
     }
     Instant started = clock.instant();
+    // The window starts at the event's first attempt (or its redelivery), not when it was made.
+    Instant until =
+        event.windowAttempts() == 0
+            ? later(event.retryUntil(), retryUntil(started))
+            : event.retryUntil();
     WebhookSender.Answer answer =
         sender.send(url, deployments.apiKey(environment), event.id(), event.body());
     int attempt = event.attempts() + 1;
@@ -157,12 +166,13 @@ public final class Webhooks {
             answer.latencyMs(),
             answer.body());
     if (answer.delivered()) {
-      events.recordAttempt(delivery, null);
+      events.recordAttempt(delivery, null, until);
       return finish(event, Status.DELIVERED, client);
     }
-    Duration delay = backoff.delay(attempt, ThreadLocalRandom.current().nextDouble());
-    if (clock.instant().plus(delay).isAfter(event.retryUntil())) {
-      events.recordAttempt(delivery, null);
+    Duration delay =
+        backoff.delay(event.windowAttempts() + 1, ThreadLocalRandom.current().nextDouble());
+    if (clock.instant().plus(delay).isAfter(until)) {
+      events.recordAttempt(delivery, null, until);
       LOG.warn(
           "Webhook event {} ({}) FAILED after {} attempts: {}",
           event.id(),
@@ -171,19 +181,18 @@ public final class Webhooks {
           answer.error() != null ? answer.error() : "HTTP " + answer.statusCode());
       return finish(event, Status.FAILED, client);
     }
-    events.recordAttempt(delivery, clock.instant().plus(delay));
+    events.recordAttempt(delivery, clock.instant().plus(delay), until);
     Instant next = Instant.now().plus(delay);
     return (complete, operations) -> operations.reschedule(complete, next);
   }
 
+  private static Instant later(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
   private CompletionHandler<Void> finish(Event event, Status status, SchedulerClient client) {
     events.finish(event.id(), status, clock.instant());
-    events
-        .head(event.sessionId())
-        .ifPresent(
-            next ->
-                client.scheduleIfNotExists(
-                    DELIVERY.instance(next.id()).scheduledTo(Instant.now())));
+    scheduleHead(event.sessionId(), client);
     return new CompletionHandler.OnCompleteRemove<>();
   }
 }

@@ -477,43 +477,11 @@ class BrowserJourneyTest {
    * screenshot is {@code target/screenshots/<test>/<nn>-<name>.png}.
    */
   private void step(Browser b, String name, String... allowed) {
-    b.screenshot(screenshots.resolve(String.format("%02d-%s.png", ++shots, name)));
-    String where = test + " / " + name;
-    assertThat(
-            b.js(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
-        .as("%s: the page scrolls sideways", where)
-        .isEqualTo(0L);
-    assertThat(
-            (List<?>)
-                b.js(
-                    "return Array.from(document.querySelectorAll('input, select, textarea,"
-                        + " progress'))"
-                        + ".filter(e => e.type !== 'hidden')"
-                        + ".filter(e => !e.getAttribute('aria-label')"
-                        + " && !(e.labels && Array.from(e.labels).some(l => l.textContent.trim())))"
-                        + ".concat(Array.from(document.querySelectorAll('button, a'))"
-                        + ".filter(e => !e.textContent.trim() && !e.getAttribute('aria-label')))"
-                        + ".map(e => e.outerHTML)"))
-        .as("%s: controls without a label", where)
-        .isEmpty();
-    assertThat(
-            b.js(
-                "return Array.from(document.querySelectorAll('fieldset'))"
-                    + ".filter(f => !f.querySelector('legend') ||"
-                    + " !f.querySelector('legend').textContent.trim()).length"))
-        .as("%s: fieldsets without a legend", where)
-        .isEqualTo(0L);
-    List<String> console = new ArrayList<>(b.consoleProblems());
-    // Browsers ask for /favicon.ico; the server has none, and answers with its 404 page.
-    console.removeIf(
-        line ->
-            line.contains(server.baseUrl() + "/favicon.ico - Failed to load resource")
-                && line.contains("status of 404"));
-    for (String expected : allowed) {
-      console.removeIf(line -> line.contains(expected));
-    }
-    assertThat(console).as("%s: the browser's console", where).isEmpty();
+    b.screenshotAndCheck(
+        screenshots.resolve(String.format("%02d-%s.png", ++shots, name)),
+        test + " / " + name,
+        server.baseUrl(),
+        allowed);
   }
 
   // --- small helpers ----------------------------------------------------------------------------

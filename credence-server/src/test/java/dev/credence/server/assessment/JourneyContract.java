@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class JourneyContract extends ServerContract {
   private static final AtomicInteger UIDS = new AtomicInteger();
+  private static final java.util.Map<String, String> UIDS_BY_TOKEN =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private static final String SMALL = Applicant.SMALL_ASSESSMENT;
 
   private Deployment deployment;
@@ -36,7 +38,9 @@ abstract class JourneyContract extends ServerContract {
         server.createSession(
             deployment.productionKey(), sessionBody(uid, deployment.productionIntegrationId()));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-    return json(created).get("access_token").asText();
+    String token = json(created).get("access_token").asText();
+    UIDS_BY_TOKEN.put(token, uid);
+    return token;
   }
 
   private HttpResponse<String> page(String token, String... headers) {
@@ -135,6 +139,36 @@ abstract class JourneyContract extends ServerContract {
     List<String> second = items(page(token, "User-Agent", "Desktop B").body());
     assertThat(second).hasSize(10).doesNotContainAnyElementsOf(first);
     assertThat(page(token, "User-Agent", "Phone A").body()).contains("value=\"2\"");
+  }
+
+  @Test
+  void onlyAReturnAfterAPauseIsReportedAsResumed() {
+    String oneSitting = newSession();
+    new Applicant(server, oneSitting).finish();
+    assertThat(flags(oneSitting)).doesNotContain("RESUMED");
+
+    String cameBack = newSession();
+    page(cameBack);
+    consent(cameBack);
+    page(cameBack);
+    server.clock().advance(AssessmentService.RETURN_GAP.minusSeconds(1));
+    page(cameBack); // within the gap: the same sitting
+    server.clock().advance(AssessmentService.RETURN_GAP);
+    playThrough(cameBack);
+    page(cameBack);
+    assertThat(flags(cameBack)).contains("RESUMED").doesNotContain("MULTI_DEVICE");
+  }
+
+  /** The trust flags of the session's result, read back through the pull API. */
+  private List<String> flags(String token) {
+    String uid = UIDS_BY_TOKEN.get(token);
+    var result =
+        server.send("GET", "/v1/results/" + uid, null, "api-key", deployment.productionKey());
+    assertThat(result.statusCode()).as(result.body()).isEqualTo(200);
+    List<String> flags = new java.util.ArrayList<>();
+    json(result).at("/details/calculated/flags").forEach(f -> flags.add(f.asText()));
+    assertThat(json(result).at("/details/calculated/score").isInt()).as(result.body()).isTrue();
+    return flags;
   }
 
   @Test

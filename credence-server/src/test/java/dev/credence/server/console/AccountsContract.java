@@ -5,14 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.ServerContract;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dashboard accounts over real HTTP: sign-in, invitations, roles, throttling, CSRF, idle expiry.
+ * Dashboard accounts over real HTTP: the operator's first Admin, sign-in through the form with its
+ * throttling, invitations and their expiry, roles, removal, idle expiry, CSRF and the audit log.
  */
 abstract class AccountsContract extends ServerContract {
+  private static final Pattern INVITATION =
+      Pattern.compile("(/console/invitations/[A-Za-z0-9_-]+)");
+  private static final Pattern USER_ROW =
+      Pattern.compile("action=\"/console/users/([0-9a-f]{24})/remove\"");
 
   @Test
   void theOperatorInvitesTheFirstAdminWhoSignsInAndOut() {
@@ -20,13 +31,398 @@ abstract class AccountsContract extends ServerContract {
     ConsoleClient admin = ConsoleClient.firstAdmin(server, deployment.companyId());
     HttpResponse<String> users = admin.get("/console/users");
     assertThat(users.statusCode()).isEqualTo(200);
-    assertThat(users.body()).contains("First Admin").contains("Admin");
+    assertThat(users.body()).contains("First Admin").contains("Acme Lending");
 
-    HttpResponse<String> out = admin.post("/console/logout", Map.of());
-    assertThat(out.statusCode()).isEqualTo(302);
+    assertThat(admin.post("/console/logout", Map.of()).statusCode()).isEqualTo(302);
     HttpResponse<String> after = admin.get("/console/users");
     assertThat(after.statusCode()).isEqualTo(302);
     assertThat(after.headers().firstValue("Location"))
-        .hasValueSatisfying(l -> assertThat(l).startsWith("/console/login?next="));
+        .hasValue("/console/login?next=%2Fconsole%2Fusers");
+  }
+
+  @Test
+  void theOperatorApiRefusesBadInvitations() {
+    RunningServer.Deployment deployment = server.newDeployment();
+    String path = "/v1/admin/companies/" + deployment.companyId() + "/admins";
+    assertThat(server.send("POST", path, "{\"email\":\"a@example.com\"}").statusCode())
+        .isEqualTo(401);
+    var unknown =
+        server.operator("POST", "/v1/admin/companies/nope/admins", "{\"email\":\"a@example.com\"}");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(RunningServer.json(unknown).get("code").asText()).isEqualTo("company_not_found");
+    var invalid = server.operator("POST", path, "{\"email\":\"not an address\"}");
+    assertThat(invalid.statusCode()).isEqualTo(422);
+    assertThat(RunningServer.json(invalid).get("code").asText()).isEqualTo("email_invalid");
+    var created = server.operator("POST", path, "{\"email\":\" Boss@Example.com \"}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    var body = RunningServer.json(created);
+    assertThat(body.get("email").asText()).isEqualTo("boss@example.com");
+    assertThat(body.get("role").asText()).isEqualTo("admin");
+    assertThat(body.get("emailed").asBoolean()).isFalse();
+    assertThat(body.get("invitation_url").asText())
+        .startsWith(server.config().publicUrl() + "/console/invitations/");
+  }
+
+  @Test
+  void signingInThroughTheFormSetsAGuardedCookieAndGoesWhereTheUserWasGoing() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    String email = emailOf(admin);
+    ConsoleClient browser = new ConsoleClient(server);
+    HttpResponse<String> page = browser.get("/console/login?next=%2Fconsole%2Fusers");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+        .contains("default-src 'none'")
+        .contains("form-action 'self'");
+
+    HttpResponse<String> wrong =
+        browser.post(
+            "/console/login",
+            Map.of("email", email, "password", "not the password", "next", "/console/users"));
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.body()).contains("The e-mail address or the password is wrong.");
+
+    HttpResponse<String> right =
+        browser.post(
+            "/console/login",
+            Map.of(
+                "email",
+                email.toUpperCase(),
+                "password",
+                ConsoleClient.PASSWORD,
+                "next",
+                "/console/users"));
+    assertThat(right.statusCode()).isEqualTo(302);
+    assertThat(right.headers().firstValue("Location")).hasValue("/console/users");
+    String cookie =
+        right.headers().allValues("Set-Cookie").stream()
+            .filter(c -> c.startsWith("credence_console="))
+            .findFirst()
+            .orElseThrow();
+    assertThat(cookie).contains("HttpOnly").contains("SameSite=Lax").contains("Path=/console");
+    assertThat(cookie).doesNotContain("Secure"); // the test server's public URL is http
+    assertThat(browser.get("/console/users").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void signInGoesOnlyToDashboardPagesAfterwards() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    for (String next : List.of("https://evil.example/", "//evil.example/x", "/v1/admin")) {
+      ConsoleClient browser = new ConsoleClient(server);
+      browser.get("/console/login");
+      HttpResponse<String> in =
+          browser.post(
+              "/console/login",
+              Map.of("email", emailOf(admin), "password", ConsoleClient.PASSWORD, "next", next));
+      assertThat(in.headers().firstValue("Location")).hasValue("/console/deployments");
+    }
+  }
+
+  @Test
+  void signInIsThrottledPerAddressEvenForTheRightPassword() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    String email = emailOf(admin);
+    ConsoleClient attacker = new ConsoleClient(server);
+    attacker.get("/console/login");
+    for (int i = 0; i < Accounts.MAX_FAILURES_PER_EMAIL; i++) {
+      var refused =
+          attacker.post("/console/login", Map.of("email", email, "password", "guess " + i));
+      assertThat(refused.statusCode()).isEqualTo(401);
+    }
+    var locked =
+        attacker.post("/console/login", Map.of("email", email, "password", ConsoleClient.PASSWORD));
+    assertThat(locked.statusCode()).isEqualTo(429);
+    assertThat(locked.body()).contains("Too many failed sign-ins. Try again in 15 minutes.");
+    long retryAfter = Long.parseLong(locked.headers().firstValue("Retry-After").orElseThrow());
+    assertThat(retryAfter).isBetween(1L, Accounts.FAILURE_WINDOW.toSeconds() + 1);
+    assertThat(locked.headers().allValues("Set-Cookie"))
+        .noneMatch(c -> c.startsWith("credence_console=") && !c.startsWith("credence_console=;"));
+
+    server.clock().advance(Duration.ofSeconds(retryAfter));
+    var free =
+        attacker.post("/console/login", Map.of("email", email, "password", ConsoleClient.PASSWORD));
+    assertThat(free.statusCode()).isEqualTo(302);
+  }
+
+  @Test
+  void signInIsThrottledPerClientAcrossAddresses() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    ConsoleClient attacker = new ConsoleClient(server);
+    attacker.get("/console/login");
+    try {
+      for (int i = 0; i < Accounts.MAX_FAILURES_PER_CLIENT; i++) {
+        attacker.post(
+            "/console/login", Map.of("email", "nobody" + i + "@example.com", "password", "x"));
+      }
+      var locked =
+          attacker.post(
+              "/console/login",
+              Map.of("email", emailOf(admin), "password", ConsoleClient.PASSWORD));
+      assertThat(locked.statusCode()).isEqualTo(429);
+    } finally {
+      server.clock().advance(Accounts.FAILURE_WINDOW.plusSeconds(1)); // frees 127.0.0.1 again
+    }
+    var free =
+        attacker.post(
+            "/console/login", Map.of("email", emailOf(admin), "password", ConsoleClient.PASSWORD));
+    assertThat(free.statusCode()).isEqualTo(302);
+  }
+
+  @Test
+  void theAnonymousFormsRefuseAMissingOrForeignToken() {
+    ConsoleClient browser = new ConsoleClient(server);
+    browser.get("/console/login");
+    var missing =
+        browser.postRaw("/console/login", Map.of("email", "a@example.com", "password", "x"));
+    assertThat(missing.statusCode()).isEqualTo(403);
+    assertThat(missing.body()).contains("csrf_invalid");
+    var foreign =
+        browser.postRaw(
+            "/console/login",
+            Map.of("email", "a@example.com", "password", "x", "csrf", "A".repeat(43)));
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    // A token taken from another browser does not match this browser's cookie.
+    ConsoleClient other = new ConsoleClient(server);
+    other.get("/console/login");
+    var stolen =
+        browser.postRaw(
+            "/console/login",
+            Map.of("email", "a@example.com", "password", "x", "csrf", other.csrf()));
+    assertThat(stolen.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aFormPostedFromAnotherSiteIsRefused() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    admin.get("/console/users");
+    var response =
+        admin.send(
+            HttpRequest.newBuilder(admin.uri("/console/users/invite"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", "https://evil.example")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "email=x%40example.com&role=ADMIN&csrf=" + admin.csrf())));
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(admin.get("/console/users").body()).doesNotContain("x@example.com");
+  }
+
+  @Test
+  void anInvitationIsShownToCopyWorksOnceAndMakesAUserOfTheCompany() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    admin.get("/console/users");
+    HttpResponse<String> created =
+        admin.post(
+            "/console/users/invite", Map.of("email", "Viewer@Example.org", "role", "VIEWER"));
+    assertThat(created.statusCode()).isEqualTo(200);
+    assertThat(created.body())
+        .contains("viewer@example.org")
+        .contains("Hand over this link yourself");
+    String link = find(INVITATION, created.body());
+    assertThat(admin.get("/console/users").body()).doesNotContain(link); // shown once only
+
+    ConsoleClient invitee = new ConsoleClient(server);
+    HttpResponse<String> form = invitee.get(link);
+    assertThat(form.statusCode()).isEqualTo(200);
+    assertThat(form.body()).contains("Acme Lending").contains("Viewer");
+    var mismatch =
+        invitee.post(
+            link,
+            Map.of("name", "Vee", "password", ConsoleClient.PASSWORD, "repeat", "something else"));
+    assertThat(mismatch.statusCode()).isEqualTo(422);
+    assertThat(mismatch.body()).contains("The two passwords are not the same.");
+    var weak = invitee.post(link, Map.of("name", "Vee", "password", "short", "repeat", "short"));
+    assertThat(weak.statusCode()).isEqualTo(422);
+    assertThat(weak.body()).contains("Use at least 12 characters.");
+    var noName =
+        invitee.post(
+            link,
+            Map.of(
+                "name", " ", "password", ConsoleClient.PASSWORD, "repeat", ConsoleClient.PASSWORD));
+    assertThat(noName.statusCode()).isEqualTo(422);
+
+    var accepted =
+        invitee.post(
+            link,
+            Map.of(
+                "name",
+                "Vee",
+                "password",
+                ConsoleClient.PASSWORD,
+                "repeat",
+                ConsoleClient.PASSWORD));
+    assertThat(accepted.statusCode()).isEqualTo(302);
+    HttpResponse<String> usersSeenByViewer = invitee.get("/console/users");
+    assertThat(usersSeenByViewer.statusCode()).isEqualTo(200);
+    assertThat(usersSeenByViewer.body()).contains("Vee").contains("First Admin");
+    assertThat(usersSeenByViewer.body()).doesNotContain("Invite a user");
+
+    ConsoleClient again = new ConsoleClient(server);
+    HttpResponse<String> used = again.get(link);
+    assertThat(used.statusCode()).isEqualTo(410);
+    assertThat(used.body()).contains("already been used");
+    assertThat(new ConsoleClient(server).get("/console/invitations/forged").statusCode())
+        .isEqualTo(404);
+
+    var duplicate =
+        admin.post("/console/users/invite", Map.of("email", "viewer@example.org", "role", "ADMIN"));
+    assertThat(duplicate.statusCode()).isEqualTo(422);
+    assertThat(duplicate.body()).contains("is already a user of this company");
+  }
+
+  @Test
+  void anInvitationExpiresAfter24Hours() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    admin.get("/console/users");
+    String link =
+        find(
+            INVITATION,
+            admin
+                .post("/console/users/invite", Map.of("email", "late@example.com", "role", "ADMIN"))
+                .body());
+    ConsoleClient invitee = new ConsoleClient(server);
+    assertThat(invitee.get(link).statusCode()).isEqualTo(200);
+    server.clock().advance(Duration.ofHours(24));
+    var expired =
+        invitee.post(
+            link,
+            Map.of(
+                "name",
+                "Late",
+                "password",
+                ConsoleClient.PASSWORD,
+                "repeat",
+                ConsoleClient.PASSWORD));
+    assertThat(expired.statusCode()).isEqualTo(410);
+    assertThat(expired.body()).contains("This invitation expired 24 hours after it was sent.");
+    assertThat(invitee.get("/console/users").statusCode()).isEqualTo(302); // not signed in
+  }
+
+  @Test
+  void aViewerIsRefusedEveryChangeAndTheAuditLog() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    ConsoleClient viewer = admin.invite("VIEWER");
+    String adminId = find(USER_ROW, admin.get("/console/users").body());
+    viewer.get("/console/users");
+    assertThat(
+            viewer
+                .post("/console/users/invite", Map.of("email", "v2@example.com", "role", "ADMIN"))
+                .statusCode())
+        .isEqualTo(403);
+    var refused = viewer.post("/console/users/" + adminId + "/role", Map.of("role", "VIEWER"));
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("Only an Admin can change this");
+    assertThat(viewer.post("/console/users/" + adminId + "/remove", Map.of()).statusCode())
+        .isEqualTo(403);
+    assertThat(viewer.get("/console/audit").statusCode()).isEqualTo(403);
+    String users = admin.get("/console/users").body();
+    assertThat(users).doesNotContain("v2@example.com").contains("Make Viewer");
+  }
+
+  @Test
+  void rolesChangeButACompanyKeepsAnAdmin() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    String adminId = find(USER_ROW, admin.get("/console/users").body());
+    var last = admin.post("/console/users/" + adminId + "/role", Map.of("role", "VIEWER"));
+    assertThat(last.statusCode()).isEqualTo(409);
+    assertThat(last.body()).contains("A company keeps at least one Admin");
+    var unknownRole = admin.post("/console/users/" + adminId + "/role", Map.of("role", "OWNER"));
+    assertThat(unknownRole.statusCode()).isEqualTo(422);
+
+    ConsoleClient viewer = admin.invite("VIEWER");
+    String viewerId = idOfOtherUser(admin, adminId);
+    admin.get("/console/users");
+    assertThat(
+            admin
+                .post("/console/users/" + viewerId + "/role", Map.of("role", "ADMIN"))
+                .statusCode())
+        .isEqualTo(302);
+    viewer.get("/console/users");
+    assertThat(viewer.get("/console/audit").statusCode()).isEqualTo(200); // an Admin now
+
+    String audit = admin.get("/console/audit").body();
+    assertThat(audit).contains("user.role_changed").contains("user.invited");
+    assertThat(audit).contains("{\"role\":\"VIEWER\"}").contains("{\"role\":\"ADMIN\"}");
+  }
+
+  @Test
+  void aRemovedUserIsSignedOutAtOnce() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    String adminId = find(USER_ROW, admin.get("/console/users").body());
+    ConsoleClient viewer = admin.invite("VIEWER");
+    assertThat(viewer.get("/console/users").statusCode()).isEqualTo(200);
+    String viewerId = idOfOtherUser(admin, adminId);
+    admin.get("/console/users");
+    assertThat(admin.post("/console/users/" + viewerId + "/remove", Map.of()).statusCode())
+        .isEqualTo(302);
+    assertThat(viewer.get("/console/users").statusCode()).isEqualTo(302);
+    assertThat(admin.get("/console/users").body()).doesNotContain("VIEWER user");
+    assertThat(admin.get("/console/audit").body()).contains("user.removed");
+  }
+
+  @Test
+  void anIdleSessionEnds() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    assertThat(admin.get("/console/users").statusCode()).isEqualTo(200);
+    server.clock().advance(Duration.ofMinutes(29));
+    assertThat(admin.get("/console/users").statusCode()).isEqualTo(200); // activity keeps it
+    server.clock().advance(Duration.ofMinutes(31));
+    var ended = admin.get("/console/users");
+    assertThat(ended.statusCode()).isEqualTo(302);
+    assertThat(ended.headers().firstValue("Location").orElseThrow()).startsWith("/console/login");
+  }
+
+  @Test
+  void everyFormOfTheUsersPagesRefusesAMissingToken() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    String adminId = find(USER_ROW, admin.get("/console/users").body());
+    for (String path :
+        List.of(
+            "/console/users/invite",
+            "/console/users/" + adminId + "/role",
+            "/console/users/" + adminId + "/remove",
+            "/console/logout")) {
+      var refused = admin.postRaw(path, Map.of("email", "csrf@example.com", "role", "VIEWER"));
+      assertThat(refused.statusCode()).as(path).isEqualTo(403);
+      assertThat(refused.body()).as(path).contains("csrf_invalid");
+    }
+    String users = admin.get("/console/users").body();
+    assertThat(users).doesNotContain("csrf@example.com").contains("Sign out");
+  }
+
+  @Test
+  void errorsUnderTheConsoleArePagesNotJson() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    var missing = admin.get("/console/no-such-page");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+    assertThat(missing.body()).contains("Not found").contains("not_found");
+    assertThat(admin.get("/console/audit?before=abc").statusCode()).isEqualTo(422);
+  }
+
+  private String idOfOtherUser(ConsoleClient admin, String adminId) {
+    Matcher rows = USER_ROW.matcher(admin.get("/console/users").body());
+    while (rows.find()) {
+      if (!rows.group(1).equals(adminId)) {
+        return rows.group(1);
+      }
+    }
+    throw new AssertionError("no other user listed");
+  }
+
+  private String emailOf(ConsoleClient client) {
+    Matcher who =
+        Pattern.compile("title=\"([^\"]+@[^\"]+)\"").matcher(client.get("/console/users").body());
+    assertThat(who.find()).isTrue();
+    return who.group(1);
+  }
+
+  private static String find(Pattern pattern, String body) {
+    Matcher matcher = pattern.matcher(body);
+    assertThat(matcher.find()).as(body).isTrue();
+    return matcher.group(1);
+  }
+
+  static URI uri(String value) {
+    return URI.create(value);
   }
 }

@@ -130,6 +130,8 @@ abstract class LinksAndOutcomesContract extends ServerContract {
             "The batch name must be 1 to 40 characters",
             "büro",
             "The batch name must be 1 to 40 characters",
+            "-lead",
+            "starting with a letter or digit",
             "123-45",
             "uid looks like a national identity number",
             "123-456",

@@ -1,5 +1,7 @@
 package dev.credence.server.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +16,6 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriverException;
@@ -84,19 +85,10 @@ public final class Browser implements AutoCloseable {
     if (missing.isEmpty()) {
       return;
     }
-    String why = "missing " + String.join(" and ", missing);
-    String message =
-        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-            + "!!! Browser tests NOT RUN: "
-            + why
-            + "\n!!! Install them with: apt-get install -y chromium chromium-driver\n"
-            + "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!";
-    System.err.println(message);
-    if (TestDatabase.inCi()) {
-      throw new IllegalStateException(
-          "Chromium and chromedriver are required under CI=true: " + why);
-    }
-    Assumptions.abort(message);
+    Prerequisites.missing(
+        "Browser tests",
+        "missing " + String.join(" and ", missing),
+        "Install them with: apt-get install -y chromium chromium-driver");
   }
 
   /**
@@ -201,6 +193,50 @@ public final class Browser implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Saves a whole-page screenshot and checks what every page must be: no sideways scrolling, a
+   * label on every control, a legend on every fieldset, and a quiet console (a Content-Security-
+   * Policy violation is logged there as an error) apart from lines containing {@code allowed}.
+   */
+  public void screenshotAndCheck(Path file, String where, String baseUrl, String... allowed) {
+    screenshot(file);
+    assertThat(
+            js(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+        .as("%s: the page scrolls sideways", where)
+        .isEqualTo(0L);
+    assertThat(
+            (List<?>)
+                js(
+                    "return Array.from(document.querySelectorAll('input, select, textarea,"
+                        + " progress'))"
+                        + ".filter(e => e.type !== 'hidden')"
+                        + ".filter(e => !e.getAttribute('aria-label')"
+                        + " && !(e.labels && Array.from(e.labels).some(l => l.textContent.trim())))"
+                        + ".concat(Array.from(document.querySelectorAll('button, a'))"
+                        + ".filter(e => !e.textContent.trim() && !e.getAttribute('aria-label')))"
+                        + ".map(e => e.outerHTML)"))
+        .as("%s: controls without a label", where)
+        .isEmpty();
+    assertThat(
+            js(
+                "return Array.from(document.querySelectorAll('fieldset'))"
+                    + ".filter(f => !f.querySelector('legend') ||"
+                    + " !f.querySelector('legend').textContent.trim()).length"))
+        .as("%s: fieldsets without a legend", where)
+        .isEqualTo(0L);
+    List<String> console = new ArrayList<>(consoleProblems());
+    // Browsers ask for /favicon.ico; the server has none, and answers with its 404 page.
+    console.removeIf(
+        line ->
+            line.contains(baseUrl + "/favicon.ico - Failed to load resource")
+                && line.contains("status of 404"));
+    for (String expected : allowed) {
+      console.removeIf(line -> line.contains(expected));
+    }
+    assertThat(console).as("%s: the browser's console", where).isEmpty();
   }
 
   /** An empty directory: made, or emptied of an earlier run's files. */

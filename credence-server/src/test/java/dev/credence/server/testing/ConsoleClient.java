@@ -57,12 +57,14 @@ public final class ConsoleClient {
     String url = RunningServer.json(invited).get("invitation_url").asText();
     ConsoleClient client = new ConsoleClient(server);
     client.accept(URI.create(url).getPath(), "First Admin");
+    client.get("/console/users");
     return client;
   }
 
   /** A user invited by this (Admin) client with {@code role} ADMIN or VIEWER, signed in. */
   public ConsoleClient invite(String role) {
     String email = role.toLowerCase() + PEOPLE.incrementAndGet() + "@example.com";
+    get("/console/users");
     HttpResponse<String> page = post("/console/users/invite", Map.of("email", email, "role", role));
     assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
     Matcher link = INVITATION.matcher(page.body());

@@ -106,6 +106,11 @@ public final class RunningServer implements AutoCloseable {
     return clock;
   }
 
+  /** Every HTTP route of the server, as {@code "GET /v1/results/{uid}"}. */
+  public java.util.List<String> routes() {
+    return app.routes();
+  }
+
   public String baseUrl() {
     return "http://localhost:" + app.port();
   }

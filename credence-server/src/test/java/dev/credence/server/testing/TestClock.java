@@ -16,7 +16,8 @@ public final class TestClock extends Clock {
   }
 
   public static TestClock startingNow() {
-    return new TestClock(Instant.now());
+    // Whole microseconds, as the databases store them (PostgreSQL rounds finer values).
+    return new TestClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
   }
 
   public void advance(Duration duration) {

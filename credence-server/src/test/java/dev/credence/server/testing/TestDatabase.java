@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The databases whole-app tests run on. PostgreSQL is an external server named by {@code
@@ -93,17 +92,10 @@ public enum TestDatabase {
 
   /** Fails under CI, skips loudly elsewhere. */
   public static void unavailable(String why) {
-    String message =
-        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-            + "!!! PostgreSQL tests NOT RUN: "
-            + why
-            + "\n!!! Set CREDENCE_TEST_POSTGRES_URL to an external server to run them.\n"
-            + "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!";
-    System.err.println(message);
-    if (inCi()) {
-      throw new IllegalStateException("PostgreSQL is required under CI=true: " + why);
-    }
-    Assumptions.abort(message);
+    Prerequisites.missing(
+        "PostgreSQL tests",
+        why,
+        "Set CREDENCE_TEST_POSTGRES_URL to an external server to run them.");
   }
 
   public String label() {

@@ -224,22 +224,46 @@ abstract class WebhookContract extends ServerContract {
       String uid = newUid();
       applicant(uid).finish();
       refusing.await(1, WAIT);
-      server.clock().advance(Duration.ofDays(4)); // past the 3-day window of both events
+      server.clock().advance(Duration.ofDays(4)); // past the complete event's 3-day window
 
-      List<JsonNode> failed =
+      List<JsonNode> firstFailed =
           awaitEvents(
-              uid, e -> e.size() == 2 && e.stream().allMatch(x -> status(x).equals("FAILED")));
-      long firstFinished = failed.get(0).get("finished_at").asLong();
-      assertThat(failed.get(1).at("/deliveries/0/started_at").asLong())
+              uid, e -> status(e.get(0)).equals("FAILED") && e.get(1).get("attempts").asInt() > 0);
+      long firstFinished = firstFailed.get(0).get("finished_at").asLong();
+      assertThat(firstFailed.get(1).at("/deliveries/0/started_at").asLong())
           .as("the score is sent only after the complete event is finished")
           .isGreaterThanOrEqualTo(firstFinished);
+      assertThat(status(firstFailed.get(1)))
+          .as("the score's window starts at its first attempt, not when it was made")
+          .isEqualTo("PENDING");
+      server.clock().advance(Duration.ofDays(4));
+      List<JsonNode> failed =
+          awaitEvents(uid, e -> e.stream().allMatch(x -> status(x).equals("FAILED")));
+
+      // Sent again to a receiver still refusing: a fresh window, retried again.
+      String scoreId = failed.get(1).get("id").asText();
+      int attemptsBefore = failed.get(1).get("attempts").asInt();
+      assertThat(
+              server
+                  .operator("POST", "/v1/admin/events/" + scoreId + "/redeliver", null)
+                  .statusCode())
+          .isEqualTo(202);
+      awaitEvents(
+          uid,
+          e ->
+              e.get(1).get("attempts").asInt() >= attemptsBefore + 2
+                  && status(e.get(1)).equals("PENDING"));
 
       setWebhook(receiver.url());
       String eventId = failed.get(0).get("id").asText();
       HttpResponse<String> redeliver =
           server.operator("POST", "/v1/admin/events/" + eventId + "/redeliver", null);
       assertThat(redeliver.statusCode()).as(redeliver.body()).isEqualTo(202);
-      Received again = receiver.await(1, WAIT).get(0);
+      Received again =
+          receiver.await(1, WAIT).stream()
+              .filter(r -> eventId.equals(r.header("X-Credence-Event-Id")))
+              .findFirst()
+              .orElseThrow();
       assertThat(again.header("X-Credence-Event-Id")).isEqualTo(eventId);
       awaitEvents(uid, e -> status(e.get(0)).equals("DELIVERED"));
       assertThat(

@@ -1,0 +1,302 @@
+package dev.credence.server.console;
+
+import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.deployments.DeploymentService.DeploymentWithEnvironments;
+import dev.credence.server.deployments.Environment;
+import dev.credence.server.http.ApiException;
+import dev.credence.server.results.ResultStore;
+import dev.credence.server.results.SessionReopener;
+import dev.credence.server.sessions.Session;
+import dev.credence.server.webhooks.EventStore;
+import dev.credence.server.webhooks.Webhooks;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The results screen: a company's sessions with their results, filtered and paged, exported as CSV,
+ * their score distribution; one result's facts, traits and events, where an Admin sends an event
+ * again or re-opens an expired uid. Production and Test are never shown together.
+ */
+public final class ResultPages {
+  private static final String RESULTS = ConsoleWeb.PREFIX + "/results";
+
+  private final ResultQuery query;
+  private final DeploymentService deployments;
+  private final ResultStore results;
+  private final EventStore events;
+  private final Webhooks webhooks;
+  private final SessionReopener reopener;
+  private final AuditLog audit;
+  private final ConsoleWeb web;
+  private final Clock clock;
+
+  public ResultPages(
+      ResultQuery query,
+      DeploymentService deployments,
+      ResultStore results,
+      EventStore events,
+      Webhooks webhooks,
+      SessionReopener reopener,
+      AuditLog audit,
+      ConsoleWeb web,
+      Clock clock) {
+    this.query = query;
+    this.deployments = deployments;
+    this.results = results;
+    this.events = events;
+    this.webhooks = webhooks;
+    this.reopener = reopener;
+    this.audit = audit;
+    this.web = web;
+    this.clock = clock;
+  }
+
+  /** An event of a session with its delivery attempts, oldest first. */
+  public record EventLog(EventStore.Event event, List<EventStore.Delivery> deliveries) {}
+
+  public void routes(RoutesConfig routes) {
+    routes.get(RESULTS, this::list);
+    routes.get(RESULTS + "/export.csv", this::export);
+    String one = RESULTS + "/{integration_id}/{uid}";
+    routes.get(one, ctx -> show(ctx, 200, null, null));
+    routes.post(one + "/reopen", this::reopen);
+    routes.post(one + "/events/{event_id}/redeliver", this::redeliver);
+  }
+
+  // --- the list ---------------------------------------------------------------------------------
+
+  private void list(Context ctx) {
+    ConsoleUser viewer = ConsoleWeb.user(ctx);
+    List<DeploymentWithEnvironments> mine = deployments.listDeployments(viewer.companyId());
+    ResultFilter filter = filter(ctx, mine);
+    Map<String, Object> params = new HashMap<>();
+    params.put("filter", filter);
+    params.put("deployments", mine.stream().map(DeploymentWithEnvironments::deployment).toList());
+    if (!filter.valid()) {
+      params.put("rows", List.of());
+      params.put("total", 0L);
+      params.put("olderQuery", null);
+      params.put("histogram", Charts.histogram(new TreeMap<>()));
+      web.render(ctx, 422, "results", page(ctx, filter), params);
+      return;
+    }
+    List<ResultQuery.Row> rows = query.page(viewer.companyId(), filter, ResultQuery.PAGE_SIZE + 1);
+    String older = null;
+    if (rows.size() > ResultQuery.PAGE_SIZE) {
+      rows = rows.subList(0, ResultQuery.PAGE_SIZE);
+      older = filter.queryBefore(rows.get(rows.size() - 1).sessionId());
+    }
+    params.put("rows", rows);
+    params.put("total", query.count(viewer.companyId(), filter));
+    params.put("olderQuery", older);
+    params.put("histogram", Charts.histogram(query.scores(viewer.companyId(), filter)));
+    web.render(ctx, 200, "results", page(ctx, filter), params);
+  }
+
+  private ConsolePage page(Context ctx, ResultFilter filter) {
+    return web.page(ctx, filter.test() ? "Test results" : "Results", "results");
+  }
+
+  private static ResultFilter filter(Context ctx, List<DeploymentWithEnvironments> mine) {
+    return ResultFilter.parse(
+        ctx::queryParam, mine.stream().map(d -> d.deployment().id()).collect(Collectors.toSet()));
+  }
+
+  // --- the export -------------------------------------------------------------------------------
+
+  private void export(Context ctx) {
+    ConsoleUser viewer = ConsoleWeb.user(ctx);
+    ResultFilter filter = filter(ctx, deployments.listDeployments(viewer.companyId())).firstPage();
+    if (!filter.valid()) {
+      throw ApiException.unprocessable("filter_invalid", String.join(" ", filter.errors()));
+    }
+    String name =
+        "results-"
+            + filter.kind().name().toLowerCase(Locale.ROOT)
+            + "-"
+            + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
+            + ".csv";
+    ctx.contentType("text/csv; charset=utf-8");
+    ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+    try (Writer out = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8)) {
+      Csv csv = new Csv(out);
+      csv.row(
+          "uid",
+          "deployment",
+          "environment",
+          "created_at",
+          "finished_at",
+          "status",
+          "score",
+          "risk_band",
+          "score_confidence",
+          "review_required",
+          "flags");
+      query.each(
+          viewer.companyId(),
+          filter,
+          r ->
+              csv.row(
+                  r.uid(),
+                  r.deployment(),
+                  filter.kind().name(),
+                  Csv.time(r.createdAt()),
+                  Csv.time(r.finishedAt()),
+                  r.status(),
+                  r.score() == null ? "" : r.score().toString(),
+                  r.band(),
+                  r.confidence(),
+                  r.reviewRequired() == null ? "" : r.reviewRequired().toString(),
+                  r.flagList()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // --- one result -------------------------------------------------------------------------------
+
+  private void show(Context ctx, int status, SessionReopener.Reopened reopened, String error) {
+    Environment environment = integration(ctx);
+    Session session = session(ctx, environment);
+    var result = results.find(environment.integrationId(), session.uid()).orElse(null);
+    List<EventLog> log =
+        events.forSession(session.id()).stream()
+            .map(e -> new EventLog(e, events.deliveries(e.id())))
+            .toList();
+    Map<String, Object> params = new HashMap<>();
+    params.put("environment", environment);
+    params.put("deployment", deploymentName(environment));
+    params.put("session", session);
+    params.put(
+        "status", ResultQuery.statusName(session.status().name(), session.startedAt() != null));
+    params.put("result", result);
+    params.put("details", result == null ? null : ResultDetails.parse(result.calculated()));
+    params.put("events", log);
+    params.put("canReopen", session.isExpiredAt(clock.instant()));
+    params.put("reopened", reopened);
+    params.put("error", error);
+    params.put("notice", "redelivered".equals(ctx.queryParam("done")) ? REDELIVERED : null);
+    web.render(ctx, status, "result", web.page(ctx, "Result " + session.uid(), "results"), params);
+  }
+
+  private static final String REDELIVERED =
+      "The event is being sent again; its attempts appear below as they happen.";
+
+  private void reopen(Context ctx) {
+    ConsoleUser actor = ConsoleWeb.user(ctx);
+    Accounts.requireAdmin(actor);
+    Environment environment = integration(ctx);
+    SessionReopener.Reopened reopened;
+    try {
+      reopened = reopener.reopen(environment, ctx.pathParam("uid"));
+    } catch (ApiException e) {
+      if (e.status() == 404) {
+        throw notFound();
+      }
+      show(ctx, e.status(), null, e.detail());
+      return;
+    }
+    audit.record(
+        actor,
+        "session.reopened",
+        target(environment, reopened.session()),
+        sessionFacts(reopened.before()),
+        sessionFacts(reopened.session()));
+    show(ctx, 200, reopened, null);
+  }
+
+  private void redeliver(Context ctx) {
+    ConsoleUser actor = ConsoleWeb.user(ctx);
+    Accounts.requireAdmin(actor);
+    Environment environment = integration(ctx);
+    Session session = session(ctx, environment);
+    String eventId = ctx.pathParam("event_id");
+    EventStore.Event event =
+        events
+            .find(eventId)
+            .filter(e -> e.sessionId().equals(session.id()))
+            .orElseThrow(ResultPages::notFound);
+    webhooks.redeliver(event.id());
+    Map<String, Object> before = new LinkedHashMap<>();
+    before.put("event_id", event.id());
+    before.put("type", event.type().wireName());
+    before.put("status", event.status().name());
+    before.put("attempts", event.attempts());
+    Map<String, Object> after = new LinkedHashMap<>(before);
+    after.put("status", EventStore.Status.PENDING.name());
+    audit.record(actor, "event.redelivered", target(environment, session), before, after);
+    ctx.redirect(path(environment, session) + "?done=redelivered");
+  }
+
+  /** The integration named in the path, if it is the user's company's; else 404 as if unknown. */
+  private Environment integration(Context ctx) {
+    String company = ConsoleWeb.user(ctx).companyId();
+    return deployments
+        .findIntegration(ctx.pathParam("integration_id"))
+        .filter(e -> e.companyId().equals(company))
+        .orElseThrow(ResultPages::notFound);
+  }
+
+  private Session session(Context ctx, Environment environment) {
+    try {
+      return reopener.find(environment, ctx.pathParam("uid"));
+    } catch (ApiException e) {
+      throw notFound();
+    }
+  }
+
+  /** One answer for every id that is unknown or another company's; it repeats none of them. */
+  private static ApiException notFound() {
+    return ApiException.notFound(
+        "result_not_found", "There is no such session, result or event in your deployments.");
+  }
+
+  private String deploymentName(Environment environment) {
+    return deployments.listDeployments(environment.companyId()).stream()
+        .map(DeploymentWithEnvironments::deployment)
+        .filter(d -> d.id().equals(environment.deploymentId()))
+        .map(d -> d.name())
+        .findFirst()
+        .orElse("");
+  }
+
+  /** A delivery attempt's time, to the second, in UTC. */
+  public static String toTheSecond(Instant instant) {
+    return SECONDS.format(instant);
+  }
+
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+  static String path(Environment environment, Session session) {
+    return RESULTS + "/" + environment.integrationId() + "/" + session.uid();
+  }
+
+  private static String target(Environment environment, Session session) {
+    return "uid " + session.uid() + " on " + environment.integrationId();
+  }
+
+  private static Map<String, Object> sessionFacts(Session session) {
+    Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("status", session.status().name().toLowerCase(Locale.ROOT));
+    facts.put("expires_at", session.expiresAt().toString());
+    return facts;
+  }
+}

@@ -1,0 +1,190 @@
+package dev.credence.server.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.credence.server.assessment.Applicant;
+import dev.credence.server.testing.ConsoleClient;
+import dev.credence.server.testing.ConsoleCrawl;
+import dev.credence.server.testing.RunningServer;
+import dev.credence.server.testing.ServerContract;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two companies on one server. Every page and every form the dashboard shows company B's Admin,
+ * found by following links from the menu, is tried by company A's Admin: a page naming B's things
+ * is not found, a page without ids shows none of B's things, and every one of B's forms is refused
+ * and changes nothing. Every form A's own pages show is refused without its CSRF token.
+ */
+abstract class ConsoleIsolationContract extends ServerContract {
+  private static final List<String> MENU =
+      List.of(
+          "/console/deployments",
+          "/console/results",
+          "/console/results?env=test",
+          "/console/links",
+          "/console/outcomes",
+          "/console/users",
+          "/console/audit");
+  private static final Pattern ID = Pattern.compile("[0-9a-f]{24}|[0-9a-f]{64}");
+  private static final String UID = "bravo-applicant-0001";
+
+  private RunningServer.Deployment alpha;
+  private RunningServer.Deployment bravo;
+  private ConsoleClient alphaAdmin;
+  private ConsoleClient bravoAdmin;
+  private ConsoleCrawl bravoCrawl;
+  private final List<String> bravoMarkers = new ArrayList<>();
+
+  @BeforeAll
+  void twoCompanies() {
+    alpha = server.newDeployment();
+    bravo = server.newDeployment();
+    alphaAdmin = ConsoleClient.firstAdmin(server, alpha.companyId());
+    bravoAdmin = ConsoleClient.firstAdmin(server, bravo.companyId());
+    bravoAdmin.invite("VIEWER");
+    bravoAdmin.get("/console/users");
+    bravoAdmin.post(
+        "/console/users/invite", Map.of("email", "pending@bravo.example", "role", "VIEWER"));
+
+    // B has a scored result in Production and an open session in Test.
+    server.patchIntegration(bravo.productionIntegrationId(), Applicant.SMALL_ASSESSMENT);
+    var created =
+        server.createSession(
+            bravo.productionKey(), RunningServer.sessionBody(UID, bravo.productionIntegrationId()));
+    assertThat(created.statusCode()).isEqualTo(200);
+    new Applicant(server, RunningServer.json(created).get("access_token").asText()).finish();
+    server.createSession(
+        bravo.testKey(), RunningServer.sessionBody("bravo-test-0001", bravo.testIntegrationId()));
+
+    bravoCrawl = ConsoleCrawl.of(bravoAdmin, MENU);
+    bravoMarkers.addAll(
+        List.of(
+            bravo.deploymentId(),
+            bravo.testIntegrationId(),
+            bravo.productionIntegrationId(),
+            UID,
+            "bravo-test-0001",
+            "pending@bravo.example"));
+  }
+
+  @Test
+  void theCrawlReachesTheWholeDashboard() {
+    assertThat(bravoCrawl.pages())
+        .as("pages of B's dashboard")
+        .anyMatch(
+            p -> p.contains(bravo.productionIntegrationId()) || p.contains(bravo.deploymentId()))
+        .anyMatch(p -> p.contains(UID));
+    assertThat(bravoCrawl.forms()).as("forms of B's dashboard").hasSizeGreaterThan(5);
+  }
+
+  @Test
+  void aUserOfAnotherCompanyFindsNoneOfItsPages() {
+    for (String page : bravoCrawl.pages()) {
+      HttpResponse<String> seen = alphaAdmin.get(page);
+      if (namesBravo(page)) {
+        // Exactly as if the ids did not exist at all.
+        int unknown = alphaAdmin.get(unknownVariant(page)).statusCode();
+        assertThat(seen.statusCode()).as("A opening B's page " + page).isBetween(400, 499);
+        assertThat(seen.statusCode())
+            .as("A opening B's page " + page + " vs unknown ids")
+            .isEqualTo(unknown);
+      } else {
+        assertThat(seen.statusCode()).as(page).isLessThan(500);
+      }
+      for (String marker : bravoMarkers) {
+        assertThat(seen.body()).as("A's view of " + page).doesNotContain(marker);
+      }
+    }
+  }
+
+  @Test
+  void aUserOfAnotherCompanyChangesNothingOfIt() {
+    String bravoAuditBefore = auditRows(bravoAdmin);
+    String bravoUsersBefore = bravoAdmin.get("/console/users").body();
+    for (ConsoleCrawl.Form form : bravoCrawl.forms()) {
+      alphaAdmin.get("/console/users"); // A's own token, as A's browser would send it
+      Map<String, String> fields = new LinkedHashMap<>(form.fields());
+      fields.remove("csrf");
+      HttpResponse<String> answer = alphaAdmin.post(form.action(), fields);
+      assertThat(answer.statusCode())
+          .as("A posting B's form " + form.action() + " from " + form.page())
+          .isBetween(400, 499);
+      for (String marker : bravoMarkers) {
+        assertThat(answer.body()).as(form.action()).doesNotContain(marker);
+      }
+    }
+    assertThat(auditRows(bravoAdmin)).isEqualTo(bravoAuditBefore);
+    assertThat(stripTokens(bravoAdmin.get("/console/users").body()))
+        .isEqualTo(stripTokens(bravoUsersBefore));
+    // B's keys were neither rotated nor revealed to A.
+    assertThat(
+            server
+                .createSession(
+                    bravo.productionKey(),
+                    RunningServer.sessionBody("bravo-after", bravo.productionIntegrationId()))
+                .statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void everyFormRefusesAMissingOrWrongToken() {
+    ConsoleCrawl own = ConsoleCrawl.of(alphaAdmin, MENU);
+    assertThat(own.forms()).hasSizeGreaterThan(5);
+    String auditBefore = auditRows(alphaAdmin);
+    for (ConsoleCrawl.Form form : own.forms()) {
+      Map<String, String> fields = new LinkedHashMap<>(form.fields());
+      fields.remove("csrf");
+      HttpResponse<String> missing = alphaAdmin.postRaw(form.action(), fields);
+      assertThat(missing.statusCode()).as("no token: " + form.action()).isEqualTo(403);
+      assertThat(missing.body()).as(form.action()).contains("csrf_invalid");
+      fields.put("csrf", "x".repeat(43));
+      HttpResponse<String> wrong = alphaAdmin.postRaw(form.action(), fields);
+      assertThat(wrong.statusCode()).as("wrong token: " + form.action()).isEqualTo(403);
+    }
+    assertThat(auditRows(alphaAdmin)).isEqualTo(auditBefore);
+  }
+
+  private boolean namesBravo(String page) {
+    Matcher id = ID.matcher(page);
+    while (id.find()) {
+      if (!id.group().equals(alpha.companyId())) {
+        return true;
+      }
+    }
+    return page.contains(UID) || page.contains("bravo-test-0001");
+  }
+
+  private String unknownVariant(String page) {
+    String variant = page.replace(UID, "nobody-0001").replace("bravo-test-0001", "nobody-0002");
+    Matcher id = ID.matcher(variant);
+    StringBuilder out = new StringBuilder();
+    while (id.find()) {
+      id.appendReplacement(out, "0".repeat(id.group().length()));
+    }
+    id.appendTail(out);
+    return out.toString();
+  }
+
+  private static String auditRows(ConsoleClient admin) {
+    String body = admin.get("/console/audit").body();
+    int start = body.indexOf("<main");
+    return stripTokens(start < 0 ? body : body.substring(start));
+  }
+
+  private static String stripTokens(String html) {
+    return html.replaceAll("name=\"csrf\" value=\"[^\"]*\"", "");
+  }
+
+  static Set<String> menu() {
+    return Set.copyOf(MENU);
+  }
+}

@@ -1,0 +1,256 @@
+package dev.credence.server.console;
+
+import static dev.credence.server.testing.RunningServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.credence.server.assessment.Applicant;
+import dev.credence.server.testing.Browser;
+import dev.credence.server.testing.ConsoleClient;
+import dev.credence.server.testing.RunningServer;
+import dev.credence.server.testing.RunningServer.Deployment;
+import dev.credence.server.testing.TestDatabase;
+import dev.credence.server.testing.WebhookReceiver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The results screen in a real browser (Debian's headless Chromium), on a laptop and on a phone:
+ * sign in, search and filter, the score histogram, a result page with its trait chart, the CSV
+ * download, re-opening an expired uid. Each step is saved under {@code
+ * target/screenshots/console-results/}; at each the page must not scroll sideways and the console
+ * must stay quiet (a Content-Security-Policy violation is logged there). The rules themselves are
+ * tested over HTTP on both databases ({@link ResultPagesContract}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ResultsBrowserTest {
+  private static final String EMAIL = "results-admin@example.com";
+
+  private RunningServer server;
+  private WebhookReceiver receiver;
+  private Deployment deployment;
+  private Browser browser;
+  private Path screenshots;
+  private String device;
+  private int shots;
+
+  @BeforeAll
+  void start() {
+    Browser.requireChromium();
+    screenshots =
+        Browser.emptyDirectory(
+            Path.of(
+                System.getProperty("basedir", "."), "target", "screenshots", "console-results"));
+    server =
+        RunningServer.start(
+            TestDatabase.H2,
+            Map.of("CREDENCE_SCHEDULER_POLL_MS", "100", "CREDENCE_EXPIRY_SWEEP_MS", "200"));
+    receiver = WebhookReceiver.start();
+    deployment = server.newDeployment();
+    String production = deployment.productionIntegrationId();
+    server.patchIntegration(production, Applicant.SMALL_ASSESSMENT);
+    server.patchIntegration(production, "{\"webhook_url\": \"" + receiver.url() + "\"}");
+    Lender lender = new Lender(server);
+    lender.applicant(deployment.productionKey(), production, "BR-expired-01");
+    lender.applicant(deployment.productionKey(), production, "BR-expired-02");
+    server.clock().advance(Duration.ofHours(25));
+    lender.awaitStatus(production, "BR-expired-01", "expired");
+    lender.awaitStatus(production, "BR-expired-02", "expired");
+    lender.applicant(deployment.productionKey(), production, "BR-agree-01").finish(5);
+    lender.applicant(deployment.productionKey(), production, "BR-agree-02").finish(4);
+    lender.applicant(deployment.productionKey(), production, "BR-disagree-01").finish(2);
+    lender
+        .applicant(deployment.productionKey(), production, "BR-declined-01")
+        .post("consent", "decision", "decline");
+    lender.applicant(deployment.testKey(), deployment.testIntegrationId(), "BR-test-01");
+
+    // The company's first Admin, invited by the operator; the browsers sign in as them.
+    var invited =
+        server.operator(
+            "POST",
+            "/v1/admin/companies/" + deployment.companyId() + "/admins",
+            "{\"email\":\"" + EMAIL + "\"}");
+    String invitation = URI.create(json(invited).get("invitation_url").asText()).getPath();
+    ConsoleClient accepting = new ConsoleClient(server);
+    accepting.get(invitation);
+    var accepted =
+        accepting.post(
+            invitation,
+            Map.of(
+                "name", "Results Admin",
+                "password", ConsoleClient.PASSWORD,
+                "repeat", ConsoleClient.PASSWORD));
+    assertThat(accepted.statusCode()).isEqualTo(302);
+  }
+
+  @AfterAll
+  void stop() {
+    if (receiver != null) {
+      receiver.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @AfterEach
+  void closeBrowser() {
+    if (browser != null) {
+      browser.close();
+      browser = null;
+    }
+  }
+
+  @Test
+  void onALaptop() throws IOException {
+    browser = Browser.desktop("en");
+    device = "laptop";
+    shots = 0;
+    Path downloads = Files.createTempDirectory("credence-downloads-");
+    browser
+        .driver()
+        .executeCdpCommand(
+            "Browser.setDownloadBehavior",
+            Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+
+    signIn("/console/results");
+    assertThat(rows()).hasSize(6);
+    assertThat(histogramBars()).isPositive();
+    step("results");
+
+    type("uid", "BR-agree");
+    new Select(browser.driver().findElement(By.id("status"))).selectByValue("completed");
+    browser.clickAndWait(find("form.filters button[type=submit]"));
+    assertThat(browser.driver().getCurrentUrl())
+        .contains("uid=BR-agree")
+        .contains("status=completed");
+    assertThat(rows()).hasSize(2);
+    assertThat(find("svg.histogram").isDisplayed()).isTrue();
+    step("filtered");
+
+    find("a[href$='export.csv?uid=BR-agree&status=completed']").click(); // a download: no new page
+    Path csv = awaitDownload(downloads);
+    List<String> lines = Files.readAllLines(csv);
+    assertThat(csv.getFileName().toString()).startsWith("results-production-").endsWith(".csv");
+    assertThat(lines).hasSize(3);
+    assertThat(lines.subList(1, 3)).allMatch(l -> l.startsWith("BR-agree-0"));
+
+    browser.clickAndWait(find("a[href$='/BR-agree-01']"));
+    WebElement chart = find("svg.meter");
+    assertThat(chart.isDisplayed()).isTrue();
+    assertThat(chart.getSize().getWidth()).isGreaterThan(100);
+    assertThat(browser.driver().getPageSource()).contains("psychometric_score.complete");
+    step("result");
+
+    browser.open(server.baseUrl() + "/console/results?env=test");
+    assertThat(find("h1 .badge.test").getText()).isEqualTo("TEST");
+    step("test-results");
+
+    browser.open(server.baseUrl() + "/console/results?status=expired");
+    browser.clickAndWait(find("a[href$='/BR-expired-01']"));
+    step("expired");
+    browser.waitForNextPage(
+        () -> {
+          find("form[action$='/reopen'] button").click();
+          browser.wait(Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
+        });
+    String link = find("#applicant-link").getAttribute("value");
+    assertThat(link).startsWith(server.baseUrl() + "/");
+    assertThat(server.get(URI.create(link).getPath()).statusCode()).isEqualTo(200);
+    assertThat(browser.driver().getPageSource()).contains("status open");
+    step("reopened");
+  }
+
+  @Test
+  void onAPhone() {
+    browser = Browser.phone("en");
+    device = "phone";
+    shots = 0;
+    signIn("/console/results?uid=BR-");
+    assertThat(rows()).hasSize(6);
+    step("results");
+
+    new Select(browser.driver().findElement(By.id("status"))).selectByValue("expired");
+    browser.clickAndWait(find("form.filters button[type=submit]"));
+    assertThat(rows()).isNotEmpty();
+    step("expired");
+
+    browser.open(server.baseUrl() + "/console/results?uid=BR-disagree-01");
+    browser.clickAndWait(find("a[href$='/BR-disagree-01']"));
+    assertThat(find("svg.meter").isDisplayed()).isTrue();
+    step("result");
+  }
+
+  // --- helpers ----------------------------------------------------------------------------------
+
+  /** Opens {@code path}, is sent to the sign-in page, signs in and lands on {@code path}. */
+  private void signIn(String path) {
+    browser.open(server.baseUrl() + path);
+    assertThat(browser.driver().getCurrentUrl()).contains("/console/login?next=");
+    type("email", EMAIL);
+    type("password", ConsoleClient.PASSWORD);
+    browser.clickAndWait(find("form button[type=submit]"));
+    assertThat(browser.driver().getCurrentUrl())
+        .as(find("main").getText())
+        .isEqualTo(server.baseUrl() + path);
+  }
+
+  private WebElement find(String css) {
+    return browser.driver().findElement(By.cssSelector(css));
+  }
+
+  private void type(String id, String text) {
+    WebElement field = browser.driver().findElement(By.id(id));
+    field.clear();
+    field.sendKeys(text);
+  }
+
+  private List<WebElement> rows() {
+    return browser.driver().findElements(By.cssSelector("table.results tbody tr"));
+  }
+
+  private long histogramBars() {
+    return browser.driver().findElements(By.cssSelector("svg.histogram rect.bar")).size();
+  }
+
+  private Path awaitDownload(Path directory) {
+    List<Path> done = new ArrayList<>();
+    browser
+        .wait(Duration.ofSeconds(10))
+        .until(
+            d -> {
+              try (Stream<Path> files = Files.list(directory)) {
+                done.clear();
+                files.filter(f -> f.toString().endsWith(".csv")).forEach(done::add);
+                return !done.isEmpty();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    return done.get(0);
+  }
+
+  /** Saves the step's screenshot and checks the page (width, labels, a quiet console). */
+  private void step(String name) {
+    browser.screenshotAndCheck(
+        screenshots.resolve(String.format("%s-%d-%s.png", device, ++shots, name)),
+        device + " / " + name,
+        server.baseUrl());
+  }
+}

@@ -1,0 +1,329 @@
+package dev.credence.server.http;
+
+import static dev.credence.server.testing.RunningServer.sessionBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.credence.server.assessment.Applicant;
+import dev.credence.server.testing.RunningServer;
+import dev.credence.server.testing.RunningServer.Deployment;
+import dev.credence.server.testing.TestDatabase;
+import dev.credence.server.testing.WebhookReceiver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * docs/openapi.json against the real server: it is what {@code GET /openapi.json} serves; every
+ * documented operation exists and answers each of its documented statuses that a test can provoke,
+ * with the documented media type and required fields; every public route is documented.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OpenApiDocumentTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path DOCUMENT = Path.of("..", "docs", "openapi.json");
+
+  /** Routes that are not the public API: the operator's, the applicant's pages, static files. */
+  private static final List<String> NOT_PUBLIC =
+      List.of("/v1/admin/", "/console", "/assets", "/health/", "/favicon.ico", "/{token}");
+
+  /** Statuses only an outage or a bug gives: the database down, an unexpected failure. */
+  private static final Set<String> NOT_PROVOKED = Set.of("500", "503");
+
+  private RunningServer server;
+  private JsonNode document;
+  private SchemaCheck schemas;
+  private final Map<String, Set<String>> provoked = new TreeMap<>();
+
+  @BeforeAll
+  void start() throws IOException {
+    server =
+        RunningServer.start(
+            TestDatabase.H2,
+            Map.of("CREDENCE_SCHEDULER_POLL_MS", "100", "CREDENCE_EXPIRY_SWEEP_MS", "200"));
+    document = JSON.readTree(Files.readAllBytes(DOCUMENT));
+    schemas = new SchemaCheck(document);
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void theServerServesTheDocumentKeptInDocs() throws IOException {
+    HttpResponse<String> served = server.get("/openapi.json");
+
+    assertThat(served.statusCode()).isEqualTo(200);
+    assertThat(served.headers().firstValue("Content-Type")).hasValue("application/json");
+    assertThat(served.body())
+        .isEqualTo(new String(Files.readAllBytes(DOCUMENT), StandardCharsets.UTF_8));
+    assertThat(document.get("openapi").asText()).isEqualTo("3.1.0");
+  }
+
+  @Test
+  void everyPublicRouteOfTheServerIsDocumentedAndEveryDocumentedOneExists() {
+    Set<String> routes =
+        server.routes().stream()
+            .filter(r -> r.matches("(GET|POST|PUT|PATCH|DELETE) /.*"))
+            .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> documented = documentedOperations();
+
+    Set<String> publicRoutes =
+        routes.stream()
+            .filter(
+                r ->
+                    NOT_PUBLIC.stream()
+                        .noneMatch(p -> r.substring(r.indexOf(' ') + 1).startsWith(p)))
+            .map(OpenApiDocumentTest::shape)
+            .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(publicRoutes).isNotEmpty();
+    assertThat(documented.stream().map(OpenApiDocumentTest::shape).toList())
+        .containsAll(publicRoutes);
+    assertThat(routes.stream().map(OpenApiDocumentTest::shape).toList())
+        .containsAll(documented.stream().map(OpenApiDocumentTest::shape).toList());
+  }
+
+  @Test
+  void everyDocumentedStatusThatCanBeProvokedIsAnsweredAsDocumented() {
+    Deployment d = server.newDeployment();
+    String tokens = "/v1/sessions-management/tokens";
+    String key = d.testKey();
+    String integration = d.testIntegrationId();
+
+    JsonNode created = json(probe("POST", tokens, sessionBody("CUST-00000001", integration), key));
+    String token = created.get("access_token").asText();
+    probe("POST", tokens, sessionBody("CUST-00000002", integration), null);
+    probe("POST", tokens, sessionBody("CUST-00000003", integration), d.productionKey());
+    probe("POST", tokens, sessionBody("jane@example.com", integration), key);
+    probe("POST", tokens, "{\"uid\":\"" + "A".repeat(70_000) + "\"}", key);
+    String declined =
+        json(server.createSession(key, sessionBody("CUST-00000004", integration)))
+            .get("access_token")
+            .asText();
+    new Applicant(server, declined).post("consent", "decision", "decline");
+    probe("POST", tokens, sessionBody("CUST-00000004", integration), key);
+    Deployment limited = server.newDeployment();
+    server.patchIntegration(limited.testIntegrationId(), "{\"rate_limit_per_minute\": 1}");
+    for (String uid : List.of("CUST-00000005", "CUST-00000006")) {
+      probe("POST", tokens, sessionBody(uid, limited.testIntegrationId()), limited.testKey());
+    }
+
+    probe("GET", "/v1/results/CUST-00000001", null, key);
+    probe("GET", "/v1/results/CUST-99999999", null, key);
+    probe("GET", "/v1/results/CUST-00000001", null, null);
+    probe("GET", "/v1/results?limit=10", null, key);
+    probe("GET", "/v1/results?limit=0", null, key);
+    probe("GET", "/v1/results", null, "crd_test_wrong");
+
+    String test = "/v1/webhooks-management/test";
+    probe("POST", test, null, null);
+    probe("POST", test, null, "crd_test_wrong");
+    probe("POST", test, null, key);
+    try (WebhookReceiver receiver = WebhookReceiver.start()) {
+      server.patchIntegration(integration, "{\"webhook_url\": \"" + receiver.url() + "\"}");
+      probe("POST", test, null, key);
+      receiver.answer(500);
+      probe("POST", test, null, key);
+    }
+    probe("POST", test, null, key); // the receiver is gone
+
+    probe("GET", "/health/live", null, null);
+    probe("GET", "/health/ready", null, null);
+    probe("GET", "/openapi.json", null, null);
+
+    applicantLinks(d);
+
+    Map<String, Set<String>> expected = new TreeMap<>();
+    for (String operation : documentedOperations()) {
+      Set<String> statuses = new TreeSet<>();
+      responses(operation).fieldNames().forEachRemaining(statuses::add);
+      statuses.removeAll(NOT_PROVOKED);
+      if (operation.equals("POST /v1/webhooks-management/test")) {
+        statuses.add("503"); // here it is the receiver, not the database: provoked above
+      }
+      expected.put(operation, statuses);
+    }
+    assertThat(provoked).isEqualTo(expected);
+  }
+
+  @Test
+  void everyKindOfWebhookDeliveryHasTheDocumentedShape() {
+    Deployment d = server.newDeployment();
+    String integration = d.productionIntegrationId();
+    String key = d.productionKey();
+    try (WebhookReceiver receiver = WebhookReceiver.start()) {
+      server.patchIntegration(integration, Applicant.SMALL_ASSESSMENT);
+      server.patchIntegration(
+          integration,
+          "{\"webhook_url\": \"" + receiver.url() + "\", \"session_expiry_hours\": 1}");
+      new Applicant(server, token(key, integration, "HOOK-00000001")).finish();
+      new Applicant(server, token(key, integration, "HOOK-00000002"))
+          .post("consent", "decision", "decline");
+      Applicant started = new Applicant(server, token(key, integration, "HOOK-00000003"));
+      started.consent();
+      started.answerFirstPage();
+      token(key, integration, "HOOK-00000004");
+      receiver.await(3, Duration.ofSeconds(20));
+      server.clock().advance(Duration.ofHours(2));
+      receiver.await(6, Duration.ofSeconds(20));
+      server.send("POST", "/v1/webhooks-management/test", null, "api-key", key);
+
+      Set<String> types = new TreeSet<>();
+      for (WebhookReceiver.Received delivery : receiver.await(7, Duration.ofSeconds(20))) {
+        JsonNode body = JSON.readTree(delivery.body());
+        String type = body.at("/event/type").asText();
+        types.add(type);
+        JsonNode schema =
+            document
+                .at("/webhooks")
+                .path(type)
+                .at("/post/requestBody/content/application~1json/schema");
+        assertThat(schema.isMissingNode()).as("webhook %s is not documented", type).isFalse();
+        assertThat(schemas.problems(body, schema)).as(delivery.text()).isEmpty();
+      }
+      assertThat(types)
+          .containsExactlyInAnyOrderElementsOf(() -> document.get("webhooks").fieldNames());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The applicant's link: open, not valid, expired without and with an Expired URL, completed. */
+  private void applicantLinks(Deployment d) {
+    String integration = d.productionIntegrationId();
+    String key = d.productionKey();
+    server.patchIntegration(integration, Applicant.SMALL_ASSESSMENT);
+    server.patchIntegration(
+        integration,
+        "{\"session_expiry_hours\": 1, \"show_completion_page\": false,"
+            + " \"complete_url\": \"https://lender.example.com/done\"}");
+    String open = token(key, integration, "LINK-00000001");
+    String toExpire = token(key, integration, "LINK-00000002");
+    String toRedirect = token(key, integration, "LINK-00000003");
+    probe("GET", "/" + open, null, null);
+    probe("GET", "/not-a-token", null, null);
+    Applicant finishing = new Applicant(server, open);
+    finishing.consent();
+    finishing.playThrough();
+    probe("GET", "/" + open, null, null);
+    server.clock().advance(Duration.ofHours(2));
+    probe("GET", "/" + toExpire, null, null);
+    server.patchIntegration(integration, "{\"expired_url\": \"https://lender.example.com/late\"}");
+    probe("GET", "/" + toRedirect, null, null);
+  }
+
+  private String token(String key, String integration, String uid) {
+    return json(server.createSession(key, sessionBody(uid, integration)))
+        .get("access_token")
+        .asText();
+  }
+
+  /** Sends a request, records its status against the documented operation, checks the answer. */
+  private HttpResponse<String> probe(String method, String path, String body, String apiKey) {
+    HttpResponse<String> response =
+        apiKey == null
+            ? server.send(method, path, body, "Content-Type", "application/json")
+            : server.send(
+                method, path, body, "Content-Type", "application/json", "api-key", apiKey);
+    String operation = operationOf(method, path.replaceFirst("\\?.*", ""));
+    String status = String.valueOf(response.statusCode());
+    provoked.computeIfAbsent(operation, o -> new TreeSet<>()).add(status);
+    JsonNode documented = resolve(responses(operation).path(status));
+    assertThat(documented.isMissingNode())
+        .as("%s answered %s, which is not documented: %s", operation, status, response.body())
+        .isFalse();
+    checkBody(operation, status, documented.path("content"), response);
+    return response;
+  }
+
+  private void checkBody(
+      String operation, String status, JsonNode content, HttpResponse<String> r) {
+    String type = r.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
+    assertThat(content.has(type))
+        .as("%s %s answered %s; documented: %s", operation, status, type, content)
+        .isTrue();
+    if (type.equals("application/json")) {
+      assertThat(schemas.problems(json(r), content.get(type).path("schema")))
+          .as("%s %s answered %s", operation, status, r.body())
+          .isEmpty();
+    }
+  }
+
+  private JsonNode resolve(JsonNode node) {
+    return schemas.resolve(node);
+  }
+
+  private Set<String> documentedOperations() {
+    Set<String> operations = new TreeSet<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = document.get("paths").fields();
+        it.hasNext(); ) {
+      Map.Entry<String, JsonNode> path = it.next();
+      path.getValue()
+          .fieldNames()
+          .forEachRemaining(
+              m -> {
+                if (m.matches("get|post|put|patch|delete")) {
+                  operations.add(m.toUpperCase(Locale.ROOT) + " " + path.getKey());
+                }
+              });
+    }
+    return operations;
+  }
+
+  private JsonNode responses(String operation) {
+    String[] parts = operation.split(" ", 2);
+    return document
+        .at("/paths")
+        .get(parts[1])
+        .get(parts[0].toLowerCase(Locale.ROOT))
+        .get("responses");
+  }
+
+  /** The documented operation a concrete request falls under. */
+  private String operationOf(String method, String path) {
+    Map<String, String> byPattern = new LinkedHashMap<>();
+    for (String operation : documentedOperations()) {
+      String template = operation.substring(operation.indexOf(' ') + 1);
+      byPattern.put(operation, template.replaceAll("\\{[^}]+}", "[^/]+"));
+    }
+    // Literal paths first, so /openapi.json is not taken for an access token.
+    return byPattern.entrySet().stream()
+        .sorted(
+            (a, b) ->
+                Boolean.compare(a.getValue().contains("[^/]+"), b.getValue().contains("[^/]+")))
+        .filter(e -> e.getKey().startsWith(method + " "))
+        .filter(e -> path.matches(e.getValue()))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("no documented operation for " + method + " " + path));
+  }
+
+  /** {@code GET /v1/results/{uid}} as {@code GET /v1/results/{}}: parameter names aside. */
+  private static String shape(String operation) {
+    return operation.replaceAll("\\{[^}]+}", "{}");
+  }
+
+  private static JsonNode json(HttpResponse<String> response) {
+    return RunningServer.json(response);
+  }
+}
