@@ -132,12 +132,7 @@ public final class ConsoleWeb {
   }
 
   private static ApiException uploadTooLarge() {
-    return new ApiException(
-        413,
-        "upload_too_large",
-        "The file is larger than "
-            + OutcomeCsv.MAX_BYTES / (1024 * 1024)
-            + " MB; split it into smaller files. Nothing was stored.");
+    return new ApiException(413, "upload_too_large", OutcomeCsv.tooLarge());
   }
 
   /** Limits Jetty's reading of file uploads to the largest the dashboard accepts, in memory. */
