@@ -10,10 +10,15 @@ import dev.credence.server.config.Config;
 import dev.credence.server.console.Accounts;
 import dev.credence.server.console.AuditLog;
 import dev.credence.server.console.AuthPages;
+import dev.credence.server.console.CompanyEnvironments;
 import dev.credence.server.console.ConsoleOperatorApi;
 import dev.credence.server.console.ConsoleWeb;
 import dev.credence.server.console.DeploymentPages;
+import dev.credence.server.console.LinkBatches;
+import dev.credence.server.console.LinkPages;
+import dev.credence.server.console.LoanOutcomes;
 import dev.credence.server.console.Mailer;
+import dev.credence.server.console.OutcomePages;
 import dev.credence.server.console.ResultPages;
 import dev.credence.server.console.ResultQuery;
 import dev.credence.server.console.UserPages;
@@ -148,6 +153,25 @@ public final class Application implements AutoCloseable {
     AuthPages authPages = new AuthPages(accounts, deployments, console);
     UserPages userPages = new UserPages(accounts, audit, console);
     DeploymentPages deploymentPages = new DeploymentPages(deployments, webhookTest, audit, console);
+    CompanyEnvironments companyEnvironments = new CompanyEnvironments(deployments);
+    LinkPages linkPages =
+        new LinkPages(
+            new LinkBatches(
+                database.jdbi(),
+                companyEnvironments,
+                sessions,
+                sessionStore,
+                tokens,
+                audit,
+                config.publicUrl(),
+                clock),
+            companyEnvironments,
+            console);
+    OutcomePages outcomePages =
+        new OutcomePages(
+            new LoanOutcomes(database.jdbi(), companyEnvironments, sessionStore, audit, clock),
+            companyEnvironments,
+            console);
     ResultPages resultPages =
         new ResultPages(
             new ResultQuery(database.jdbi()),
@@ -167,6 +191,7 @@ public final class Application implements AutoCloseable {
               c.jsonMapper(Json.javalinMapper());
               c.jetty.port = config.port();
               c.http.maxRequestSize = MAX_REQUEST_BYTES;
+              ConsoleWeb.limitUploads(c.jetty.multipartConfig);
               c.http.prefer405over404 = true;
               // Jetty's per-connection header cache matches values ignoring case, which would let
               // a case variant of the operator token pass on a reused connection.
@@ -191,6 +216,8 @@ public final class Application implements AutoCloseable {
               authPages.routes(c.routes);
               userPages.routes(c.routes);
               deploymentPages.routes(c.routes);
+              linkPages.routes(c.routes);
+              outcomePages.routes(c.routes);
               resultPages.routes(c.routes);
               assessment.routes(c.routes);
             });

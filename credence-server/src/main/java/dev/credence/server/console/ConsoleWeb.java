@@ -5,7 +5,9 @@ import dev.credence.server.http.ApiException;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
+import io.javalin.config.MultipartConfig;
 import io.javalin.config.RoutesConfig;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.HandlerType;
@@ -37,6 +39,9 @@ public final class ConsoleWeb {
       "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:;"
           + " form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+  /** The largest upload read: a CSV file of {@link OutcomeCsv#MAX_BYTES} and the form's fields. */
+  public static final long MAX_UPLOAD_BYTES = OutcomeCsv.MAX_BYTES + 64 * 1024;
+
   /** Pages that are open without signing in. */
   private static final Set<String> OPEN = Set.of(PREFIX + "/login");
 
@@ -65,6 +70,7 @@ public final class ConsoleWeb {
     boolean post = ctx.method() == HandlerType.POST;
     if (post) {
       checkOrigin(ctx);
+      checkUploadSize(ctx);
     }
     Accounts.Current current = accounts.resume(ctx.cookie(SESSION_COOKIE)).orElse(null);
     if (current != null) {
@@ -88,9 +94,52 @@ public final class ConsoleWeb {
       ctx.skipRemainingHandlers();
       return;
     }
-    if (post && !Secrets.same(ctx.formParam(CSRF_FIELD), current.csrfToken())) {
+    if (post && !Secrets.same(csrfField(ctx), current.csrfToken())) {
       throw csrfRefused();
     }
+  }
+
+  /**
+   * The form's CSRF field, from an ordinary form or a file upload (multipart) alike. Jetty reads an
+   * upload whole before its fields can be seen; past {@link #MAX_UPLOAD_BYTES} it stops reading.
+   */
+  private static String csrfField(Context ctx) {
+    try {
+      return ctx.formParam(CSRF_FIELD);
+    } catch (Exception e) { // Jetty's ServletException comes through Kotlin unchecked
+      if (!ctx.isMultipartFormData()) {
+        throw e;
+      }
+      throw uploadRefused(e);
+    }
+  }
+
+  /** A file upload announced as larger than the limit is refused before it is read. */
+  private static void checkUploadSize(Context ctx) {
+    if (ctx.isMultipartFormData() && ctx.contentLength() > MAX_UPLOAD_BYTES) {
+      throw uploadTooLarge();
+    }
+  }
+
+  /** Jetty's multipart parser says "max length exceeded" when it stops at the limit. */
+  private static ApiException uploadRefused(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).startsWith("max ")) {
+        return uploadTooLarge();
+      }
+    }
+    return new ApiException(400, "upload_unreadable", "The upload could not be read; try again.");
+  }
+
+  private static ApiException uploadTooLarge() {
+    return new ApiException(413, "upload_too_large", OutcomeCsv.tooLarge());
+  }
+
+  /** Limits Jetty's reading of file uploads to the largest the dashboard accepts, in memory. */
+  public static void limitUploads(MultipartConfig multipart) {
+    multipart.maxFileSize(MAX_UPLOAD_BYTES, SizeUnit.BYTES);
+    multipart.maxTotalRequestSize(MAX_UPLOAD_BYTES, SizeUnit.BYTES);
+    multipart.maxInMemoryFileSize((int) MAX_UPLOAD_BYTES, SizeUnit.BYTES);
   }
 
   /**
@@ -119,7 +168,7 @@ public final class ConsoleWeb {
   }
 
   private void checkFormToken(Context ctx) {
-    if (!Secrets.same(ctx.formParam(CSRF_FIELD), ctx.cookie(FORM_COOKIE))) {
+    if (!Secrets.same(csrfField(ctx), ctx.cookie(FORM_COOKIE))) {
       throw csrfRefused();
     }
   }

@@ -75,8 +75,19 @@ public final class SessionService {
       throw unauthorized("api_key_missing", "Missing api-key header");
     }
     String uid = uid(request);
-    Instant now = now();
     limitRate(environment);
+    return open(environment, uid);
+  }
+
+  /**
+   * Opens a session for {@code uid} on an environment whose caller has been let in: the uid rules,
+   * the open-session cap, the time limit, and an open uid handed back as it is ({@code created}
+   * false), exactly as the session API applies them. The dashboard's link generator calls this too;
+   * only the API's per-minute rate limit, a guard against a flood of calls, stays with the API.
+   */
+  public Issued open(Environment environment, String uid) {
+    checkUid(uid);
+    Instant now = now();
     Session session = newSession(environment, uid, now);
     if (!store(session, environment.settings().maxOpenSessions(), now)) {
       return reuse(
@@ -242,11 +253,15 @@ public final class SessionService {
       throw ApiException.unprocessable(
           "uid_type", "uid must be a string (send numeric ids in quotes)");
     }
-    Optional<UidViolation> violation = UidRules.check(value.textValue());
+    checkUid(value.textValue());
+    return value.textValue();
+  }
+
+  private static void checkUid(String uid) {
+    Optional<UidViolation> violation = UidRules.check(uid);
     if (violation.isPresent()) {
       throw ApiException.unprocessable(violation.get().code(), violation.get().detail());
     }
-    return value.textValue();
   }
 
   private static String suggestion(String uid) {

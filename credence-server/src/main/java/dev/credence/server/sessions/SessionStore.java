@@ -6,6 +6,8 @@ import static dev.credence.server.store.Timestamps.utc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -15,6 +17,9 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class SessionStore {
   private static final String COLUMNS =
       "id, integration_id, uid, status, created_at, expires_at, started_at, finished_at";
+
+  /** Bound values a query carries at most, well under PostgreSQL's limit of 32,767. */
+  private static final int UIDS_PER_QUERY = 1000;
 
   private final Jdbi jdbi;
 
@@ -40,6 +45,27 @@ public final class SessionStore {
                 .bind(0, id)
                 .map(SessionStore::session)
                 .findOne());
+  }
+
+  /** The sessions that these uids have on one integration; a uid without one is left out. */
+  public List<Session> findByUids(String integrationId, List<String> uids) {
+    List<Session> found = new ArrayList<>();
+    for (int from = 0; from < uids.size(); from += UIDS_PER_QUERY) {
+      List<String> chunk = uids.subList(from, Math.min(uids.size(), from + UIDS_PER_QUERY));
+      found.addAll(
+          jdbi.withHandle(
+              h ->
+                  h.createQuery(
+                          "SELECT "
+                              + COLUMNS
+                              + " FROM sessions WHERE integration_id = :integration"
+                              + " AND uid IN (<uids>)")
+                      .bind("integration", integrationId)
+                      .bindList("uids", chunk)
+                      .map(SessionStore::session)
+                      .list()));
+    }
+    return found;
   }
 
   /** Inserts; a second session of the same uid on the same integration fails (unique key). */
@@ -78,7 +104,7 @@ public final class SessionStore {
   }
 
   /** Open sessions whose time limit has passed, oldest deadline first, for the expiry sweep. */
-  public java.util.List<Session> findDue(Instant now, int limit) {
+  public List<Session> findDue(Instant now, int limit) {
     return jdbi.withHandle(
         h ->
             h.createQuery(

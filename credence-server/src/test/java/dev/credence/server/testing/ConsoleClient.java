@@ -2,6 +2,7 @@ package dev.credence.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
@@ -109,6 +110,62 @@ public final class ConsoleClient {
         HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** Posts a file upload form (multipart/form-data) with the token of the last page read. */
+  public HttpResponse<String> upload(
+      String path, Map<String, String> fields, String fileField, String fileName, byte[] file) {
+    Map<String, String> all = new LinkedHashMap<>(fields);
+    if (csrf != null) {
+      all.putIfAbsent("csrf", csrf);
+    }
+    return uploadRaw(path, all, fileField, fileName, file);
+  }
+
+  /** Posts a file upload form with exactly these fields: no token added. */
+  public HttpResponse<String> uploadRaw(
+      String path, Map<String, String> fields, String fileField, String fileName, byte[] file) {
+    Multipart form = multipart(fields, fileField, fileName, file);
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", form.contentType())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())));
+  }
+
+  /** A multipart/form-data body and the content type that names its boundary. */
+  public record Multipart(String contentType, byte[] body) {}
+
+  public static Multipart multipart(
+      Map<String, String> fields, String fileField, String fileName, byte[] file) {
+    String boundary = "----credence" + PEOPLE.incrementAndGet() + "x" + System.nanoTime();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    for (Map.Entry<String, String> field : fields.entrySet()) {
+      write(
+          body,
+          "--"
+              + boundary
+              + "\r\nContent-Disposition: form-data; name=\""
+              + field.getKey()
+              + "\"\r\n\r\n"
+              + field.getValue()
+              + "\r\n");
+    }
+    write(
+        body,
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\""
+            + fileField
+            + "\"; filename=\""
+            + fileName
+            + "\"\r\nContent-Type: text/csv\r\n\r\n");
+    body.writeBytes(file);
+    write(body, "\r\n--" + boundary + "--\r\n");
+    return new Multipart("multipart/form-data; boundary=" + boundary, body.toByteArray());
+  }
+
+  private static void write(ByteArrayOutputStream out, String text) {
+    out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
   }
 
   public String csrf() {

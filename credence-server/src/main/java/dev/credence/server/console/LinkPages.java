@@ -1,0 +1,107 @@
+package dev.credence.server.console;
+
+import dev.credence.server.http.ApiException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The link generator: Admins make a batch of sessions and download its links as CSV; Viewers see
+ * the list of batches. A batch's CSV is for Admins only: each link lets anyone take an assessment.
+ */
+public final class LinkPages {
+  private static final String PATH = ConsoleWeb.PREFIX + "/links";
+
+  private final LinkBatches batches;
+  private final CompanyEnvironments environments;
+  private final ConsoleWeb web;
+
+  public LinkPages(LinkBatches batches, CompanyEnvironments environments, ConsoleWeb web) {
+    this.batches = batches;
+    this.environments = environments;
+    this.web = web;
+  }
+
+  /** What the form sent, shown again when it is refused. */
+  public record Form(String integrationId, String name, String count) {
+    static final Form EMPTY = new Form(null, "", "");
+  }
+
+  public void routes(RoutesConfig routes) {
+    routes.get(PATH, this::show);
+    routes.post(PATH, this::generate);
+    routes.get(PATH + "/{id}/links.csv", this::download);
+  }
+
+  private void show(Context ctx) {
+    ConsoleUser viewer = ConsoleWeb.user(ctx);
+    LinkBatches.Generated generated = null;
+    String done = ctx.queryParam("done");
+    if (done != null) {
+      LinkBatches.Listed listed = batches.find(viewer, done);
+      LinkBatches.Batch batch = listed.batch();
+      generated =
+          new LinkBatches.Generated(batch, listed.environment(), batch.size(), batch.size(), null);
+    }
+    render(ctx, 200, generated, null, Form.EMPTY);
+  }
+
+  private void generate(Context ctx) {
+    ConsoleUser actor = ConsoleWeb.user(ctx);
+    Accounts.requireAdmin(actor);
+    Form form =
+        new Form(ctx.formParam("integration"), ctx.formParam("name"), ctx.formParam("count"));
+    LinkBatches.Generated generated;
+    try {
+      generated = batches.generate(actor, form.integrationId(), form.name(), form.count());
+    } catch (ApiException e) {
+      if (e.status() == 403 || e.status() == 404) {
+        throw e;
+      }
+      render(ctx, e.status(), null, e.detail(), form);
+      return;
+    }
+    if (generated.complete()) {
+      ctx.redirect(PATH + "?done=" + generated.batch().id());
+      return;
+    }
+    render(ctx, 409, generated, null, form);
+  }
+
+  private void download(Context ctx) {
+    ConsoleUser actor = ConsoleWeb.user(ctx);
+    Accounts.requireAdmin(actor);
+    LinkBatches.Listed listed = batches.find(actor, ctx.pathParam("id"));
+    List<LinkBatches.Link> links = batches.links(actor, listed.batch().id());
+    StringWriter text = new StringWriter();
+    Csv csv = new Csv(text);
+    csv.row("uid", "link");
+    for (LinkBatches.Link link : links) {
+      csv.row(link.uid(), link.url());
+    }
+    String file =
+        "links-"
+            + listed.batch().name()
+            + "-"
+            + listed.environment().kindLabel().toLowerCase(java.util.Locale.ROOT)
+            + ".csv";
+    ctx.header("Content-Disposition", "attachment; filename=\"" + file + "\"");
+    ctx.contentType("text/csv; charset=utf-8").result(text.toString());
+  }
+
+  private void render(
+      Context ctx, int status, LinkBatches.Generated generated, String error, Form form) {
+    ConsoleUser viewer = ConsoleWeb.user(ctx);
+    Map<String, Object> params = new HashMap<>();
+    params.put("environments", environments.list(viewer.companyId()));
+    params.put("batches", batches.list(viewer));
+    params.put("generated", generated);
+    params.put("error", error);
+    params.put("form", form);
+    params.put("maxCount", LinkBatches.MAX_COUNT);
+    web.render(ctx, status, "links", web.page(ctx, "Links", "links"), params);
+  }
+}

@@ -1,0 +1,92 @@
+package dev.credence.server.console;
+
+import dev.credence.server.http.ApiException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Loan outcomes: the CSV template, the upload (Admins) with its report row by row, and the outcomes
+ * stored per environment (everyone).
+ */
+public final class OutcomePages {
+  private static final String PATH = ConsoleWeb.PREFIX + "/outcomes";
+
+  private final LoanOutcomes outcomes;
+  private final CompanyEnvironments environments;
+  private final ConsoleWeb web;
+
+  public OutcomePages(LoanOutcomes outcomes, CompanyEnvironments environments, ConsoleWeb web) {
+    this.outcomes = outcomes;
+    this.environments = environments;
+    this.web = web;
+  }
+
+  public void routes(RoutesConfig routes) {
+    routes.get(PATH, ctx -> render(ctx, 200, null, null, null));
+    routes.get(PATH + "/template.csv", this::template);
+    routes.post(PATH, this::upload);
+  }
+
+  private void template(Context ctx) {
+    ConsoleWeb.user(ctx);
+    ctx.header("Content-Disposition", "attachment; filename=\"loan-outcomes.csv\"");
+    ctx.contentType("text/csv; charset=utf-8").result(OutcomeCsv.TEMPLATE);
+  }
+
+  private void upload(Context ctx) {
+    ConsoleUser actor = ConsoleWeb.user(ctx);
+    Accounts.requireAdmin(actor);
+    String integrationId = ctx.formParam("integration");
+    environments.find(actor, integrationId); // another company's environment: 404 before all else
+    try {
+      LoanOutcomes.Report report = outcomes.upload(actor, integrationId, content(ctx));
+      render(ctx, 200, report, null, integrationId);
+    } catch (ApiException e) {
+      if (e.status() == 403 || e.status() == 404) {
+        throw e;
+      }
+      render(ctx, e.status(), null, e.detail(), integrationId);
+    }
+  }
+
+  /** The file sent, or null if none; refused past the size limit without reading it all. */
+  private static byte[] content(Context ctx) {
+    if (!ctx.isMultipartFormData()) {
+      throw ApiException.unprocessable(
+          "upload_not_multipart", "Send the file with the upload form (multipart/form-data).");
+    }
+    UploadedFile file = ctx.uploadedFile("file");
+    if (file == null) {
+      return null;
+    }
+    if (file.size() > OutcomeCsv.MAX_BYTES) {
+      throw ApiException.unprocessable("csv_too_large", OutcomeCsv.tooLarge());
+    }
+    try (InputStream in = file.content()) {
+      return in.readNBytes(OutcomeCsv.MAX_BYTES + 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void render(
+      Context ctx, int status, LoanOutcomes.Report report, String error, String integrationId) {
+    ConsoleUser viewer = ConsoleWeb.user(ctx);
+    Map<String, Object> params = new HashMap<>();
+    params.put("environments", environments.list(viewer.companyId()));
+    params.put("counts", outcomes.counts(viewer));
+    params.put("report", report);
+    params.put("error", error);
+    params.put("selected", integrationId);
+    params.put("outcomeNames", OutcomeCsv.OUTCOMES);
+    params.put("maxMegabytes", OutcomeCsv.MAX_BYTES / (1024 * 1024));
+    params.put("maxRows", OutcomeCsv.MAX_ROWS);
+    web.render(ctx, status, "outcomes", web.page(ctx, "Outcomes", "outcomes"), params);
+  }
+}
