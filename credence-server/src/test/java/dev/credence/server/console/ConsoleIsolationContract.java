@@ -48,14 +48,7 @@ abstract class ConsoleIsolationContract extends ServerContract {
   void twoCompanies() {
     alpha = server.newDeployment();
     bravo = server.newDeployment();
-    alphaAdmin = ConsoleClient.firstAdmin(server, alpha.companyId());
-    bravoAdmin = ConsoleClient.firstAdmin(server, bravo.companyId());
-    bravoAdmin.invite("VIEWER");
-    bravoAdmin.get("/console/users");
-    bravoAdmin.post(
-        "/console/users/invite", Map.of("email", "pending@bravo.example", "role", "VIEWER"));
-
-    // B has a scored result in Production and an open session in Test.
+    // B has a scored result in Production and two sessions in Test ...
     server.patchIntegration(bravo.productionIntegrationId(), Applicant.SMALL_ASSESSMENT);
     var created =
         server.createSession(
@@ -64,6 +57,31 @@ abstract class ConsoleIsolationContract extends ServerContract {
     new Applicant(server, RunningServer.json(created).get("access_token").asText()).finish();
     server.createSession(
         bravo.testKey(), RunningServer.sessionBody("bravo-test-0001", bravo.testIntegrationId()));
+    // ... one of them opened after its time limit (expired: its page offers to re-open) ...
+    var late =
+        server.createSession(
+            bravo.testKey(),
+            RunningServer.sessionBody("bravo-late-0001", bravo.testIntegrationId()));
+    server.clock().advance(java.time.Duration.ofHours(25));
+    new Applicant(server, RunningServer.json(late).get("access_token").asText()).page();
+    // (Signed in after the clock moved on: a day idle would have ended their sessions.)
+    alphaAdmin = ConsoleClient.firstAdmin(server, alpha.companyId());
+    bravoAdmin = ConsoleClient.firstAdmin(server, bravo.companyId());
+    bravoAdmin.invite("VIEWER");
+    bravoAdmin.get("/console/users");
+    bravoAdmin.post(
+        "/console/users/invite", Map.of("email", "pending@bravo.example", "role", "VIEWER"));
+
+    // ... and a batch of links.
+    ConsoleCrawl.Form generate =
+        ConsoleCrawl.forms("/console/links", bravoAdmin.get("/console/links").body()).stream()
+            .filter(f -> f.action().equals("/console/links"))
+            .findFirst()
+            .orElseThrow();
+    Map<String, String> batch = new LinkedHashMap<>(generate.fields());
+    batch.put("name", "bravo-batch");
+    batch.put("count", "2");
+    assertThat(bravoAdmin.post(generate.action(), batch).statusCode()).isEqualTo(302);
 
     bravoCrawl = ConsoleCrawl.of(bravoAdmin, MENU);
     bravoMarkers.addAll(
@@ -73,6 +91,8 @@ abstract class ConsoleIsolationContract extends ServerContract {
             bravo.productionIntegrationId(),
             UID,
             "bravo-test-0001",
+            "bravo-late-0001",
+            "bravo-batch",
             "pending@bravo.example"));
   }
 
@@ -84,6 +104,15 @@ abstract class ConsoleIsolationContract extends ServerContract {
             p -> p.contains(bravo.productionIntegrationId()) || p.contains(bravo.deploymentId()))
         .anyMatch(p -> p.contains(UID));
     assertThat(bravoCrawl.forms()).as("forms of B's dashboard").hasSizeGreaterThan(5);
+    assertThat(bravoCrawl.pages())
+        .anyMatch(p -> p.startsWith("/console/links/") && p.endsWith(".csv"))
+        .anyMatch(p -> p.contains("export"));
+    assertThat(bravoCrawl.forms().stream().map(ConsoleCrawl.Form::action))
+        .anyMatch(a -> a.endsWith("/rotate-key"))
+        .anyMatch(a -> a.endsWith("/settings"))
+        .anyMatch(a -> a.endsWith("/redeliver"))
+        .anyMatch(a -> a.endsWith("/reopen"))
+        .anyMatch(a -> a.endsWith("/withdraw"));
   }
 
   @Test
@@ -160,11 +189,14 @@ abstract class ConsoleIsolationContract extends ServerContract {
         return true;
       }
     }
-    return page.contains(UID) || page.contains("bravo-test-0001");
+    return page.contains(UID) || page.contains("bravo-test-0001") || page.contains("bravo-late");
   }
 
   private String unknownVariant(String page) {
-    String variant = page.replace(UID, "nobody-0001").replace("bravo-test-0001", "nobody-0002");
+    String variant =
+        page.replace(UID, "nobody-0001")
+            .replace("bravo-test-0001", "nobody-0002")
+            .replace("bravo-late-0001", "nobody-0003");
     Matcher id = ID.matcher(variant);
     StringBuilder out = new StringBuilder();
     while (id.find()) {
