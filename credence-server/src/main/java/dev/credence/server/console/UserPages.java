@@ -128,7 +128,12 @@ public final class UserPages {
 
   private void auditLog(Context ctx) {
     ConsoleUser viewer = ConsoleWeb.user(ctx);
-    Accounts.requireAdmin(viewer);
+    if (!viewer.isAdmin()) {
+      throw new ApiException(
+          403,
+          "admin_required",
+          "Only an Admin can read the audit log; you are signed in as a Viewer.");
+    }
     Long before = parseId(ctx.queryParam("before"));
     List<AuditLog.Entry> entries = audit.page(viewer.companyId(), before);
     Long older = entries.size() == AuditLog.PAGE_SIZE ? entries.get(entries.size() - 1).id() : null;

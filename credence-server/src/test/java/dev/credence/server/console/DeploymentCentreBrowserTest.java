@@ -30,8 +30,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * on a phone: an Admin signs in through the login form, creates a deployment, reveals and copies a
  * key, rotates it after the confirmation (the old key then fails on the session API), changes a
  * setting, sends a test webhook; a Viewer sees no change forms. Every step is saved as a whole-page
- * screenshot under {@code target/screenshots/<test>/}. At every step the page must not scroll
- * sideways, every control must have a label, and the console must stay quiet (a
+ * screenshot under {@code target/screenshots/console-deployments/<test>/}. At every step the page
+ * must not scroll sideways, every control must have a label, and the console must stay quiet (a
  * Content-Security-Policy violation is logged there). The rules are tested over plain HTTP on both
  * databases ({@link DeploymentPagesContract}).
  */
@@ -73,7 +73,12 @@ class DeploymentCentreBrowserTest {
   private void run(String test, Function<String, Browser> device) {
     Path shots =
         Browser.emptyDirectory(
-            Path.of(System.getProperty("basedir", "."), "target", "screenshots", test));
+            Path.of(
+                System.getProperty("basedir", "."),
+                "target",
+                "screenshots",
+                "console-deployments",
+                test));
     RunningServer.Deployment company = server.newDeployment();
     String email = "centre" + PEOPLE.incrementAndGet() + "@example.com";
     try (Browser admin = device.apply("en");

@@ -30,8 +30,9 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The Links and Outcomes pages in a real browser, on a desktop and on a phone: sign in, generate a
  * batch and download its links, download the outcome template, upload outcomes with a bad row and
- * read the report. Each step is saved under {@code target/screenshots/<test>/}; at each the page
- * must not scroll sideways and the console must stay quiet (a CSP violation is logged there).
+ * read the report. Each step is saved under {@code target/screenshots/console-links/<test>/}; at
+ * each the page must not scroll sideways and the console must stay quiet (a CSP violation is logged
+ * there).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinksAndOutcomesBrowserTest {
@@ -77,6 +78,7 @@ class LinksAndOutcomesBrowserTest {
                 System.getProperty("basedir", "."),
                 "target",
                 "screenshots",
+                "console-links",
                 info.getTestMethod().orElseThrow().getName()));
     shots = 0;
     Deployment d = server.newDeployment();
