@@ -107,8 +107,32 @@ class AccountsBrowserTest {
         phone.open(server.baseUrl() + "/console/audit");
         assertThat(phone.driver().findElement(By.tagName("h1")).getText()).isEqualTo("Not allowed");
         step(phone, "phone-viewer-refused", "the server responded with a status of 403");
+
+        // The page offers a Viewer no form; one made by hand, with the Viewer's own token, is
+        // refused by the server all the same, and invites nobody.
+        phone.open(server.baseUrl() + "/console/users");
+        phone.js(
+            "const token = document.querySelector('input[name=csrf]').value;"
+                + "const form = document.createElement('form');"
+                + "form.method = 'post'; form.action = '/console/users/invite';"
+                + "for (const [k, v] of [['csrf', token], ['email', 'mallory@acme.example'],"
+                + " ['role', 'ADMIN']]) {"
+                + " const input = document.createElement('input');"
+                + " input.type = 'hidden'; input.name = k; input.value = v; form.append(input); }"
+                + "document.body.append(form);");
+        phone.waitForNextPage(
+            () ->
+                phone.js(
+                    "document.querySelector('form[action=\"/console/users/invite\"]')"
+                        + ".submit()"));
+        assertThat(phone.driver().findElement(By.cssSelector("p.error")).getText())
+            .isEqualTo("Only an Admin can change this; you are signed in as a Viewer.");
+        step(phone, "phone-viewer-change-refused", "the server responded with a status of 403");
       }
 
+      assertThat(desk.driver().getPageSource()).doesNotContain("mallory@acme.example");
+      desk.open(server.baseUrl() + "/console/users");
+      assertThat(desk.driver().getPageSource()).doesNotContain("mallory@acme.example");
       desk.open(server.baseUrl() + "/console/audit");
       assertThat(desk.driver().getPageSource())
           .contains("user.invited")
