@@ -73,10 +73,11 @@ def log(message):
 
 def decline_or_leave(base, api_key, integration, uids, decline, concurrency):
     """`decline`: open the link and decline consent (the session is cancelled); else only create
-    the session (it stays open)."""
+    the session (it stays open). Returns the links."""
     todo = list(uids)
     lock = threading.Lock()
     errors = []
+    links = []
 
     def worker():
         http = Http(base)
@@ -87,6 +88,8 @@ def decline_or_leave(base, api_key, integration, uids, decline, concurrency):
                         return
                     uid = todo.pop()
                 link = wb.create_session(http, api_key, integration, uid)
+                with lock:
+                    links.append(link)
                 if not decline:
                     continue
                 status, _, data, _, _ = http.request("GET", link)
@@ -110,6 +113,7 @@ def decline_or_leave(base, api_key, integration, uids, decline, concurrency):
         t.join()
     if errors:
         raise BenchError(errors[0])
+    return links
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,17 +157,46 @@ def sign_in(base, api, company_id):
 # ---------------------------------------------------------------------------------------------
 # Measuring: N requests one at a time, then N from THREADS threads at once.
 
+class Writer:
+    """Opens the link of one of the sessions left open, in turn, as an applicant would (the
+    server notes the visit and the time the consent step was shown: an UPDATE of the sessions
+    table; no row, status or count changes), untimed, before a measured request. H2 hands a query
+    the result it computed last time when no table it reads has changed since; the write makes
+    every page compute again, as it must while applicants are active."""
+
+    def __init__(self, links):
+        if not links:
+            raise BenchError("measuring after a write needs sessions left open (OPEN > 0)")
+        self.links = links
+        self.lock = threading.Lock()
+        self.done = 0
+
+    def write(self, http):
+        with self.lock:
+            link = self.links[self.done % len(self.links)]
+            self.done += 1
+        status, _, data, _, _ = http.request("GET", link)
+        if status != 200 or b"/consent" not in data:
+            raise BenchError(f"opening a link left open answered {status}: {data[:200]!r}")
+
+
 class Target:
     """One thing to measure: a path (or a list, used in turn), the headers, a check."""
 
-    def __init__(self, name, paths, headers=None, check=None):
+    def __init__(self, name, paths, headers=None, check=None, writer=None):
         self.name = name
         self.paths = paths if isinstance(paths, list) else [paths]
         self.headers = headers or {}
         self.check = check
+        self.writer = writer
+
+    def with_writes(self, writer):
+        return Target(self.name, self.paths, self.headers, self.check, writer)
 
     def get(self, http, i):
         path = self.paths[i % len(self.paths)]
+        if self.writer is not None:
+            self.writer.write(http)
         status, _, data, sent, done = http.request("GET", path, headers=self.headers)
         if status != 200:
             raise BenchError(f"{self.name}: GET {path} answered {status}: {data[:300]!r}")
@@ -210,10 +243,15 @@ def run_requests(base, target, count, threads):
     return times, sizes, wall
 
 
-def figures(times, sizes, wall):
+def figures(times, sizes, wall, threads):
+    """per_s: requests per second with `threads` requests always in flight, from their mean
+    time (Little's law); the untimed writes before requests are left out of it. per_s_wall: the
+    requests over the wall time of the phase, writes included."""
     ms = [t / 1e6 for t in times]
     return {"n": len(ms), "p50": pct(ms, 50), "p90": pct(ms, 90), "p99": pct(ms, 99),
-            "max": max(ms), "per_s": len(ms) / (wall / 1e9), "bytes": max(sizes)}
+            "max": max(ms), "mean": sum(ms) / len(ms),
+            "per_s": threads * len(ms) / (sum(ms) / 1e3),
+            "per_s_wall": len(ms) / (wall / 1e9), "bytes": max(sizes)}
 
 
 def measure(base, target, count, threads, groups):
@@ -222,7 +260,7 @@ def measure(base, target, count, threads, groups):
         with CpuWindow(groups) as cpu:
             times, sizes, wall = run_requests(base, target, count, n_threads)
             split = cpu.stop()
-        out[key] = figures(times, sizes, wall)
+        out[key] = figures(times, sizes, wall, n_threads)
         out[key]["threads"] = n_threads
         out[key]["cpu"] = split
     s, c = out["sequential"], out["concurrent"]
@@ -295,9 +333,9 @@ def cmd_target(args):
     decline_or_leave(args.base, key, integration,
                      [f"D-{run_id}-{i:05d}" for i in range(args.declined)], True,
                      args.fill_concurrency)
-    decline_or_leave(args.base, key, integration,
-                     [f"O-{run_id}-{i:05d}" for i in range(args.open)], False,
-                     args.fill_concurrency)
+    open_links = decline_or_leave(args.base, key, integration,
+                                  [f"O-{run_id}-{i:05d}" for i in range(args.open)], False,
+                                  args.fill_concurrency)
     all_rows = args.sessions + args.declined + args.open
 
     # 2. Sign in; look at the data as the dashboard shows it.
@@ -327,11 +365,14 @@ def cmd_target(args):
     if status != 200 or not OLDER.search(page):
         raise BenchError(f"the first results page ({status}) has no link to older sessions")
     second = "/console/results?" + OLDER.search(page).group(1).replace("&amp;", "&")
-    detail_paths = list(dict.fromkeys(ROW.findall(page)))
-    status, _, data, _, _ = http.request("GET", second, headers=auth)
-    detail_paths += [p for p in dict.fromkeys(ROW.findall(data.decode())) if p not in detail_paths]
+    # One result's page: completed sessions with a score and events, 50 of them in turn.
+    status, _, data, _, _ = http.request(
+        "GET", f"/console/results?status=completed&band={band}", headers=auth)
+    detail_paths = list(dict.fromkeys(ROW.findall(data.decode())))
     http.close()
     out["paths"] = {"second": second, "results_shown": len(detail_paths)}
+
+    writer = Writer(open_links)
 
     def page_check(expected_total, expected_rows):
         def check(body):
@@ -352,6 +393,10 @@ def cmd_target(args):
         if lines != all_rows + 1:
             raise BenchError(f"an export has {lines} lines, expected {all_rows + 1}")
 
+    def result_check(body):
+        if b"Risk band" not in body or b"application.complete" not in body:
+            raise BenchError("a result's page shows no risk band or no event")
+
     filtered = f"/console/results?status=completed&band={band}"
     targets = [
         ("floor", Target("GET /health/live", "/health/live")),
@@ -361,7 +406,8 @@ def cmd_target(args):
                             page_check(filtered_rows, min(50, filtered_rows)))),
         ("second", Target("GET /console/results?before=… (2nd page)", second, auth,
                           page_check(all_rows, min(50, all_rows - 50)))),
-        ("result", Target("GET /console/results/{integration_id}/{uid}", detail_paths, auth)),
+        ("result", Target("GET /console/results/{integration_id}/{uid}", detail_paths, auth,
+                          result_check)),
     ]
 
     # 3. Warm-up, not measured: every page in turn, for WARMUP seconds.
@@ -371,7 +417,7 @@ def cmd_target(args):
     i = 0
     while now_ns() < until:
         for _, t in targets:
-            t.get(warm, i)
+            (t.with_writes(writer) if i % 2 else t).get(warm, i)
         if i % 10 == 0:
             warm.request("GET", "/console/results/export.csv", headers=auth)
         i += 1
@@ -385,6 +431,13 @@ def cmd_target(args):
     for key_, target in targets:
         out["pages"][key_] = measure(args.base, target, args.requests, args.threads, groups)
         out["pages"][key_]["label"] = target.name
+    # The same with a new session written before each request (untimed).
+    log(f"{args.label}: the same, each request after a write (a link left open is opened)")
+    out["pages_after_write"] = {}
+    for key_, target in targets:
+        out["pages_after_write"][key_] = measure(args.base, target.with_writes(writer),
+                                                 args.requests, args.threads, groups)
+        out["pages_after_write"][key_]["label"] = target.name
 
     # 5. The export, against reading as many results through the pull API. Results enter the
     # pull API's list 10 s after scoring (ResultApi.SETTLE).
@@ -403,12 +456,13 @@ def cmd_target(args):
                    "p50": pct(times, 50) / 1e6, "max": max(times) / 1e6,
                    "rows_per_s": rows / (pct(times, 50) / 1e9)}
     export = Target("GET /console/results/export.csv", "/console/results/export.csv", auth,
-                    export_check)
+                    export_check, writer)
     out["export"] = measure(args.base, export, args.exports, args.threads, groups)
     for key_ in ("sequential", "concurrent"):
         e = out["export"][key_]
         e["rows"] = all_rows
         e["rows_per_s"] = all_rows / (e["p50"] / 1e3)
+    out["writes"] = writer.done
     log(f"{args.label}: export {all_rows} rows p50 {out['export']['sequential']['p50']:.0f} ms "
         f"({out['export']['sequential']['rows_per_s']:,.0f} rows/s); pull API {rows} rows p50 "
         f"{out['pull']['p50']:.0f} ms ({out['pull']['rows_per_s']:,.0f} rows/s)")
@@ -464,6 +518,7 @@ def cmd_explain(args):
 # Report.
 
 NAMES = {"h2": "H2 (embedded default)", "postgresql": "PostgreSQL"}
+PAGES = ("floor", "results", "filtered", "second", "result")
 
 
 def ms(v):
@@ -493,12 +548,15 @@ def cmd_report(args):
                 "req/s | vs floor (req/s) | CPU at 4 threads: server / database / driver / other "
                 "/ idle |",
                 "|---|---:|---|---:|---:|---|---:|---:|---|"]
-        for key in ("floor", "results", "filtered", "second", "result"):
-            p = t["pages"][key]
+        pages = [(k, t["pages"][k], floor) for k in PAGES]
+        pages += [(k, t["pages_after_write"][k], t["pages_after_write"]["floor"]) for k in PAGES]
+        for n, (key, p, f) in enumerate(pages):
             s, c = p["sequential"], p["concurrent"]
-            fs, fc = floor["sequential"], floor["concurrent"]
+            fs, fc = f["sequential"], f["concurrent"]
             label = p["label"] + (" (floor: same server and client, no database, no page)"
                                   if key == "floor" else "")
+            if n >= len(PAGES):
+                label = "after a write: " + label
             cpu = c["cpu"]
             db = "in-process" if t["label"] == "h2" else f"{cpu.get('database', 0)}%"
             rows.append(
@@ -514,7 +572,8 @@ def cmd_report(args):
                  f"vs floor (rows/s) | {t['threads']} threads: p50 / p99 | exports/s |",
                  "|---|---:|---:|---|---:|---:|---:|---|---:|"]
         s, c = e["sequential"], e["concurrent"]
-        rows.append(f"| GET /console/results/export.csv (all Production) | {s['rows']:,} | "
+        rows.append(f"| GET /console/results/export.csv (all Production), after a write | "
+                    f"{s['rows']:,} | "
                     f"{s['bytes']:,} | {ms(s['p50'])} / {ms(s['p99'])} | {s['rows_per_s']:,.0f} | "
                     f"{s['bytes'] / 1e6 / (s['p50'] / 1e3):.1f} | "
                     f"{s['rows_per_s'] / pull['rows_per_s']:.2f}x | {ms(c['p50'])} / "
@@ -551,11 +610,23 @@ def cmd_report(args):
             "results page runs three queries (the page of 51 rows, `COUNT(*)` and the "
             "histogram's `GROUP BY score`) besides the console session look-up. The floor is "
             "`GET /health/live` on the same server with the same client: HTTP and the "
-            "driver's own cost, no session, database or page. The export is measured "
+            "driver's own cost, no session, database or page. Every page is measured twice: "
+            "the same request again and again (H2 then hands each query the result it "
+            "computed the time before, as nothing it reads has changed), and \"after a "
+            "write\": before each request, untimed, the driver opens the link of one of the "
+            "sessions left open, as an applicant would (the server updates that session's "
+            "row: visits, the time the consent step was shown; no count changes), so every "
+            "query runs afresh, as it does while applicants are active (the floor too, for "
+            "the same conditions; with 4 threads the other threads' writes run beside the "
+            "measured requests). Requests/s is the number of threads over the mean time of a "
+            "request (Little's law), so that the untimed writes do not count; without writes "
+            "it is within a few percent of the count over the wall time (both are in the raw "
+            "JSON). The export is measured "
             f"{t0['exports']} times one at a time and {t0['exports']} times from "
-            f"{t0['threads']} threads; its floor is reading the completed results through the "
-            "pull API (`GET /v1/results?limit=500`, every page, JSON with each result's "
-            "`calculated` details), the other way a lender takes all results out.",
+            f"{t0['threads']} threads, each after a write; its floor is reading the completed "
+            "results through the pull API (`GET /v1/results?limit=500`, every page, JSON with "
+            "each result's `calculated` details), the other way a lender takes all results "
+            "out.",
             "",
             f"- Date: {env['DATE_UTC']}",
             f"- Machine: {env['NPROC']} cores ({env['CPU_MODEL']}), {env['MEM_GB']} GiB RAM "
@@ -570,8 +641,8 @@ def cmd_report(args):
             "\n\n".join(tables),
         ]
         busy = max(p[k]["cpu"].get("other", 0) for t in targets for p in
-                   list(t["pages"].values()) + [t["export"]] for k in ("sequential",
-                                                                        "concurrent"))
+                   list(t["pages"].values()) + list(t["pages_after_write"].values())
+                   + [t["export"]] for k in ("sequential", "concurrent"))
         if busy > 5:
             lines += ["", f"Other processes used up to {busy}% of the CPU during a measured "
                       "phase (the 'other' column): those figures are skewed by them."]
