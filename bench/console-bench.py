@@ -17,9 +17,9 @@ Subcommands:
           results through the pull API (GET /v1/results, 500 a page).
       Every answer is checked (status, row counts) before it counts. Writes FILE (JSON).
 
-  explain --label L --out FILE --company ID [--psql ... | --h2-jar JAR --h2-url URL]
-      Writes the query plans of the results screen's queries (count, histogram, first page),
-      as the database runs them, to FILE.
+  explain --label L --out FILE --target FILE [--psql ... | --h2-jar JAR --h2-url URL]
+      Writes the query plans of the results screen's queries (count, histogram, first page) and
+      of one result's look-up, as the database runs them, to FILE.
 
   report  --work DIR [--docs FILE]
       Prints the Markdown tables and, with --docs, appends or replaces the section
@@ -370,7 +370,8 @@ def cmd_target(args):
         "GET", f"/console/results?status=completed&band={band}", headers=auth)
     detail_paths = list(dict.fromkeys(ROW.findall(data.decode())))
     http.close()
-    out["paths"] = {"second": second, "results_shown": len(detail_paths)}
+    out["paths"] = {"second": second, "results_shown": len(detail_paths),
+                    "result_uid": detail_paths[0].rsplit("/", 1)[1]}
 
     writer = Writer(open_links)
 
@@ -473,8 +474,9 @@ def cmd_target(args):
 # ---------------------------------------------------------------------------------------------
 # Query plans.
 
-def plan_queries(company_id, band):
-    """The results screen's SQL (ResultQuery) for all Production sessions, as it runs."""
+def plan_queries(company_id, band, integration, uid):
+    """The results screen's SQL (ResultQuery) for all Production sessions, as it runs, and the
+    look-up of one result (ResultStore.find) that a result's page makes."""
     frm = (" FROM sessions s JOIN environments e ON e.integration_id = s.integration_id"
            " JOIN deployments d ON d.id = e.deployment_id"
            " LEFT JOIN results r ON r.session_id = s.id")
@@ -490,12 +492,22 @@ def plan_queries(company_id, band):
          + " ORDER BY s.created_at DESC, s.id DESC FETCH FIRST 51 ROWS ONLY"),
         (f"count, completed and band {band}", "SELECT COUNT(*)" + frm + where
          + f" AND s.status = 'COMPLETED' AND r.risk_band = '{band}'"),
+        ("one result by uid (a result's page)",
+         "SELECT r.session_id, r.integration_id, r.uid, r.scored_at, r.score, r.risk_band,"
+         " r.score_confidence, r.review_required, r.model_version, r.calibrated,"
+         " r.norms_source, r.calculated, s.started_at, s.finished_at"
+         " FROM results r JOIN sessions s ON s.id = r.session_id"
+         f" WHERE r.integration_id = '{integration}' AND r.uid = '{uid}'"),
     ]
 
 
 def cmd_explain(args):
     texts = []
-    for name, sql in plan_queries(args.company, args.band):
+    with open(args.target) as fh:
+        target = json.load(fh)
+    uid = target["paths"]["result_uid"]
+    for name, sql in plan_queries(target["company_id"], target["band"], target["integration"],
+                                  uid):
         if args.psql:
             env = dict(os.environ, PGPASSWORD=os.environ.get("PG_PASSWORD", ""))
             cmd = [args.psql, "-X", "-q", "-A", "-t", "-h", "127.0.0.1", "-p", args.pg_port,
@@ -688,8 +700,7 @@ def main():
     x = sub.add_parser("explain")
     x.add_argument("--label", required=True)
     x.add_argument("--out", required=True)
-    x.add_argument("--company", required=True)
-    x.add_argument("--band", required=True)
+    x.add_argument("--target", required=True, help="the target's JSON (company, band, uid)")
     x.add_argument("--psql", default="")
     x.add_argument("--pg-port", default="")
     x.add_argument("--pg-user", default="")

@@ -127,19 +127,14 @@ run_server() {
     --threads "$THREADS" --exports "$EXPORTS" --band "$BAND" ||
     die "$label: the driver failed (server log: $logfile)"
   # The query plans, taken on the same data while the server still runs.
-  local company band
-  company=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["company_id"])' \
-    "$WORK/$label.json")
-  band=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["band"])' \
-    "$WORK/$label.json")
   if [[ $label == h2 ]]; then
     python3 "$DRIVER" explain --label "$label" --out "$WORK/$label-plans.txt" \
-      --company "$company" --band "$band" --java "$JAVA" --h2-jar "$SERVER_JAR" \
+      --target "$WORK/$label.json" --java "$JAVA" --h2-jar "$SERVER_JAR" \
       --h2-url "jdbc:h2:file:$data_dir/credence;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE" ||
       log "WARNING: no query plans for $label"
   elif [[ -n "$PG_DIR" ]]; then
     PG_PASSWORD=$PG_PASSWORD python3 "$DRIVER" explain --label "$label" \
-      --out "$WORK/$label-plans.txt" --company "$company" --band "$band" \
+      --out "$WORK/$label-plans.txt" --target "$WORK/$label.json" \
       --psql "$PG_BIN/psql" --pg-port "$PG_PORT" --pg-user "$PG_USER" --pg-db credence_bench ||
       log "WARNING: no query plans for $label"
   fi
