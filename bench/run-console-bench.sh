@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# The dashboard's heavy pages with many sessions: the results screen (first page, a filtered
+# page, the second page; each with its histogram), one result's page and the CSV export, on
+# Credence with H2 and with PostgreSQL, against a floor measured in the same run by the same
+# client (GET /health/live for the pages; the pull API GET /v1/results for the export).
+# Everything runs on 127.0.0.1 and stops by itself. See bench/README.md.
+#
+#   bench/run-console-bench.sh [--no-build] [--docs] [--h2-only]
+#
+#   --no-build  use the jar already in credence-server/target
+#   --docs      write the results into docs/BENCHMARKS.md ("## Dashboard pages", replaced if
+#               present, else appended); without it, print only
+#   --h2-only   skip PostgreSQL
+#
+# Env: SESSIONS (applicants walked to a scored result, default 3000), DECLINED (100: decline
+#      consent, so cancelled), OPEN (100: links never opened), FILL_CONCURRENCY (8),
+#      WARMUP (s of every page in turn before measuring, default 30), REQUESTS (200 per page,
+#      one at a time, then as many again from THREADS threads), THREADS (4), EXPORTS (12 exports,
+#      one at a time, then as many from THREADS threads), BAND (the filtered page's risk band;
+#      default: the commonest), BENCH_JAVA_OPTS (server, default "-Xms1g -Xmx1g"),
+#      JAVA (java), CREDENCE_SERVER_JAR, QUIET_WAIT (s, default 120),
+#      RESULTS_DIR: a directory to keep the raw figures (JSON) and the query plans in,
+#      CREDENCE_BENCH_PG_URL (+ _USER, _PASSWORD): an existing PostgreSQL on 127.0.0.1/localhost
+#      to use instead of a throwaway cluster (its query plans are then not taken).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_DIR="$ROOT/bench"
+DOCS="$ROOT/docs/BENCHMARKS.md"
+SERVER_JAR=${CREDENCE_SERVER_JAR:-"$ROOT/credence-server/target/credence.jar"}
+DRIVER="$BENCH_DIR/console-bench.py"
+
+SESSIONS=${SESSIONS:-3000}
+DECLINED=${DECLINED:-100}
+OPEN=${OPEN:-100}
+FILL_CONCURRENCY=${FILL_CONCURRENCY:-8}
+WARMUP=${WARMUP:-30}
+REQUESTS=${REQUESTS:-200}
+THREADS=${THREADS:-4}
+EXPORTS=${EXPORTS:-12}
+BAND=${BAND:-}
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--Xms1g -Xmx1g}
+JAVA=${JAVA:-java}
+QUIET_WAIT=${QUIET_WAIT:-120}
+READY_TIMEOUT=60
+
+BUILD=1
+WRITE_DOCS=0
+TARGETS=(h2 postgresql)
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) BUILD=0 ;;
+    --docs) WRITE_DOCS=1 ;;
+    --h2-only) TARGETS=(h2) ;;
+    -h | --help)
+      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
+      exit 0
+      ;;
+    *)
+      echo "unknown argument: $arg (try --help)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+COMMAND="bench/run-console-bench.sh"
+for var in SESSIONS DECLINED OPEN FILL_CONCURRENCY WARMUP REQUESTS THREADS EXPORTS BAND \
+  BENCH_JAVA_OPTS JAVA CREDENCE_SERVER_JAR CREDENCE_BENCH_PG_URL QUIET_WAIT; do
+  if printenv "$var" >/dev/null 2>&1; then
+    COMMAND="$var=$(printf '%q' "$(printenv "$var")") $COMMAND"
+  fi
+done
+[[ $# -gt 0 ]] && COMMAND="$COMMAND $*"
+
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# ---------------------------------------------------------------------------------------
+# Clean-up: every process this script starts is recorded here and stopped on exit.
+WORK=$(mktemp -d /tmp/credence-console-bench.XXXXXX)
+PIDS=()
+PG_BIN=""
+PG_DIR=""
+
+cleanup() {
+  local status=$?
+  set +e
+  for pid in "${PIDS[@]}"; do
+    stop_pid "$pid"
+  done
+  if [[ -n "$PG_DIR" && -d "$PG_DIR/data" ]]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1
+  fi
+  [[ -n "$PG_DIR" ]] && rm -rf "$PG_DIR"
+  if [[ $status -ne 0 ]]; then
+    log "failed (exit $status); logs kept in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# run_server LABEL ENV...: start credence.jar on a fresh data dir, fill it, measure, stop it.
+run_server() {
+  local label=$1
+  shift
+  local port data_dir base pid logfile="$WORK/$label-server.log"
+  port=$(free_port)
+  data_dir="$WORK/$label-data"
+  mkdir -p "$data_dir"
+  base="http://127.0.0.1:$port"
+  wait_for_quiet
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of flags
+  env CREDENCE_PORT="$port" CREDENCE_DATA_DIR="$data_dir" CREDENCE_PUBLIC_URL="$base" \
+    CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" CREDENCE_DEMO=false "$@" \
+    "$JAVA" $BENCH_JAVA_OPTS -jar "$SERVER_JAR" >"$logfile" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  log "started credence ($label) (pid $pid), log $logfile"
+  wait_until "$pid" "$logfile" "credence ($label)" http_ok 200 "$base/health/ready"
+  CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" python3 "$DRIVER" target --label "$label" \
+    --base "$base" --out "$WORK/$label.json" --server-pid "$pid" --pg-dir "$PG_DIR" \
+    --sessions "$SESSIONS" --declined "$DECLINED" --open "$OPEN" \
+    --fill-concurrency "$FILL_CONCURRENCY" --warmup "$WARMUP" --requests "$REQUESTS" \
+    --threads "$THREADS" --exports "$EXPORTS" --band "$BAND" ||
+    die "$label: the driver failed (server log: $logfile)"
+  # The query plans, taken on the same data while the server still runs.
+  if [[ $label == h2 ]]; then
+    python3 "$DRIVER" explain --label "$label" --out "$WORK/$label-plans.txt" \
+      --target "$WORK/$label.json" --java "$JAVA" --h2-jar "$SERVER_JAR" \
+      --h2-url "jdbc:h2:file:$data_dir/credence;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE" ||
+      log "WARNING: no query plans for $label"
+  elif [[ -n "$PG_DIR" ]]; then
+    PG_PASSWORD=$PG_PASSWORD python3 "$DRIVER" explain --label "$label" \
+      --out "$WORK/$label-plans.txt" --target "$WORK/$label.json" \
+      --psql "$PG_BIN/psql" --pg-port "$PG_PORT" --pg-user "$PG_USER" --pg-db credence_bench ||
+      log "WARNING: no query plans for $label"
+  fi
+  if grep -E ' (WARN|ERROR) ' "$logfile" | grep -v 'AutodetectJdbcCustomization' \
+    >"$WORK/$label-warnings.txt"; then
+    log "$label: the server logged $(wc -l <"$WORK/$label-warnings.txt") warning/error line(s):"
+    head -n 10 "$WORK/$label-warnings.txt" >&2
+  fi
+  stop_pid "$pid"
+}
+
+# ---------------------------------------------------------------------------------------
+# Tools and build.
+
+for tool in curl python3 "$JAVA"; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is required"
+done
+if [[ $BUILD -eq 1 ]]; then
+  log "building (mvn -q -B -DskipTests package)"
+  (cd "$ROOT" && mvn -q -B -DskipTests package) || die "build failed"
+fi
+[[ -f "$SERVER_JAR" ]] || die "missing $SERVER_JAR (build first, or drop --no-build)"
+
+# ---------------------------------------------------------------------------------------
+# PostgreSQL: an external one from env, or a throwaway cluster on a free loopback port (as in
+# run-webhook-bench.sh).
+
+PG_DESC="not measured (--h2-only)"
+if [[ " ${TARGETS[*]} " == *" postgresql "* ]]; then
+  if [[ -n "${CREDENCE_BENCH_PG_URL:-}" ]]; then
+    [[ "$CREDENCE_BENCH_PG_URL" =~ ^jdbc:postgresql://(127\.0\.0\.1|localhost)[:/] ]] ||
+      die "CREDENCE_BENCH_PG_URL must point at 127.0.0.1 or localhost"
+    PG_URL=$CREDENCE_BENCH_PG_URL
+    PG_USER=${CREDENCE_BENCH_PG_USER:-}
+    PG_PASSWORD=${CREDENCE_BENCH_PG_PASSWORD:-}
+    PG_DESC="external PostgreSQL from CREDENCE_BENCH_PG_URL"
+  else
+    if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+      log "installing Debian's postgresql package"
+      apt-get install -y postgresql >/dev/null ||
+        { apt-get update >/dev/null && apt-get install -y postgresql >/dev/null; }
+    fi
+    PG_BIN=$(dirname "$(printf "%s\n" /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+    PG_PORT=$(free_port)
+    PG_USER=bench
+    PG_PASSWORD=$(random_hex 16)
+    PG_DIR=$(mktemp -d /tmp/credence-console-bench-pg.XXXXXX)
+    chown postgres: "$PG_DIR"
+    printf '%s\n' "$PG_PASSWORD" >"$PG_DIR/pwfile"
+    chown postgres: "$PG_DIR/pwfile"
+    log "initdb a throwaway cluster in $PG_DIR (port $PG_PORT)"
+    runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PG_USER" \
+      --pwfile="$PG_DIR/pwfile" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 \
+      >"$WORK/initdb.log" 2>&1 || die "initdb failed: $(tail -5 "$WORK/initdb.log")"
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w \
+      -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null ||
+      die "pg_ctl start failed: $(tail -5 "$PG_DIR/postgres.log")"
+    PGPASSWORD=$PG_PASSWORD "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" \
+      credence_bench || die "createdb failed"
+    PG_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/credence_bench"
+    PG_DESC="PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'), a throwaway local cluster with default settings (fsync and synchronous_commit on)"
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------
+# The run.
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+wait_for_quiet
+IDLE_BEFORE="$(cpu_idle_percent)%"
+OPERATOR_TOKEN=$(random_hex 24)
+
+for target in "${TARGETS[@]}"; do
+  case "$target" in
+    h2) run_server h2 ;;
+    postgresql)
+      run_server postgresql CREDENCE_DATABASE_URL="$PG_URL" CREDENCE_DATABASE_USER="$PG_USER" \
+        CREDENCE_DATABASE_PASSWORD="$PG_PASSWORD"
+      ;;
+  esac
+done
+
+# ---------------------------------------------------------------------------------------
+# Report.
+
+CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+MEM_GB=$(free -g | awk '/^Mem:/ {print $2}')
+# shellcheck disable=SC1091
+OS_NAME=$(. /etc/os-release && echo "$PRETTY_NAME")
+JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
+GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n "$(git -C "$ROOT" status --porcelain -- . ':!bench' ':!docs/BENCHMARKS.md' 2>/dev/null)" ]]; then
+  GIT_REV="$GIT_REV (with uncommitted changes)"
+elif [[ -n "$(git -C "$ROOT" status --porcelain -- bench 2>/dev/null)" ]]; then
+  GIT_REV="$GIT_REV (uncommitted changes in bench/ only)"
+fi
+NPROC=$(nproc)
+DATE_UTC=$(date -u '+%Y-%m-%d %H:%M UTC')
+export CPU_MODEL MEM_GB OS_NAME JAVA_VERSION GIT_REV NPROC DATE_UTC IDLE_BEFORE LOAD_BEFORE \
+  PG_DESC COMMAND BENCH_JAVA_OPTS
+
+REPORT_ARGS=(report --work "$WORK")
+[[ $WRITE_DOCS -eq 1 ]] && REPORT_ARGS+=(--docs "$DOCS")
+python3 "$DRIVER" "${REPORT_ARGS[@]}" || die "report failed"
+if [[ -n "${RESULTS_DIR:-}" ]]; then
+  mkdir -p "$RESULTS_DIR"
+  cp "$WORK"/*.json "$RESULTS_DIR/"
+  cp "$WORK"/*-plans.txt "$RESULTS_DIR/" 2>/dev/null || true
+  log "raw results (JSON) and query plans kept in $RESULTS_DIR"
+fi
+log "done"
