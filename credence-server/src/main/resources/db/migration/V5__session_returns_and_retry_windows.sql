@@ -7,3 +7,7 @@ ALTER TABLE sessions ADD COLUMN last_visit_at TIMESTAMP WITH TIME ZONE;
 -- queued behind a failing one may be days earlier), and again when an operator sends it anew;
 -- window_attempts counts the attempts of the current window, from which the backoff grows.
 ALTER TABLE events ADD COLUMN window_attempts INTEGER DEFAULT 0 NOT NULL;
+
+-- One result looked up by uid (GET /v1/results/{uid}, the dashboard's result page) reads one row,
+-- not the integration's every result.
+CREATE UNIQUE INDEX results_by_uid ON results (integration_id, uid);
