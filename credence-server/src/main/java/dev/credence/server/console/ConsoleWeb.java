@@ -12,6 +12,8 @@ import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.HandlerType;
 import io.javalin.http.SameSite;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +43,9 @@ public final class ConsoleWeb {
 
   /** The largest upload read: a CSV file of {@link OutcomeCsv#MAX_BYTES} and the form's fields. */
   public static final long MAX_UPLOAD_BYTES = OutcomeCsv.MAX_BYTES + 64 * 1024;
+
+  /** The most of a refused upload read and dropped so that its sender can read the refusal. */
+  static final long DRAIN_LIMIT = 32L * 1024 * 1024;
 
   /** Pages that are open without signing in. */
   private static final Set<String> OPEN = Set.of(PREFIX + "/login");
@@ -110,21 +115,52 @@ public final class ConsoleWeb {
       if (!ctx.isMultipartFormData()) {
         throw e;
       }
-      throw uploadRefused(e);
+      throw uploadRefused(ctx, e);
     }
   }
 
-  /** A file upload announced as larger than the limit is refused before it is read. */
+  /** A file upload announced as larger than the limit is refused without being stored. */
   private static void checkUploadSize(Context ctx) {
     if (ctx.isMultipartFormData() && ctx.contentLength() > MAX_UPLOAD_BYTES) {
+      drain(ctx);
       throw uploadTooLarge();
     }
   }
 
+  /**
+   * Reads and drops what is left of a refused upload, up to {@link #DRAIN_LIMIT}. A browser sends
+   * the whole file before it reads the answer; a server that closes the connection with bytes still
+   * unread makes the kernel reset it, and the reset discards the answer on its way, so the user
+   * would see "connection reset" instead of the reason. Past the limit the connection is closed.
+   */
+  private static void drain(Context ctx) {
+    long announced = ctx.contentLength();
+    if (announced > DRAIN_LIMIT) {
+      ctx.header("Connection", "close");
+      return;
+    }
+    byte[] buffer = new byte[64 * 1024];
+    long read = 0;
+    try (InputStream in = ctx.req().getInputStream()) {
+      for (int n; read <= DRAIN_LIMIT && (n = in.read(buffer)) >= 0; ) {
+        read += n;
+      }
+    } catch (IOException | RuntimeException e) {
+      // the sender went away, or the stream already failed: nothing left to read
+    }
+    if (read > DRAIN_LIMIT) {
+      ctx.header("Connection", "close");
+    }
+  }
+
   /** Jetty's multipart parser says "max length exceeded" when it stops at the limit. */
-  private static ApiException uploadRefused(Exception e) {
+  private static ApiException uploadRefused(Context ctx, Exception e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).startsWith("max ")) {
+        // Jetty will not read this connection again after its parser stopped: say so, or the
+        // sender would post its next form into a connection that is closing.
+        ctx.header("Connection", "close");
+        drain(ctx);
         return uploadTooLarge();
       }
     }

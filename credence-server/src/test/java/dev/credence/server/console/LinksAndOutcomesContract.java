@@ -304,28 +304,49 @@ abstract class LinksAndOutcomesContract extends ServerContract {
     byte[] big = new byte[OutcomeCsv.MAX_BYTES + 1];
     Arrays.fill(big, (byte) 'a');
     assertRefused(admin, prod, big, 422, "larger than 5 MB");
-    byte[] huge = new byte[OutcomeCsv.MAX_BYTES + 200 * 1024];
-    Arrays.fill(huge, (byte) 'a');
-    assertRefused(admin, prod, huge, 413, "larger than 5 MB");
     StringBuilder many = new StringBuilder("uid,outcome,date\n");
     for (int i = 0; i <= OutcomeCsv.MAX_ROWS; i++) {
       many.append("WHOLE-0001,repaid,2026-01-01\n");
     }
     assertRefused(admin, prod, bytes(many.toString()), 422, "more than 100,000 rows");
-    // sent in chunks, without a length: Jetty stops reading at the limit (and drops the connection)
-    ConsoleClient.Multipart chunked =
-        ConsoleClient.multipart(
-            Map.of("csrf", admin.csrf(), "integration", prod), "file", "o.csv", huge);
-    HttpResponse<String> streamed =
-        admin.send(
-            HttpRequest.newBuilder(admin.uri("/console/outcomes"))
-                .header("Content-Type", chunked.contentType())
-                .POST(
-                    HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new ByteArrayInputStream(chunked.body()))));
-    assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(413);
-    assertThat(streamed.body()).contains("larger than 5 MB");
     assertThat(storedRow(admin, "Production")).isEqualTo("0 0 0 0 0 0");
+  }
+
+  /**
+   * A browser sends the whole file before it reads the answer. The refusal of a file over the limit
+   * must reach it every time, not a reset connection, and the next form must still go through:
+   * announced with a length (refused before it is read), or sent in chunks (Jetty stops reading at
+   * the limit and closes the connection, which the answer says).
+   */
+  @Test
+  void anUploadOverTheLimitIsAnsweredEveryTime() {
+    Deployment d = server.newDeployment();
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
+    admin.get("/console/outcomes");
+    String prod = d.productionIntegrationId();
+    byte[] huge = new byte[OutcomeCsv.MAX_BYTES + 200 * 1024];
+    Arrays.fill(huge, (byte) 'a');
+    for (int i = 0; i < 30; i++) {
+      assertRefused(admin, prod, huge, 413, "larger than 5 MB");
+      ConsoleClient.Multipart chunked =
+          ConsoleClient.multipart(
+              Map.of("csrf", admin.csrf(), "integration", prod), "file", "o.csv", huge);
+      HttpResponse<String> streamed =
+          admin.send(
+              HttpRequest.newBuilder(admin.uri("/console/outcomes"))
+                  .header("Content-Type", chunked.contentType())
+                  .POST(
+                      HttpRequest.BodyPublishers.ofInputStream(
+                          () -> new ByteArrayInputStream(chunked.body()))));
+      assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(413);
+      assertThat(streamed.body()).contains("larger than 5 MB");
+      assertThat(streamed.headers().firstValue("Connection")).hasValue("close");
+    }
+    server.createSession(d.productionKey(), RunningServer.sessionBody("LIMIT-0001", prod));
+    HttpResponse<String> good =
+        upload(admin, prod, "uid,outcome,date\nLIMIT-0001,repaid,2026-01-01\n");
+    assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+    assertThat(storedRow(admin, "Production")).isEqualTo("1 0 0 0 0 1");
   }
 
   @Test
