@@ -2,6 +2,7 @@ package dev.credence.server.console;
 
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.http.ApiException;
+import dev.credence.server.http.RefusedBodies;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
@@ -12,8 +13,6 @@ import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.HandlerType;
 import io.javalin.http.SameSite;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -122,34 +121,8 @@ public final class ConsoleWeb {
   /** A file upload announced as larger than the limit is refused without being stored. */
   private static void checkUploadSize(Context ctx) {
     if (ctx.isMultipartFormData() && ctx.contentLength() > MAX_UPLOAD_BYTES) {
-      drain(ctx);
+      RefusedBodies.drain(ctx, DRAIN_LIMIT);
       throw uploadTooLarge();
-    }
-  }
-
-  /**
-   * Reads and drops what is left of a refused upload, up to {@link #DRAIN_LIMIT}. A browser sends
-   * the whole file before it reads the answer; a server that closes the connection with bytes still
-   * unread makes the kernel reset it, and the reset discards the answer on its way, so the user
-   * would see "connection reset" instead of the reason. Past the limit the connection is closed.
-   */
-  private static void drain(Context ctx) {
-    long announced = ctx.contentLength();
-    if (announced > DRAIN_LIMIT) {
-      ctx.header("Connection", "close");
-      return;
-    }
-    byte[] buffer = new byte[64 * 1024];
-    long read = 0;
-    try (InputStream in = ctx.req().getInputStream()) {
-      for (int n; read <= DRAIN_LIMIT && (n = in.read(buffer)) >= 0; ) {
-        read += n;
-      }
-    } catch (IOException | RuntimeException e) {
-      // the sender went away, or the stream already failed: nothing left to read
-    }
-    if (read > DRAIN_LIMIT) {
-      ctx.header("Connection", "close");
     }
   }
 
@@ -160,7 +133,7 @@ public final class ConsoleWeb {
         // Jetty will not read this connection again after its parser stopped: say so, or the
         // sender would post its next form into a connection that is closing.
         ctx.header("Connection", "close");
-        drain(ctx);
+        RefusedBodies.drain(ctx, DRAIN_LIMIT);
         return uploadTooLarge();
       }
     }

@@ -21,6 +21,9 @@ public final class HttpEdge {
   public static final String REQUEST_ID = "X-Request-Id";
   public static final int MAX_BODY_KB = 64;
 
+  /** The most of an oversized API request read and dropped so that its sender reads the 413. */
+  static final long DRAIN_LIMIT = 1024 * 1024;
+
   private HttpEdge() {}
 
   /** Writes a refusal as a page rather than JSON, for the paths a browser reads. */
@@ -48,7 +51,7 @@ public final class HttpEdge {
     config.routes.before(HttpEdge::beforeEach);
     config.routes.exception(ApiException.class, (e, ctx) -> any.render(ctx, e));
     config.routes.exception(
-        HttpResponseException.class, (e, ctx) -> any.render(ctx, fromJavalin(e)));
+        HttpResponseException.class, (e, ctx) -> any.render(ctx, fromJavalin(e, ctx)));
     config.routes.exception(Exception.class, (e, ctx) -> any.render(ctx, unexpected(e, ctx)));
     config.routes.error(
         404,
@@ -111,8 +114,9 @@ public final class HttpEdge {
         "Internal error; quote request id " + ctx.attribute(REQUEST_ID) + " to the operator");
   }
 
-  private static ApiException fromJavalin(HttpResponseException e) {
+  private static ApiException fromJavalin(HttpResponseException e, Context ctx) {
     if (e.getStatus() == 413) {
+      RefusedBodies.drain(ctx, DRAIN_LIMIT);
       return new ApiException(
           413, "body_too_large", "Request body is larger than " + MAX_BODY_KB + " KB");
     }

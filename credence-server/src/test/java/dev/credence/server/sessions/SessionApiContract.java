@@ -140,6 +140,12 @@ abstract class SessionApiContract extends ServerContract {
         "method_not_allowed");
     String huge = sessionBody("X".repeat(70_000), deployment.productionIntegrationId());
     assertError(server.createSession(deployment.productionKey(), huge), 413, "body_too_large");
+    // A body the server will not read is still answered, every time, not reset: it reads and
+    // drops up to 1 MB of it so that the sender, still sending, gets to read the 413.
+    String large = sessionBody("X".repeat(900_000), deployment.productionIntegrationId());
+    for (int i = 0; i < 30; i++) {
+      assertError(server.createSession(deployment.productionKey(), large), 413, "body_too_large");
+    }
   }
 
   // --- 401 ------------------------------------------------------------------------------------
