@@ -97,16 +97,18 @@ public final class ResultPages {
       web.render(ctx, 422, "results", page(ctx, filter), params);
       return;
     }
-    List<ResultQuery.Row> rows = query.page(viewer.companyId(), filter, ResultQuery.PAGE_SIZE + 1);
+    ResultQuery.Scope scope = ResultQuery.Scope.of(mine, filter);
+    List<ResultQuery.Row> rows = query.page(scope, filter, ResultQuery.PAGE_SIZE + 1);
     String older = null;
     if (rows.size() > ResultQuery.PAGE_SIZE) {
       rows = rows.subList(0, ResultQuery.PAGE_SIZE);
       older = filter.queryBefore(rows.get(rows.size() - 1).sessionId());
     }
+    ResultQuery.Summary summary = query.summary(scope, filter);
     params.put("rows", rows);
-    params.put("total", query.count(viewer.companyId(), filter));
+    params.put("total", summary.sessions());
     params.put("olderQuery", older);
-    params.put("histogram", Charts.histogram(query.scores(viewer.companyId(), filter)));
+    params.put("histogram", Charts.histogram(summary.scores()));
     web.render(ctx, 200, "results", page(ctx, filter), params);
   }
 
@@ -123,7 +125,8 @@ public final class ResultPages {
 
   private void export(Context ctx) {
     ConsoleUser viewer = ConsoleWeb.user(ctx);
-    ResultFilter filter = filter(ctx, deployments.listDeployments(viewer.companyId())).firstPage();
+    List<DeploymentWithEnvironments> mine = deployments.listDeployments(viewer.companyId());
+    ResultFilter filter = filter(ctx, mine).firstPage();
     if (!filter.valid()) {
       throw ApiException.unprocessable("filter_invalid", String.join(" ", filter.errors()));
     }
@@ -150,7 +153,7 @@ public final class ResultPages {
           "review_required",
           "flags");
       query.each(
-          viewer.companyId(),
+          ResultQuery.Scope.of(mine, filter),
           filter,
           r ->
               csv.row(
@@ -269,11 +272,9 @@ public final class ResultPages {
   }
 
   private String deploymentName(Environment environment) {
-    return deployments.listDeployments(environment.companyId()).stream()
-        .map(DeploymentWithEnvironments::deployment)
-        .filter(d -> d.id().equals(environment.deploymentId()))
-        .map(d -> d.name())
-        .findFirst()
+    return deployments
+        .findDeployment(environment.companyId(), environment.deploymentId())
+        .map(d -> d.deployment().name())
         .orElse("");
   }
 

@@ -3,36 +3,36 @@ package dev.credence.server.console;
 import static dev.credence.server.store.Timestamps.instant;
 import static dev.credence.server.store.Timestamps.utc;
 
+import dev.credence.server.deployments.DeploymentService.DeploymentWithEnvironments;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The SQL of the results screen: a company's sessions with their results, filtered by {@link
- * ResultFilter}, newest first. Every query is scoped to the company through its deployments.
+ * ResultFilter}, newest first. Every query names the company's integrations of the filter's
+ * environment ({@link Scope}), so it reads {@code sessions} through its index on (integration,
+ * creation time) and never another company's rows.
  */
 public final class ResultQuery {
   public static final int PAGE_SIZE = 50;
 
-  private static final String FROM =
-      " FROM sessions s"
-          + " JOIN environments e ON e.integration_id = s.integration_id"
-          + " JOIN deployments d ON d.id = e.deployment_id"
-          + " LEFT JOIN results r ON r.session_id = s.id";
+  private static final String FROM = " FROM sessions s LEFT JOIN results r ON r.session_id = s.id";
 
   private static final String COLUMNS =
       "SELECT s.id, s.integration_id, s.uid, s.status, s.created_at, s.started_at,"
-          + " s.finished_at, d.name AS deployment_name, r.score, r.risk_band,"
-          + " r.score_confidence, r.review_required, r.calculated";
+          + " s.finished_at, r.score, r.risk_band, r.score_confidence, r.review_required,"
+          + " r.calculated";
 
   private static final String NEWEST_FIRST = " ORDER BY s.created_at DESC, s.id DESC";
 
@@ -40,6 +40,27 @@ public final class ResultQuery {
 
   public ResultQuery(Jdbi jdbi) {
     this.jdbi = jdbi;
+  }
+
+  /**
+   * The integrations a filter reads: the company's environments of its kind (of its deployment, if
+   * it names one), each with its deployment's name.
+   */
+  public record Scope(Map<String, String> deploymentNames) {
+    public static Scope of(List<DeploymentWithEnvironments> company, ResultFilter filter) {
+      Map<String, String> names = new LinkedHashMap<>();
+      for (DeploymentWithEnvironments d : company) {
+        if (filter.deployment() == null || filter.deployment().equals(d.deployment().id())) {
+          d.environment(filter.kind())
+              .ifPresent(e -> names.put(e.integrationId(), d.deployment().name()));
+        }
+      }
+      return new Scope(Map.copyOf(names));
+    }
+
+    boolean empty() {
+      return deploymentNames.isEmpty();
+    }
   }
 
   /**
@@ -65,86 +86,133 @@ public final class ResultQuery {
     }
   }
 
+  /** How many sessions match, and how many of their results have each score (lowest first). */
+  public record Summary(long sessions, TreeMap<Integer, Long> scores) {
+    static final Summary NONE = new Summary(0, new TreeMap<>());
+  }
+
   /** Up to {@code limit} matching sessions, newest first, after the filter's cursor. */
-  public List<Row> page(String companyId, ResultFilter filter, int limit) {
-    Where where = where(companyId, filter, true);
+  public List<Row> page(Scope scope, ResultFilter filter, int limit) {
+    if (scope.empty()) {
+      return List.of();
+    }
     return jdbi.withHandle(
-        h ->
-            where
-                .bind(
-                    h.createQuery(
-                        COLUMNS
-                            + FROM
-                            + where.sql()
-                            + NEWEST_FIRST
-                            + " FETCH FIRST "
-                            + limit
-                            + " ROWS ONLY"))
-                .map(ResultQuery::row)
-                .list());
+        h -> {
+          Where where = where(scope, filter);
+          if (filter.before() != null) {
+            // Keyset paging: strictly after the cursor's session in (created_at, id) order, so
+            // equal times never skip or repeat a row. A cursor that is unknown, or outside the
+            // scope, matches nothing.
+            Optional<Instant> at =
+                where
+                    .bind(
+                        h.createQuery(
+                            "SELECT s.created_at FROM sessions s WHERE s.id = :before AND "
+                                + where.inScope()))
+                    .bind("before", filter.before())
+                    .map((rs, ctx) -> instant(rs, "created_at"))
+                    .findOne();
+            if (at.isEmpty()) {
+              return List.of();
+            }
+            where =
+                where.and(
+                    "(s.created_at < :at OR (s.created_at = :at AND s.id < :before))",
+                    Map.of("at", utc(at.get()), "before", filter.before()));
+          }
+          return where
+              .bind(
+                  h.createQuery(
+                      COLUMNS
+                          + FROM
+                          + where.sql()
+                          + NEWEST_FIRST
+                          + " FETCH FIRST "
+                          + limit
+                          + " ROWS ONLY"))
+              .map((rs, ctx) -> row(rs, scope))
+              .list();
+        });
   }
 
-  /** How many sessions match, on every page. */
-  public long count(String companyId, ResultFilter filter) {
-    Where where = where(companyId, filter, false);
-    return jdbi.withHandle(
-        h ->
-            where
-                .bind(h.createQuery("SELECT COUNT(*)" + FROM + where.sql()))
-                .mapTo(Long.class)
-                .one());
+  /** The count and the score histogram of every matching session, in one pass. */
+  public Summary summary(Scope scope, ResultFilter filter) {
+    if (scope.empty()) {
+      return Summary.NONE;
+    }
+    Where where = where(scope, filter);
+    List<ScoreCount> groups =
+        jdbi.withHandle(
+            h ->
+                where
+                    .bind(
+                        h.createQuery(
+                            "SELECT r.score, COUNT(*) AS n"
+                                + FROM
+                                + where.sql()
+                                + " GROUP BY r.score"))
+                    .map(
+                        (rs, ctx) -> {
+                          int score = rs.getInt("score");
+                          return new ScoreCount(rs.wasNull() ? null : score, rs.getLong("n"));
+                        })
+                    .list());
+    TreeMap<Integer, Long> scores = new TreeMap<>();
+    long sessions = 0;
+    for (ScoreCount group : groups) {
+      sessions += group.count();
+      if (group.score() != null) {
+        scores.put(group.score(), group.count());
+      }
+    }
+    return new Summary(sessions, scores);
   }
 
-  /** How many matching results have each score, lowest score first. */
-  public TreeMap<Integer, Long> scores(String companyId, ResultFilter filter) {
-    Where where = where(companyId, filter, false);
-    TreeMap<Integer, Long> counts = new TreeMap<>();
-    jdbi.useHandle(
-        h ->
-            where
-                .bind(
-                    h.createQuery(
-                        "SELECT r.score, COUNT(*) AS n"
-                            + FROM
-                            + where.sql()
-                            + " AND r.score IS NOT NULL GROUP BY r.score"))
-                .map((rs, ctx) -> Map.entry(rs.getInt("score"), rs.getLong("n")))
-                .forEach(e -> counts.put(e.getKey(), e.getValue())));
-    return counts;
-  }
+  /** How many matching sessions have a score; {@code score} null for those without a result. */
+  private record ScoreCount(Integer score, long count) {}
 
   /** Every matching session, newest first, one at a time (the database sends them in batches). */
-  public void each(String companyId, ResultFilter filter, Consumer<Row> sink) {
-    Where where = where(companyId, filter, false);
+  public void each(Scope scope, ResultFilter filter, Consumer<Row> sink) {
+    if (scope.empty()) {
+      return;
+    }
+    Where where = where(scope, filter);
     jdbi.useTransaction( // PostgreSQL streams with a fetch size only inside a transaction
         h ->
             where
                 .bind(h.createQuery(COLUMNS + FROM + where.sql() + NEWEST_FIRST))
                 .setFetchSize(500)
-                .map(ResultQuery::row)
+                .map((rs, ctx) -> row(rs, scope))
                 .forEach(sink));
   }
 
-  /** A WHERE clause with its named values. */
-  private record Where(String sql, Map<String, Object> values) {
+  /** A WHERE clause with its named values; {@code inScope} is its condition on the integration. */
+  private record Where(String sql, String inScope, Map<String, Object> values) {
     Query bind(Query query) {
       values.forEach(query::bind);
       return query;
     }
+
+    Where and(String condition, Map<String, Object> more) {
+      Map<String, Object> all = new HashMap<>(values);
+      all.putAll(more);
+      return new Where(sql + " AND " + condition, inScope, all);
+    }
   }
 
-  private static Where where(String companyId, ResultFilter filter, boolean paged) {
-    StringBuilder sql = new StringBuilder(" WHERE d.company_id = :company AND e.kind = :kind");
+  private static Where where(Scope scope, ResultFilter filter) {
     Map<String, Object> values = new HashMap<>();
-    values.put("company", companyId);
-    values.put("kind", filter.kind().name());
+    StringBuilder in = new StringBuilder("s.integration_id IN (");
+    int i = 0;
+    for (String integrationId : scope.deploymentNames().keySet()) {
+      in.append(i == 0 ? ":i0" : ", :i" + i);
+      values.put("i" + i++, integrationId);
+    }
+    in.append(')');
+    StringBuilder sql = new StringBuilder(" WHERE ").append(in);
     if (filter.uid() != null) {
       sql.append(" AND s.uid LIKE :uid ESCAPE '!'");
       values.put("uid", likePrefix(filter.uid()));
-    }
-    if (filter.deployment() != null) {
-      sql.append(" AND d.id = :deployment");
-      values.put("deployment", filter.deployment());
     }
     if (filter.from() != null) {
       sql.append(" AND s.created_at >= :from");
@@ -165,23 +233,7 @@ public final class ResultQuery {
       sql.append(" AND r.score_confidence = :confidence");
       values.put("confidence", filter.confidence());
     }
-    if (paged && filter.before() != null) {
-      // Keyset paging: strictly after the cursor's session in (created_at, id) order, so equal
-      // times never skip or repeat a row. A cursor that is unknown, or another company's,
-      // matches nothing.
-      String at =
-          "(SELECT c.created_at FROM sessions c"
-              + " JOIN environments ce ON ce.integration_id = c.integration_id"
-              + " JOIN deployments cd ON cd.id = ce.deployment_id"
-              + " WHERE c.id = :before AND cd.company_id = :company)";
-      sql.append(" AND (s.created_at < ")
-          .append(at)
-          .append(" OR (s.created_at = ")
-          .append(at)
-          .append(" AND s.id < :before))");
-      values.put("before", filter.before());
-    }
-    return new Where(sql.toString(), values);
+    return new Where(sql.toString(), in.toString(), values);
   }
 
   /**
@@ -215,14 +267,14 @@ public final class ResultQuery {
     };
   }
 
-  private static Row row(ResultSet rs, StatementContext ctx) throws SQLException {
+  private static Row row(ResultSet rs, Scope scope) throws SQLException {
     int score = rs.getInt("score");
     boolean scored = !rs.wasNull();
     return new Row(
         rs.getString("id"),
         rs.getString("integration_id"),
         rs.getString("uid"),
-        rs.getString("deployment_name"),
+        scope.deploymentNames().get(rs.getString("integration_id")),
         statusName(rs.getString("status"), rs.getObject("started_at") != null),
         instant(rs, "created_at"),
         instant(rs, "finished_at"),
