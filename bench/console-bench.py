@@ -486,10 +486,10 @@ def plan_queries(band, integration, uid):
         ("count and histogram", "SELECT r.score, COUNT(*) AS n" + frm + where
          + " GROUP BY r.score"),
         ("first page", cols + frm + where
-         + " ORDER BY s.created_at DESC, s.id DESC FETCH FIRST 51 ROWS ONLY"),
+         + " ORDER BY s.integration_id, s.created_at DESC, s.id DESC FETCH FIRST 51 ROWS ONLY"),
         (f"first page, completed and band {band}", cols + frm + where
          + f" AND s.status = 'COMPLETED' AND r.risk_band = '{band}'"
-         + " ORDER BY s.created_at DESC, s.id DESC FETCH FIRST 51 ROWS ONLY"),
+         + " ORDER BY s.integration_id, s.created_at DESC, s.id DESC FETCH FIRST 51 ROWS ONLY"),
         (f"count and histogram, completed and band {band}", "SELECT r.score, COUNT(*) AS n" + frm
          + where + f" AND s.status = 'COMPLETED' AND r.risk_band = '{band}' GROUP BY r.score"),
         ("one result by uid (a result's page)",

@@ -19,10 +19,21 @@ public final class CompanyEnvironments {
     this.deployments = deployments;
   }
 
-  /** One environment of one deployment, named as the dashboard shows it: "Loans · Test". */
-  public record Choice(String integrationId, String deploymentName, EnvironmentKind kind) {
+  /**
+   * One environment of one deployment, named as the dashboard shows it: "Loans · Test"; {@code
+   * maxOpenSessions} is its cap on open sessions, null for none.
+   */
+  public record Choice(
+      String integrationId, String deploymentName, EnvironmentKind kind, Integer maxOpenSessions) {
     public String label() {
       return deploymentName + " · " + kindLabel();
+    }
+
+    /** The label with the environment's cap on open sessions, where it has one. */
+    public String labelWithLimit() {
+      return maxOpenSessions == null
+          ? label()
+          : label() + " (at most " + maxOpenSessions + " open)";
     }
 
     public String kindLabel() {
@@ -41,7 +52,12 @@ public final class CompanyEnvironments {
       for (EnvironmentKind kind : List.of(EnvironmentKind.TEST, EnvironmentKind.PRODUCTION)) {
         for (Environment environment : entry.environments()) {
           if (environment.kind() == kind) {
-            choices.add(new Choice(environment.integrationId(), entry.deployment().name(), kind));
+            choices.add(
+                new Choice(
+                    environment.integrationId(),
+                    entry.deployment().name(),
+                    kind,
+                    environment.settings().maxOpenSessions()));
           }
         }
       }

@@ -160,6 +160,13 @@ abstract class LinksAndOutcomesContract extends ServerContract {
   void testsOpenSessionCapStopsABatchAndTheReportSaysExactlyHowManyWereMade() {
     Deployment d = server.newDeployment(); // Test holds 100 open sessions by default
     ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
+    // the form tells each environment's cap: Test's default, and a Production one set later
+    server.patchIntegration(d.productionIntegrationId(), "{\"max_open_sessions\": 2500}");
+    assertThat(admin.get("/console/links").body())
+        .contains(">Loans · Test (at most 100 open)</option>")
+        .contains(">Loans · Production (at most 2500 open)</option>");
+    server.patchIntegration(d.productionIntegrationId(), "{\"max_open_sessions\": null}");
+    assertThat(admin.get("/console/links").body()).contains(">Loans · Production</option>");
     assertThat(generate(admin, d.testIntegrationId(), "first", "95").statusCode()).isEqualTo(302);
 
     HttpResponse<String> partial = generate(admin, d.testIntegrationId(), "second", "10");

@@ -125,7 +125,10 @@ abstract class ResultPagesContract extends ServerContract {
     lender.applicant(key, integration, "-RP-injected");
     for (int i = 1; i <= 51; i++) {
       server.clock().advance(Duration.ofSeconds(1)); // newest first is then RP-051, RP-050, ...
-      lender.applicant(key, integration, String.format("RP-%03d", i));
+      Applicant applicant = lender.applicant(key, integration, String.format("RP-%03d", i));
+      if (i == 1) {
+        applicant.consent(); // started: still open, but under way
+      }
     }
 
     // Signed in last: the clock moved past the dashboard's idle limit above.
@@ -179,6 +182,14 @@ abstract class ResultPagesContract extends ServerContract {
     assertThat(uids(admin.get("/console/results?uid=FX&status=incomplete")))
         .containsExactly(INCOMPLETE);
     assertThat(uids(admin.get("/console/results?uid=FX&status=open"))).isEmpty();
+    assertThat(uids(admin.get("/console/results?uid=RP-0&status=started")))
+        .containsExactly("RP-001");
+    assertThat(admin.get("/console/results?uid=RP-0&status=open").body())
+        .contains("51</strong> sessions match");
+    assertThat(admin.get("/console/results?uid=RP-001").body())
+        .contains("<span class=\"status started\">started</span>");
+    assertThat(admin.get("/console/results?uid=RP-002").body())
+        .contains("<span class=\"status open\">open</span>");
     String row = admin.get("/console/results?uid=" + INCOMPLETE).body();
     assertThat(row).contains("<span class=\"status incomplete\">incomplete</span>");
   }
@@ -273,6 +284,17 @@ abstract class ResultPagesContract extends ServerContract {
     assertThat(two).hasSize(2).doesNotContainAnyElementsOf(one);
     assertThat(OLDER.matcher(second.body()).find()).isFalse();
     assertThat(second.body()).contains(">Newest</a>");
+
+    // filters are kept from page to page, and the count and histogram stay those of the filter
+    HttpResponse<String> filtered = admin.get("/console/results?uid=RP-&status=open");
+    assertThat(filtered.body()).contains("51</strong> sessions match");
+    Matcher next = OLDER.matcher(filtered.body());
+    assertThat(next.find()).as(filtered.body()).isTrue();
+    HttpResponse<String> last =
+        admin.get("/console/results?" + next.group(1).replace("&amp;", "&"));
+    assertThat(last.statusCode()).as(last.body()).isEqualTo(200);
+    assertThat(uids(last)).containsExactly("RP-001");
+    assertThat(last.body()).contains("51</strong> sessions match");
   }
 
   // --- export and histogram ---------------------------------------------------------------------
