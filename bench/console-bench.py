@@ -474,10 +474,13 @@ def cmd_target(args):
 # ---------------------------------------------------------------------------------------------
 # Query plans.
 
-def plan_queries(band, integration, uid):
+def plan_queries(band, integration, uid, h2):
     """The results screen's SQL (ResultQuery) for all Production sessions, as it runs, and the
     look-up of one result (ResultStore.find) that a result's page makes."""
     frm = " FROM sessions s LEFT JOIN results r ON r.session_id = s.id"
+    # the page, on H2, for one integration (ResultQuery.H2_NEWEST_OF_ONE)
+    page_frm = (" FROM sessions s USE INDEX (sessions_newest) LEFT JOIN results r"
+                " ON r.session_id = s.id") if h2 else frm
     where = f" WHERE s.integration_id IN ('{integration}')"
     cols = ("SELECT s.id, s.integration_id, s.uid, s.status, s.created_at, s.started_at,"
             " s.finished_at, r.score, r.risk_band, r.score_confidence, r.review_required,"
@@ -485,9 +488,9 @@ def plan_queries(band, integration, uid):
     return [
         ("count and histogram", "SELECT r.score, COUNT(*) AS n" + frm + where
          + " GROUP BY r.score"),
-        ("first page", cols + frm + where
+        ("first page", cols + page_frm + where
          + " ORDER BY s.integration_id, s.created_at DESC, s.id DESC FETCH FIRST 51 ROWS ONLY"),
-        (f"first page, completed and band {band}", cols + frm + where
+        (f"first page, completed and band {band}", cols + page_frm + where
          + f" AND s.status = 'COMPLETED' AND r.risk_band = '{band}'"
          + " ORDER BY s.integration_id, s.created_at DESC, s.id DESC FETCH FIRST 51 ROWS ONLY"),
         (f"count and histogram, completed and band {band}", "SELECT r.score, COUNT(*) AS n" + frm
@@ -506,7 +509,7 @@ def cmd_explain(args):
     with open(args.target) as fh:
         target = json.load(fh)
     uid = target["paths"]["result_uid"]
-    for name, sql in plan_queries(target["band"], target["integration"], uid):
+    for name, sql in plan_queries(target["band"], target["integration"], uid, not args.psql):
         if args.psql:
             env = dict(os.environ, PGPASSWORD=os.environ.get("PG_PASSWORD", ""))
             cmd = [args.psql, "-X", "-q", "-A", "-t", "-h", "127.0.0.1", "-p", args.pg_port,

@@ -174,7 +174,7 @@ public final class Application implements AutoCloseable {
             console);
     ResultPages resultPages =
         new ResultPages(
-            new ResultQuery(database.jdbi()),
+            new ResultQuery(database.jdbi(), database.isH2()),
             deployments,
             results,
             events,

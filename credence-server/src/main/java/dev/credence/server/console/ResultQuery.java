@@ -37,17 +37,24 @@ public final class ResultQuery {
   private static final String NEWEST_FIRST = " ORDER BY s.created_at DESC, s.id DESC";
 
   /**
-   * The same order for one integration: sorting by the integration first changes nothing, and lets
-   * H2 see that the index {@code sessions_newest} is in this order, so it reads the page's rows
-   * from it instead of sorting all the integration's sessions (PostgreSQL sees it either way).
+   * The same order for one integration, read from the index {@code sessions_newest} (integration,
+   * created_at DESC, id DESC): a page then reads its own rows only, not every session of the
+   * integration. PostgreSQL finds that plan by itself. H2 is told the index, which it may otherwise
+   * pass over for the foreign key's, and sees the order is the index's only when it starts with the
+   * integration (the same for one integration).
    */
+  private static final String H2_NEWEST_OF_ONE =
+      " FROM sessions s USE INDEX (sessions_newest) LEFT JOIN results r ON r.session_id = s.id";
+
   private static final String NEWEST_FIRST_OF_ONE =
       " ORDER BY s.integration_id, s.created_at DESC, s.id DESC";
 
   private final Jdbi jdbi;
+  private final boolean h2;
 
-  public ResultQuery(Jdbi jdbi) {
+  public ResultQuery(Jdbi jdbi, boolean h2) {
     this.jdbi = jdbi;
+    this.h2 = h2;
   }
 
   /**
@@ -68,10 +75,6 @@ public final class ResultQuery {
 
     boolean empty() {
       return deploymentNames.isEmpty();
-    }
-
-    String newestFirst() {
-      return deploymentNames.size() == 1 ? NEWEST_FIRST_OF_ONE : NEWEST_FIRST;
     }
   }
 
@@ -136,9 +139,9 @@ public final class ResultQuery {
               .bind(
                   h.createQuery(
                       COLUMNS
-                          + FROM
+                          + from(scope)
                           + where.sql()
-                          + scope.newestFirst()
+                          + newestFirst(scope)
                           + " FETCH FIRST "
                           + limit
                           + " ROWS ONLY"))
@@ -192,10 +195,18 @@ public final class ResultQuery {
     jdbi.useTransaction( // PostgreSQL streams with a fetch size only inside a transaction
         h ->
             where
-                .bind(h.createQuery(COLUMNS + FROM + where.sql() + scope.newestFirst()))
+                .bind(h.createQuery(COLUMNS + from(scope) + where.sql() + newestFirst(scope)))
                 .setFetchSize(500)
                 .map((rs, ctx) -> row(rs, scope))
                 .forEach(sink));
+  }
+
+  private String from(Scope scope) {
+    return h2 && scope.deploymentNames().size() == 1 ? H2_NEWEST_OF_ONE : FROM;
+  }
+
+  private static String newestFirst(Scope scope) {
+    return scope.deploymentNames().size() == 1 ? NEWEST_FIRST_OF_ONE : NEWEST_FIRST;
   }
 
   /** A WHERE clause with its named values. */
