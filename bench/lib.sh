@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shell helpers shared by the benchmark scripts (sourced, not run). They use the caller's
 # globals: PIDS (processes to stop on exit), READY_TIMEOUT (s) and QUIET_WAIT (s).
 
@@ -78,4 +79,74 @@ wait_for_quiet() {
     sleep 4
     idle=$(cpu_idle_percent)
   done
+}
+
+# start_postgres PREFIX: the PostgreSQL a benchmark runs against. With CREDENCE_BENCH_PG_URL
+# (+ _USER, _PASSWORD), that one (127.0.0.1 or localhost only); otherwise a throwaway cluster with
+# default settings in a temporary directory /tmp/PREFIX-pg.*, on a free loopback port (Debian's
+# postgresql package is installed if missing). Sets PG_URL, PG_USER, PG_PASSWORD and PG_DESC; for
+# the throwaway cluster also PG_BIN, PG_DIR and PG_PORT, which stop_postgres uses. Needs WORK.
+# shellcheck disable=SC2034 # the PG_ globals are the sourcing script's
+start_postgres() {
+  local prefix=$1
+  if [[ -n "${CREDENCE_BENCH_PG_URL:-}" ]]; then
+    [[ "$CREDENCE_BENCH_PG_URL" =~ ^jdbc:postgresql://(127\.0\.0\.1|localhost)[:/] ]] ||
+      die "CREDENCE_BENCH_PG_URL must point at 127.0.0.1 or localhost"
+    PG_URL=$CREDENCE_BENCH_PG_URL
+    PG_USER=${CREDENCE_BENCH_PG_USER:-}
+    PG_PASSWORD=${CREDENCE_BENCH_PG_PASSWORD:-}
+    PG_DESC="external PostgreSQL from CREDENCE_BENCH_PG_URL"
+    return 0
+  fi
+  if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+    log "installing Debian's postgresql package"
+    apt-get install -y postgresql >/dev/null ||
+      { apt-get update >/dev/null && apt-get install -y postgresql >/dev/null; }
+  fi
+  PG_BIN=$(dirname "$(printf "%s\n" /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+  PG_PORT=$(free_port)
+  PG_USER=bench
+  PG_PASSWORD=$(random_hex 16)
+  PG_DIR=$(mktemp -d "/tmp/$prefix-pg.XXXXXX")
+  chown postgres: "$PG_DIR"
+  printf '%s\n' "$PG_PASSWORD" >"$PG_DIR/pwfile"
+  chown postgres: "$PG_DIR/pwfile"
+  log "initdb a throwaway cluster in $PG_DIR (port $PG_PORT)"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PG_USER" \
+    --pwfile="$PG_DIR/pwfile" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 \
+    >"$WORK/initdb.log" 2>&1 || die "initdb failed: $(tail -5 "$WORK/initdb.log")"
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null ||
+    die "pg_ctl start failed: $(tail -5 "$PG_DIR/postgres.log")"
+  PGPASSWORD=$PG_PASSWORD "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" \
+    credence_bench || die "createdb failed"
+  PG_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/credence_bench"
+  PG_DESC="PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'), a throwaway local cluster with default settings (fsync and synchronous_commit on)"
+}
+
+# stop_postgres: stops and deletes the throwaway cluster, if start_postgres made one.
+stop_postgres() {
+  if [[ -n "${PG_DIR:-}" && -d "$PG_DIR/data" ]]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1
+  fi
+  [[ -n "${PG_DIR:-}" ]] && rm -rf "$PG_DIR"
+  return 0
+}
+
+# cleanup_on_exit [KEEP_STATUS]: the EXIT trap. Stops every process in PIDS and the throwaway
+# cluster; deletes WORK after a success (or exit status KEEP_STATUS, a run that measured but
+# failed a check), else keeps it for its logs.
+cleanup_on_exit() {
+  local status=$? keep=${1:-0}
+  set +e
+  for pid in "${PIDS[@]}"; do
+    stop_pid "$pid"
+  done
+  stop_postgres
+  if [[ $status -ne 0 && $status -ne $keep ]]; then
+    log "failed (exit $status); logs kept in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$status"
 }

@@ -89,24 +89,7 @@ PIDS=()
 PG_BIN=""
 PG_DIR=""
 
-cleanup() {
-  local status=$?
-  set +e
-  for pid in "${PIDS[@]}"; do
-    stop_pid "$pid"
-  done
-  if [[ -n "$PG_DIR" && -d "$PG_DIR/data" ]]; then
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1
-  fi
-  [[ -n "$PG_DIR" ]] && rm -rf "$PG_DIR"
-  if [[ $status -ne 0 ]]; then
-    log "failed (exit $status); logs kept in $WORK"
-  else
-    rm -rf "$WORK"
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
+trap "cleanup_on_exit" EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------------------------------
@@ -181,39 +164,7 @@ fi
 
 PG_DESC="not measured (--h2-only)"
 if [[ " ${TARGETS[*]} " == *" postgresql "* ]]; then
-  if [[ -n "${CREDENCE_BENCH_PG_URL:-}" ]]; then
-    [[ "$CREDENCE_BENCH_PG_URL" =~ ^jdbc:postgresql://(127\.0\.0\.1|localhost)[:/] ]] ||
-      die "CREDENCE_BENCH_PG_URL must point at 127.0.0.1 or localhost"
-    PG_URL=$CREDENCE_BENCH_PG_URL
-    PG_USER=${CREDENCE_BENCH_PG_USER:-}
-    PG_PASSWORD=${CREDENCE_BENCH_PG_PASSWORD:-}
-    PG_DESC="external PostgreSQL from CREDENCE_BENCH_PG_URL"
-  else
-    if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
-      log "installing Debian's postgresql package"
-      apt-get install -y postgresql >/dev/null ||
-        { apt-get update >/dev/null && apt-get install -y postgresql >/dev/null; }
-    fi
-    PG_BIN=$(dirname "$(printf "%s\n" /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
-    PG_PORT=$(free_port)
-    PG_USER=bench
-    PG_PASSWORD=$(random_hex 16)
-    PG_DIR=$(mktemp -d /tmp/credence-webhook-bench-pg.XXXXXX)
-    chown postgres: "$PG_DIR"
-    printf '%s\n' "$PG_PASSWORD" >"$PG_DIR/pwfile"
-    chown postgres: "$PG_DIR/pwfile"
-    log "initdb a throwaway cluster in $PG_DIR (port $PG_PORT)"
-    runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PG_USER" \
-      --pwfile="$PG_DIR/pwfile" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 \
-      >"$WORK/initdb.log" 2>&1 || die "initdb failed: $(tail -5 "$WORK/initdb.log")"
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w \
-      -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null ||
-      die "pg_ctl start failed: $(tail -5 "$PG_DIR/postgres.log")"
-    PGPASSWORD=$PG_PASSWORD "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" \
-      credence_bench || die "createdb failed"
-    PG_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/credence_bench"
-    PG_DESC="PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}'), a throwaway local cluster with default settings (fsync and synchronous_commit on)"
-  fi
+  start_postgres credence-webhook-bench
 fi
 
 # ---------------------------------------------------------------------------------------
