@@ -182,7 +182,8 @@ public final class Application implements AutoCloseable {
             reopener,
             audit,
             console,
-            clock);
+            clock,
+            config.dataDir().resolve("exports"));
 
     Javalin http =
         Javalin.create(

@@ -12,10 +12,11 @@ import dev.credence.server.webhooks.Webhooks;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -46,6 +47,7 @@ public final class ResultPages {
   private final AuditLog audit;
   private final ConsoleWeb web;
   private final Clock clock;
+  private final ExportFiles exportFiles;
 
   public ResultPages(
       ResultQuery query,
@@ -56,7 +58,8 @@ public final class ResultPages {
       SessionReopener reopener,
       AuditLog audit,
       ConsoleWeb web,
-      Clock clock) {
+      Clock clock,
+      Path exportDir) {
     this.query = query;
     this.deployments = deployments;
     this.results = results;
@@ -66,6 +69,7 @@ public final class ResultPages {
     this.audit = audit;
     this.web = web;
     this.clock = clock;
+    this.exportFiles = new ExportFiles(exportDir);
   }
 
   /** An event of a session with its delivery attempts, oldest first. */
@@ -136,40 +140,66 @@ public final class ResultPages {
             + "-"
             + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
             + ".csv";
-    ctx.contentType("text/csv; charset=utf-8");
-    ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
-    try (Writer out = new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8)) {
-      Csv csv = new Csv(out);
-      csv.row(
-          "uid",
-          "deployment",
-          "environment",
-          "created_at",
-          "finished_at",
-          "status",
-          "score",
-          "risk_band",
-          "score_confidence",
-          "review_required",
-          "flags");
-      query.each(
-          ResultQuery.Scope.of(mine, filter),
-          filter,
-          r ->
-              csv.row(
-                  r.uid(),
-                  r.deployment(),
-                  filter.kind().name(),
-                  Csv.time(r.createdAt()),
-                  Csv.time(r.finishedAt()),
-                  r.status(),
-                  r.score() == null ? "" : r.score().toString(),
-                  r.band(),
-                  r.confidence(),
-                  r.reviewRequired() == null ? "" : r.reviewRequired().toString(),
-                  r.flagList()));
+    // Written whole to a file first: the read holds a database connection, the download need not.
+    Path file = null;
+    try {
+      file = exportFiles.create();
+      try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        writeCsv(out, mine, filter);
+      }
+      ctx.contentType("text/csv; charset=utf-8");
+      ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+      ctx.header("Content-Length", String.valueOf(Files.size(file)));
+      ctx.result(exportFiles.send(file));
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(file);
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException(io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  private void writeCsv(Writer out, List<DeploymentWithEnvironments> mine, ResultFilter filter) {
+    Csv csv = new Csv(out);
+    csv.row(
+        "uid",
+        "deployment",
+        "environment",
+        "created_at",
+        "finished_at",
+        "status",
+        "score",
+        "risk_band",
+        "score_confidence",
+        "review_required",
+        "flags");
+    query.each(
+        ResultQuery.Scope.of(mine, filter),
+        filter,
+        r ->
+            csv.row(
+                r.uid(),
+                r.deployment(),
+                filter.kind().name(),
+                Csv.time(r.createdAt()),
+                Csv.time(r.finishedAt()),
+                r.status(),
+                r.score() == null ? "" : r.score().toString(),
+                r.band(),
+                r.confidence(),
+                r.reviewRequired() == null ? "" : r.reviewRequired().toString(),
+                r.flagList()));
+  }
+
+  private static void deleteQuietly(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // the directory is emptied when the server starts
     }
   }
 

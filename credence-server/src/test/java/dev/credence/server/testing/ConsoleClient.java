@@ -34,12 +34,13 @@ public final class ConsoleClient {
   private final RunningServer server;
   private final HttpClient http;
   private String csrf;
+  private final CookieManager cookies = new CookieManager();
 
   public ConsoleClient(RunningServer server) {
     this.server = server;
     this.http =
         HttpClient.newBuilder()
-            .cookieHandler(new CookieManager())
+            .cookieHandler(cookies)
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
@@ -166,6 +167,13 @@ public final class ConsoleClient {
 
   private static void write(ByteArrayOutputStream out, String text) {
     out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The cookies this browser holds, as a {@code Cookie} request header's value. */
+  public String cookieHeader() {
+    return cookies.getCookieStore().getCookies().stream()
+        .map(c -> c.getName() + "=" + c.getValue())
+        .collect(java.util.stream.Collectors.joining("; "));
   }
 
   public String csrf() {
