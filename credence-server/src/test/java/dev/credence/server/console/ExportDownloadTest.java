@@ -51,7 +51,9 @@ class ExportDownloadTest {
       URI base = URI.create(server.baseUrl());
       try (Socket one = stalledDownload(base, admin);
           Socket two = stalledDownload(base, admin)) {
-        // Both downloads now stall. The pool's connections must be free for the API.
+        // Both downloads now stall, open and unread. The pool's connections must be free for the
+        // API.
+        assertThat(List.of(one, two)).allMatch(s -> s.isConnected() && !s.isClosed());
         HttpResponse<String> created =
             server.createSession(
                 d.productionKey(), RunningServer.sessionBody("AFTER-EXPORT", production));
