@@ -150,3 +150,42 @@ cleanup_on_exit() {
   fi
   exit "$status"
 }
+
+# parse_options ALLOWED ARGS...: the options a benchmark takes, of --no-build, --docs, --no-docs
+# and --h2-only (ALLOWED lists the ones it offers); sets BUILD, WRITE_DOCS and TARGETS, whose
+# defaults the caller sets first. --help prints the calling script's header comment.
+# shellcheck disable=SC2034 # BUILD, WRITE_DOCS and TARGETS are the sourcing script's
+parse_options() {
+  local allowed=" $1 " arg
+  shift
+  for arg in "$@"; do
+    if [[ "$arg" == -h || "$arg" == --help ]]; then
+      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+      exit 0
+    fi
+    if [[ "$allowed" != *" $arg "* ]]; then
+      echo "unknown argument: $arg (try --help)" >&2
+      exit 2
+    fi
+    case "$arg" in
+      --no-build) BUILD=0 ;;
+      --docs) WRITE_DOCS=1 ;;
+      --no-docs) WRITE_DOCS=0 ;;
+      --h2-only) TARGETS=(h2) ;;
+    esac
+  done
+}
+
+# command_line SCRIPT "VAR ..." ARGS...: the command as it was run, for the results page: the
+# script with its arguments, after those of the VARs that were given in the environment.
+command_line() {
+  local command=$1 vars=$2 var
+  shift 2
+  for var in $vars; do
+    if printenv "$var" >/dev/null 2>&1; then
+      command="$var=$(printf '%q' "$(printenv "$var")") $command"
+    fi
+  done
+  [[ $# -gt 0 ]] && command="$command $*"
+  echo "$command"
+}

@@ -47,33 +47,12 @@ READY_TIMEOUT=60
 BUILD=1
 WRITE_DOCS=0
 TARGETS=(h2 postgresql)
-for arg in "$@"; do
-  case "$arg" in
-    --no-build) BUILD=0 ;;
-    --docs) WRITE_DOCS=1 ;;
-    --h2-only) TARGETS=(h2) ;;
-    -h | --help)
-      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
-      exit 0
-      ;;
-    *)
-      echo "unknown argument: $arg (try --help)" >&2
-      exit 2
-      ;;
-  esac
-done
-
-COMMAND="bench/run-console-bench.sh"
-for var in SESSIONS DECLINED OPEN FILL_CONCURRENCY WARMUP REQUESTS THREADS EXPORTS BAND \
-  BENCH_JAVA_OPTS JAVA CREDENCE_SERVER_JAR CREDENCE_BENCH_PG_URL QUIET_WAIT; do
-  if printenv "$var" >/dev/null 2>&1; then
-    COMMAND="$var=$(printf '%q' "$(printenv "$var")") $COMMAND"
-  fi
-done
-[[ $# -gt 0 ]] && COMMAND="$COMMAND $*"
-
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+parse_options "--no-build --docs --h2-only" "$@"
+
+COMMAND=$(command_line bench/run-console-bench.sh "SESSIONS DECLINED OPEN FILL_CONCURRENCY WARMUP REQUESTS THREADS EXPORTS BAND BENCH_JAVA_OPTS JAVA CREDENCE_SERVER_JAR CREDENCE_BENCH_PG_URL QUIET_WAIT" "$@")
+
 
 # ---------------------------------------------------------------------------------------
 # Clean-up: every process this script starts is recorded here and stopped on exit.

@@ -33,32 +33,13 @@ QUIET_WAIT=${QUIET_WAIT:-120}
 
 BUILD=1
 WRITE_DOCS=1
-for arg in "$@"; do
-  case "$arg" in
-    --no-build) BUILD=0 ;;
-    --no-docs) WRITE_DOCS=0 ;;
-    -h | --help)
-      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
-      exit 0
-      ;;
-    *)
-      echo "unknown argument: $arg (try --help)" >&2
-      exit 2
-      ;;
-  esac
-done
-
-# The exact command, with the overrides that were given, for the results page.
-COMMAND="bench/run-session-bench.sh"
-for var in WARMUP DURATION CONNECTIONS THREADS BENCH_JAVA_OPTS JAVA CREDENCE_SERVER_JAR CREDENCE_BENCH_PG_URL RUN_ID QUIET_WAIT; do
-  if printenv "$var" >/dev/null 2>&1; then
-    COMMAND="$var=$(printf '%q' "$(printenv "$var")") $COMMAND"
-  fi
-done
-[[ $# -gt 0 ]] && COMMAND="$COMMAND $*"
-
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+parse_options "--no-build --no-docs" "$@"
+
+# The exact command, with the overrides that were given, for the results page.
+COMMAND=$(command_line bench/run-session-bench.sh "WARMUP DURATION CONNECTIONS THREADS BENCH_JAVA_OPTS JAVA CREDENCE_SERVER_JAR CREDENCE_BENCH_PG_URL RUN_ID QUIET_WAIT" "$@")
+
 
 # ---------------------------------------------------------------------------------------
 # Clean-up: every process this script starts is recorded here and stopped on exit.
