@@ -661,25 +661,8 @@ def cmd_report(args):
         if busy > 5:
             lines += ["", f"Other processes used up to {busy}% of the CPU during a measured "
                       "phase (the 'other' column): those figures are skewed by them."]
-        replace_section(args.docs, "\n".join(lines) + "\n")
+        wb.replace_section(args.docs, "\n".join(lines) + "\n", SECTION)
         log(f"wrote {args.docs}")
-
-
-def replace_section(path, section):
-    """As webhook-bench.py's, for this section: replaced up to the next `## `, else appended."""
-    with open(path) as fh:
-        doc = fh.read()
-    lines = doc.splitlines(keepends=True)
-    start = next((i for i, l in enumerate(lines) if l.rstrip() == SECTION), None)
-    if start is None:
-        doc = doc.rstrip("\n") + "\n\n" + section
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))
-        tail = "".join(lines[end:])
-        doc = "".join(lines[:start]) + section + ("\n" + tail if tail else "")
-    with open(path, "w") as fh:
-        fh.write(doc)
 
 
 def main():

@@ -901,11 +901,12 @@ def render_section(env, targets, lat_floor, floor, lat, parts, thr, cpu):
     return "\n".join(lines) + "\n"
 
 
-def replace_section(path, section):
+def replace_section(path, section, heading=SECTION):
+    """Puts section in place of the one under heading (up to the next `## `), else appends it."""
     with open(path) as fh:
         doc = fh.read()
     lines = doc.splitlines(keepends=True)
-    start = next((i for i, l in enumerate(lines) if l.rstrip() == SECTION), None)
+    start = next((i for i, l in enumerate(lines) if l.rstrip() == heading), None)
     if start is None:
         doc = doc.rstrip("\n") + "\n\n" + section
     else:
