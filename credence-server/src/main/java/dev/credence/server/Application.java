@@ -26,6 +26,7 @@ import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentStore;
 import dev.credence.server.deployments.OperatorApi;
 import dev.credence.server.deployments.SecretBox;
+import dev.credence.server.http.ClientAddress;
 import dev.credence.server.http.HealthApi;
 import dev.credence.server.http.HttpEdge;
 import dev.credence.server.http.Json;
@@ -150,7 +151,9 @@ public final class Application implements AutoCloseable {
     Accounts accounts = accounts(config, clock, database, deployments, audit);
     ConsoleWeb console = new ConsoleWeb(accounts, deployments, config.publicUrl());
     ConsoleOperatorApi consoleOperator = new ConsoleOperatorApi(accounts);
-    AuthPages authPages = new AuthPages(accounts, deployments, console);
+    AuthPages authPages =
+        new AuthPages(
+            accounts, deployments, console, new ClientAddress(config.console().trustedProxies()));
     UserPages userPages = new UserPages(accounts, audit, console);
     DeploymentPages deploymentPages = new DeploymentPages(deployments, webhookTest, audit, console);
     CompanyEnvironments companyEnvironments = new CompanyEnvironments(deployments);

@@ -1,5 +1,6 @@
 package dev.credence.server.config;
 
+import dev.credence.server.http.ClientAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +51,12 @@ public record Config(
    * @param idleTimeout a signed-in browser left alone this long must sign in again
    * @param smtp where invitation e-mails go; null: invitation links are only shown to copy
    */
-  public record Console(java.time.Duration idleTimeout, Smtp smtp) {}
+  /**
+   * @param trustedProxies reverse proxies (addresses or CIDR ranges) whose {@code X-Forwarded-For}
+   *     names the client, for counting failed sign-ins per client; empty: the TCP peer is the
+   *     client
+   */
+  public record Console(java.time.Duration idleTimeout, Smtp smtp, List<String> trustedProxies) {}
 
   /** An SMTP relay for invitation e-mails. */
   public record Smtp(
@@ -157,7 +163,8 @@ public record Config(
         new Console(
             java.time.Duration.ofMinutes(
                 intValue(env, "CREDENCE_CONSOLE_IDLE_MINUTES", 30, 1, 1440)),
-            smtp(env));
+            smtp(env),
+            trustedProxies(env));
     return new Config(
         port,
         dataDir,
@@ -170,6 +177,22 @@ public record Config(
         demo,
         workers,
         console);
+  }
+
+  private static List<String> trustedProxies(Map<String, String> env) {
+    List<String> proxies = new ArrayList<>();
+    for (String entry : env.getOrDefault("CREDENCE_TRUSTED_PROXIES", "").split(",")) {
+      String proxy = entry.strip();
+      if (proxy.isEmpty()) {
+        continue;
+      }
+      String problem = ClientAddress.problem(proxy);
+      if (problem != null) {
+        throw new ConfigException("CREDENCE_TRUSTED_PROXIES: " + problem);
+      }
+      proxies.add(proxy);
+    }
+    return List.copyOf(proxies);
   }
 
   private static Smtp smtp(Map<String, String> env) {
@@ -222,6 +245,11 @@ public record Config(
     lines.put("CREDENCE_WEBHOOK_TIMEOUT_MS", String.valueOf(workers.webhookTimeout().toMillis()));
     lines.put("CREDENCE_EXPIRY_SWEEP_MS", String.valueOf(workers.expirySweep().toMillis()));
     lines.put("CREDENCE_CONSOLE_IDLE_MINUTES", String.valueOf(console.idleTimeout().toMinutes()));
+    lines.put(
+        "CREDENCE_TRUSTED_PROXIES",
+        console.trustedProxies().isEmpty()
+            ? "(none: the connection's address is the client's)"
+            : String.join(",", console.trustedProxies()));
     lines.put(
         "CREDENCE_SMTP_HOST",
         console.smtp() == null

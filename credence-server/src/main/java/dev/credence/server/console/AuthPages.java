@@ -3,6 +3,7 @@ package dev.credence.server.console;
 import dev.credence.server.console.AccountStore.Invitation;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.http.ApiException;
+import dev.credence.server.http.ClientAddress;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.HashMap;
@@ -13,11 +14,14 @@ public final class AuthPages {
   private final Accounts accounts;
   private final DeploymentService deployments;
   private final ConsoleWeb web;
+  private final ClientAddress clients;
 
-  public AuthPages(Accounts accounts, DeploymentService deployments, ConsoleWeb web) {
+  public AuthPages(
+      Accounts accounts, DeploymentService deployments, ConsoleWeb web, ClientAddress clients) {
     this.accounts = accounts;
     this.deployments = deployments;
     this.web = web;
+    this.clients = clients;
   }
 
   public void routes(RoutesConfig routes) {
@@ -41,7 +45,7 @@ public final class AuthPages {
   private void login(Context ctx) {
     String email = ctx.formParam("email");
     String next = ctx.formParam("next");
-    var answer = accounts.signIn(email, ctx.formParam("password"), ctx.ip());
+    var answer = accounts.signIn(email, ctx.formParam("password"), clients.of(ctx));
     if (answer instanceof Accounts.SignIn.Success success) {
       web.signIn(ctx, success.token());
       ctx.redirect(ConsoleWeb.safeNext(next));

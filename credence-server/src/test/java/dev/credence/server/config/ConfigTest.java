@@ -340,6 +340,17 @@ class ConfigTest {
   }
 
   @Test
+  void trustedProxiesAreAddressesAndRanges() {
+    assertThat(Config.fromEnvironment(env()).console().trustedProxies()).isEmpty();
+    assertThat(
+            Config.fromEnvironment(
+                    env("CREDENCE_TRUSTED_PROXIES", " 127.0.0.1, 10.0.0.0/8,,::1 , fd00::/8"))
+                .console()
+                .trustedProxies())
+        .containsExactly("127.0.0.1", "10.0.0.0/8", "::1", "fd00::/8");
+  }
+
+  @Test
   void demoCanBeSwitchedOff() {
     assertThat(Config.fromEnvironment(env("CREDENCE_DEMO", "false")).demoOnFirstStart()).isFalse();
     assertThat(Config.fromEnvironment(env("CREDENCE_DEMO", "true")).demoOnFirstStart()).isTrue();
@@ -467,7 +478,11 @@ class ConfigTest {
         Arguments.of("CREDENCE_DATABASE_URL", "postgres://db.example.com/credence"),
         Arguments.of("CREDENCE_DATABASE_URL", "jdbc:mysql://db.example.com/credence"),
         Arguments.of("CREDENCE_DATABASE_POOL_SIZE", "0"),
-        Arguments.of("CREDENCE_DEMO", "maybe"));
+        Arguments.of("CREDENCE_DEMO", "maybe"),
+        Arguments.of("CREDENCE_TRUSTED_PROXIES", "proxy.example.com"),
+        Arguments.of("CREDENCE_TRUSTED_PROXIES", "10.0.0.0/99"),
+        Arguments.of("CREDENCE_TRUSTED_PROXIES", "10.0.0.1, 300.1.1.1"),
+        Arguments.of("CREDENCE_TRUSTED_PROXIES", "*"));
   }
 
   @ParameterizedTest(name = "{0}={1}")

@@ -1,0 +1,87 @@
+package dev.credence.server.http;
+
+import io.javalin.http.Context;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.util.InetAddressSet;
+
+/**
+ * The address of the client behind a request, for counting failed sign-ins per client. It is the
+ * TCP peer, unless the peer is one of the operator's trusted reverse proxies: then it is the
+ * nearest address in {@code X-Forwarded-For} that is not a trusted proxy, read from the right, so
+ * that a client cannot choose its own address by sending the header itself.
+ */
+public final class ClientAddress {
+  /** An IPv4 or IPv6 literal, optionally with a CIDR prefix; never a host name to look up. */
+  private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}(/[0-9]{1,3})?");
+
+  private final InetAddressSet trusted = new InetAddressSet();
+  private final boolean any;
+
+  /** {@code proxies}: addresses and CIDR ranges such as {@code 10.0.0.0/8}; empty for none. */
+  public ClientAddress(List<String> proxies) {
+    for (String proxy : proxies) {
+      trusted.add(proxy);
+    }
+    this.any = !proxies.isEmpty();
+  }
+
+  /** Why {@code proxy} is not a trusted-proxy entry, or null if it is one. */
+  public static String problem(String proxy) {
+    if (!LITERAL.matcher(proxy).matches()) {
+      return "'" + proxy + "' is not an IP address or a CIDR range such as 10.0.0.0/8";
+    }
+    try {
+      new InetAddressSet().add(proxy);
+      return null;
+    } catch (RuntimeException e) {
+      return "'" + proxy + "' is not an IP address or a CIDR range such as 10.0.0.0/8";
+    }
+  }
+
+  public String of(Context ctx) {
+    String peer = ctx.ip();
+    if (!any || !isTrusted(peer)) {
+      return peer;
+    }
+    List<String> hops = new ArrayList<>();
+    for (String header : Collections.list(ctx.req().getHeaders("X-Forwarded-For"))) {
+      for (String hop : header.split(",")) {
+        hops.add(hop.strip());
+      }
+    }
+    String client = peer;
+    for (int i = hops.size() - 1; i >= 0; i--) {
+      String hop = hops.get(i);
+      if (address(hop) == null) {
+        return client; // not an address: nothing to its left can be believed
+      }
+      client = hop;
+      if (!isTrusted(hop)) {
+        return hop;
+      }
+    }
+    return client;
+  }
+
+  private boolean isTrusted(String address) {
+    InetAddress parsed = address(address);
+    return parsed != null && trusted.test(parsed);
+  }
+
+  /** The address written in {@code text}, or null; never a name lookup. */
+  private static InetAddress address(String text) {
+    if (text == null || text.contains("/") || !LITERAL.matcher(text).matches()) {
+      return null;
+    }
+    try {
+      return InetAddress.getByName(text);
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.credence.server.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.credence.server.testing.ConsoleClient;
+import dev.credence.server.testing.RunningServer;
+import dev.credence.server.testing.TestDatabase;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failed sign-ins are counted per client. Behind the operator's reverse proxy
+ * (CREDENCE_TRUSTED_PROXIES) the client is the address the proxy forwards, so one attacker does not
+ * lock out every user behind the proxy; without that setting X-Forwarded-For is ignored, so a
+ * client cannot choose its address to escape the count.
+ */
+class TrustedProxyTest {
+  private static final String ATTACKER = "203.0.113.7";
+  private static final String COLLEAGUE = "203.0.113.8";
+
+  @Test
+  void behindATrustedProxyEachForwardedClientIsCountedOnItsOwn() {
+    try (RunningServer server =
+        RunningServer.start(TestDatabase.H2, Map.of("CREDENCE_TRUSTED_PROXIES", "127.0.0.1"))) {
+      ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+      String email = emailOf(admin);
+      ConsoleClient browser = new ConsoleClient(server);
+      browser.get("/console/login");
+      failFromOneClient(browser, ATTACKER);
+
+      assertThat(signIn(browser, email, ATTACKER).statusCode()).isEqualTo(429);
+      // a client that writes its own X-Forwarded-For is still the address the proxy appended
+      assertThat(signIn(browser, email, "198.51.100.1, " + ATTACKER).statusCode()).isEqualTo(429);
+      // another user behind the same proxy signs in
+      assertThat(signIn(browser, email, COLLEAGUE).statusCode()).isEqualTo(302);
+    }
+  }
+
+  @Test
+  void withoutTrustedProxiesTheForwardedAddressIsIgnored() {
+    try (RunningServer server = RunningServer.start(TestDatabase.H2)) {
+      ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+      String email = emailOf(admin);
+      ConsoleClient browser = new ConsoleClient(server);
+      browser.get("/console/login");
+      failFromOneClient(browser, ATTACKER);
+      // the failures count against the connection's address, whatever the header says
+      assertThat(signIn(browser, email, COLLEAGUE).statusCode()).isEqualTo(429);
+    }
+  }
+
+  /** As many failed sign-ins as one client may make, each for another address. */
+  private static void failFromOneClient(ConsoleClient browser, String forwardedFor) {
+    for (int i = 0; i < Accounts.MAX_FAILURES_PER_CLIENT; i++) {
+      HttpResponse<String> failed =
+          post(
+              browser,
+              Map.of("email", "nobody" + i + "@example.com", "password", "x"),
+              forwardedFor);
+      assertThat(failed.statusCode()).as(failed.body()).isEqualTo(401);
+    }
+  }
+
+  private static HttpResponse<String> signIn(
+      ConsoleClient browser, String email, String forwardedFor) {
+    return post(browser, Map.of("email", email, "password", ConsoleClient.PASSWORD), forwardedFor);
+  }
+
+  private static HttpResponse<String> post(
+      ConsoleClient browser, Map<String, String> fields, String forwardedFor) {
+    StringBuilder body = new StringBuilder("csrf=").append(browser.csrf());
+    fields.forEach(
+        (name, value) ->
+            body.append('&')
+                .append(name)
+                .append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+    return browser.send(
+        HttpRequest.newBuilder(browser.uri("/console/login"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("X-Forwarded-For", forwardedFor)
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+  }
+
+  private static String emailOf(ConsoleClient client) {
+    var users = client.get("/console/users").body();
+    var match = java.util.regex.Pattern.compile("title=\"([^\"]+@[^\"]+)\"").matcher(users);
+    assertThat(match.find()).isTrue();
+    return match.group(1);
+  }
+}
