@@ -26,11 +26,8 @@ class TrustedProxyTest {
   void behindATrustedProxyEachForwardedClientIsCountedOnItsOwn() {
     try (RunningServer server =
         RunningServer.start(TestDatabase.H2, Map.of("CREDENCE_TRUSTED_PROXIES", "127.0.0.1"))) {
-      ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
-      String email = emailOf(admin);
       ConsoleClient browser = new ConsoleClient(server);
-      browser.get("/console/login");
-      failFromOneClient(browser, ATTACKER);
+      String email = failFromOneClient(server, browser, ATTACKER);
 
       assertThat(signIn(browser, email, ATTACKER).statusCode()).isEqualTo(429);
       // a client that writes its own X-Forwarded-For is still the address the proxy appended
@@ -43,18 +40,21 @@ class TrustedProxyTest {
   @Test
   void withoutTrustedProxiesTheForwardedAddressIsIgnored() {
     try (RunningServer server = RunningServer.start(TestDatabase.H2)) {
-      ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
-      String email = emailOf(admin);
       ConsoleClient browser = new ConsoleClient(server);
-      browser.get("/console/login");
-      failFromOneClient(browser, ATTACKER);
+      String email = failFromOneClient(server, browser, ATTACKER);
       // the failures count against the connection's address, whatever the header says
       assertThat(signIn(browser, email, COLLEAGUE).statusCode()).isEqualTo(429);
     }
   }
 
-  /** As many failed sign-ins as one client may make, each for another address. */
-  private static void failFromOneClient(ConsoleClient browser, String forwardedFor) {
+  /**
+   * A company's first Admin, then as many failed sign-ins from {@code browser} as one client may
+   * make, each for another e-mail address; returns the Admin's address.
+   */
+  private static String failFromOneClient(
+      RunningServer server, ConsoleClient browser, String forwardedFor) {
+    String email = emailOf(ConsoleClient.firstAdmin(server, server.newDeployment().companyId()));
+    browser.get("/console/login");
     for (int i = 0; i < Accounts.MAX_FAILURES_PER_CLIENT; i++) {
       HttpResponse<String> failed =
           post(
@@ -63,6 +63,7 @@ class TrustedProxyTest {
               forwardedFor);
       assertThat(failed.statusCode()).as(failed.body()).isEqualTo(401);
     }
+    return email;
   }
 
   private static HttpResponse<String> signIn(
