@@ -189,3 +189,65 @@ command_line() {
   [[ $# -gt 0 ]] && command="$command $*"
   echo "$command"
 }
+
+# begin_run PREFIX [KEEP_STATUS]: the run's work directory (WORK, /tmp/PREFIX.*), the list of
+# processes to stop on exit (PIDS), and the exit and interrupt traps (cleanup_on_exit).
+# shellcheck disable=SC2034 # WORK, PIDS and the PG_ globals are the sourcing script's
+begin_run() {
+  WORK=$(mktemp -d "/tmp/$1.XXXXXX")
+  PIDS=()
+  PG_BIN=""
+  PG_DIR=""
+  # shellcheck disable=SC2064 # the keep status is fixed now
+  trap "cleanup_on_exit ${2:-0}" EXIT
+  trap 'exit 130' INT TERM
+}
+
+# start_java NAME LOGFILE JAVA_OPTS ENV... -- ARGS...: a JVM in the background, its output in
+# LOGFILE, stopped on exit; sets STARTED_PID.
+start_java() {
+  local name=$1 logfile=$2 opts=$3
+  shift 3
+  local envs=()
+  while [[ $# -gt 0 && "$1" != "--" ]]; do
+    envs+=("$1")
+    shift
+  done
+  shift
+  # shellcheck disable=SC2086 # opts is a list of flags
+  env "${envs[@]}" "$JAVA" $opts "$@" >"$logfile" 2>&1 &
+  STARTED_PID=$!
+  PIDS+=("$STARTED_PID")
+  log "started $name (pid $STARTED_PID), log $logfile"
+}
+
+# start_credence LABEL ENV...: SERVER_JAR on a fresh data directory and a free loopback port,
+# without the demo, with OPERATOR_TOKEN and BENCH_JAVA_OPTS, after waiting for a quiet machine;
+# returns once /health/ready answers 200. Sets SERVER_PID, SERVER_BASE, SERVER_LOG, SERVER_DATA.
+start_credence() {
+  local label=$1 port
+  shift
+  port=$(free_port)
+  SERVER_DATA="$WORK/$label-data"
+  SERVER_BASE="http://127.0.0.1:$port"
+  SERVER_LOG="$WORK/$label-server.log"
+  mkdir -p "$SERVER_DATA"
+  wait_for_quiet
+  start_java "credence ($label)" "$SERVER_LOG" "$BENCH_JAVA_OPTS" \
+    CREDENCE_PORT="$port" CREDENCE_DATA_DIR="$SERVER_DATA" CREDENCE_PUBLIC_URL="$SERVER_BASE" \
+    CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" CREDENCE_DEMO=false "$@" \
+    -- -jar "$SERVER_JAR"
+  SERVER_PID=$STARTED_PID
+  wait_until "$SERVER_PID" "$SERVER_LOG" "credence ($label)" http_ok 200 "$SERVER_BASE/health/ready"
+}
+
+# show_server_warnings LABEL LOGFILE: prints the server's WARN and ERROR lines, if any (shown, not
+# judged; db-scheduler's start-up note about zone-less timestamp columns is left out).
+show_server_warnings() {
+  local label=$1 logfile=$2
+  if grep -E ' (WARN|ERROR) ' "$logfile" | grep -v 'AutodetectJdbcCustomization' \
+    >"$WORK/$label-warnings.txt"; then
+    log "$label: the server logged $(wc -l <"$WORK/$label-warnings.txt") warning/error line(s):"
+    head -n 10 "$WORK/$label-warnings.txt" >&2
+  fi
+}

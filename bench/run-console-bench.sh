@@ -53,35 +53,14 @@ parse_options "--no-build --docs --h2-only" "$@"
 
 COMMAND=$(command_line bench/run-console-bench.sh "SESSIONS DECLINED OPEN FILL_CONCURRENCY WARMUP REQUESTS THREADS EXPORTS BAND BENCH_JAVA_OPTS JAVA CREDENCE_SERVER_JAR CREDENCE_BENCH_PG_URL QUIET_WAIT" "$@")
 
-
-# ---------------------------------------------------------------------------------------
-# Clean-up: every process this script starts is recorded here and stopped on exit.
-WORK=$(mktemp -d /tmp/credence-console-bench.XXXXXX)
-PIDS=()
-PG_BIN=""
-PG_DIR=""
-
-trap "cleanup_on_exit" EXIT
-trap 'exit 130' INT TERM
+begin_run credence-console-bench
 
 # run_server LABEL ENV...: start credence.jar on a fresh data dir, fill it, measure, stop it.
 run_server() {
   local label=$1
   shift
-  local port data_dir base pid logfile="$WORK/$label-server.log"
-  port=$(free_port)
-  data_dir="$WORK/$label-data"
-  mkdir -p "$data_dir"
-  base="http://127.0.0.1:$port"
-  wait_for_quiet
-  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of flags
-  env CREDENCE_PORT="$port" CREDENCE_DATA_DIR="$data_dir" CREDENCE_PUBLIC_URL="$base" \
-    CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" CREDENCE_DEMO=false "$@" \
-    "$JAVA" $BENCH_JAVA_OPTS -jar "$SERVER_JAR" >"$logfile" 2>&1 &
-  pid=$!
-  PIDS+=("$pid")
-  log "started credence ($label) (pid $pid), log $logfile"
-  wait_until "$pid" "$logfile" "credence ($label)" http_ok 200 "$base/health/ready"
+  start_credence "$label" "$@"
+  local pid=$SERVER_PID base=$SERVER_BASE data_dir=$SERVER_DATA logfile=$SERVER_LOG
   CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" python3 "$DRIVER" target --label "$label" \
     --base "$base" --out "$WORK/$label.json" --server-pid "$pid" --pg-dir "$PG_DIR" \
     --sessions "$SESSIONS" --declined "$DECLINED" --open "$OPEN" \
@@ -100,11 +79,7 @@ run_server() {
       --psql "$PG_BIN/psql" --pg-port "$PG_PORT" --pg-user "$PG_USER" --pg-db credence_bench ||
       log "WARNING: no query plans for $label"
   fi
-  if grep -E ' (WARN|ERROR) ' "$logfile" | grep -v 'AutodetectJdbcCustomization' \
-    >"$WORK/$label-warnings.txt"; then
-    log "$label: the server logged $(wc -l <"$WORK/$label-warnings.txt") warning/error line(s):"
-    head -n 10 "$WORK/$label-warnings.txt" >&2
-  fi
+  show_server_warnings "$label" "$logfile"
   stop_pid "$pid"
 }
 

@@ -41,15 +41,7 @@ parse_options "--no-build --no-docs" "$@"
 COMMAND=$(command_line bench/run-session-bench.sh "WARMUP DURATION CONNECTIONS THREADS BENCH_JAVA_OPTS JAVA CREDENCE_SERVER_JAR CREDENCE_BENCH_PG_URL RUN_ID QUIET_WAIT" "$@")
 
 
-# ---------------------------------------------------------------------------------------
-# Clean-up: every process this script starts is recorded here and stopped on exit.
-WORK=$(mktemp -d /tmp/credence-bench.XXXXXX)
-PIDS=()
-PG_BIN=""
-PG_DIR=""
-
-trap "cleanup_on_exit 3" EXIT
-trap 'exit 130' INT TERM
+begin_run credence-bench 3
 
 # ---------------------------------------------------------------------------------------
 # Helpers.
@@ -62,23 +54,6 @@ for part in sys.argv[2].split("."):
     value = value[part]
 print(value)
 PY
-}
-
-# start_java NAME LOGFILE ENV... -- ARGS... ; sets STARTED_PID
-start_java() {
-  local name=$1 logfile=$2
-  shift 2
-  local envs=()
-  while [[ $# -gt 0 && "$1" != "--" ]]; do
-    envs+=("$1")
-    shift
-  done
-  shift
-  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of flags
-  env "${envs[@]}" "$JAVA" $BENCH_JAVA_OPTS "$@" >"$logfile" 2>&1 &
-  STARTED_PID=$!
-  PIDS+=("$STARTED_PID")
-  log "started $name (pid $STARTED_PID), log $logfile"
 }
 
 # api METHOD URL BODY OUTFILE: operator API call with the Bearer token; fails unless 2xx.
@@ -200,18 +175,8 @@ measure() {
 run_server() {
   local label=$1
   shift
-  local port data_dir base pid logfile="$WORK/$label-server.log"
-  port=$(free_port)
-  data_dir="$WORK/$label-data"
-  mkdir -p "$data_dir"
-  base="http://127.0.0.1:$port"
-  wait_for_quiet
-  start_java "credence ($label)" "$logfile" \
-    CREDENCE_PORT="$port" CREDENCE_DATA_DIR="$data_dir" CREDENCE_PUBLIC_URL="$base" \
-    CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" CREDENCE_DEMO=false "$@" \
-    -- -jar "$SERVER_JAR"
-  pid=$STARTED_PID
-  wait_until "$pid" "$logfile" "credence ($label)" http_ok 200 "$base/health/ready"
+  start_credence "$label" "$@"
+  local pid=$SERVER_PID base=$SERVER_BASE
 
   api POST "$base/v1/admin/companies" '{"name":"Bench"}' "$WORK/company.json"
   local company_id
@@ -265,7 +230,7 @@ log "JVM flags for floor and server: $BENCH_JAVA_OPTS"
 # (a) the floor
 FLOOR_PORT=$(free_port)
 FLOOR_URL="http://127.0.0.1:$FLOOR_PORT$TOKENS_PATH"
-start_java "floor" "$WORK/floor.log" PORT="$FLOOR_PORT" -- -jar "$FLOOR_JAR" "$FLOOR_PORT"
+start_java "floor" "$WORK/floor.log" "$BENCH_JAVA_OPTS" PORT="$FLOOR_PORT" -- -jar "$FLOOR_JAR" "$FLOOR_PORT"
 FLOOR_PID=$STARTED_PID
 wait_until "$FLOOR_PID" "$WORK/floor.log" "floor" http_ok 200 -X POST \
   -H 'Content-Type: application/json' --data '{"uid":"BREADY","integration_id":"floor"}' "$FLOOR_URL"

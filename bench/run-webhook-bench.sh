@@ -60,53 +60,14 @@ parse_options "--no-build --docs --h2-only" "$@"
 COMMAND=$(command_line bench/run-webhook-bench.sh "WARMUP APPLICANTS CONCURRENCY DRAIN_SESSIONS DRAIN_WARMUP_SESSIONS FLOOR_WARMUP FLOOR_COUNT FLOOR_THREADS FLOOR_LATENCY_WARMUP FLOOR_LATENCY_COUNT BENCH_JAVA_OPTS RECEIVER_JAVA_OPTS JAVA CREDENCE_SERVER_JAR CREDENCE_BENCH_PG_URL QUIET_WAIT" "$@")
 
 
-# ---------------------------------------------------------------------------------------
-# Clean-up: every process this script starts is recorded here and stopped on exit.
-WORK=$(mktemp -d /tmp/credence-webhook-bench.XXXXXX)
-PIDS=()
-PG_BIN=""
-PG_DIR=""
-
-trap "cleanup_on_exit" EXIT
-trap 'exit 130' INT TERM
-
-# ---------------------------------------------------------------------------------------
-# Helpers (as in run-session-bench.sh).
-
-# start_java NAME LOGFILE JAVA_OPTS ENV... -- ARGS... ; sets STARTED_PID
-start_java() {
-  local name=$1 logfile=$2 opts=$3
-  shift 3
-  local envs=()
-  while [[ $# -gt 0 && "$1" != "--" ]]; do
-    envs+=("$1")
-    shift
-  done
-  shift
-  # shellcheck disable=SC2086 # opts is a list of flags
-  env "${envs[@]}" "$JAVA" $opts "$@" >"$logfile" 2>&1 &
-  STARTED_PID=$!
-  PIDS+=("$STARTED_PID")
-  log "started $name (pid $STARTED_PID), log $logfile"
-}
+begin_run credence-webhook-bench
 
 # run_server LABEL ENV...: start credence.jar on a fresh data dir, run the driver, stop it.
 run_server() {
   local label=$1
   shift
-  local port data_dir base pid logfile="$WORK/$label-server.log"
-  port=$(free_port)
-  data_dir="$WORK/$label-data"
-  mkdir -p "$data_dir"
-  base="http://127.0.0.1:$port"
-  wait_for_quiet
-  start_java "credence ($label)" "$logfile" "$BENCH_JAVA_OPTS" \
-    CREDENCE_PORT="$port" CREDENCE_DATA_DIR="$data_dir" CREDENCE_PUBLIC_URL="$base" \
-    CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" CREDENCE_DEMO=false \
-    CREDENCE_WEBHOOK_TIMEOUT_MS="$WEBHOOK_TIMEOUT_MS" "$@" \
-    -- -jar "$SERVER_JAR"
-  pid=$STARTED_PID
-  wait_until "$pid" "$logfile" "credence ($label)" http_ok 200 "$base/health/ready"
+  start_credence "$label" CREDENCE_WEBHOOK_TIMEOUT_MS="$WEBHOOK_TIMEOUT_MS" "$@"
+  local pid=$SERVER_PID base=$SERVER_BASE logfile=$SERVER_LOG
   CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" python3 "$DRIVER" target --label "$label" \
     --base "$base" --receiver "$RECEIVER_URL" --out "$WORK/$label.json" \
     --samples-out "$WORK/$label-samples.txt" --server-pid "$pid" --receiver-pid "$RECEIVER_PID" \
@@ -114,13 +75,8 @@ run_server() {
     --concurrency "$CONCURRENCY" --drain-sessions "$DRAIN_SESSIONS" \
     --drain-warmup-sessions "$DRAIN_WARMUP_SESSIONS" ||
     die "$label: the driver failed (server log: $logfile)"
-  # Every event was checked by the driver; the server's own warnings are shown, not judged
-  # (db-scheduler's start-up note about zone-less timestamp columns is left out).
-  if grep -E ' (WARN|ERROR) ' "$logfile" | grep -v 'AutodetectJdbcCustomization' \
-    >"$WORK/$label-warnings.txt"; then
-    log "$label: the server logged $(wc -l <"$WORK/$label-warnings.txt") warning/error line(s):"
-    head -n 10 "$WORK/$label-warnings.txt" >&2
-  fi
+  # Every event was checked by the driver; the server's own warnings are shown, not judged.
+  show_server_warnings "$label" "$logfile"
   stop_pid "$pid"
 }
 
