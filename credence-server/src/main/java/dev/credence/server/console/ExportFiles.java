@@ -3,10 +3,13 @@ package dev.credence.server.console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 
 /**
  * Where a results export is written before it is sent, so that the database connection that read it
@@ -32,16 +35,36 @@ final class ExportFiles {
     }
   }
 
-  /** A new empty file, readable and writable by the server's user only. */
-  Path create() throws IOException {
-    return Files.createTempFile(dir, PREFIX, ".csv");
+  /**
+   * A written export, open for sending. The file is deleted when {@code content} is closed, sent or
+   * not (on Linux at once: the open stream keeps it readable).
+   */
+  record Written(InputStream content, long size) {}
+
+  /** Writes an export as UTF-8 text into a new owner-only file; nothing is left if that fails. */
+  Written write(Consumer<Writer> text) {
+    Path file = null;
+    try {
+      file = Files.createTempFile(dir, PREFIX, ".csv");
+      try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        text.accept(out);
+      }
+      long size = Files.size(file);
+      return new Written(Files.newInputStream(file, StandardOpenOption.DELETE_ON_CLOSE), size);
+    } catch (IOException | RuntimeException e) {
+      delete(file);
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
   }
 
-  /**
-   * The file to send; it is deleted when the stream is closed, sent or not (on Linux at once: the
-   * open stream keeps it readable).
-   */
-  InputStream send(Path file) throws IOException {
-    return Files.newInputStream(file, StandardOpenOption.DELETE_ON_CLOSE);
+  private static void delete(Path file) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // the directory is emptied when the server starts
+    }
   }
 }

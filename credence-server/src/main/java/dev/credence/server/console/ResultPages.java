@@ -11,11 +11,7 @@ import dev.credence.server.webhooks.EventStore;
 import dev.credence.server.webhooks.Webhooks;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -141,23 +137,11 @@ public final class ResultPages {
             + LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
             + ".csv";
     // Written whole to a file first: the read holds a database connection, the download need not.
-    Path file = null;
-    try {
-      file = exportFiles.create();
-      try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-        writeCsv(out, mine, filter);
-      }
-      ctx.contentType("text/csv; charset=utf-8");
-      ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
-      ctx.header("Content-Length", String.valueOf(Files.size(file)));
-      ctx.result(exportFiles.send(file));
-    } catch (IOException | RuntimeException e) {
-      deleteQuietly(file);
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException(io);
-      }
-      throw (RuntimeException) e;
-    }
+    ExportFiles.Written export = exportFiles.write(out -> writeCsv(out, mine, filter));
+    ctx.contentType("text/csv; charset=utf-8");
+    ctx.header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+    ctx.header("Content-Length", String.valueOf(export.size()));
+    ctx.result(export.content());
   }
 
   private void writeCsv(Writer out, List<DeploymentWithEnvironments> mine, ResultFilter filter) {
@@ -190,17 +174,6 @@ public final class ResultPages {
                 r.confidence(),
                 r.reviewRequired() == null ? "" : r.reviewRequired().toString(),
                 r.flagList()));
-  }
-
-  private static void deleteQuietly(Path file) {
-    if (file == null) {
-      return;
-    }
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      // the directory is emptied when the server starts
-    }
   }
 
   // --- one result -------------------------------------------------------------------------------

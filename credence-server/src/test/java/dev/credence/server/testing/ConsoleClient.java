@@ -34,6 +34,7 @@ public final class ConsoleClient {
   private final RunningServer server;
   private final HttpClient http;
   private String csrf;
+  private String email;
   private final CookieManager cookies = new CookieManager();
 
   public ConsoleClient(RunningServer server) {
@@ -57,6 +58,7 @@ public final class ConsoleClient {
     assertThat(invited.statusCode()).as(invited.body()).isEqualTo(201);
     String url = RunningServer.json(invited).get("invitation_url").asText();
     ConsoleClient client = new ConsoleClient(server);
+    client.email = email;
     client.accept(URI.create(url).getPath(), "First Admin");
     client.get("/console/users");
     return client;
@@ -71,6 +73,7 @@ public final class ConsoleClient {
     Matcher link = INVITATION.matcher(page.body());
     assertThat(link.find()).as(page.body()).isTrue();
     ConsoleClient other = new ConsoleClient(server);
+    other.email = email;
     other.accept(link.group(1), role + " user");
     return other;
   }
@@ -167,6 +170,11 @@ public final class ConsoleClient {
 
   private static void write(ByteArrayOutputStream out, String text) {
     out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The e-mail address this user signs in with; null for a browser that has not joined. */
+  public String email() {
+    return email;
   }
 
   /** The cookies this browser holds, as a {@code Cookie} request header's value. */
