@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,10 +44,7 @@ class WebhookVerifierTest {
 
   @BeforeAll
   void everyKindOfEndingDelivered() {
-    server =
-        RunningServer.start(
-            TestDatabase.H2,
-            Map.of("CREDENCE_SCHEDULER_POLL_MS", "100", "CREDENCE_EXPIRY_SWEEP_MS", "200"));
+    server = RunningServer.start(TestDatabase.H2, RunningServer.QUICK_WORKERS);
     receiver = WebhookReceiver.start();
     deployment = server.newDeployment();
     String integration = deployment.productionIntegrationId();

@@ -57,10 +57,7 @@ class ResultsBrowserTest {
         Browser.emptyDirectory(
             Path.of(
                 System.getProperty("basedir", "."), "target", "screenshots", "console-results"));
-    server =
-        RunningServer.start(
-            TestDatabase.H2,
-            Map.of("CREDENCE_SCHEDULER_POLL_MS", "100", "CREDENCE_EXPIRY_SWEEP_MS", "200"));
+    server = RunningServer.start(TestDatabase.H2, RunningServer.QUICK_WORKERS);
     receiver = WebhookReceiver.start();
     deployment = server.newDeployment();
     String production = deployment.productionIntegrationId();

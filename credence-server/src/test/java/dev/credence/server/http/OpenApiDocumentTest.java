@@ -55,10 +55,7 @@ class OpenApiDocumentTest {
 
   @BeforeAll
   void start() throws IOException {
-    server =
-        RunningServer.start(
-            TestDatabase.H2,
-            Map.of("CREDENCE_SCHEDULER_POLL_MS", "100", "CREDENCE_EXPIRY_SWEEP_MS", "200"));
+    server = RunningServer.start(TestDatabase.H2, RunningServer.QUICK_WORKERS);
     document = JSON.readTree(Files.readAllBytes(DOCUMENT));
     schemas = new SchemaCheck(document);
   }

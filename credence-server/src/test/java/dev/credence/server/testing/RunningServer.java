@@ -21,6 +21,11 @@ import java.util.Map;
 /** The real server on a free port, over a test database, spoken to over real HTTP. */
 public final class RunningServer implements AutoCloseable {
   public static final String OPERATOR_TOKEN = "test-operator-token-0123456789abcdef";
+
+  /** Background work at test speed: webhook deliveries and expiry within a fraction of a second. */
+  public static final Map<String, String> QUICK_WORKERS =
+      Map.of("CREDENCE_SCHEDULER_POLL_MS", "100", "CREDENCE_EXPIRY_SWEEP_MS", "200");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Application app;
