@@ -251,3 +251,19 @@ show_server_warnings() {
     head -n 10 "$WORK/$label-warnings.txt" >&2
   fi
 }
+
+# tools_and_build JAR...: curl, python3 and java must be there; then the project is built
+# (mvn package, at ROOT) unless --no-build was given, and every JAR must exist.
+tools_and_build() {
+  local tool jar
+  for tool in curl python3 "$JAVA"; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool is required"
+  done
+  if [[ $BUILD -eq 1 ]]; then
+    log "building (mvn -q -B -DskipTests package)"
+    (cd "$ROOT" && mvn -q -B -DskipTests package) || die "build failed"
+  fi
+  for jar in "$@"; do
+    [[ -f "$jar" ]] || die "missing $jar (build first, or drop --no-build)"
+  done
+}

@@ -86,14 +86,7 @@ run_server() {
 # ---------------------------------------------------------------------------------------
 # Tools and build.
 
-for tool in curl python3 "$JAVA"; do
-  command -v "$tool" >/dev/null 2>&1 || die "$tool is required"
-done
-if [[ $BUILD -eq 1 ]]; then
-  log "building (mvn -q -B -DskipTests package)"
-  (cd "$ROOT" && mvn -q -B -DskipTests package) || die "build failed"
-fi
-[[ -f "$SERVER_JAR" ]] || die "missing $SERVER_JAR (build first, or drop --no-build)"
+tools_and_build "$SERVER_JAR"
 
 # ---------------------------------------------------------------------------------------
 # PostgreSQL: an external one from env, or a throwaway cluster on a free loopback port.

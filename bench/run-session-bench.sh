@@ -202,16 +202,7 @@ if ! command -v wrk >/dev/null 2>&1; then
   log "installing wrk"
   apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
 fi
-for tool in curl python3 "$JAVA"; do
-  command -v "$tool" >/dev/null 2>&1 || die "$tool is required"
-done
-
-if [[ $BUILD -eq 1 ]]; then
-  log "building (mvn -q -B -DskipTests package)"
-  (cd "$ROOT" && mvn -q -B -DskipTests package) || die "build failed"
-fi
-[[ -f "$FLOOR_JAR" ]] || die "missing $FLOOR_JAR (build first, or drop --no-build)"
-[[ -f "$SERVER_JAR" ]] || die "missing $SERVER_JAR (build first, or drop --no-build)"
+tools_and_build "$FLOOR_JAR" "$SERVER_JAR"
 
 # ---------------------------------------------------------------------------------------
 # PostgreSQL: an external one from env, or a throwaway cluster on a free loopback port.
