@@ -54,6 +54,8 @@ import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * The whole server, built by hand from its configuration: reading this class shows every part and
@@ -67,18 +69,22 @@ public final class Application implements AutoCloseable {
   private final Accounts accounts;
   private final Javalin http;
   private final Workers workers;
+  private final HealthApi health;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Application(
       Database database,
       DeploymentService deployments,
       Accounts accounts,
       Javalin http,
-      Workers workers) {
+      Workers workers,
+      HealthApi health) {
     this.database = database;
     this.deployments = deployments;
     this.accounts = accounts;
     this.http = http;
     this.workers = workers;
+    this.health = health;
   }
 
   public static Application start(Config config, Clock clock) {
@@ -194,6 +200,13 @@ public final class Application implements AutoCloseable {
               c.startup.showJavalinBanner = false;
               c.jsonMapper(Json.javalinMapper());
               c.jetty.port = config.port();
+              // A stop lets requests in flight finish (Jetty's GracefulHandler counts them) and
+              // answers new ones on open connections 503, for up to the shutdown timeout.
+              c.jetty.modifyServer(
+                  server -> {
+                    server.setHandler(new GracefulHandler());
+                    server.setStopTimeout(config.shutdown().timeout().toMillis());
+                  });
               c.http.maxRequestSize = MAX_REQUEST_BYTES;
               ConsoleWeb.limitUploads(c.jetty.multipartConfig);
               c.http.prefer405over404 = true;
@@ -233,7 +246,7 @@ public final class Application implements AutoCloseable {
       http.stop();
       throw e;
     }
-    return new Application(database, deployments, accounts, http, workers);
+    return new Application(database, deployments, accounts, http, workers, health);
   }
 
   static DeploymentService deployments(Config config, Clock clock, Database database) {
@@ -276,10 +289,29 @@ public final class Application implements AutoCloseable {
     return accounts;
   }
 
+  /** The first step of a stop: readiness answers 503 while everything else is still served. */
+  public void beginShutdown() {
+    health.markStopping();
+  }
+
+  /**
+   * Stops in the order that loses nothing: no new connections, requests in flight finished (up to
+   * the shutdown timeout), background work finished and recorded, then the database closed, last.
+   */
   @Override
   public void close() {
-    http.stop();
-    workers.close();
-    database.close();
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    beginShutdown();
+    try {
+      http.stop();
+    } finally {
+      try {
+        workers.close();
+      } finally {
+        database.close();
+      }
+    }
   }
 }

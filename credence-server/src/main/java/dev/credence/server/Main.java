@@ -35,7 +35,7 @@ public final class Main {
     }
     Application app = Application.start(config, Clock.systemUTC());
     DemoSetup.runIfFirstStart(config, app.deployments(), app.accounts(), System.out);
-    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "credence-shutdown"));
+    OrderlyStop.install(app, config.shutdown());
     log.info("Credence listening on port {}; public URL {}", app.port(), config.publicUrl());
   }
 

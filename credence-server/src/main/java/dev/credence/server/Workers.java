@@ -20,6 +20,8 @@ import javax.sql.DataSource;
  */
 final class Workers implements AutoCloseable {
   static final Duration REPAIR_EVERY = Duration.ofMinutes(1);
+  private static final Duration SHUTDOWN_MARGIN = Duration.ofSeconds(5);
+  private static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
   private final Scheduler scheduler;
 
@@ -40,11 +42,15 @@ final class Workers implements AutoCloseable {
             .startTasks(expiry, repair)
             .schedulerName(new SchedulerName.Fixed(nodeName()))
             .pollingInterval(config.pollInterval())
-            .heartbeatInterval(Duration.ofSeconds(30))
+            // Work held by a node that died (kill -9, power loss) is taken over by another node, or
+            // by the same one restarted, once four heartbeats are missed: about 20 s.
+            .heartbeatInterval(HEARTBEAT)
             .missedHeartbeatsLimit(4)
             .threads(8)
             .enableImmediateExecution()
-            .shutdownMaxWait(Duration.ofSeconds(5))
+            // A delivery running at a stop is let finish and recorded: its receiver has up to the
+            // webhook time-out to answer, so the wait covers that and the recording after it.
+            .shutdownMaxWait(config.webhookTimeout().plus(SHUTDOWN_MARGIN))
             .build();
     webhooks.attach(scheduler);
     scheduler.start();

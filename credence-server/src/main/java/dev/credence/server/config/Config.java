@@ -26,7 +26,16 @@ public record Config(
     Secret masterKey,
     boolean demoOnFirstStart,
     Workers workers,
-    Console console) {
+    Console console,
+    Shutdown shutdown) {
+
+  /**
+   * What a stop ({@code SIGTERM}) does, in order: readiness answers 503 at once, requests keep
+   * being served for {@code drain} so that load balancers notice, then no new connection is
+   * accepted and requests in flight get up to {@code timeout} to finish before the background work
+   * stops and the database closes.
+   */
+  public record Shutdown(java.time.Duration drain, java.time.Duration timeout) {}
 
   /**
    * Background work: webhook delivery and the expiry sweep, run as db-scheduler tasks.
@@ -90,10 +99,16 @@ public record Config(
           + "]";
     }
 
+    /**
+     * The embedded default. {@code dsync:} (see {@code store/DurableFiles}) and {@code
+     * WRITE_DELAY=0} make every commit reach the disk before it returns; docs/configuration.md says
+     * what that costs.
+     */
     public static String h2Url(Path dataDir) {
-      return "jdbc:h2:file:"
+      return "jdbc:h2:dsync:"
           + dataDir.toAbsolutePath().resolve("credence")
-          + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
+          + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE"
+          + ";WRITE_DELAY=0";
     }
   }
 
@@ -176,7 +191,12 @@ public record Config(
         masterKey,
         demo,
         workers,
-        console);
+        console,
+        new Shutdown(
+            java.time.Duration.ofSeconds(
+                intValue(env, "CREDENCE_SHUTDOWN_DRAIN_SECONDS", 5, 0, 300)),
+            java.time.Duration.ofSeconds(
+                intValue(env, "CREDENCE_SHUTDOWN_TIMEOUT_SECONDS", 30, 1, 600))));
   }
 
   private static List<String> trustedProxies(Map<String, String> env) {
@@ -245,6 +265,8 @@ public record Config(
     lines.put("CREDENCE_WEBHOOK_TIMEOUT_MS", String.valueOf(workers.webhookTimeout().toMillis()));
     lines.put("CREDENCE_EXPIRY_SWEEP_MS", String.valueOf(workers.expirySweep().toMillis()));
     lines.put("CREDENCE_CONSOLE_IDLE_MINUTES", String.valueOf(console.idleTimeout().toMinutes()));
+    lines.put("CREDENCE_SHUTDOWN_DRAIN_SECONDS", String.valueOf(shutdown.drain().toSeconds()));
+    lines.put("CREDENCE_SHUTDOWN_TIMEOUT_SECONDS", String.valueOf(shutdown.timeout().toSeconds()));
     lines.put(
         "CREDENCE_TRUSTED_PROXIES",
         console.trustedProxies().isEmpty()

@@ -4,12 +4,21 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.credence.server.store.Database;
 import io.javalin.config.RoutesConfig;
 
-/** Liveness (the process answers) and readiness (the database answers too). */
+/**
+ * Liveness (the process answers) and readiness (the database answers too, and the server is not
+ * stopping: from the first moment of a stop, load balancers are told to send no more).
+ */
 public final class HealthApi {
   private final Database database;
+  private volatile boolean stopping;
 
   public HealthApi(Database database) {
     this.database = database;
+  }
+
+  /** Readiness answers 503 from now on; everything else is still served. */
+  public void markStopping() {
+    stopping = true;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,7 +29,10 @@ public final class HealthApi {
     routes.get(
         "/health/ready",
         ctx -> {
-          if (database.isReachable()) {
+          if (stopping) {
+            ctx.status(503)
+                .json(new Health("STOPPING", null, "The server is stopping", "stopping"));
+          } else if (database.isReachable()) {
             ctx.json(new Health("UP", "UP", null, null));
           } else {
             ctx.status(503)

@@ -31,6 +31,14 @@ public final class Database implements AutoCloseable {
 
   /** Opens the pool and brings the schema up to date; fails with a clear message if it cannot. */
   public static Database open(Config.Database settings) {
+    if (settings.isH2()) {
+      DurableFiles.register();
+      // AUTO_SERVER's TCP port (for the command line) listens on loopback only. H2 reads this
+      // process-wide property once, when its first database opens.
+      if (System.getProperty("h2.bindAddress") == null) {
+        System.setProperty("h2.bindAddress", "127.0.0.1");
+      }
+    }
     HikariConfig pool = new HikariConfig();
     pool.setPoolName("credence");
     pool.setJdbcUrl(settings.url());

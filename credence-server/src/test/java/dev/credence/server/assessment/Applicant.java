@@ -3,6 +3,8 @@ package dev.credence.server.assessment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.credence.server.testing.RunningServer;
+import dev.credence.server.testing.ServerHttp;
+import dev.credence.server.testing.TestClock;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -31,11 +33,22 @@ public final class Applicant {
   private static final Pattern ITEM = Pattern.compile("name=\"item_([0-9a-f-]+)\"");
   private static final Pattern DIGITS = Pattern.compile("class=\"digits\"[^>]*>(\\d+)<");
 
-  private final RunningServer server;
+  private final ServerHttp server;
+  private final TestClock clock;
   private final String token;
 
   public Applicant(RunningServer server, String token) {
+    this(server, server.clock(), token);
+  }
+
+  /** An applicant of a server whose clock the test cannot move: no memory game. */
+  public Applicant(ServerHttp server, String token) {
+    this(server, null, token);
+  }
+
+  private Applicant(ServerHttp server, TestClock clock, String token) {
     this.server = server;
+    this.clock = clock;
     this.token = token;
   }
 
@@ -127,7 +140,7 @@ public final class Applicant {
       Matcher digits = DIGITS.matcher(shown.body());
       assertThat(digits.find()).as(shown.body()).isTrue();
       assertThat(shown.headers().firstValue("Refresh")).isPresent();
-      server.clock().advance(Duration.ofSeconds(20));
+      clock.advance(Duration.ofSeconds(20));
       assertThat(page().body()).contains("name=\"answer\"").doesNotContain(digits.group(1) + "<");
       assertRedirectsToLink(post("memory", "round", String.valueOf(round), "answer", "0"), token);
     }

@@ -7,19 +7,14 @@ import dev.credence.server.config.Config;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 /** The real server on a free port, over a test database, spoken to over real HTTP. */
-public final class RunningServer implements AutoCloseable {
+public final class RunningServer extends ServerHttp implements AutoCloseable {
   public static final String OPERATOR_TOKEN = "test-operator-token-0123456789abcdef";
 
   /** Background work at test speed: webhook deliveries and expiry within a fraction of a second. */
@@ -31,12 +26,6 @@ public final class RunningServer implements AutoCloseable {
   private final Application app;
   private final Config config;
   private final TestClock clock;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(5))
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
-
   private final Map<String, String> env;
 
   private RunningServer(Map<String, String> env, TestClock clock) {
@@ -116,82 +105,9 @@ public final class RunningServer implements AutoCloseable {
     return app.routes();
   }
 
+  @Override
   public String baseUrl() {
     return "http://localhost:" + app.port();
-  }
-
-  /** Any request; headers as name, value pairs. */
-  public HttpResponse<String> send(String method, String path, String body, String... headers) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    request.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  public HttpResponse<String> get(String path) {
-    return send("GET", path, null);
-  }
-
-  /** {@code POST /v1/sessions-management/tokens} with an api-key and any extra headers. */
-  public HttpResponse<String> createSession(String apiKey, String body, String... headers) {
-    String[] all = new String[headers.length + (apiKey == null ? 2 : 4)];
-    all[0] = "Content-Type";
-    all[1] = "application/json";
-    if (apiKey != null) {
-      all[2] = "api-key";
-      all[3] = apiKey;
-    }
-    System.arraycopy(headers, 0, all, apiKey == null ? 2 : 4, headers.length);
-    return send("POST", "/v1/sessions-management/tokens", body, all);
-  }
-
-  public HttpResponse<String> operator(String method, String path, String body) {
-    return send(
-        method,
-        path,
-        body,
-        "Authorization",
-        "Bearer " + OPERATOR_TOKEN,
-        "Content-Type",
-        "application/json");
-  }
-
-  /** A new company with one deployment, through the operator API. */
-  public Deployment newDeployment() {
-    JsonNode company = json(operator("POST", "/v1/admin/companies", "{\"name\":\"Acme Lending\"}"));
-    JsonNode created =
-        json(
-            operator(
-                "POST",
-                "/v1/admin/deployments",
-                "{\"company_id\":\""
-                    + company.get("company_id").asText()
-                    + "\",\"name\":\"Loans\"}"));
-    return new Deployment(
-        company.get("company_id").asText(),
-        created.get("deployment_id").asText(),
-        created.at("/test/integration_id").asText(),
-        created.at("/test/api_key").asText(),
-        created.at("/production/integration_id").asText(),
-        created.at("/production/api_key").asText());
-  }
-
-  public JsonNode patchIntegration(String integrationId, String patch) {
-    return json(operator("PATCH", "/v1/admin/integrations/" + integrationId, patch));
   }
 
   public record Deployment(

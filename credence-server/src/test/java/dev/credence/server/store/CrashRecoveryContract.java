@@ -1,0 +1,211 @@
+package dev.credence.server.store;
+
+import static dev.credence.server.testing.RunningServer.json;
+import static dev.credence.server.testing.RunningServer.sessionBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.credence.api.Signatures;
+import dev.credence.server.assessment.Applicant;
+import dev.credence.server.config.Config;
+import dev.credence.server.testing.RunningServer.Deployment;
+import dev.credence.server.testing.ServerProcess;
+import dev.credence.server.testing.TestDatabase;
+import dev.credence.server.testing.WebhookReceiver;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server process is killed ({@code kill -9}, as a power cut or the OOM killer would) while it
+ * acknowledges work, then started again on the same data: everything it answered 200 for is there.
+ */
+abstract class CrashRecoveryContract {
+  private static final int CREATORS = 8;
+  private static final int APPLICANTS = 8;
+  private static final Map<String, String> QUICK_LOOPBACK_WORKERS =
+      Map.of(
+          "CREDENCE_SCHEDULER_POLL_MS", "100",
+          "CREDENCE_WEBHOOK_RETRY_BASE_MS", "200",
+          "CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  protected abstract TestDatabase database();
+
+  @Test
+  void everySessionAnswered200IsThereAfterAKillDuringConcurrentCreation() throws Exception {
+    try (ServerProcess server = ServerProcess.start(database(), Map.of())) {
+      Deployment d = server.newDeployment();
+      Map<String, String> acknowledged = new ConcurrentHashMap<>();
+      AtomicBoolean killed = new AtomicBoolean();
+      ExecutorService creators = Executors.newFixedThreadPool(CREATORS);
+      for (int c = 0; c < CREATORS; c++) {
+        String prefix = "CRASH-" + c + "-";
+        creators.submit(() -> createUntilKilled(server, d, prefix, acknowledged, killed));
+      }
+      awaitAtLeast(acknowledged, 400, server);
+      server.kill();
+      killed.set(true);
+      creators.shutdown();
+      assertThat(creators.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+
+      server.restart();
+      List<String> lost = new ArrayList<>();
+      for (Map.Entry<String, String> session : acknowledged.entrySet()) {
+        HttpResponse<String> again =
+            server.createSession(
+                d.productionKey(), sessionBody(session.getKey(), d.productionIntegrationId()));
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        if (!json(again).get("access_token").asText().equals(session.getValue())) {
+          lost.add(session.getKey());
+        }
+      }
+      assertThat(lost).as("acknowledged sessions missing after the restart").isEmpty();
+      assertThat(sessionsPerUid(server, d.productionIntegrationId()))
+          .as("uids with more than one session")
+          .allSatisfy((uid, count) -> assertThat(count).isEqualTo(1))
+          .hasSizeGreaterThanOrEqualTo(acknowledged.size());
+    }
+  }
+
+  @Test
+  void finishedApplicantsStayFinishedAndNoDeliveredEventComesAgainWithANewId() throws Exception {
+    try (WebhookReceiver receiver = WebhookReceiver.start();
+        ServerProcess server = ServerProcess.start(database(), QUICK_LOOPBACK_WORKERS)) {
+      Deployment d = server.newDeployment();
+      server.patchIntegration(
+          d.productionIntegrationId(),
+          "{\"webhook_url\": \""
+              + receiver.url()
+              + "\", \"assessment\": {\"modules\": [{\"type\": \"questionnaire\","
+              + " \"length\": \"short\", \"items_per_page\": 30}]}}");
+      Map<String, String> tokens = new HashMap<>();
+      for (int a = 1; a <= APPLICANTS; a++) {
+        String uid = "FINISH-" + a;
+        HttpResponse<String> created =
+            server.createSession(d.productionKey(), sessionBody(uid, d.productionIntegrationId()));
+        tokens.put(uid, json(created).get("access_token").asText());
+      }
+      for (String token : tokens.values()) {
+        answerEverything(server, token);
+      }
+
+      // Every applicant opens the link at once, which scores and completes the session; the
+      // process is killed as soon as the last of them has its answer.
+      ExecutorService applicants = Executors.newFixedThreadPool(APPLICANTS);
+      List<Future<Integer>> finishing = new ArrayList<>();
+      for (String token : tokens.values()) {
+        finishing.add(applicants.submit(() -> server.get("/" + token).statusCode()));
+      }
+      for (Future<Integer> answer : finishing) {
+        assertThat(answer.get(60, TimeUnit.SECONDS)).isEqualTo(200);
+      }
+      server.kill();
+      applicants.shutdown();
+      int deliveredBeforeTheKill = receiver.received().size();
+
+      server.restart();
+      for (Map.Entry<String, String> applicant : tokens.entrySet()) {
+        // Reopening the link must not finish the session a second time.
+        assertThat(server.get("/" + applicant.getValue()).statusCode()).isEqualTo(200);
+        HttpResponse<String> result =
+            server.send(
+                "GET", "/v1/results/" + applicant.getKey(), null, "api-key", d.productionKey());
+        assertThat(json(result).get("status").asText()).as(result.body()).isEqualTo("completed");
+        assertThat(json(result).get("details").isObject()).as(result.body()).isTrue();
+      }
+      List<WebhookReceiver.Received> all = receiver.await(2 * APPLICANTS, Duration.ofSeconds(90));
+      Map<String, Set<String>> idsByEvent = new HashMap<>();
+      for (WebhookReceiver.Received delivery : all) {
+        JsonNode event = JSON.readTree(delivery.body());
+        String uid = event.get("uid").asText();
+        String type = event.at("/event/type").asText();
+        idsByEvent
+            .computeIfAbsent(uid + " " + type, k -> new HashSet<>())
+            .add(delivery.header(Signatures.EVENT_ID_HEADER));
+      }
+      assertThat(idsByEvent)
+          .as("events per uid and type (%d delivered before the kill)", deliveredBeforeTheKill)
+          .hasSize(2 * APPLICANTS)
+          .allSatisfy((event, ids) -> assertThat(ids).as(event).hasSize(1));
+    }
+  }
+
+  private static void createUntilKilled(
+      ServerProcess server,
+      Deployment d,
+      String prefix,
+      Map<String, String> acknowledged,
+      AtomicBoolean killed) {
+    for (int i = 0; !killed.get(); i++) {
+      String uid = prefix + i;
+      try {
+        HttpResponse<String> answer =
+            server.createSession(d.productionKey(), sessionBody(uid, d.productionIntegrationId()));
+        if (answer.statusCode() == 200) {
+          acknowledged.put(uid, json(answer).get("access_token").asText());
+        }
+      } catch (UncheckedIOException e) {
+        return; // the process is gone: this request was never answered
+      }
+    }
+  }
+
+  private static void awaitAtLeast(Map<String, String> acknowledged, int count, ServerProcess s)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (acknowledged.size() < count) {
+      assertThat(System.nanoTime()).as("%d sessions within 60 s", count).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  /** Consent and every statement answered: one more opening of the link completes the session. */
+  private static void answerEverything(ServerProcess server, String token) {
+    Applicant applicant = new Applicant(server, token);
+    applicant.consent();
+    List<String> ids = Applicant.items(applicant.page().body());
+    assertThat(ids).hasSize(30);
+    Applicant.assertRedirectsToLink(
+        applicant.post("questionnaire", Applicant.answers(ids, "1", 4)), token);
+  }
+
+  /** Sessions per uid of one integration, read from the database after the server has stopped. */
+  private static Map<String, Integer> sessionsPerUid(ServerProcess server, String integrationId) {
+    server.terminate();
+    assertThat(server.waitForExit()).isZero();
+    try (Database database = Database.open(Config.fromEnvironment(server.env()).database())) {
+      return database
+          .jdbi()
+          .withHandle(
+              h ->
+                  h.createQuery(
+                          "SELECT uid, COUNT(*) AS n FROM sessions WHERE integration_id = :id"
+                              + " GROUP BY uid")
+                      .bind("id", integrationId)
+                      .reduceRows(
+                          new HashMap<String, Integer>(),
+                          (map, row) -> {
+                            map.put(
+                                row.getColumn("uid", String.class),
+                                row.getColumn("n", Integer.class));
+                            return map;
+                          }));
+    }
+  }
+}

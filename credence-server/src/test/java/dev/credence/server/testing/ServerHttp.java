@@ -1,0 +1,103 @@
+package dev.credence.server.testing;
+
+import static dev.credence.server.testing.RunningServer.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.credence.server.testing.RunningServer.Deployment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Real HTTP to a server under test, in this JVM ({@link RunningServer}) or in a process of its own
+ * ({@link ServerProcess}): requests, the session API and the operator API.
+ */
+public abstract class ServerHttp {
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
+
+  /** Where the server answers, as {@code http://localhost:PORT}. */
+  public abstract String baseUrl();
+
+  /** Any request; headers as name, value pairs. */
+  public HttpResponse<String> send(String method, String path, String body, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpResponse<String> get(String path) {
+    return send("GET", path, null);
+  }
+
+  /** {@code POST /v1/sessions-management/tokens} with an api-key and any extra headers. */
+  public HttpResponse<String> createSession(String apiKey, String body, String... headers) {
+    String[] all = new String[headers.length + (apiKey == null ? 2 : 4)];
+    all[0] = "Content-Type";
+    all[1] = "application/json";
+    if (apiKey != null) {
+      all[2] = "api-key";
+      all[3] = apiKey;
+    }
+    System.arraycopy(headers, 0, all, apiKey == null ? 2 : 4, headers.length);
+    return send("POST", "/v1/sessions-management/tokens", body, all);
+  }
+
+  public HttpResponse<String> operator(String method, String path, String body) {
+    return send(
+        method,
+        path,
+        body,
+        "Authorization",
+        "Bearer " + RunningServer.OPERATOR_TOKEN,
+        "Content-Type",
+        "application/json");
+  }
+
+  /** A new company with one deployment, through the operator API. */
+  public Deployment newDeployment() {
+    JsonNode company = json(operator("POST", "/v1/admin/companies", "{\"name\":\"Acme Lending\"}"));
+    JsonNode created =
+        json(
+            operator(
+                "POST",
+                "/v1/admin/deployments",
+                "{\"company_id\":\""
+                    + company.get("company_id").asText()
+                    + "\",\"name\":\"Loans\"}"));
+    return new Deployment(
+        company.get("company_id").asText(),
+        created.get("deployment_id").asText(),
+        created.at("/test/integration_id").asText(),
+        created.at("/test/api_key").asText(),
+        created.at("/production/integration_id").asText(),
+        created.at("/production/api_key").asText());
+  }
+
+  public JsonNode patchIntegration(String integrationId, String patch) {
+    return json(operator("PATCH", "/v1/admin/integrations/" + integrationId, patch));
+  }
+}

@@ -1,0 +1,151 @@
+package dev.credence.server.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real server in a process of its own, started as {@code java -jar} would start it ({@code
+ * Main}), so that a test can stop it the ways an operator's machine does: {@code kill -9} or {@code
+ * SIGTERM}. Its output goes to a log file in its data directory.
+ */
+public final class ServerProcess extends ServerHttp implements AutoCloseable {
+  private static final long READY_WITHIN_MS = 90_000;
+
+  private final Map<String, String> env;
+  private final int port;
+  private final Path log;
+  private Process process;
+
+  private ServerProcess(Map<String, String> env, Path log) {
+    this.env = Map.copyOf(env);
+    this.port = Integer.parseInt(env.get("CREDENCE_PORT"));
+    this.log = log;
+  }
+
+  /**
+   * A server on {@code database} with the test defaults and {@code extraEnv}, started and ready.
+   */
+  public static ServerProcess start(TestDatabase database, Map<String, String> extraEnv) {
+    Path dataDir = RunningServer.tempDir();
+    Map<String, String> env = new HashMap<>(database.newDatabase());
+    env.putAll(RunningServer.baseEnvironment(dataDir));
+    env.putAll(extraEnv);
+    ServerProcess server = new ServerProcess(env, dataDir.resolve("server.log"));
+    server.launch();
+    return server;
+  }
+
+  @Override
+  public String baseUrl() {
+    return "http://localhost:" + port;
+  }
+
+  /** The process's CREDENCE_* variables, the same on every restart. */
+  public Map<String, String> env() {
+    return env;
+  }
+
+  /** Starts the process again on the same port, database and data directory; waits until ready. */
+  public void restart() {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("the server is still running");
+    }
+    launch();
+  }
+
+  /** {@code kill -9}: the process ends at once, with no chance to finish anything. */
+  public void kill() {
+    process.destroyForcibly();
+    waitForExit();
+  }
+
+  /** {@code SIGTERM}, as a service manager stops a service; returns at once. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to end (at most two minutes) and returns its exit status. */
+  public int waitForExit() {
+    try {
+      if (!process.waitFor(2, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new AssertionError("the server did not stop within 2 minutes; log:\n" + log());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Everything the server has written to standard output and standard error, all runs. */
+  public String log() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void launch() {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("dev.credence.server.Main");
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().keySet().removeIf(k -> k.startsWith("CREDENCE_"));
+    builder.environment().putAll(env);
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    awaitReady();
+  }
+
+  private void awaitReady() {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_WITHIN_MS);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("the server exited with " + process.exitValue() + ":\n" + log());
+      }
+      try {
+        if (get("/health/ready").statusCode() == 200) {
+          return;
+        }
+      } catch (UncheckedIOException e) {
+        // not listening yet
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    process.destroyForcibly();
+    throw new AssertionError(
+        "the server was not ready within " + READY_WITHIN_MS + " ms:\n" + log());
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      waitForExit();
+    }
+  }
+}
