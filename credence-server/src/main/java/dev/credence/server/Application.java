@@ -138,19 +138,20 @@ public final class Application implements AutoCloseable {
 
     HealthApi health = new HealthApi(database);
     OpenApiDocument openApi = OpenApiDocument.load();
-    OperatorApi operator = new OperatorApi(deployments, config.operatorToken().value());
+    AuditLog audit = new AuditLog(database.jdbi(), clock);
+    OperatorApi operator = new OperatorApi(deployments, audit, config.operatorToken().value());
     SessionApi sessionApi = new SessionApi(sessions, config.publicUrl());
     ResultApi resultApi = new ResultApi(deployments, sessionStore, results, clock);
     WebhookTest webhookTest = new WebhookTest(deployments, sender, clock);
     WebhookTestApi webhookTestApi = new WebhookTestApi(deployments, webhookTest);
     SessionReopener reopener =
         new SessionReopener(sessionStore, outcomes, tokens, config.publicUrl(), clock);
-    SessionAdminApi sessionAdmin = new SessionAdminApi(deployments, reopener, events, webhooks);
+    SessionAdminApi sessionAdmin =
+        new SessionAdminApi(deployments, reopener, events, webhooks, audit);
 
-    AuditLog audit = new AuditLog(database.jdbi(), clock);
     Accounts accounts = accounts(config, clock, database, deployments, audit);
     ConsoleWeb console = new ConsoleWeb(accounts, deployments, config.publicUrl());
-    ConsoleOperatorApi consoleOperator = new ConsoleOperatorApi(accounts);
+    ConsoleOperatorApi consoleOperator = new ConsoleOperatorApi(accounts, audit);
     AuthPages authPages =
         new AuthPages(
             accounts, deployments, console, new ClientAddress(config.console().trustedProxies()));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.credence.server.audit.Change;
 import dev.credence.server.deployments.DeploymentService.CreatedDeployment;
+import dev.credence.server.deployments.DeploymentStore.Company;
 import dev.credence.server.deployments.DeploymentStore.Deployment;
 import dev.credence.server.http.Json;
 import java.util.LinkedHashMap;
@@ -39,6 +40,13 @@ public final class DeploymentAudit {
     facts.put("integration_id", environment.integrationId());
     facts.put("environment", environment.kind().name());
     return facts;
+  }
+
+  public static Change companyCreated(Company company) {
+    Map<String, Object> after = new LinkedHashMap<>();
+    after.put("company_id", company.id());
+    after.put("name", company.name());
+    return new Change("company.created", company.name(), null, after);
   }
 
   /** A new deployment: its ids, never the keys it was created with. */
