@@ -6,9 +6,9 @@ import dev.credence.server.assessment.AssessmentStore;
 import dev.credence.server.assessment.ItemBank;
 import dev.credence.server.assessment.Messages;
 import dev.credence.server.assessment.SessionLinks;
+import dev.credence.server.audit.AuditLog;
 import dev.credence.server.config.Config;
 import dev.credence.server.console.Accounts;
-import dev.credence.server.console.AuditLog;
 import dev.credence.server.console.AuthPages;
 import dev.credence.server.console.CompanyEnvironments;
 import dev.credence.server.console.ConsoleOperatorApi;
@@ -144,19 +144,20 @@ public final class Application implements AutoCloseable {
 
     HealthApi health = new HealthApi(database);
     OpenApiDocument openApi = OpenApiDocument.load();
-    OperatorApi operator = new OperatorApi(deployments, config.operatorToken().value());
+    AuditLog audit = new AuditLog(database.jdbi(), clock);
+    OperatorApi operator = new OperatorApi(deployments, audit, config.operatorToken().value());
     SessionApi sessionApi = new SessionApi(sessions, config.publicUrl());
     ResultApi resultApi = new ResultApi(deployments, sessionStore, results, clock);
     WebhookTest webhookTest = new WebhookTest(deployments, sender, clock);
     WebhookTestApi webhookTestApi = new WebhookTestApi(deployments, webhookTest);
     SessionReopener reopener =
         new SessionReopener(sessionStore, outcomes, tokens, config.publicUrl(), clock);
-    SessionAdminApi sessionAdmin = new SessionAdminApi(deployments, reopener, events, webhooks);
+    SessionAdminApi sessionAdmin =
+        new SessionAdminApi(deployments, reopener, events, webhooks, audit);
 
-    AuditLog audit = new AuditLog(database.jdbi(), clock);
     Accounts accounts = accounts(config, clock, database, deployments, audit);
     ConsoleWeb console = new ConsoleWeb(accounts, deployments, config.publicUrl());
-    ConsoleOperatorApi consoleOperator = new ConsoleOperatorApi(accounts);
+    ConsoleOperatorApi consoleOperator = new ConsoleOperatorApi(accounts, audit);
     AuthPages authPages =
         new AuthPages(
             accounts, deployments, console, new ClientAddress(config.console().trustedProxies()));

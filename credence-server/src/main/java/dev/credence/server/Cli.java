@@ -4,11 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.credence.server.audit.AuditLog;
 import dev.credence.server.config.Config;
 import dev.credence.server.console.Accounts;
-import dev.credence.server.console.AuditLog;
 import dev.credence.server.console.ConsoleOperatorApi;
 import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.deployments.OperatorChanges;
 import dev.credence.server.deployments.OperatorViews;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.Json;
@@ -23,7 +24,8 @@ import java.util.Map;
 /**
  * The operator API from a shell: the same operations and the same JSON, straight on the database
  * the server uses (same environment variables). Works while the server runs, on PostgreSQL and on
- * the embedded H2 file alike.
+ * the embedded H2 file alike. Its changes go to the company's audit log as the operator's, like the
+ * operator API's.
  */
 final class Cli {
   static final String USAGE =
@@ -67,11 +69,17 @@ final class Cli {
     try (Database database = Database.open(config.database())) {
       Clock clock = Clock.systemUTC();
       DeploymentService deployments = Application.deployments(config, clock, database);
+      AuditLog audit = new AuditLog(database.jdbi(), clock);
       List<String> rest = args.subList(2, args.size());
       Object result =
           args.get(0).equals("admins") && args.get(1).equals("invite")
-              ? inviteAdmin(config, clock, database, deployments, options(rest))
-              : execute(deployments, args.get(0), args.get(1), rest);
+              ? inviteAdmin(config, clock, database, deployments, audit, options(rest))
+              : execute(
+                  deployments,
+                  new OperatorChanges(deployments, audit),
+                  args.get(0),
+                  args.get(1),
+                  rest);
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
       return 0;
     } catch (UsageException e) {
@@ -88,10 +96,14 @@ final class Cli {
   }
 
   private static Object execute(
-      DeploymentService deployments, String noun, String verb, List<String> rest) {
+      DeploymentService deployments,
+      OperatorChanges changes,
+      String noun,
+      String verb,
+      List<String> rest) {
     switch (noun + " " + verb) {
       case "companies create":
-        return OperatorViews.company(deployments.createCompany(required(options(rest), "name")));
+        return OperatorViews.company(changes.createCompany(required(options(rest), "name")));
       case "companies list":
         return OperatorViews.list(
             "companies", deployments.listCompanies().stream().map(OperatorViews::company).toList());
@@ -99,8 +111,7 @@ final class Cli {
         {
           Map<String, String> options = options(rest);
           return OperatorViews.createdDeployment(
-              deployments.createDeployment(
-                  required(options, "company-id"), required(options, "name")));
+              changes.createDeployment(required(options, "company-id"), required(options, "name")));
         }
       case "deployments list":
         return OperatorViews.list(
@@ -112,9 +123,9 @@ final class Cli {
         return OperatorViews.integration(deployments.getIntegration(id(rest)));
       case "integrations set":
         return OperatorViews.integration(
-            deployments.patchSettings(id(rest), settingsPatch(rest.subList(1, rest.size()))));
+            changes.patchSettings(id(rest), settingsPatch(rest.subList(1, rest.size()))));
       case "integrations rotate-key":
-        return OperatorViews.rotatedKey(id(rest), deployments.rotateKey(id(rest)));
+        return OperatorViews.rotatedKey(id(rest), changes.rotateKey(id(rest)));
       default:
         throw new UsageException("unknown command '" + noun + " " + verb + "'");
     }
@@ -125,12 +136,11 @@ final class Cli {
       Clock clock,
       Database database,
       DeploymentService deployments,
+      AuditLog audit,
       Map<String, String> options) {
-    Accounts accounts =
-        Application.accounts(
-            config, clock, database, deployments, new AuditLog(database.jdbi(), clock));
-    return ConsoleOperatorApi.view(
-        accounts.inviteFirstAdmin(required(options, "company-id"), required(options, "email")));
+    Accounts accounts = Application.accounts(config, clock, database, deployments, audit);
+    return new ConsoleOperatorApi(accounts, audit)
+        .inviteFirstAdmin(required(options, "company-id"), required(options, "email"));
   }
 
   private static String id(List<String> rest) {

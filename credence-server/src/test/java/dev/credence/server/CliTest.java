@@ -10,11 +10,14 @@ import dev.credence.server.config.Config;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.store.Database;
+import dev.credence.server.testing.AuditPage;
+import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -445,6 +448,68 @@ class CliTest {
       String badOut = output(bad);
       assertThat(bad.exitValue()).as(badOut).isEqualTo(1);
       assertThat(badOut).contains("session_expiry_hours", "invalid_settings");
+    }
+  }
+
+  @Test
+  void itsChangesAreInTheCompanysAuditLogAsTheOperators() {
+    try (RunningServer server =
+        RunningServer.start(TestDatabase.H2, Map.of("CREDENCE_DATA_DIR", dataDir.toString()))) {
+      String company = newCompany("Made by the CLI");
+      JsonNode created =
+          cli("deployments", "create", "--company-id", company, "--name", "CLI loans").json();
+      String testId = created.at("/test/integration_id").asText();
+      cli("integrations", "set", testId, "--session-expiry-hours", "36", "--hmac-required", "false")
+          .json();
+      String newKey = cli("integrations", "rotate-key", testId).json().get("api_key").asText();
+      String link =
+          cli("admins", "invite", "--company-id", company, "--email", "cli.admin@example.com")
+              .json()
+              .get("invitation_url")
+              .asText();
+
+      ConsoleClient admin = ConsoleClient.firstAdmin(server, company);
+      AuditPage audit = AuditPage.read(admin);
+      assertThat(audit.rows())
+          .extracting(AuditPage.Row::action)
+          .containsExactly(
+              "invitation.accepted", // the Admin reading it, invited through the operator API
+              "user.invited",
+              "user.invited",
+              "environment.key_rotated",
+              "environment.settings_changed",
+              "deployment.created",
+              "company.created");
+      assertThat(audit.rows().subList(1, audit.rows().size()))
+          .extracting(AuditPage.Row::who)
+          .containsOnly("operator");
+      assertThat(audit.rows())
+          .extracting(AuditPage.Row::target)
+          .containsExactly(
+              admin.email(),
+              admin.email(),
+              "cli.admin@example.com",
+              "CLI loans · Test",
+              "CLI loans · Test",
+              "CLI loans",
+              "Made by the CLI");
+      // hmac_required was given the value it had: only the time limit changed.
+      AuditPage.Row settings = audit.only("environment.settings_changed");
+      assertThat(settings.before()).isEqualTo(AuditPage.json("{\"session_expiry_hours\":24}"));
+      assertThat(settings.after()).isEqualTo(AuditPage.json("{\"session_expiry_hours\":36}"));
+      assertThat(audit.only("deployment.created").after().get("test_integration_id").asText())
+          .isEqualTo(testId);
+      assertThat(audit.of("user.invited").get(1).after())
+          .isEqualTo(AuditPage.json("{\"email\":\"cli.admin@example.com\",\"role\":\"ADMIN\"}"));
+
+      for (String key :
+          List.of(
+              created.at("/test/api_key").asText(),
+              created.at("/production/api_key").asText(),
+              newKey)) {
+        assertThat(audit.text()).doesNotContain(key).doesNotContain(key.substring(0, 13));
+      }
+      assertThat(audit.text()).doesNotContain(URI.create(link).getPath());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.credence.server.console;
 
+import dev.credence.server.audit.AuditLog;
 import dev.credence.server.console.AccountStore.Invitation;
 import dev.credence.server.console.AccountStore.SignedIn;
 import dev.credence.server.console.ConsoleUser.Role;

@@ -1,6 +1,9 @@
 package dev.credence.server.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.credence.server.audit.Actor;
+import dev.credence.server.audit.AuditLog;
+import dev.credence.server.audit.Change;
 import dev.credence.server.http.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -9,13 +12,16 @@ import java.util.Map;
 
 /**
  * The operator's part in the dashboard (behind the operator token, like all of {@code /v1/admin}):
- * a company's first Admin, invited by a link.
+ * a company's first Admin, invited by a link. The invitation goes to the company's audit log as the
+ * operator's, as an Admin's invitation does: the address and the role, never the link.
  */
 public final class ConsoleOperatorApi {
   private final Accounts accounts;
+  private final AuditLog audit;
 
-  public ConsoleOperatorApi(Accounts accounts) {
+  public ConsoleOperatorApi(Accounts accounts, AuditLog audit) {
     this.accounts = accounts;
+    this.audit = audit;
   }
 
   public void routes(RoutesConfig routes) {
@@ -25,15 +31,24 @@ public final class ConsoleOperatorApi {
   private void inviteAdmin(Context ctx) {
     JsonNode body = Json.parseObject(ctx.bodyAsBytes());
     JsonNode email = body.get("email");
-    var link =
-        accounts.inviteFirstAdmin(
-            ctx.pathParam("company_id"),
-            email != null && email.isTextual() ? email.asText() : null);
-    ctx.status(201).json(view(link));
+    ctx.status(201)
+        .json(
+            inviteFirstAdmin(
+                ctx.pathParam("company_id"),
+                email != null && email.isTextual() ? email.asText() : null));
   }
 
-  /** The invitation as the operator API and the command line print it. */
-  public static Map<String, Object> view(Accounts.InvitationLink link) {
+  /** Invites the company's first Admin; the invitation as the operator API and the CLI print it. */
+  public Map<String, Object> inviteFirstAdmin(String companyId, String email) {
+    Accounts.InvitationLink link = accounts.inviteFirstAdmin(companyId, email);
+    audit.record(
+        companyId,
+        Actor.OPERATOR,
+        new Change(
+            "user.invited",
+            link.email(),
+            null,
+            Map.of("email", link.email(), "role", link.role())));
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("email", link.email());
     view.put("role", link.role().name().toLowerCase(java.util.Locale.ROOT));

@@ -1,5 +1,6 @@
 package dev.credence.server.console;
 
+import dev.credence.server.audit.Actor;
 import java.time.Instant;
 
 /** A dashboard user: one company, one role. */
@@ -10,7 +11,8 @@ public record ConsoleUser(
     String name,
     Role role,
     Instant createdAt,
-    Instant lastLoginAt) {
+    Instant lastLoginAt)
+    implements Actor.User {
 
   /** Admins change things; Viewers only see. */
   public enum Role {

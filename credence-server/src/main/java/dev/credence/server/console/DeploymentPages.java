@@ -1,8 +1,8 @@
 package dev.credence.server.console;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
+import dev.credence.server.audit.AuditLog;
+import dev.credence.server.deployments.DeploymentAudit;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentService.CreatedDeployment;
 import dev.credence.server.deployments.DeploymentStore.Deployment;
@@ -10,14 +10,11 @@ import dev.credence.server.deployments.Environment;
 import dev.credence.server.deployments.EnvironmentKind;
 import dev.credence.server.deployments.EnvironmentSettings;
 import dev.credence.server.http.ApiException;
-import dev.credence.server.http.Json;
 import dev.credence.server.webhooks.WebhookSender;
 import dev.credence.server.webhooks.WebhookTest;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -27,11 +24,6 @@ import java.util.Map;
  */
 public final class DeploymentPages {
   private static final String DEPLOYMENTS = ConsoleWeb.PREFIX + "/deployments";
-
-  /** A longer setting (a pasted model) is audited by its size, not in full. */
-  private static final int AUDIT_VALUE_CHARS = 2000;
-
-  private static final int MAX_NAME_IN_TARGET = 180;
 
   private final DeploymentService deployments;
   private final WebhookTest webhookTest;
@@ -56,21 +48,8 @@ public final class DeploymentPages {
       return DEPLOYMENTS + "/" + deployment.id() + "?env=" + tab();
     }
 
-    /** How the audit log names it: the deployment's name and the environment. */
     String label() {
-      String name = deployment.name();
-      if (name.length() > MAX_NAME_IN_TARGET) {
-        name = name.substring(0, MAX_NAME_IN_TARGET) + "...";
-      }
-      return name + " · " + (environment.kind() == EnvironmentKind.TEST ? "Test" : "Production");
-    }
-
-    Map<String, Object> facts() {
-      Map<String, Object> facts = new LinkedHashMap<>();
-      facts.put("deployment_id", deployment.id());
-      facts.put("integration_id", environment.integrationId());
-      facts.put("environment", environment.kind().name());
-      return facts;
+      return DeploymentAudit.label(deployment, environment);
     }
   }
 
@@ -105,14 +84,8 @@ public final class DeploymentPages {
       list(ctx, e.status(), name == null ? "" : name, e.detail());
       return;
     }
-    Deployment deployment = created.deployment();
-    Map<String, Object> after = new LinkedHashMap<>();
-    after.put("deployment_id", deployment.id());
-    after.put("name", deployment.name());
-    after.put("test_integration_id", created.test().integrationId());
-    after.put("production_integration_id", created.production().integrationId());
-    audit.record(actor, "deployment.created", deployment.name(), null, after);
-    ctx.redirect(DEPLOYMENTS + "/" + deployment.id() + "?env=test&done=created");
+    audit.record(actor, DeploymentAudit.deploymentCreated(created));
+    ctx.redirect(DEPLOYMENTS + "/" + created.deployment().id() + "?env=test&done=created");
   }
 
   private void deployment(Context ctx) {
@@ -127,7 +100,7 @@ public final class DeploymentPages {
     Accounts.requireAdmin(actor);
     Target target = target(ctx, ctx.pathParam("env"));
     String key = deployments.apiKey(target.environment());
-    audit.record(actor, "environment.key_revealed", target.label(), null, target.facts());
+    audit.record(actor, DeploymentAudit.keyRevealed(target.deployment(), target.environment()));
     show(ctx, 200, target, Map.of("key", key, "keyNote", "revealed"));
   }
 
@@ -150,11 +123,10 @@ public final class DeploymentPages {
     String integrationId = target.environment().integrationId();
     String key = deployments.rotateKey(integrationId);
     Target rotated = new Target(target.deployment(), deployments.getIntegration(integrationId));
-    Map<String, Object> before =
-        Map.of("api_key_issued_at", target.environment().apiKeyRotatedAt().toString());
-    Map<String, Object> after = rotated.facts();
-    after.put("api_key_issued_at", rotated.environment().apiKeyRotatedAt().toString());
-    audit.record(actor, "environment.key_rotated", target.label(), before, after);
+    audit.record(
+        actor,
+        DeploymentAudit.keyRotated(
+            target.deployment(), target.environment(), rotated.environment()));
     show(ctx, 200, rotated, Map.of("key", key, "keyNote", "rotated"));
   }
 
@@ -184,32 +156,9 @@ public final class DeploymentPages {
       show(ctx, 422, target, Map.of("form", form, "error", e.detail()));
       return;
     }
-    audit.record(
-        actor,
-        "environment.settings_changed",
-        target.label(),
-        changed(changes, target.environment()),
-        changed(changes, updated));
+    DeploymentAudit.settingsChanged(target.deployment(), target.environment(), updated)
+        .ifPresent(change -> audit.record(actor, change));
     ctx.redirect(target.path() + "&done=settings");
-  }
-
-  /** The values of the changed settings only, as the operator API shows them. */
-  private static Map<String, Object> changed(ObjectNode changes, Environment environment) {
-    JsonNode all = Json.MAPPER.valueToTree(environment.settings().toJson());
-    Map<String, Object> values = new LinkedHashMap<>();
-    for (Iterator<String> names = changes.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      values.put(name, auditValue(all.get(name)));
-    }
-    return values;
-  }
-
-  private static JsonNode auditValue(JsonNode value) {
-    String json = Json.write(value);
-    if (json.length() <= AUDIT_VALUE_CHARS) {
-      return value;
-    }
-    return TextNode.valueOf("(" + json.length() + " characters, not shown here)");
   }
 
   private void testWebhook(Context ctx) {
@@ -229,7 +178,7 @@ public final class DeploymentPages {
       return;
     }
     WebhookSender.Answer answer = sent.answer();
-    Map<String, Object> after = target.facts();
+    Map<String, Object> after = DeploymentAudit.facts(target.deployment(), target.environment());
     after.put("receiver", WebhookSender.host(sent.url()));
     after.put("status", answer.statusCode());
     if (answer.error() != null) {

@@ -5,6 +5,7 @@ import static dev.credence.server.store.Timestamps.utc;
 
 import dev.credence.api.UidRules;
 import dev.credence.api.UidViolation;
+import dev.credence.server.audit.AuditLog;
 import dev.credence.server.console.CompanyEnvironments.Choice;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.deployments.Ids;

@@ -3,6 +3,7 @@ package dev.credence.server.console;
 import static dev.credence.server.store.Timestamps.instant;
 import static dev.credence.server.store.Timestamps.utc;
 
+import dev.credence.server.audit.AuditLog;
 import dev.credence.server.console.CompanyEnvironments.Choice;
 import dev.credence.server.console.OutcomeCsv.Refusal;
 import dev.credence.server.console.OutcomeCsv.Row;

@@ -1,10 +1,12 @@
 package dev.credence.server.console;
 
+import dev.credence.server.audit.AuditLog;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentService.DeploymentWithEnvironments;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.results.ResultStore;
+import dev.credence.server.results.SessionAudit;
 import dev.credence.server.results.SessionReopener;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.webhooks.EventStore;
@@ -19,7 +21,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -219,12 +220,7 @@ public final class ResultPages {
       show(ctx, e.status(), null, e.detail());
       return;
     }
-    audit.record(
-        actor,
-        "session.reopened",
-        target(environment, reopened.session()),
-        sessionFacts(reopened.before()),
-        sessionFacts(reopened.session()));
+    audit.record(actor, SessionAudit.reopened(reopened));
     show(ctx, 200, reopened, null);
   }
 
@@ -240,14 +236,7 @@ public final class ResultPages {
             .filter(e -> e.sessionId().equals(session.id()))
             .orElseThrow(ResultPages::notFound);
     webhooks.redeliver(event.id());
-    Map<String, Object> before = new LinkedHashMap<>();
-    before.put("event_id", event.id());
-    before.put("type", event.type().wireName());
-    before.put("status", event.status().name());
-    before.put("attempts", event.attempts());
-    Map<String, Object> after = new LinkedHashMap<>(before);
-    after.put("status", EventStore.Status.PENDING.name());
-    audit.record(actor, "event.redelivered", target(environment, session), before, after);
+    audit.record(actor, SessionAudit.redelivered(event));
     ctx.redirect(path(environment, session) + "?done=redelivered");
   }
 
@@ -291,16 +280,5 @@ public final class ResultPages {
 
   static String path(Environment environment, Session session) {
     return RESULTS + "/" + environment.integrationId() + "/" + session.uid();
-  }
-
-  private static String target(Environment environment, Session session) {
-    return "uid " + session.uid() + " on " + environment.integrationId();
-  }
-
-  private static Map<String, Object> sessionFacts(Session session) {
-    Map<String, Object> facts = new LinkedHashMap<>();
-    facts.put("status", session.status().name().toLowerCase(Locale.ROOT));
-    facts.put("expires_at", session.expiresAt().toString());
-    return facts;
   }
 }

@@ -1,5 +1,6 @@
 package dev.credence.server.console;
 
+import dev.credence.server.audit.AuditLog;
 import dev.credence.server.console.ConsoleUser.Role;
 import dev.credence.server.http.ApiException;
 import io.javalin.config.RoutesConfig;

@@ -1,6 +1,7 @@
 package dev.credence.server.deployments;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.credence.server.audit.AuditLog;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.Json;
 import io.javalin.config.RoutesConfig;
@@ -9,13 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
 
-/** The platform operator's API under {@code /v1/admin}, behind the operator token. */
+/**
+ * The platform operator's API under {@code /v1/admin}, behind the operator token. Its changes go to
+ * the company's audit log ({@link OperatorChanges}).
+ */
 public final class OperatorApi {
   private final DeploymentService deployments;
+  private final OperatorChanges changes;
   private final byte[] operatorToken;
 
-  public OperatorApi(DeploymentService deployments, String operatorToken) {
+  public OperatorApi(DeploymentService deployments, AuditLog audit, String operatorToken) {
     this.deployments = deployments;
+    this.changes = new OperatorChanges(deployments, audit);
     this.operatorToken = operatorToken.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -52,7 +58,7 @@ public final class OperatorApi {
 
   private void createCompany(Context ctx) {
     JsonNode body = Json.parseObject(ctx.bodyAsBytes());
-    ctx.status(201).json(OperatorViews.company(deployments.createCompany(text(body, "name"))));
+    ctx.status(201).json(OperatorViews.company(changes.createCompany(text(body, "name"))));
   }
 
   private void listCompanies(Context ctx) {
@@ -64,7 +70,7 @@ public final class OperatorApi {
 
   private void createDeployment(Context ctx) {
     JsonNode body = Json.parseObject(ctx.bodyAsBytes());
-    var created = deployments.createDeployment(text(body, "company_id"), text(body, "name"));
+    var created = changes.createDeployment(text(body, "company_id"), text(body, "name"));
     ctx.status(201).json(OperatorViews.createdDeployment(created));
   }
 
@@ -89,13 +95,13 @@ public final class OperatorApi {
 
   private void patchIntegration(Context ctx) {
     JsonNode patch = Json.parseObject(ctx.bodyAsBytes());
-    Environment updated = deployments.patchSettings(ctx.pathParam("integration_id"), patch);
+    Environment updated = changes.patchSettings(ctx.pathParam("integration_id"), patch);
     ctx.json(OperatorViews.integration(updated));
   }
 
   private void rotateKey(Context ctx) {
     String integrationId = ctx.pathParam("integration_id");
-    ctx.json(OperatorViews.rotatedKey(integrationId, deployments.rotateKey(integrationId)));
+    ctx.json(OperatorViews.rotatedKey(integrationId, changes.rotateKey(integrationId)));
   }
 
   /** A required string field; 422 naming the field when it is absent or not a string. */

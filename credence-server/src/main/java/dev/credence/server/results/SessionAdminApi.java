@@ -3,6 +3,8 @@ package dev.credence.server.results;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.credence.server.audit.Actor;
+import dev.credence.server.audit.AuditLog;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.http.ApiException;
@@ -17,23 +19,27 @@ import java.util.Locale;
 /**
  * The operator's hand on sessions and their events, under {@code /v1/admin} (behind the operator
  * token checked by the operator API): re-open an expired uid, read a session's events with their
- * delivery log, send an event again.
+ * delivery log, send an event again. A re-open and a redelivery go to the company's audit log as
+ * the operator's, with the entry the dashboard writes for the same change ({@link SessionAudit}).
  */
 public final class SessionAdminApi {
   private final DeploymentService deployments;
   private final SessionReopener reopener;
   private final EventStore events;
   private final Webhooks webhooks;
+  private final AuditLog audit;
 
   public SessionAdminApi(
       DeploymentService deployments,
       SessionReopener reopener,
       EventStore events,
-      Webhooks webhooks) {
+      Webhooks webhooks,
+      AuditLog audit) {
     this.deployments = deployments;
     this.reopener = reopener;
     this.events = events;
     this.webhooks = webhooks;
+    this.audit = audit;
   }
 
   public void routes(RoutesConfig routes) {
@@ -47,6 +53,7 @@ public final class SessionAdminApi {
   private void reopen(Context ctx) {
     Environment environment = deployments.getIntegration(ctx.pathParam("integration_id"));
     SessionReopener.Reopened reopened = reopener.reopen(environment, ctx.pathParam("uid"));
+    audit.record(environment.companyId(), Actor.OPERATOR, SessionAudit.reopened(reopened));
     Session session = reopened.session();
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("uid", session.uid());
@@ -91,9 +98,12 @@ public final class SessionAdminApi {
 
   private void redeliver(Context ctx) {
     String eventId = ctx.pathParam("event_id");
-    if (!webhooks.redeliver(eventId)) {
+    EventStore.Event event = events.find(eventId).orElse(null);
+    if (event == null || !webhooks.redeliver(eventId)) {
       throw ApiException.notFound("event_not_found", "No event with id '" + eventId + "'");
     }
+    String companyId = deployments.getIntegration(event.integrationId()).companyId();
+    audit.record(companyId, Actor.OPERATOR, SessionAudit.redelivered(event));
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("id", eventId);
     body.put("status", "PENDING");

@@ -1,4 +1,4 @@
-package dev.credence.server.console;
+package dev.credence.server.audit;
 
 import static dev.credence.server.store.Timestamps.instant;
 import static dev.credence.server.store.Timestamps.utc;
@@ -11,8 +11,12 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Every change made in the dashboard: who, when, what, and the values before and after. Callers
- * pass only what may be shown to an Admin: never a key, password or token.
+ * A company's audit log: every change made in its dashboard or by the platform operator, with who,
+ * when, what, and the values before and after. Callers pass only what may be shown to the company's
+ * Admins: never a key, password, token or link.
+ *
+ * <p>The column {@code actor_email} holds the {@link Actor}'s name: a user's e-mail address, or
+ * {@code operator}.
  */
 public final class AuditLog {
   public static final int PAGE_SIZE = 50;
@@ -28,22 +32,43 @@ public final class AuditLog {
   public record Entry(
       long id,
       Instant at,
-      String actorEmail,
+      String actor,
       String action,
       String target,
       String before,
       String after) {}
 
-  /** Records a change; {@code before} and {@code after} are written as JSON (null: nothing). */
-  public void record(ConsoleUser actor, String action, String target, Object before, Object after) {
-    jdbi.useHandle(h -> record(h, actor.companyId(), actor.email(), action, target, before, after));
+  /**
+   * Records a dashboard user's change in their company's log; {@code before} and {@code after} are
+   * written as JSON (null: nothing).
+   */
+  public void record(Actor.User user, String action, String target, Object before, Object after) {
+    record(user.companyId(), Actor.of(user), new Change(action, target, before, after));
   }
 
-  /** Records a change inside the caller's transaction. */
+  public void record(Actor.User user, Change change) {
+    record(user.companyId(), Actor.of(user), change);
+  }
+
+  /** Records a change in {@code companyId}'s log: the operator's, or a user's. */
+  public void record(String companyId, Actor actor, Change change) {
+    jdbi.useHandle(
+        h ->
+            record(
+                h,
+                companyId,
+                actor.name(),
+                change.action(),
+                change.target(),
+                change.before(),
+                change.after()));
+  }
+
+  /** Records a change inside the caller's transaction; {@code actor} is an {@link Actor}'s name. */
   public void record(
       Handle handle,
       String companyId,
-      String actorEmail,
+      String actor,
       String action,
       String target,
       Object before,
@@ -54,7 +79,7 @@ public final class AuditLog {
                 + " before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .bind(0, companyId)
         .bind(1, utc(clock.instant()))
-        .bind(2, actorEmail)
+        .bind(2, actor)
         .bind(3, action)
         .bind(4, target)
         .bind(5, json(before))
