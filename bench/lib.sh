@@ -224,6 +224,7 @@ start_java() {
 # start_credence LABEL ENV...: SERVER_JAR on a fresh data directory and a free loopback port,
 # without the demo, with OPERATOR_TOKEN and BENCH_JAVA_OPTS, after waiting for a quiet machine;
 # returns once /health/ready answers 200. Sets SERVER_PID, SERVER_BASE, SERVER_LOG, SERVER_DATA.
+# Every load generator connects from 127.0.0.1, so the per-address connection cap is lifted.
 start_credence() {
   local label=$1 port
   shift
@@ -235,7 +236,8 @@ start_credence() {
   wait_for_quiet
   start_java "credence ($label)" "$SERVER_LOG" "$BENCH_JAVA_OPTS" \
     CREDENCE_PORT="$port" CREDENCE_DATA_DIR="$SERVER_DATA" CREDENCE_PUBLIC_URL="$SERVER_BASE" \
-    CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" CREDENCE_DEMO=false "$@" \
+    CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" CREDENCE_DEMO=false \
+    CREDENCE_CONNECTIONS_PER_ADDRESS=100000 "$@" \
     -- -jar "$SERVER_JAR"
   SERVER_PID=$STARTED_PID
   wait_until "$SERVER_PID" "$SERVER_LOG" "credence ($label)" http_ok 200 "$SERVER_BASE/health/ready"

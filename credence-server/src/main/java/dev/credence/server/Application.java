@@ -27,10 +27,12 @@ import dev.credence.server.deployments.DeploymentStore;
 import dev.credence.server.deployments.OperatorApi;
 import dev.credence.server.deployments.SecretBox;
 import dev.credence.server.http.ClientAddress;
+import dev.credence.server.http.Connectors;
 import dev.credence.server.http.HealthApi;
 import dev.credence.server.http.HttpEdge;
 import dev.credence.server.http.Json;
 import dev.credence.server.http.OpenApiDocument;
+import dev.credence.server.http.SecurityHeaders;
 import dev.credence.server.results.ExpirySweep;
 import dev.credence.server.results.Outcomes;
 import dev.credence.server.results.ResultApi;
@@ -200,7 +202,8 @@ public final class Application implements AutoCloseable {
             c -> {
               c.startup.showJavalinBanner = false;
               c.jsonMapper(Json.javalinMapper());
-              c.jetty.port = config.port();
+              Connectors.install(
+                  c, config.port(), config.edge(), config.console().trustedProxies());
               // A stop lets requests in flight finish (Jetty's GracefulHandler counts them) and
               // answers new ones on open connections 503, for up to the shutdown timeout.
               c.jetty.modifyServer(
@@ -221,7 +224,11 @@ public final class Application implements AutoCloseable {
                     files.location = Location.CLASSPATH;
                     files.headers = java.util.Map.of("Cache-Control", "public, max-age=3600");
                   });
-              HttpEdge.install(c, ConsoleWeb.PREFIX, console::renderError);
+              HttpEdge.install(
+                  c,
+                  new SecurityHeaders(config.edge().hsts()),
+                  ConsoleWeb.PREFIX,
+                  console::renderError);
               health.routes(c.routes);
               openApi.routes(c.routes);
               operator.routes(c.routes);

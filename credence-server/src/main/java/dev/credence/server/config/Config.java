@@ -1,7 +1,11 @@
 package dev.credence.server.config;
 
 import dev.credence.server.http.ClientAddress;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +31,7 @@ public record Config(
     boolean demoOnFirstStart,
     Workers workers,
     Console console,
+    Edge edge,
     Shutdown shutdown) {
 
   /**
@@ -66,6 +71,24 @@ public record Config(
    *     client
    */
   public record Console(java.time.Duration idleTimeout, Smtp smtp, List<String> trustedProxies) {}
+
+  /**
+   * How the server meets the network.
+   *
+   * @param bindAddress the address to listen on as given (an IP literal or a host name); null:
+   *     every interface
+   * @param hsts whether answers carry {@code Strict-Transport-Security}: the public URL is https
+   *     and CREDENCE_HSTS is not false
+   * @param headTimeout how long a client may take to send a whole request head (request line and
+   *     headers), counted from its first byte
+   * @param connectionsPerAddress the most open connections from one client address, except the
+   *     trusted proxies
+   */
+  public record Edge(
+      String bindAddress,
+      boolean hsts,
+      java.time.Duration headTimeout,
+      int connectionsPerAddress) {}
 
   /** An SMTP relay for invitation e-mails. */
   public record Smtp(
@@ -192,11 +215,54 @@ public record Config(
         demo,
         workers,
         console,
+        edge(env, publicUrl),
         new Shutdown(
             java.time.Duration.ofSeconds(
                 intValue(env, "CREDENCE_SHUTDOWN_DRAIN_SECONDS", 5, 0, 300)),
             java.time.Duration.ofSeconds(
                 intValue(env, "CREDENCE_SHUTDOWN_TIMEOUT_SECONDS", 30, 1, 600))));
+  }
+
+  private static Edge edge(Map<String, String> env, String publicUrl) {
+    boolean hsts = boolValue(env, "CREDENCE_HSTS", true);
+    return new Edge(
+        bindAddress(env),
+        hsts && isHttps(publicUrl),
+        millis(intValue(env, "CREDENCE_REQUEST_HEAD_TIMEOUT_MS", 10_000, 100, 600_000)),
+        intValue(env, "CREDENCE_CONNECTIONS_PER_ADDRESS", 64, 1, 100_000));
+  }
+
+  private static boolean isHttps(String publicUrl) {
+    return publicUrl.toLowerCase(Locale.ROOT).startsWith("https:");
+  }
+
+  private static String bindAddress(Map<String, String> env) {
+    String value = env.getOrDefault("CREDENCE_BIND_ADDRESS", "").strip();
+    if (value.isEmpty()) {
+      return null;
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(value);
+    } catch (UnknownHostException e) {
+      throw new ConfigException(
+          "CREDENCE_BIND_ADDRESS must be an IP address or a host name that resolves, got " + value);
+    }
+    try {
+      // Checked here, since a failed bind would only be reported as a port already in use.
+      if (!address.isAnyLocalAddress() && NetworkInterface.getByInetAddress(address) == null) {
+        throw new ConfigException(
+            "CREDENCE_BIND_ADDRESS must be an address of this machine, got "
+                + value
+                + " ("
+                + address.getHostAddress()
+                + ")");
+      }
+    } catch (SocketException e) {
+      throw new ConfigException(
+          "CREDENCE_BIND_ADDRESS: cannot list this machine's addresses: " + e);
+    }
+    return value;
   }
 
   private static List<String> trustedProxies(Map<String, String> env) {
@@ -272,6 +338,16 @@ public record Config(
         console.trustedProxies().isEmpty()
             ? "(none: the connection's address is the client's)"
             : String.join(",", console.trustedProxies()));
+    lines.put(
+        "CREDENCE_BIND_ADDRESS",
+        edge.bindAddress() == null ? "(all interfaces)" : edge.bindAddress());
+    lines.put(
+        "CREDENCE_HSTS",
+        edge.hsts()
+            ? "on (max-age=31536000)"
+            : isHttps(publicUrl) ? "off" : "off (the public URL is http)");
+    lines.put("CREDENCE_REQUEST_HEAD_TIMEOUT_MS", String.valueOf(edge.headTimeout().toMillis()));
+    lines.put("CREDENCE_CONNECTIONS_PER_ADDRESS", String.valueOf(edge.connectionsPerAddress()));
     lines.put(
         "CREDENCE_SMTP_HOST",
         console.smtp() == null

@@ -68,6 +68,11 @@ public final class ClientAddress {
     return client;
   }
 
+  /** Whether {@code address} is one of the trusted proxies. */
+  public boolean isTrustedProxy(InetAddress address) {
+    return any && trusted.test(address);
+  }
+
   private boolean isTrusted(String address) {
     InetAddress parsed = address(address);
     return parsed != null && trusted.test(parsed);

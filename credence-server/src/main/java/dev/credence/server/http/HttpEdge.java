@@ -34,9 +34,11 @@ public final class HttpEdge {
 
   /**
    * Maps failures to JSON bodies; under {@code htmlPrefix} (the dashboard) to {@code htmlErrors}'s
-   * pages instead.
+   * pages instead. Jetty's own error answers, for requests it refuses before any route runs, get
+   * the same headers and body shape ({@link JettyErrors}).
    */
-  public static void install(JavalinConfig config, String htmlPrefix, ErrorPage htmlErrors) {
+  public static void install(
+      JavalinConfig config, SecurityHeaders headers, String htmlPrefix, ErrorPage htmlErrors) {
     ErrorPage json = HttpEdge::respond;
     ErrorPage any =
         (ctx, e) -> {
@@ -48,7 +50,8 @@ public final class HttpEdge {
             json.render(ctx, e);
           }
         };
-    config.routes.before(HttpEdge::beforeEach);
+    config.routes.before(ctx -> beforeEach(ctx, headers));
+    config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(headers)));
     config.routes.exception(ApiException.class, (e, ctx) -> any.render(ctx, e));
     config.routes.exception(
         HttpResponseException.class, (e, ctx) -> any.render(ctx, fromJavalin(e, ctx)));
@@ -69,18 +72,19 @@ public final class HttpEdge {
                     405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path())));
   }
 
-  private static void beforeEach(Context ctx) {
+  private static void beforeEach(Context ctx, SecurityHeaders headers) {
     String requestId = ctx.header(REQUEST_ID);
     if (requestId == null || !SAFE_REQUEST_ID.matcher(requestId).matches()) {
-      // A correlation id, not a secret: no need for a cryptographic generator here.
-      requestId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+      requestId = newRequestId();
     }
     ctx.attribute(REQUEST_ID, requestId);
     ctx.header(REQUEST_ID, requestId);
-    ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.header("Referrer-Policy", "no-referrer");
-    ctx.header("X-Frame-Options", "DENY");
-    ctx.header("Cache-Control", "no-store");
+    headers.forEach(ctx::header);
+  }
+
+  static String newRequestId() {
+    // A correlation id, not a secret: no need for a cryptographic generator here.
+    return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
   }
 
   /** Marks a response as already written by its handler, so the 404 mapping leaves it alone. */
@@ -123,12 +127,14 @@ public final class HttpEdge {
     return new ApiException(e.getStatus(), codeFor(e.getStatus()), e.getMessage());
   }
 
-  private static String codeFor(int status) {
+  static String codeFor(int status) {
     return switch (status) {
       case 400 -> "bad_request";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
+      case 414 -> "uri_too_long";
       case 415 -> "unsupported_media_type";
+      case 431 -> "headers_too_large";
       default -> "http_" + status;
     };
   }

@@ -351,6 +351,55 @@ class ConfigTest {
   }
 
   @Test
+  void edgeDefaults() {
+    Config.Edge edge = Config.fromEnvironment(env()).edge();
+    assertThat(edge.bindAddress()).isNull();
+    assertThat(edge.hsts()).isFalse();
+    assertThat(edge.headTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(edge.connectionsPerAddress()).isEqualTo(64);
+    assertThat(Config.fromEnvironment(env()).describe())
+        .containsEntry("CREDENCE_BIND_ADDRESS", "(all interfaces)")
+        .containsEntry("CREDENCE_HSTS", "off (the public URL is http)")
+        .containsEntry("CREDENCE_REQUEST_HEAD_TIMEOUT_MS", "10000")
+        .containsEntry("CREDENCE_CONNECTIONS_PER_ADDRESS", "64");
+  }
+
+  @Test
+  void hstsIsOnForAnHttpsPublicUrlUnlessSwitchedOff() {
+    String https = "HTTPS://assess.example.com";
+    assertThat(Config.fromEnvironment(env("CREDENCE_PUBLIC_URL", https)).edge().hsts()).isTrue();
+    assertThat(
+            Config.fromEnvironment(env("CREDENCE_PUBLIC_URL", https, "CREDENCE_HSTS", "false"))
+                .edge()
+                .hsts())
+        .isFalse();
+    assertThat(
+            Config.fromEnvironment(
+                    env(
+                        "CREDENCE_PUBLIC_URL",
+                        "http://assess.example.com",
+                        "CREDENCE_HSTS",
+                        "true"))
+                .edge()
+                .hsts())
+        .isFalse();
+    assertThat(Config.fromEnvironment(env("CREDENCE_PUBLIC_URL", https)).describe())
+        .containsEntry("CREDENCE_HSTS", "on (max-age=31536000)");
+  }
+
+  @Test
+  void theBindAddressIsALocalAddressOrANameForOne() {
+    Config literal = Config.fromEnvironment(env("CREDENCE_BIND_ADDRESS", " 127.0.0.1 "));
+    assertThat(literal.edge().bindAddress()).isEqualTo("127.0.0.1");
+    assertThat(literal.describe()).containsEntry("CREDENCE_BIND_ADDRESS", "127.0.0.1");
+    assertThat(
+            Config.fromEnvironment(env("CREDENCE_BIND_ADDRESS", "localhost")).edge().bindAddress())
+        .isEqualTo("localhost");
+    assertThat(Config.fromEnvironment(env("CREDENCE_BIND_ADDRESS", "0.0.0.0")).edge().bindAddress())
+        .isEqualTo("0.0.0.0");
+  }
+
+  @Test
   void demoCanBeSwitchedOff() {
     assertThat(Config.fromEnvironment(env("CREDENCE_DEMO", "false")).demoOnFirstStart()).isFalse();
     assertThat(Config.fromEnvironment(env("CREDENCE_DEMO", "true")).demoOnFirstStart()).isTrue();
@@ -482,7 +531,12 @@ class ConfigTest {
         Arguments.of("CREDENCE_TRUSTED_PROXIES", "proxy.example.com"),
         Arguments.of("CREDENCE_TRUSTED_PROXIES", "10.0.0.0/99"),
         Arguments.of("CREDENCE_TRUSTED_PROXIES", "10.0.0.1, 300.1.1.1"),
-        Arguments.of("CREDENCE_TRUSTED_PROXIES", "*"));
+        Arguments.of("CREDENCE_TRUSTED_PROXIES", "*"),
+        Arguments.of("CREDENCE_BIND_ADDRESS", "no-such-host.invalid"),
+        Arguments.of("CREDENCE_BIND_ADDRESS", "198.51.100.7"),
+        Arguments.of("CREDENCE_HSTS", "maybe"),
+        Arguments.of("CREDENCE_REQUEST_HEAD_TIMEOUT_MS", "50"),
+        Arguments.of("CREDENCE_CONNECTIONS_PER_ADDRESS", "0"));
   }
 
   @ParameterizedTest(name = "{0}={1}")
