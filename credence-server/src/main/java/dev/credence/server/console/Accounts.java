@@ -233,7 +233,7 @@ public final class Accounts {
   public SignIn.Success accept(String token, String name, String password) {
     Invitation invitation = openInvitation(token);
     String checkedName = checkName(name);
-    String problem = Passwords.problem(password, invitation.email());
+    String problem = Passwords.problem(password, invitation.email(), checkedName);
     if (problem != null) {
       throw ApiException.unprocessable("password_weak", problem);
     }

@@ -232,6 +232,15 @@ abstract class AccountsContract extends ServerContract {
     var weak = invitee.post(link, Map.of("name", "Vee", "password", "short", "repeat", "short"));
     assertThat(weak.statusCode()).isEqualTo(422);
     assertThat(weak.body()).contains("Use at least 12 characters.");
+    String famous = "correct horse battery staple";
+    var common = invitee.post(link, Map.of("name", "Vee", "password", famous, "repeat", famous));
+    assertThat(common.statusCode()).isEqualTo(422);
+    assertThat(common.body())
+        .contains("This is a commonly used password. Add a word or two that are not common.");
+    String own = "Viewer@Example.org forever";
+    var mine = invitee.post(link, Map.of("name", "Vee", "password", own, "repeat", own));
+    assertThat(mine.statusCode()).isEqualTo(422);
+    assertThat(mine.body()).contains("Do not put your e-mail address in the password.");
     var noName =
         invitee.post(
             link,

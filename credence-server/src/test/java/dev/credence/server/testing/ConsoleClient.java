@@ -29,7 +29,7 @@ public final class ConsoleClient {
   private static final Pattern INVITATION =
       Pattern.compile("(/console/invitations/[A-Za-z0-9_-]+)");
   private static final AtomicInteger PEOPLE = new AtomicInteger();
-  public static final String PASSWORD = "correct horse battery staple";
+  public static final String PASSWORD = "velvet lantern orbit 58";
 
   private final RunningServer server;
   private final HttpClient http;
