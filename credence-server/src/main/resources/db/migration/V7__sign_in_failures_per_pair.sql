@@ -2,7 +2,7 @@
 -- docs/decisions/0018-passwords-and-sign-in-throttling.md): per e-mail address and client address
 -- together (a hard limit), per e-mail address from every client (a growing delay, only for clients
 -- that failed themselves) and per client address (a hard limit). The e-mail address is kept as the
--- SHA-256 of its normalized form, so the table never holds what someone typed into the form.
+-- SHA-256 of its normalized form, so the table holds no plain copy of what someone typed.
 -- The old table held only the last 15 minutes' counts; dropping it forgets nothing else.
 DROP TABLE console_login_failures;
 
