@@ -140,7 +140,7 @@ def sign_in(base, api, company_id):
     token = CSRF.search(data.decode())
     if not form_cookie or not token:
         raise BenchError("the invitation page set no credence_form cookie or csrf field")
-    password = "correct horse battery staple"
+    password = "velvet lantern orbit 58"
     body = urllib.parse.urlencode({"name": "Bench Admin", "password": password,
                                    "repeat": password, "csrf": token.group(1)})
     status, headers, data, _, _ = http.request(

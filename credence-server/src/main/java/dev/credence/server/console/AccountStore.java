@@ -13,7 +13,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
-/** The SQL of dashboard users, their signed-in sessions, failed sign-ins and invitations. */
+/** The SQL of dashboard users, their signed-in sessions and invitations. */
 final class AccountStore {
   private static final String USER_COLUMNS =
       "u.id, u.company_id, u.email, u.name, u.role, u.created_at, u.last_login_at";
@@ -205,49 +205,6 @@ final class AccountStore {
             h.createUpdate("DELETE FROM console_sessions WHERE last_seen_at < ? OR created_at < ?")
                 .bind(0, utc(idleBefore))
                 .bind(1, utc(begunBefore))
-                .execute());
-  }
-
-  // --- failed sign-ins --------------------------------------------------------------------------
-
-  void recordFailure(List<String> subjects, Instant at) {
-    jdbi.useTransaction(
-        h -> {
-          for (String subject : subjects) {
-            h.createUpdate("INSERT INTO console_login_failures (subject, failed_at) VALUES (?, ?)")
-                .bind(0, subject)
-                .bind(1, utc(at))
-                .execute();
-          }
-        });
-  }
-
-  /** The times of a subject's failures after {@code since}, oldest first. */
-  List<Instant> failuresSince(String subject, Instant since) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT failed_at FROM console_login_failures WHERE subject = ?"
-                        + " AND failed_at > ? ORDER BY failed_at")
-                .bind(0, subject)
-                .bind(1, utc(since))
-                .map((rs, ctx) -> instant(rs, "failed_at"))
-                .list());
-  }
-
-  void clearFailures(String subject) {
-    jdbi.useHandle(
-        h ->
-            h.createUpdate("DELETE FROM console_login_failures WHERE subject = ?")
-                .bind(0, subject)
-                .execute());
-  }
-
-  void deleteFailuresBefore(Instant before) {
-    jdbi.useHandle(
-        h ->
-            h.createUpdate("DELETE FROM console_login_failures WHERE failed_at < ?")
-                .bind(0, utc(before))
                 .execute());
   }
 

@@ -23,15 +23,6 @@ import org.jdbi.v3.core.Jdbi;
  * roles and removal. Every change is written to the audit log.
  */
 public final class Accounts {
-  /** Failed sign-ins counted in this window... */
-  static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
-
-  /** ...lock an e-mail address at this many... */
-  static final int MAX_FAILURES_PER_EMAIL = 5;
-
-  /** ...and a client address at this many (several users behind one office NAT). */
-  static final int MAX_FAILURES_PER_CLIENT = 20;
-
   static final Duration INVITATION_LIFETIME = Duration.ofHours(24);
 
   /** However active, a browser signs in again after this long. */
@@ -42,6 +33,7 @@ public final class Accounts {
   private static final int MAX_NAME_LENGTH = 200;
 
   private final AccountStore store;
+  private final SignInFailures failures;
   private final AuditLog audit;
   private final DeploymentService deployments;
   private final Mailer mailer;
@@ -58,6 +50,7 @@ public final class Accounts {
       Duration idleTimeout,
       Clock clock) {
     this.store = new AccountStore(jdbi);
+    this.failures = new SignInFailures(jdbi);
     this.audit = audit;
     this.deployments = deployments;
     this.mailer = mailer;
@@ -77,15 +70,29 @@ public final class Accounts {
     record Throttled(Duration retryAfter) implements SignIn {}
   }
 
+  /**
+   * Checks a password unless {@link SignInThrottle} holds the attempt back. The attempt is written
+   * as a failure before the password is checked, so that parallel attempts, on any node, count each
+   * other; a throttled attempt is taken back (it checked nothing), a successful one clears its
+   * client's failures for the address.
+   */
   public SignIn signIn(String email, String password, String clientAddress) {
     Instant now = clock.instant();
     String normalized = normalizeEmail(email);
-    List<String> subjects = List.of("email:" + normalized, "client:" + clientAddress);
+    String emailHash = Secrets.hash(normalized);
+    // Never longer than the column: an address of any length still counts.
+    String client = clientAddress.length() <= 100 ? clientAddress : Secrets.hash(clientAddress);
+    String attempt = Ids.newId();
+    failures.insert(attempt, emailHash, client, now);
+    Instant since = now.minus(SignInThrottle.WINDOW);
     Duration wait =
-        longest(
-            lockedFor(subjects.get(0), MAX_FAILURES_PER_EMAIL, now),
-            lockedFor(subjects.get(1), MAX_FAILURES_PER_CLIENT, now));
+        SignInThrottle.wait(
+            failures.ofPair(emailHash, client, since, attempt),
+            failures.countOfEmail(emailHash, since, attempt),
+            failures.ofClient(client, since, attempt),
+            now);
     if (!wait.isZero()) {
+      failures.delete(attempt);
       return new SignIn.Throttled(wait);
     }
     Optional<AccountStore.Credentials> found = store.findCredentials(normalized);
@@ -93,30 +100,14 @@ public final class Accounts {
     if (password == null
         || password.length() > Passwords.MAX_LENGTH
         || !Passwords.matches(password, hash)) {
-      store.recordFailure(subjects, now);
       return new SignIn.Refused();
     }
     ConsoleUser user = found.get().user();
-    store.clearFailures(subjects.get(0));
-    store.deleteFailuresBefore(now.minus(FAILURE_WINDOW));
+    failures.deletePair(emailHash, client);
+    failures.deleteBefore(since);
     store.deleteStaleSessions(now.minus(idleTimeout), now.minus(MAX_SESSION));
     store.updateLastLogin(user.id(), now);
     return new SignIn.Success(startSession(user.id(), now), user);
-  }
-
-  private Duration lockedFor(String subject, int limit, Instant now) {
-    List<Instant> failures = store.failuresSince(subject, now.minus(FAILURE_WINDOW));
-    if (failures.size() < limit) {
-      return Duration.ZERO;
-    }
-    // Free again once enough of the failures have left the window.
-    Instant freeAt = failures.get(failures.size() - limit).plus(FAILURE_WINDOW);
-    Duration wait = Duration.between(now, freeAt);
-    return wait.isNegative() ? Duration.ZERO : wait;
-  }
-
-  private static Duration longest(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private String startSession(String userId, Instant now) {
@@ -234,7 +225,7 @@ public final class Accounts {
   public SignIn.Success accept(String token, String name, String password) {
     Invitation invitation = openInvitation(token);
     String checkedName = checkName(name);
-    String problem = Passwords.problem(password, invitation.email());
+    String problem = Passwords.problem(password, invitation.email(), checkedName);
     if (problem != null) {
       throw ApiException.unprocessable("password_weak", problem);
     }

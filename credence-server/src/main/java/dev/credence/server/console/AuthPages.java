@@ -51,20 +51,26 @@ public final class AuthPages {
       ctx.redirect(ConsoleWeb.safeNext(next));
     } else if (answer instanceof Accounts.SignIn.Throttled throttled) {
       long seconds = (throttled.retryAfter().toMillis() + 999) / 1000;
-      long minutes = Math.max(1, (seconds + 59) / 60);
       ctx.header("Retry-After", String.valueOf(seconds));
       showLogin(
           ctx,
           429,
           email,
           next,
-          "Too many failed sign-ins. Try again in "
-              + minutes
-              + (minutes == 1 ? " minute." : " minutes."),
+          "Too many failed sign-ins. Try again in " + inWords(seconds) + ".",
           null);
     } else {
       showLogin(ctx, 401, email, next, "The e-mail address or the password is wrong.", null);
     }
+  }
+
+  /** "1 second", "45 seconds", "1 minute", "15 minutes": a wait as a person reads it. */
+  static String inWords(long seconds) {
+    if (seconds < 60) {
+      return seconds + (seconds == 1 ? " second" : " seconds");
+    }
+    long minutes = (seconds + 59) / 60;
+    return minutes + (minutes == 1 ? " minute" : " minutes");
   }
 
   private void showLogin(

@@ -9,8 +9,15 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -24,6 +31,13 @@ abstract class AccountsContract extends ServerContract {
       Pattern.compile("(/console/invitations/[A-Za-z0-9_-]+)");
   private static final Pattern USER_ROW =
       Pattern.compile("action=\"/console/users/([0-9a-f]{24})/remove\"");
+  private static final AtomicInteger CLIENTS = new AtomicInteger();
+
+  /** The test's requests come through a proxy on this machine that names each client. */
+  @Override
+  protected Map<String, String> environment() {
+    return Map.of("CREDENCE_TRUSTED_PROXIES", "127.0.0.1,::1");
+  }
 
   @Test
   void theOperatorInvitesTheFirstAdminWhoSignsInAndOut() {
@@ -118,52 +132,140 @@ abstract class AccountsContract extends ServerContract {
   }
 
   @Test
-  void signInIsThrottledPerAddressEvenForTheRightPassword() {
-    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
-    String email = admin.email();
-    ConsoleClient attacker = new ConsoleClient(server);
-    attacker.get("/console/login");
-    for (int i = 0; i < Accounts.MAX_FAILURES_PER_EMAIL; i++) {
-      var refused =
-          attacker.post("/console/login", Map.of("email", email, "password", "guess " + i));
-      assertThat(refused.statusCode()).isEqualTo(401);
-    }
-    var locked =
-        attacker.post("/console/login", Map.of("email", email, "password", ConsoleClient.PASSWORD));
+  void failuresFromOneClientLockThatClientOutOfTheAddressButNotAFreshClient() {
+    String email = ConsoleClient.firstAdmin(server, server.newDeployment().companyId()).email();
+    String attacker = nextClient();
+    ConsoleClient browser = new ConsoleClient(server);
+    browser.get("/console/login");
+    long waited = failPastTheDelays(browser, attacker, email, SignInThrottle.MAX_FAILURES_PER_PAIR);
+
+    var locked = signIn(browser, attacker, email, ConsoleClient.PASSWORD);
     assertThat(locked.statusCode()).isEqualTo(429);
     assertThat(locked.body()).contains("Too many failed sign-ins. Try again in 15 minutes.");
-    long retryAfter = Long.parseLong(locked.headers().firstValue("Retry-After").orElseThrow());
-    assertThat(retryAfter).isBetween(1L, Accounts.FAILURE_WINDOW.toSeconds() + 1);
+    long retryAfter = retryAfter(locked);
+    assertThat(retryAfter).isEqualTo(SignInThrottle.WINDOW.toSeconds() - waited);
     assertThat(locked.headers().allValues("Set-Cookie"))
         .noneMatch(c -> c.startsWith("credence_console=") && !c.startsWith("credence_console=;"));
 
-    server.clock().advance(Duration.ofSeconds(retryAfter));
-    var free =
-        attacker.post("/console/login", Map.of("email", email, "password", ConsoleClient.PASSWORD));
-    assertThat(free.statusCode()).isEqualTo(302);
+    // The pair's count is in the database: another node refuses it too.
+    try (RunningServer second = server.secondNode()) {
+      ConsoleClient elsewhere = new ConsoleClient(second);
+      elsewhere.get("/console/login");
+      var alsoLocked = signIn(elsewhere, attacker, email, ConsoleClient.PASSWORD);
+      assertThat(alsoLocked.statusCode()).isEqualTo(429);
+      assertThat(retryAfter(alsoLocked)).isEqualTo(retryAfter);
+    }
+
+    // The owner, on a client that has not failed, signs in at once...
+    ConsoleClient owner = new ConsoleClient(server);
+    owner.get("/console/login");
+    var in = signIn(owner, nextClient(), email, ConsoleClient.PASSWORD);
+    assertThat(in.statusCode()).isEqualTo(302);
+    assertThat(owner.get("/console/users").statusCode()).isEqualTo(200);
+    // ...which frees nothing for the attacker, who is free once the window has passed.
+    assertThat(signIn(browser, attacker, email, ConsoleClient.PASSWORD).statusCode())
+        .isEqualTo(429);
+    server.clock().advance(Duration.ofSeconds(retryAfter - 1));
+    assertThat(signIn(browser, attacker, email, ConsoleClient.PASSWORD).statusCode())
+        .isEqualTo(429);
+    server.clock().advance(Duration.ofSeconds(1));
+    assertThat(signIn(browser, attacker, email, ConsoleClient.PASSWORD).statusCode())
+        .isEqualTo(302);
   }
 
   @Test
-  void signInIsThrottledPerClientAcrossAddresses() {
-    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
-    ConsoleClient attacker = new ConsoleClient(server);
-    attacker.get("/console/login");
-    try {
-      for (int i = 0; i < Accounts.MAX_FAILURES_PER_CLIENT; i++) {
-        attacker.post(
-            "/console/login", Map.of("email", "nobody" + i + "@example.com", "password", "x"));
-      }
-      var locked =
-          attacker.post(
-              "/console/login", Map.of("email", admin.email(), "password", ConsoleClient.PASSWORD));
-      assertThat(locked.statusCode()).isEqualTo(429);
-    } finally {
-      server.clock().advance(Accounts.FAILURE_WINDOW.plusSeconds(1)); // frees 127.0.0.1 again
+  void failuresForAnAddressFromAnywhereDelayEachClientThatFailedWithGrowingWaits() {
+    String email = ConsoleClient.firstAdmin(server, server.newDeployment().companyId()).email();
+    ConsoleClient browser = new ConsoleClient(server);
+    browser.get("/console/login");
+    String first = nextClient();
+    for (int i = 0; i < SignInThrottle.DELAY_AFTER; i++) {
+      assertThat(signIn(browser, first, email, "guess " + i).statusCode()).isEqualTo(401);
     }
-    var free =
-        attacker.post(
-            "/console/login", Map.of("email", admin.email(), "password", ConsoleClient.PASSWORD));
-    assertThat(free.statusCode()).isEqualTo(302);
+    var early = signIn(browser, first, email, "guess 3");
+    assertThat(early.statusCode()).isEqualTo(429);
+    assertThat(retryAfter(early)).isEqualTo(1);
+    assertThat(early.body()).contains("Too many failed sign-ins. Try again in 1 second.");
+    server.clock().advance(Duration.ofSeconds(1));
+    assertThat(signIn(browser, first, email, "guess 3").statusCode()).isEqualTo(401);
+
+    // A client that has not failed is not held back; once it has, it waits too, and longer.
+    String second = nextClient();
+    assertThat(signIn(browser, second, email, "guess 4").statusCode()).isEqualTo(401);
+    var secondEarly = signIn(browser, second, email, "guess 5");
+    assertThat(secondEarly.statusCode()).isEqualTo(429);
+    assertThat(retryAfter(secondEarly)).isEqualTo(4);
+    assertThat(retryAfter(signIn(browser, first, email, "guess 5"))).isEqualTo(4);
+
+    // The wait doubles with every failure from anywhere, up to a minute.
+    for (int i = 0; i < 5; i++) {
+      assertThat(signIn(browser, nextClient(), email, "guess x" + i).statusCode()).isEqualTo(401);
+    }
+    var capped = signIn(browser, second, email, ConsoleClient.PASSWORD);
+    assertThat(capped.statusCode()).isEqualTo(429);
+    assertThat(retryAfter(capped)).isEqualTo(SignInThrottle.MAX_DELAY.toSeconds());
+    assertThat(capped.body()).contains("Try again in 1 minute.");
+
+    // A wait is counted from the client's own last failure: it ends, whatever others do meanwhile.
+    server.clock().advance(Duration.ofSeconds(59));
+    assertThat(signIn(browser, nextClient(), email, "guess y").statusCode()).isEqualTo(401);
+    assertThat(retryAfter(signIn(browser, second, email, ConsoleClient.PASSWORD))).isEqualTo(1);
+    server.clock().advance(Duration.ofSeconds(1));
+    assertThat(signIn(browser, second, email, ConsoleClient.PASSWORD).statusCode()).isEqualTo(302);
+  }
+
+  @Test
+  void parallelAttemptsCountEachOther() throws Exception {
+    String email = ConsoleClient.firstAdmin(server, server.newDeployment().companyId()).email();
+    ConsoleClient browser = new ConsoleClient(server);
+    browser.get("/console/login");
+    String attacker = nextClient();
+    int parallel = 12;
+    ExecutorService threads = Executors.newFixedThreadPool(parallel);
+    try {
+      CountDownLatch ready = new CountDownLatch(parallel);
+      List<Future<Integer>> attempts = new ArrayList<>();
+      for (int i = 0; i < parallel; i++) {
+        String guess = "parallel guess " + i;
+        attempts.add(
+            threads.submit(
+                () -> {
+                  ready.countDown();
+                  ready.await();
+                  return signIn(browser, attacker, email, guess).statusCode();
+                }));
+      }
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Integer> attempt : attempts) {
+        statuses.add(attempt.get(60, TimeUnit.SECONDS));
+      }
+      // Each attempt is written before its password is checked, so no burst checks more.
+      assertThat(statuses).containsOnly(401, 429);
+      assertThat(statuses.stream().filter(s -> s == 401).count())
+          .isLessThanOrEqualTo(SignInThrottle.MAX_FAILURES_PER_PAIR);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aClientAddressIsLimitedAcrossEMailAddresses() {
+    String email = ConsoleClient.firstAdmin(server, server.newDeployment().companyId()).email();
+    ConsoleClient browser = new ConsoleClient(server);
+    browser.get("/console/login");
+    String office = nextClient();
+    for (int i = 0; i < SignInThrottle.MAX_FAILURES_PER_CLIENT; i++) {
+      var refused = signIn(browser, office, "nobody" + i + "@example.com", "x");
+      assertThat(refused.statusCode()).isEqualTo(401);
+    }
+    var locked = signIn(browser, office, email, ConsoleClient.PASSWORD);
+    assertThat(locked.statusCode()).isEqualTo(429);
+    assertThat(retryAfter(locked)).isEqualTo(SignInThrottle.WINDOW.toSeconds());
+    assertThat(locked.body()).contains("Too many failed sign-ins. Try again in 15 minutes.");
+    assertThat(signIn(browser, nextClient(), email, ConsoleClient.PASSWORD).statusCode())
+        .isEqualTo(302);
+    server.clock().advance(SignInThrottle.WINDOW);
+    assertThat(signIn(browser, office, email, ConsoleClient.PASSWORD).statusCode()).isEqualTo(302);
   }
 
   @Test
@@ -232,6 +334,15 @@ abstract class AccountsContract extends ServerContract {
     var weak = invitee.post(link, Map.of("name", "Vee", "password", "short", "repeat", "short"));
     assertThat(weak.statusCode()).isEqualTo(422);
     assertThat(weak.body()).contains("Use at least 12 characters.");
+    String famous = "correct horse battery staple";
+    var common = invitee.post(link, Map.of("name", "Vee", "password", famous, "repeat", famous));
+    assertThat(common.statusCode()).isEqualTo(422);
+    assertThat(common.body())
+        .contains("This is a commonly used password. Add a word or two that are not common.");
+    String own = "Viewer@Example.org forever";
+    var mine = invitee.post(link, Map.of("name", "Vee", "password", own, "repeat", own));
+    assertThat(mine.statusCode()).isEqualTo(422);
+    assertThat(mine.body()).contains("Do not put your e-mail address in the password.");
     var noName =
         invitee.post(
             link,
@@ -396,6 +507,41 @@ abstract class AccountsContract extends ServerContract {
     assertThat(missing.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
     assertThat(missing.body()).contains("Not found").contains("not_found");
     assertThat(admin.get("/console/audit?before=abc").statusCode()).isEqualTo(422);
+  }
+
+  /**
+   * {@code count} wrong passwords from {@code client}, each after the wait the server asks for;
+   * returns the seconds waited in all.
+   */
+  private long failPastTheDelays(ConsoleClient browser, String client, String email, int count) {
+    long waited = 0;
+    for (int i = 0; i < count; i++) {
+      var answer = signIn(browser, client, email, "guess " + i);
+      if (answer.statusCode() == 429) {
+        long wait = retryAfter(answer);
+        assertThat(wait).isEqualTo(SignInThrottle.delay(i).toSeconds());
+        server.clock().advance(Duration.ofSeconds(wait));
+        waited += wait;
+        answer = signIn(browser, client, email, "guess " + i);
+      }
+      assertThat(answer.statusCode()).as("failure %d", i + 1).isEqualTo(401);
+    }
+    return waited;
+  }
+
+  private static HttpResponse<String> signIn(
+      ConsoleClient browser, String client, String email, String password) {
+    return browser.postFrom(client, "/console/login", Map.of("email", email, "password", password));
+  }
+
+  private static long retryAfter(HttpResponse<String> response) {
+    return Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow());
+  }
+
+  /** A client address of its own for each use (TEST-NET-2), so that no two tests share counts. */
+  private static String nextClient() {
+    int n = CLIENTS.incrementAndGet();
+    return "198.51." + (n / 250) + "." + (n % 250 + 1);
   }
 
   private String idOfOtherUser(ConsoleClient admin, String adminId) {

@@ -2,6 +2,8 @@ package dev.credence.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.credence.api.UidRules;
+import java.util.List;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -42,13 +44,26 @@ class ChartsAndCsvTest {
   void cellsThatASpreadsheetWouldRunAreDefused() {
     assertThat(Csv.cell("=1+2")).isEqualTo("'=1+2");
     assertThat(Csv.cell("+44")).isEqualTo("'+44");
-    assertThat(Csv.cell("-RP-1")).isEqualTo("'-RP-1");
     assertThat(Csv.cell("@SUM(A1)")).isEqualTo("'@SUM(A1)");
     assertThat(Csv.cell("\tx")).isEqualTo("'\tx");
+    assertThat(Csv.cell("\rx")).isEqualTo("\"'\rx\"");
     assertThat(Csv.cell("=HYPERLINK(\"a\",\"b\")"))
         .isEqualTo("\"'=HYPERLINK(\"\"a\"\",\"\"b\"\")\"");
+    // '-' only when the cell is not a valid uid: these are not (length, characters).
+    assertThat(Csv.cell("-5")).isEqualTo("'-5");
+    assertThat(Csv.cell("-1+2+3")).isEqualTo("'-1+2+3");
+    assertThat(Csv.cell("-2+3+cmd|' /C calc'!A0")).isEqualTo("'-2+3+cmd|' /C calc'!A0");
+    assertThat(Csv.cell("-SUM(A1:A9)")).isEqualTo("'-SUM(A1:A9)");
     assertThat(Csv.cell("Loans, retail")).isEqualTo("\"Loans, retail\"");
     assertThat(Csv.cell("CUST-001")).isEqualTo("CUST-001");
     assertThat(Csv.cell(null)).isEmpty();
+  }
+
+  @Test
+  void aValidUidThatStartsWithMinusIsWrittenAsItIs() {
+    for (String uid : List.of("-2-3-4-5", "-RP-1", "-12345", "--CUST_7", "-A1-B2")) {
+      assertThat(UidRules.check(uid)).as(uid).isEmpty();
+      assertThat(Csv.cell(uid)).isEqualTo(uid);
+    }
   }
 }

@@ -36,7 +36,7 @@ import org.openqa.selenium.support.ui.Select;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinksAndOutcomesBrowserTest {
-  private static final String PASSWORD = "correct horse battery staple";
+  private static final String PASSWORD = "velvet lantern orbit 58";
 
   private RunningServer server;
   private final HttpClient http =

@@ -347,7 +347,32 @@ abstract class ResultPagesContract extends ServerContract {
     assertThat(paged).hasSize(53); // all pages, not the first 50
     String injected = "\"'" + INJECTED_NAME.replace("\"", "\"\"") + "\"";
     assertThat(paged.subList(1, 53)).allMatch(l -> l.contains("," + injected + ",PRODUCTION,"));
-    assertThat(paged).anyMatch(l -> l.startsWith("'-RP-injected,"));
+    assertThat(paged).anyMatch(l -> l.startsWith("-RP-injected,")); // a valid uid, kept as it is
+  }
+
+  @Test
+  void aUidStartingWithMinusComesBackFromTheExportUnchanged() {
+    JsonNode minus =
+        json(
+            server.operator(
+                "POST",
+                "/v1/admin/deployments",
+                "{\"company_id\":\"" + acme.companyId() + "\",\"name\":\"-1+1\"}"));
+    String key = minus.at("/production/api_key").asText();
+    String integration = minus.at("/production/integration_id").asText();
+    List<String> made = List.of("-2-3-4-5", "-12345", "--CUST_7");
+    for (String uid : made) {
+      new Lender(server).applicant(key, integration, uid);
+    }
+
+    HttpResponse<String> export =
+        admin.get("/console/results/export.csv?deployment=" + minus.get("deployment_id").asText());
+    assertThat(export.statusCode()).isEqualTo(200);
+    List<List<String>> rows =
+        export.body().lines().skip(1).map(OutcomeCsv::fields).toList(); // the upload's reader
+    assertThat(rows).extracting(r -> r.get(0)).containsExactlyInAnyOrderElementsOf(made);
+    // The deployment's name is not a uid, so it is still guarded.
+    assertThat(rows).extracting(r -> r.get(1)).containsOnly("'-1+1");
   }
 
   @Test

@@ -50,8 +50,8 @@ class SecureCookieTest {
                   .header("Cookie", "credence_form=" + value)
                   .POST(
                       java.net.http.HttpRequest.BodyPublishers.ofString(
-                          "name=Sec&password=correct+horse+battery+staple"
-                              + "&repeat=correct+horse+battery+staple&csrf="
+                          "name=Sec&password=velvet+lantern+orbit+58"
+                              + "&repeat=velvet+lantern+orbit+58&csrf="
                               + value)));
       assertThat(accepted.statusCode()).isEqualTo(302);
       assertThat(cookie(accepted.headers().allValues("Set-Cookie"), "credence_console="))

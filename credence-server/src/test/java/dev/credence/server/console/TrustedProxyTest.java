@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.TestDatabase;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +52,7 @@ class TrustedProxyTest {
       RunningServer server, ConsoleClient browser, String forwardedFor) {
     String email = ConsoleClient.firstAdmin(server, server.newDeployment().companyId()).email();
     browser.get("/console/login");
-    for (int i = 0; i < Accounts.MAX_FAILURES_PER_CLIENT; i++) {
+    for (int i = 0; i < SignInThrottle.MAX_FAILURES_PER_CLIENT; i++) {
       HttpResponse<String> failed =
           post(
               browser,
@@ -73,17 +70,6 @@ class TrustedProxyTest {
 
   private static HttpResponse<String> post(
       ConsoleClient browser, Map<String, String> fields, String forwardedFor) {
-    StringBuilder body = new StringBuilder("csrf=").append(browser.csrf());
-    fields.forEach(
-        (name, value) ->
-            body.append('&')
-                .append(name)
-                .append('=')
-                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
-    return browser.send(
-        HttpRequest.newBuilder(browser.uri("/console/login"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("X-Forwarded-For", forwardedFor)
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    return browser.postFrom(forwardedFor, "/console/login", fields);
   }
 }

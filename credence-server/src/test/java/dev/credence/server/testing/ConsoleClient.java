@@ -29,7 +29,7 @@ public final class ConsoleClient {
   private static final Pattern INVITATION =
       Pattern.compile("(/console/invitations/[A-Za-z0-9_-]+)");
   private static final AtomicInteger PEOPLE = new AtomicInteger();
-  public static final String PASSWORD = "correct horse battery staple";
+  public static final String PASSWORD = "velvet lantern orbit 58";
 
   private final RunningServer server;
   private final HttpClient http;
@@ -104,16 +104,33 @@ public final class ConsoleClient {
     return postRaw(path, all);
   }
 
+  /**
+   * Posts a form with the token of the last page read, as a reverse proxy relays it for {@code
+   * forwardedFor} (its {@code X-Forwarded-For}); the server counts it as that client only when the
+   * proxy is one of its CREDENCE_TRUSTED_PROXIES.
+   */
+  public HttpResponse<String> postFrom(
+      String forwardedFor, String path, Map<String, String> fields) {
+    Map<String, String> all = new LinkedHashMap<>(fields);
+    if (csrf != null) {
+      all.putIfAbsent("csrf", csrf);
+    }
+    return send(form(path, all).header("X-Forwarded-For", forwardedFor));
+  }
+
   /** Posts exactly these fields: no token added. */
   public HttpResponse<String> postRaw(String path, Map<String, String> fields) {
+    return send(form(path, fields));
+  }
+
+  private HttpRequest.Builder form(String path, Map<String, String> fields) {
     String body =
         fields.entrySet().stream()
             .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
             .collect(Collectors.joining("&"));
-    return send(
-        HttpRequest.newBuilder(uri(path))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(body)));
+    return HttpRequest.newBuilder(uri(path))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
   }
 
   /** Posts a file upload form (multipart/form-data) with the token of the last page read. */
