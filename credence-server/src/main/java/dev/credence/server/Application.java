@@ -57,7 +57,6 @@ import io.javalin.http.staticfiles.Location;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
  * The whole server, built by hand from its configuration: reading this class shows every part and
@@ -204,13 +203,9 @@ public final class Application implements AutoCloseable {
               c.jsonMapper(Json.javalinMapper());
               Connectors.install(
                   c, config.port(), config.edge(), config.console().trustedProxies());
-              // A stop lets requests in flight finish (Jetty's GracefulHandler counts them) and
-              // answers new ones on open connections 503, for up to the shutdown timeout.
-              c.jetty.modifyServer(
-                  server -> {
-                    server.setHandler(new GracefulHandler());
-                    server.setStopTimeout(config.shutdown().timeout().toMillis());
-                  });
+              // A stop closes the port, then waits (up to this long) for the connections open at
+              // that moment to finish their requests before it stops the rest.
+              c.jetty.modifyServer(server -> server.setStopTimeout(config.shutdown().timeout().toMillis()));
               c.http.maxRequestSize = MAX_REQUEST_BYTES;
               ConsoleWeb.limitUploads(c.jetty.multipartConfig);
               c.http.prefer405over404 = true;

@@ -30,6 +30,11 @@ public final class Applicant {
           + "{\"type\": \"choices\", \"set\": [[10, 20, 30], [5, 50, 7]]},"
           + "{\"type\": \"memory_span\", \"start_length\": 3, \"max_length\": 4}]}}";
 
+  /** The short questionnaire on one page and nothing else: no game waits on the clock. */
+  public static final String QUESTIONNAIRE_ONLY =
+      "{\"modules\": [{\"type\": \"questionnaire\", \"length\": \"short\","
+          + " \"items_per_page\": 30}]}";
+
   private static final Pattern ITEM = Pattern.compile("name=\"item_([0-9a-f-]+)\"");
   private static final Pattern DIGITS = Pattern.compile("class=\"digits\"[^>]*>(\\d+)<");
 
@@ -99,6 +104,17 @@ public final class Applicant {
 
   public void consent() {
     assertRedirectsToLink(post("consent", "decision", "accept"), token);
+  }
+
+  /**
+   * Consents and answers all of {@link #QUESTIONNAIRE_ONLY}: the next opening of the link completes
+   * the session.
+   */
+  public void answerEverything() {
+    consent();
+    List<String> ids = items(page().body());
+    assertThat(ids).hasSize(30);
+    assertRedirectsToLink(post("questionnaire", answers(ids, "1", 4)), token);
   }
 
   /** Answers the first questionnaire page only: started, far from finished. */

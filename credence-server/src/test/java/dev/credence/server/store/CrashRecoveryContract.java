@@ -92,8 +92,9 @@ abstract class CrashRecoveryContract {
           d.productionIntegrationId(),
           "{\"webhook_url\": \""
               + receiver.url()
-              + "\", \"assessment\": {\"modules\": [{\"type\": \"questionnaire\","
-              + " \"length\": \"short\", \"items_per_page\": 30}]}}");
+              + "\", \"assessment\": "
+              + Applicant.QUESTIONNAIRE_ONLY
+              + "}");
       Map<String, String> tokens = new HashMap<>();
       for (int a = 1; a <= APPLICANTS; a++) {
         String uid = "FINISH-" + a;
@@ -102,7 +103,7 @@ abstract class CrashRecoveryContract {
         tokens.put(uid, json(created).get("access_token").asText());
       }
       for (String token : tokens.values()) {
-        answerEverything(server, token);
+        new Applicant(server, token).answerEverything();
       }
 
       // Every applicant opens the link at once, which scores and completes the session; the
@@ -175,15 +176,6 @@ abstract class CrashRecoveryContract {
     }
   }
 
-  /** Consent and every statement answered: one more opening of the link completes the session. */
-  private static void answerEverything(ServerProcess server, String token) {
-    Applicant applicant = new Applicant(server, token);
-    applicant.consent();
-    List<String> ids = Applicant.items(applicant.page().body());
-    assertThat(ids).hasSize(30);
-    Applicant.assertRedirectsToLink(
-        applicant.post("questionnaire", Applicant.answers(ids, "1", 4)), token);
-  }
 
   /** Sessions per uid of one integration, read from the database after the server has stopped. */
   private static Map<String, Integer> sessionsPerUid(ServerProcess server, String integrationId) {
