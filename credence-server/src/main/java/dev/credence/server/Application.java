@@ -205,7 +205,8 @@ public final class Application implements AutoCloseable {
                   c, config.port(), config.edge(), config.console().trustedProxies());
               // A stop closes the port, then waits (up to this long) for the connections open at
               // that moment to finish their requests before it stops the rest.
-              c.jetty.modifyServer(server -> server.setStopTimeout(config.shutdown().timeout().toMillis()));
+              c.jetty.modifyServer(
+                  server -> server.setStopTimeout(config.shutdown().timeout().toMillis()));
               c.http.maxRequestSize = MAX_REQUEST_BYTES;
               ConsoleWeb.limitUploads(c.jetty.multipartConfig);
               c.http.prefer405over404 = true;

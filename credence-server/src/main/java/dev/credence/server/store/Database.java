@@ -22,11 +22,13 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
   private final boolean h2;
+  private final PoolRecovery recovery;
 
-  private Database(HikariDataSource dataSource, boolean h2) {
+  private Database(HikariDataSource dataSource, boolean h2, PoolRecovery recovery) {
     this.dataSource = dataSource;
     this.jdbi = Jdbi.create(dataSource);
     this.h2 = h2;
+    this.recovery = recovery;
   }
 
   /** Opens the pool and brings the schema up to date; fails with a clear message if it cannot. */
@@ -78,7 +80,8 @@ public final class Database implements AutoCloseable {
       dataSource.close();
       throw new ConfigException("database migration failed: " + rootMessage(e), e);
     }
-    return new Database(dataSource, settings.isH2());
+    return new Database(
+        dataSource, settings.isH2(), settings.isH2() ? null : new PoolRecovery(dataSource, pool));
   }
 
   public Jdbi jdbi() {
@@ -108,6 +111,9 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (recovery != null) {
+      recovery.close();
+    }
     dataSource.close();
   }
 

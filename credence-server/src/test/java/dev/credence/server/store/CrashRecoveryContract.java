@@ -176,7 +176,6 @@ abstract class CrashRecoveryContract {
     }
   }
 
-
   /** Sessions per uid of one integration, read from the database after the server has stopped. */
   private static Map<String, Integer> sessionsPerUid(ServerProcess server, String integrationId) {
     server.terminate();

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DatabaseOutageTest {
   private static final Duration FAST = Duration.ofSeconds(5);
   private static final Duration RECOVERY = Duration.ofSeconds(15);
+  private static final Duration RESUME_WITHIN = Duration.ofSeconds(1);
 
   @TempDir Path pgData;
   private int pgPort;
@@ -120,16 +121,19 @@ class DatabaseOutageTest {
 
     // ---- PostgreSQL comes back on the same port and data directory.
     postgres = startPostgres();
-    long deadline = System.nanoTime() + RECOVERY.toNanos();
+    long back = System.nanoTime();
+    long deadline = back + RECOVERY.toNanos();
     HttpResponse<String> after = create(d, "OUTAGE-00005");
     while (after.statusCode() != 200 && System.nanoTime() < deadline) {
       assertThat(after.statusCode()).as(after.body()).isEqualTo(503);
-      Thread.sleep(200);
+      Thread.sleep(50);
       after = create(d, "OUTAGE-00005");
     }
+    Duration resumed = Duration.ofNanos(System.nanoTime() - back);
     assertThat(after.statusCode())
         .as("create-session %s after PostgreSQL returned: %s", RECOVERY, after.body())
         .isEqualTo(200);
+    assertThat(resumed).as("200s resume after PostgreSQL returned").isLessThan(RESUME_WITHIN);
 
     // The session made before the outage is still there: its retry is the same session.
     HttpResponse<String> retry = create(d, "OUTAGE-00001");

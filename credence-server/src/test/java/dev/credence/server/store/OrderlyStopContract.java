@@ -198,5 +198,4 @@ abstract class OrderlyStopContract {
     }
     return false;
   }
-
 }
