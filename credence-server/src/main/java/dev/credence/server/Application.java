@@ -31,6 +31,7 @@ import dev.credence.server.http.HealthApi;
 import dev.credence.server.http.HttpEdge;
 import dev.credence.server.http.Json;
 import dev.credence.server.http.OpenApiDocument;
+import dev.credence.server.outbound.AddressGuard;
 import dev.credence.server.results.ExpirySweep;
 import dev.credence.server.results.Outcomes;
 import dev.credence.server.results.ResultApi;
@@ -67,18 +68,21 @@ public final class Application implements AutoCloseable {
   private final Accounts accounts;
   private final Javalin http;
   private final Workers workers;
+  private final WebhookSender sender;
 
   private Application(
       Database database,
       DeploymentService deployments,
       Accounts accounts,
       Javalin http,
-      Workers workers) {
+      Workers workers,
+      WebhookSender sender) {
     this.database = database;
     this.deployments = deployments;
     this.accounts = accounts;
     this.http = http;
     this.workers = workers;
+    this.sender = sender;
   }
 
   public static Application start(Config config, Clock clock) {
@@ -107,7 +111,11 @@ public final class Application implements AutoCloseable {
     AssessmentStore assessmentStore = new AssessmentStore(database.jdbi());
     AssessmentService assessmentService = new AssessmentService(assessmentStore, items, clock);
     Config.Workers workerSettings = config.workers();
-    WebhookSender sender = new WebhookSender(workerSettings.webhookTimeout(), clock);
+    WebhookSender sender =
+        new WebhookSender(
+            workerSettings.webhookTimeout(),
+            clock,
+            new AddressGuard(config.webhookAllowedNetworks()));
     EventStore events = new EventStore(database.jdbi());
     Webhooks webhooks =
         new Webhooks(
@@ -233,12 +241,15 @@ public final class Application implements AutoCloseable {
       http.stop();
       throw e;
     }
-    return new Application(database, deployments, accounts, http, workers);
+    return new Application(database, deployments, accounts, http, workers, sender);
   }
 
   static DeploymentService deployments(Config config, Clock clock, Database database) {
     return new DeploymentService(
-        new DeploymentStore(database.jdbi()), new SecretBox(config.masterKeyBytes()), clock);
+        new DeploymentStore(database.jdbi()),
+        new SecretBox(config.masterKeyBytes()),
+        new AddressGuard(config.webhookAllowedNetworks()),
+        clock);
   }
 
   static Accounts accounts(
@@ -280,6 +291,7 @@ public final class Application implements AutoCloseable {
   public void close() {
     http.stop();
     workers.close();
+    sender.close();
     database.close();
   }
 }

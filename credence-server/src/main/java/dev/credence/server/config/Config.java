@@ -1,6 +1,7 @@
 package dev.credence.server.config;
 
 import dev.credence.server.http.ClientAddress;
+import dev.credence.server.outbound.AllowedNetworks;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ public record Config(
     Secret masterKey,
     boolean demoOnFirstStart,
     Workers workers,
-    Console console) {
+    Console console,
+    AllowedNetworks webhookAllowedNetworks) {
 
   /**
    * Background work: webhook delivery and the expiry sweep, run as db-scheduler tasks.
@@ -176,7 +178,17 @@ public record Config(
         masterKey,
         demo,
         workers,
-        console);
+        console,
+        webhookAllowedNetworks(env));
+  }
+
+  /** Networks that webhooks may reach although they are not public (loopback, private, ...). */
+  private static AllowedNetworks webhookAllowedNetworks(Map<String, String> env) {
+    try {
+      return AllowedNetworks.parse(env.getOrDefault("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", ""));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("CREDENCE_WEBHOOK_ALLOWED_NETWORKS: " + e.getMessage());
+    }
   }
 
   private static List<String> trustedProxies(Map<String, String> env) {
@@ -243,6 +255,11 @@ public record Config(
     lines.put("CREDENCE_WEBHOOK_RETRY_BASE_MS", String.valueOf(workers.retryBase().toMillis()));
     lines.put("CREDENCE_WEBHOOK_RETRY_SECONDS", String.valueOf(workers.retryFor().toSeconds()));
     lines.put("CREDENCE_WEBHOOK_TIMEOUT_MS", String.valueOf(workers.webhookTimeout().toMillis()));
+    lines.put(
+        "CREDENCE_WEBHOOK_ALLOWED_NETWORKS",
+        webhookAllowedNetworks.isEmpty()
+            ? "(none: webhooks go to public addresses only)"
+            : webhookAllowedNetworks.toString());
     lines.put("CREDENCE_EXPIRY_SWEEP_MS", String.valueOf(workers.expirySweep().toMillis()));
     lines.put("CREDENCE_CONSOLE_IDLE_MINUTES", String.valueOf(console.idleTimeout().toMinutes()));
     lines.put(

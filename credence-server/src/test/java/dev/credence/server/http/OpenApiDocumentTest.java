@@ -55,7 +55,10 @@ class OpenApiDocumentTest {
 
   @BeforeAll
   void start() throws IOException {
-    server = RunningServer.start(TestDatabase.H2, RunningServer.QUICK_WORKERS);
+    server =
+        RunningServer.start(
+            TestDatabase.H2,
+            RunningServer.with(RunningServer.QUICK_WORKERS, RunningServer.LOOPBACK_WEBHOOKS));
     document = JSON.readTree(Files.readAllBytes(DOCUMENT));
     schemas = new SchemaCheck(document);
   }
