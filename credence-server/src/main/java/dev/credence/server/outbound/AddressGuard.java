@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Where the server may open outbound connections on a lender's behalf: public unicast addresses
@@ -87,7 +88,12 @@ public final class AddressGuard {
   public String urlRefusal(String url) {
     String host;
     try {
-      host = host(new URI(url));
+      URI uri = new URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        return null;
+      }
+      host = host(uri);
     } catch (URISyntaxException e) {
       return null;
     }

@@ -28,6 +28,7 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -73,6 +74,8 @@ public final class WebhookSender implements AutoCloseable {
     http.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Credence-Webhooks/1"));
     // No Accept-Encoding: the snippet is the answer's first bytes as sent.
     http.getContentDecoderFactories().clear();
+    // No cookies: one receiver's answer must not change what the next delivery sends.
+    http.setHttpCookieStore(new HttpCookieStore.Empty());
     try {
       http.start();
     } catch (Exception e) {
@@ -118,10 +121,10 @@ public final class WebhookSender implements AutoCloseable {
                               Signatures.TIMESTAMPED_HEADER,
                               Signatures.signTimestamped(apiKey, timestamp, bytes)))
               .body(new BytesRequestContent("application/json", bytes));
+      request.send(head);
     } catch (IllegalArgumentException e) {
       return failed("invalid webhook URL", false, started);
     }
-    request.send(head);
     Result result;
     try {
       // The request's own time-out ends it; the margin only covers a client that never calls back.

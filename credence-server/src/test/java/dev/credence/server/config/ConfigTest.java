@@ -351,6 +351,21 @@ class ConfigTest {
   }
 
   @Test
+  void webhooksGoToPublicAddressesOnlyUnlessNetworksAreAllowed() {
+    Config none = Config.fromEnvironment(env());
+    assertThat(none.webhookAllowedNetworks().isEmpty()).isTrue();
+    assertThat(none.describe().get("CREDENCE_WEBHOOK_ALLOWED_NETWORKS"))
+        .isEqualTo("(none: webhooks go to public addresses only)");
+    Config some =
+        Config.fromEnvironment(
+            env("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", " 10.20.0.0/16, ,fd00:1::/64,192.168.7.7 "));
+    assertThat(some.webhookAllowedNetworks().entries())
+        .containsExactly("10.20.0.0/16", "fd00:1::/64", "192.168.7.7");
+    assertThat(some.describe().get("CREDENCE_WEBHOOK_ALLOWED_NETWORKS"))
+        .isEqualTo("10.20.0.0/16,fd00:1::/64,192.168.7.7");
+  }
+
+  @Test
   void demoCanBeSwitchedOff() {
     assertThat(Config.fromEnvironment(env("CREDENCE_DEMO", "false")).demoOnFirstStart()).isFalse();
     assertThat(Config.fromEnvironment(env("CREDENCE_DEMO", "true")).demoOnFirstStart()).isTrue();
@@ -482,7 +497,11 @@ class ConfigTest {
         Arguments.of("CREDENCE_TRUSTED_PROXIES", "proxy.example.com"),
         Arguments.of("CREDENCE_TRUSTED_PROXIES", "10.0.0.0/99"),
         Arguments.of("CREDENCE_TRUSTED_PROXIES", "10.0.0.1, 300.1.1.1"),
-        Arguments.of("CREDENCE_TRUSTED_PROXIES", "*"));
+        Arguments.of("CREDENCE_TRUSTED_PROXIES", "*"),
+        Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "intranet.example.com"),
+        Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8, 10.1.2.3/16"),
+        Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "127.1/8"),
+        Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "::1/200"));
   }
 
   @ParameterizedTest(name = "{0}={1}")

@@ -252,6 +252,7 @@ class AddressGuardTest {
     assertThat(guard.urlRefusal("https://[2606:4700:4700::1111]/hook")).isNull();
     assertThat(guard.urlRefusal("not a url")).isNull();
     assertThat(guard.urlRefusal("/relative")).isNull();
+    assertThat(guard.urlRefusal("ftp://127.0.0.1/")).as("refused as no http URL").isNull();
   }
 
   @Test
