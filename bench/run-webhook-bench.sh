@@ -66,7 +66,9 @@ begin_run credence-webhook-bench
 run_server() {
   local label=$1
   shift
-  start_credence "$label" CREDENCE_WEBHOOK_TIMEOUT_MS="$WEBHOOK_TIMEOUT_MS" "$@"
+  # The receiver is on 127.0.0.1, which the server refuses as a webhook address unless allowed.
+  start_credence "$label" CREDENCE_WEBHOOK_TIMEOUT_MS="$WEBHOOK_TIMEOUT_MS" \
+    CREDENCE_WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 "$@"
   local pid=$SERVER_PID base=$SERVER_BASE logfile=$SERVER_LOG
   CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" python3 "$DRIVER" target --label "$label" \
     --base "$base" --receiver "$RECEIVER_URL" --out "$WORK/$label.json" \

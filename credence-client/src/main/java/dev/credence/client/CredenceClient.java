@@ -154,6 +154,8 @@ public final class CredenceClient {
    *
    * @throws ForbiddenException the key matches no environment (this call's status for it)
    * @throws CredenceApiException 424 {@code webhook_not_set}, 400 {@code api_key_missing}
+   * @throws RateLimitedException 429 {@code rate_limited}: more than 10 test calls a minute for
+   *     this environment
    */
   public WebhookTestResult testWebhook() {
     HttpRequest request =

@@ -63,7 +63,10 @@ class GuideExamplesTest {
             "results");
 
     try (RunningServer server =
-        RunningServer.start(TestDatabase.H2, Map.of("CREDENCE_SCHEDULER_POLL_MS", "100"))) {
+        RunningServer.start(
+            TestDatabase.H2,
+            RunningServer.with(
+                Map.of("CREDENCE_SCHEDULER_POLL_MS", "100"), RunningServer.LOOPBACK_WEBHOOKS))) {
       Deployment deployment = server.newDeployment();
       String integration = deployment.testIntegrationId();
       server.patchIntegration(integration, Applicant.SMALL_ASSESSMENT);

@@ -44,7 +44,10 @@ class WebhookVerifierTest {
 
   @BeforeAll
   void everyKindOfEndingDelivered() {
-    server = RunningServer.start(TestDatabase.H2, RunningServer.QUICK_WORKERS);
+    server =
+        RunningServer.start(
+            TestDatabase.H2,
+            RunningServer.with(RunningServer.QUICK_WORKERS, RunningServer.LOOPBACK_WEBHOOKS));
     receiver = WebhookReceiver.start();
     deployment = server.newDeployment();
     String integration = deployment.productionIntegrationId();

@@ -33,6 +33,7 @@ import dev.credence.server.http.HttpEdge;
 import dev.credence.server.http.Json;
 import dev.credence.server.http.OpenApiDocument;
 import dev.credence.server.http.SecurityHeaders;
+import dev.credence.server.outbound.AddressGuard;
 import dev.credence.server.results.ExpirySweep;
 import dev.credence.server.results.Outcomes;
 import dev.credence.server.results.ResultApi;
@@ -72,6 +73,7 @@ public final class Application implements AutoCloseable {
   private final Workers workers;
   private final HealthApi health;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final WebhookSender sender;
 
   private Application(
       Database database,
@@ -79,13 +81,15 @@ public final class Application implements AutoCloseable {
       Accounts accounts,
       Javalin http,
       Workers workers,
-      HealthApi health) {
+      HealthApi health,
+      WebhookSender sender) {
     this.database = database;
     this.deployments = deployments;
     this.accounts = accounts;
     this.http = http;
     this.workers = workers;
     this.health = health;
+    this.sender = sender;
   }
 
   public static Application start(Config config, Clock clock) {
@@ -114,7 +118,11 @@ public final class Application implements AutoCloseable {
     AssessmentStore assessmentStore = new AssessmentStore(database.jdbi());
     AssessmentService assessmentService = new AssessmentService(assessmentStore, items, clock);
     Config.Workers workerSettings = config.workers();
-    WebhookSender sender = new WebhookSender(workerSettings.webhookTimeout(), clock);
+    WebhookSender sender =
+        new WebhookSender(
+            workerSettings.webhookTimeout(),
+            clock,
+            new AddressGuard(config.webhookAllowedNetworks()));
     EventStore events = new EventStore(database.jdbi());
     Webhooks webhooks =
         new Webhooks(
@@ -250,12 +258,15 @@ public final class Application implements AutoCloseable {
       http.stop();
       throw e;
     }
-    return new Application(database, deployments, accounts, http, workers, health);
+    return new Application(database, deployments, accounts, http, workers, health, sender);
   }
 
   static DeploymentService deployments(Config config, Clock clock, Database database) {
     return new DeploymentService(
-        new DeploymentStore(database.jdbi()), new SecretBox(config.masterKeyBytes()), clock);
+        new DeploymentStore(database.jdbi()),
+        new SecretBox(config.masterKeyBytes()),
+        new AddressGuard(config.webhookAllowedNetworks()),
+        clock);
   }
 
   static Accounts accounts(
@@ -313,6 +324,7 @@ public final class Application implements AutoCloseable {
     } finally {
       try {
         workers.close();
+        sender.close();
       } finally {
         database.close();
       }

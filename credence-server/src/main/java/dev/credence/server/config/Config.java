@@ -1,6 +1,7 @@
 package dev.credence.server.config;
 
 import dev.credence.server.http.ClientAddress;
+import dev.credence.server.outbound.AllowedNetworks;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -32,7 +33,8 @@ public record Config(
     Workers workers,
     Console console,
     Edge edge,
-    Shutdown shutdown) {
+    Shutdown shutdown,
+    AllowedNetworks webhookAllowedNetworks) {
 
   /**
    * What a stop ({@code SIGTERM}) does, in order: readiness answers 503 at once, requests keep
@@ -220,7 +222,8 @@ public record Config(
             java.time.Duration.ofSeconds(
                 intValue(env, "CREDENCE_SHUTDOWN_DRAIN_SECONDS", 5, 0, 300)),
             java.time.Duration.ofSeconds(
-                intValue(env, "CREDENCE_SHUTDOWN_TIMEOUT_SECONDS", 30, 1, 600))));
+                intValue(env, "CREDENCE_SHUTDOWN_TIMEOUT_SECONDS", 30, 1, 600))),
+        webhookAllowedNetworks(env));
   }
 
   private static Edge edge(Map<String, String> env, String publicUrl) {
@@ -263,6 +266,15 @@ public record Config(
           "CREDENCE_BIND_ADDRESS: cannot list this machine's addresses: " + e);
     }
     return value;
+  }
+
+  /** Networks that webhooks may reach although they are not public (loopback, private, ...). */
+  private static AllowedNetworks webhookAllowedNetworks(Map<String, String> env) {
+    try {
+      return AllowedNetworks.parse(env.getOrDefault("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", ""));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("CREDENCE_WEBHOOK_ALLOWED_NETWORKS: " + e.getMessage());
+    }
   }
 
   private static List<String> trustedProxies(Map<String, String> env) {
@@ -329,6 +341,11 @@ public record Config(
     lines.put("CREDENCE_WEBHOOK_RETRY_BASE_MS", String.valueOf(workers.retryBase().toMillis()));
     lines.put("CREDENCE_WEBHOOK_RETRY_SECONDS", String.valueOf(workers.retryFor().toSeconds()));
     lines.put("CREDENCE_WEBHOOK_TIMEOUT_MS", String.valueOf(workers.webhookTimeout().toMillis()));
+    lines.put(
+        "CREDENCE_WEBHOOK_ALLOWED_NETWORKS",
+        webhookAllowedNetworks.isEmpty()
+            ? "(none: webhooks go to public addresses only)"
+            : webhookAllowedNetworks.toString());
     lines.put("CREDENCE_EXPIRY_SWEEP_MS", String.valueOf(workers.expirySweep().toMillis()));
     lines.put("CREDENCE_CONSOLE_IDLE_MINUTES", String.valueOf(console.idleTimeout().toMinutes()));
     lines.put("CREDENCE_SHUTDOWN_DRAIN_SECONDS", String.valueOf(shutdown.drain().toSeconds()));

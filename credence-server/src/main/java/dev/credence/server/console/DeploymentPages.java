@@ -137,7 +137,7 @@ public final class DeploymentPages {
     Target target = target(ctx, ctx.pathParam("env"));
     EnvironmentSettings current = target.environment().settings();
     SettingsForm form = SettingsForm.read(ctx::formParams, current);
-    ObjectNode changes = form.changes(current);
+    ObjectNode changes = form.changes(current, deployments.webhookGuard());
     if (form.hasErrors()) {
       show(ctx, 422, target, Map.of("form", form, "error", "Nothing was saved. Fix these first:"));
       return;
@@ -165,7 +165,17 @@ public final class DeploymentPages {
     ConsoleUser actor = ConsoleWeb.user(ctx);
     Accounts.requireAdmin(actor);
     Target target = target(ctx, ctx.pathParam("env"));
-    WebhookTest.Sent sent = webhookTest.send(target.environment());
+    WebhookTest.Sent sent;
+    try {
+      sent = webhookTest.send(target.environment());
+    } catch (ApiException e) {
+      if (e.status() != 429) {
+        throw e;
+      }
+      e.headers().forEach(ctx::header);
+      show(ctx, 429, target, Map.of("error", e.detail()));
+      return;
+    }
     if (!sent.urlSet()) {
       show(
           ctx,

@@ -5,6 +5,7 @@ import dev.credence.server.config.ConfigException;
 import dev.credence.server.deployments.DeploymentStore.Company;
 import dev.credence.server.deployments.DeploymentStore.Deployment;
 import dev.credence.server.http.ApiException;
+import dev.credence.server.outbound.AddressGuard;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,11 +18,14 @@ public final class DeploymentService {
 
   private final DeploymentStore store;
   private final SecretBox secretBox;
+  private final AddressGuard webhookGuard;
   private final Clock clock;
 
-  public DeploymentService(DeploymentStore store, SecretBox secretBox, Clock clock) {
+  public DeploymentService(
+      DeploymentStore store, SecretBox secretBox, AddressGuard webhookGuard, Clock clock) {
     this.store = store;
     this.secretBox = secretBox;
+    this.webhookGuard = webhookGuard;
     this.clock = clock;
   }
 
@@ -113,9 +117,14 @@ public final class DeploymentService {
   /** Applies a merge patch of settings; 422 with every problem if any value is invalid. */
   public Environment patchSettings(String integrationId, JsonNode patch) {
     Environment environment = getIntegration(integrationId);
-    EnvironmentSettings updated = environment.settings().patch(patch);
+    EnvironmentSettings updated = environment.settings().patch(patch, webhookGuard);
     store.updateSettings(integrationId, updated, now());
     return getIntegration(integrationId);
+  }
+
+  /** What a new {@code webhook_url} is checked with when settings are saved. */
+  public AddressGuard webhookGuard() {
+    return webhookGuard;
   }
 
   /** Issues a new key; the old one fails from this moment, on every node. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.assessment.AssessmentConfig;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.Json;
+import dev.credence.server.outbound.AddressGuard;
 import dev.credence.server.scoring.CreditModel;
 import dev.credence.server.scoring.Norms;
 import java.net.URI;
@@ -156,9 +157,11 @@ public record EnvironmentSettings(
 
   /**
    * Applies a JSON merge patch: a field present replaces the value, {@code null} clears an optional
-   * one, an absent field is kept. Every problem is reported at once as a 422.
+   * one, an absent field is kept. Every problem is reported at once as a 422, a new {@code
+   * webhook_url} whose address {@code webhookGuard} refuses included (one saved earlier is checked
+   * again at each delivery instead, so other settings can still be changed).
    */
-  public EnvironmentSettings patch(JsonNode patch) {
+  public EnvironmentSettings patch(JsonNode patch, AddressGuard webhookGuard) {
     Map<String, Object> values = toJson();
     List<String> problems = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
@@ -170,9 +173,17 @@ public record EnvironmentSettings(
         continue;
       }
       Object parsed = parse(name, value, problems);
-      if (parsed != INVALID) {
-        values.put(name, parsed);
+      if (parsed == INVALID) {
+        continue;
       }
+      if (name.equals("webhook_url") && parsed != null && !parsed.equals(webhookUrl)) {
+        String refusal = webhookGuard.urlRefusal((String) parsed);
+        if (refusal != null) {
+          problems.add("webhook_url: " + refusal);
+          continue;
+        }
+      }
+      values.put(name, parsed);
     }
     if (!problems.isEmpty()) {
       throw ApiException.unprocessable("invalid_settings", String.join("; ", problems));

@@ -1,55 +1,95 @@
 package dev.credence.server.webhooks;
 
 import dev.credence.api.Signatures;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.credence.server.outbound.AddressGuard;
+import dev.credence.server.outbound.AddressRefusedException;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.math.BigDecimal;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpResponseException;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Posts one signed body to a receiver and reports what happened. Never throws for the receiver's
- * sake: a refused connection, a time-out or a broken answer is an {@link Answer} with an error.
+ * sake: a refused connection, a time-out or a broken answer is an {@link Answer} with an error in
+ * the server's own words, never the text of an exception or bytes the peer sent (they could be
+ * another service's answer, read back by whoever set the URL).
+ *
+ * <p>Jetty's client rather than the JDK's, for its resolver hook: every connection goes to an
+ * address {@link AddressGuard} checked, with no second lookup ({@link GuardedResolver}).
  */
-public final class WebhookSender {
+public final class WebhookSender implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
+
   /** How much of a receiver's answer is kept in the delivery log. */
   public static final int SNIPPET_CHARS = 500;
 
-  private final HttpClient http;
-  private final ExecutorService readers = Executors.newCachedThreadPool(WebhookSender::daemon);
+  /** The most bytes read of an answer: enough for the snippet in any UTF-8. */
+  private static final int HEAD_BYTES = SNIPPET_CHARS * 4;
+
+  private final HttpClient http = new HttpClient();
   private final Duration timeout;
   private final Clock clock;
 
-  public WebhookSender(Duration timeout, Clock clock) {
+  public WebhookSender(Duration timeout, Clock clock, AddressGuard guard) {
     this.timeout = timeout;
     this.clock = clock;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            // Plain HTTP/1.1: no h2c upgrade headers, which some receivers and proxies mishandle.
-            .version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newCachedThreadPool(WebhookSender::daemon))
-            .build();
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("webhook-http");
+    threads.setDaemon(true);
+    http.setExecutor(threads);
+    http.setScheduler(new ScheduledExecutorScheduler("webhook-http-timer", true));
+    http.setSocketAddressResolver(new GuardedResolver(guard, threads));
+    http.setConnectTimeout(timeout.toMillis());
+    http.setFollowRedirects(false);
+    http.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Credence-Webhooks/1"));
+    // No Accept-Encoding: the snippet is the answer's first bytes as sent.
+    http.getContentDecoderFactories().clear();
+    // No cookies: one receiver's answer must not change what the next delivery sends.
+    http.setHttpCookieStore(new HttpCookieStore.Empty());
+    try {
+      http.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("the webhook HTTP client did not start", e);
+    }
   }
 
   /**
    * What the receiver did: its status code and the start of its body, or, when it never answered,
-   * {@code statusCode} null and an error saying why.
+   * {@code statusCode} null and an error saying why; {@code addressRefused} when the guard kept the
+   * server from connecting at all.
    */
-  public record Answer(Integer statusCode, String body, String error, int latencyMs) {
+  public record Answer(
+      Integer statusCode, String body, String error, boolean addressRefused, int latencyMs) {
     public boolean delivered() {
       return statusCode != null && statusCode == 200;
     }
@@ -63,59 +103,147 @@ public final class WebhookSender {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     long timestamp = clock.instant().getEpochSecond();
     long started = System.nanoTime();
+    Head head = new Head();
+    Request request;
     try {
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create(url))
-              .timeout(timeout)
-              .header("Content-Type", "application/json")
-              .header("User-Agent", "Credence-Webhooks/1")
-              .header(Signatures.HEADER, Signatures.sign(apiKey, bytes))
-              .header(Signatures.EVENT_ID_HEADER, eventId)
-              .header(Signatures.TIMESTAMP_HEADER, Long.toString(timestamp))
-              .header(
-                  Signatures.TIMESTAMPED_HEADER,
-                  Signatures.signTimestamped(apiKey, timestamp, bytes))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
-              .build();
-      HttpResponse<InputStream> response =
-          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      String text = readHead(response.body(), started);
-      return new Answer(response.statusCode(), snippet(text), null, millisSince(started));
-    } catch (HttpTimeoutException e) {
-      return failed("No answer within " + timeout.toMillis() + " ms", started);
-    } catch (ConnectException e) {
-      return failed("Cannot connect to host " + host(url), started);
-    } catch (IOException e) {
-      return failed("Connection to host " + host(url) + " failed: " + e.getMessage(), started);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return failed("Interrupted while sending", started);
+      request =
+          http.newRequest(URI.create(url))
+              .method(HttpMethod.POST)
+              // Plain HTTP/1.1: no h2c upgrade, which some receivers and proxies mishandle.
+              .version(HttpVersion.HTTP_1_1)
+              .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .headers(
+                  h ->
+                      h.put(Signatures.HEADER, Signatures.sign(apiKey, bytes))
+                          .put(Signatures.EVENT_ID_HEADER, eventId)
+                          .put(Signatures.TIMESTAMP_HEADER, Long.toString(timestamp))
+                          .put(
+                              Signatures.TIMESTAMPED_HEADER,
+                              Signatures.signTimestamped(apiKey, timestamp, bytes)))
+              .body(new BytesRequestContent("application/json", bytes));
+      request.send(head);
     } catch (IllegalArgumentException e) {
-      return failed("Invalid webhook URL: " + e.getMessage(), started);
+      return failed("invalid webhook URL", false, started);
+    }
+    Result result;
+    try {
+      // The request's own time-out ends it; the margin only covers a client that never calls back.
+      result = head.done.get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      request.abort(e);
+      return failed(timedOut(), false, started);
+    } catch (InterruptedException e) {
+      request.abort(e);
+      Thread.currentThread().interrupt();
+      return failed("interrupted while sending", false, started);
+    }
+    if (head.status > 0) {
+      // It answered: the status counts, whatever became of the rest of the body.
+      return new Answer(head.status, head.snippet(), null, false, millisSince(started));
+    }
+    return failure(result.getFailure(), url, started);
+  }
+
+  private Answer failure(Throwable failure, String url, long started) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof AddressRefusedException refused) {
+        return failed(refused.getMessage(), true, started);
+      }
+    }
+    String error = describe(failure);
+    LOG.debug("webhook to {} failed: {}", host(url), error, failure);
+    return failed(error, false, started);
+  }
+
+  /** The failure in the server's words, from the kind of exception only, never its message. */
+  private String describe(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof UnknownHostException) {
+        return "host not found";
+      }
+      if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+        return timedOut();
+      }
+      if (t instanceof SSLException) {
+        return "TLS handshake failed";
+      }
+      if (t instanceof ConnectException) {
+        return "connection refused";
+      }
+      if (t instanceof NoRouteToHostException) {
+        return "no route to host";
+      }
+      if (t instanceof HttpResponseException || t instanceof BadMessageException) {
+        return "not an HTTP response";
+      }
+      if (t instanceof EOFException || t instanceof ClosedChannelException) {
+        return "connection closed before an answer";
+      }
+    }
+    return "connection failed";
+  }
+
+  private String timedOut() {
+    return "timed out after "
+        + BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString()
+        + " s";
+  }
+
+  /** Stops the client: connections close, its threads end. */
+  @Override
+  public void close() {
+    try {
+      http.stop();
+    } catch (Exception e) {
+      LOG.warn("the webhook HTTP client did not stop cleanly", e);
     }
   }
 
   /**
-   * The start of the receiver's answer, read within what is left of the time-out: only its status
-   * counts, so a huge or endless body neither fills memory nor holds a delivery thread.
+   * Keeps the status and the first {@link #HEAD_BYTES} of an answer, then stops reading: only the
+   * status counts, so a huge or endless body neither fills memory nor holds a delivery thread.
    */
-  private String readHead(InputStream body, long started) {
-    Future<byte[]> head = readers.submit(() -> body.readNBytes(SNIPPET_CHARS * 4));
-    long left = Math.max(100, timeout.toMillis() - (System.nanoTime() - started) / 1_000_000);
-    try {
-      return new String(head.get(left, TimeUnit.MILLISECONDS), StandardCharsets.UTF_8);
-    } catch (TimeoutException | ExecutionException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
-    } finally {
-      head.cancel(true);
-      try {
-        body.close();
-      } catch (IOException e) {
-        // the answer is already judged by its status
+  private static final class Head implements Response.Listener {
+    final CompletableFuture<Result> done = new CompletableFuture<>();
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    volatile int status;
+
+    @Override
+    public void onHeaders(Response response) {
+      status = response.getStatus();
+    }
+
+    @Override
+    public void onContent(Response response, ByteBuffer content) {
+      synchronized (bytes) {
+        int take = Math.min(content.remaining(), HEAD_BYTES - bytes.size());
+        byte[] chunk = new byte[take];
+        content.get(chunk);
+        bytes.write(chunk, 0, take);
+        if (bytes.size() >= HEAD_BYTES) {
+          response.abort(new EnoughRead());
+        }
       }
+    }
+
+    @Override
+    public void onComplete(Result result) {
+      done.complete(result);
+    }
+
+    String snippet() {
+      String text;
+      synchronized (bytes) {
+        text = bytes.toString(StandardCharsets.UTF_8);
+      }
+      return text.length() > SNIPPET_CHARS ? text.substring(0, SNIPPET_CHARS) : text;
+    }
+  }
+
+  /** Ends reading an answer once its head is kept; not a failure of the delivery. */
+  private static final class EnoughRead extends Exception {
+    EnoughRead() {
+      super("the answer's head is read", null, false, false);
     }
   }
 
@@ -128,22 +256,11 @@ public final class WebhookSender {
     }
   }
 
-  private static Answer failed(String error, long started) {
-    String text = error.length() > SNIPPET_CHARS ? error.substring(0, SNIPPET_CHARS) : error;
-    return new Answer(null, null, text, millisSince(started));
-  }
-
-  private static String snippet(String text) {
-    return text.length() > SNIPPET_CHARS ? text.substring(0, SNIPPET_CHARS) : text;
+  private static Answer failed(String error, boolean addressRefused, long started) {
+    return new Answer(null, null, error, addressRefused, millisSince(started));
   }
 
   private static int millisSince(long started) {
     return (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
-  }
-
-  private static Thread daemon(Runnable task) {
-    Thread thread = new Thread(task, "webhook-http");
-    thread.setDaemon(true);
-    return thread;
   }
 }

@@ -5,12 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.deployments.Ids;
+import dev.credence.server.http.ApiException;
 import dev.credence.server.http.Json;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 
 /**
  * The test event (spec section 6): sent at once to an environment's webhook URL, signed like every
- * event, outside the delivery log. The API's test call and the dashboard's button both send it.
+ * event, outside the delivery log. The API's test call and the dashboard's button both send it, and
+ * share one limit of {@link #PER_MINUTE} a minute per environment.
  */
 public final class WebhookTest {
   /** The event type of a test delivery; never sent otherwise. */
@@ -19,14 +23,19 @@ public final class WebhookTest {
   /** The uid of a test delivery (no session has it: uids are chosen by lenders). */
   public static final String TEST_UID = "webhook-test";
 
+  /** Test events an environment may send a minute, by the API and the dashboard together. */
+  public static final int PER_MINUTE = 10;
+
   private final DeploymentService deployments;
   private final WebhookSender sender;
   private final Clock clock;
+  private final TestCallLimit limit;
 
   public WebhookTest(DeploymentService deployments, WebhookSender sender, Clock clock) {
     this.deployments = deployments;
     this.sender = sender;
     this.clock = clock;
+    this.limit = new TestCallLimit(PER_MINUTE, System::nanoTime);
   }
 
   /** Where the event went and the receiver's answer; both null when no webhook URL is set. */
@@ -36,10 +45,28 @@ public final class WebhookTest {
     }
   }
 
+  /**
+   * Sends the test event now.
+   *
+   * @throws ApiException 429 {@code rate_limited}, with {@code Retry-After}, past the limit
+   */
   public Sent send(Environment environment) {
     String url = environment.settings().webhookUrl();
     if (url == null) {
       return new Sent(null, null);
+    }
+    Duration wait = limit.acquire(environment.integrationId());
+    if (!wait.isZero()) {
+      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+      throw new ApiException(
+          429,
+          "rate_limited",
+          "This environment may send "
+              + limit.perMinute()
+              + " test webhooks a minute; retry after "
+              + seconds
+              + " s",
+          Map.of("Retry-After", String.valueOf(seconds)));
     }
     return new Sent(
         url, sender.send(url, deployments.apiKey(environment), Ids.newId(), body(environment)));

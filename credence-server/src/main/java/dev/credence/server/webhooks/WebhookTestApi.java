@@ -10,7 +10,9 @@ import io.javalin.http.Context;
 /**
  * {@code POST /v1/webhooks-management/test} (spec section 6): sends a test event to the
  * environment's webhook URL at once, signed like every event, and reports the receiver's answer
- * with the vendor's statuses and bodies (each with Credence's {@code code} added).
+ * with the vendor's statuses and bodies (each with Credence's {@code code} added). A URL whose
+ * address is refused is 503 {@code address_refused}; more than {@link WebhookTest#PER_MINUTE} calls
+ * a minute, 429 {@code rate_limited}.
  */
 public final class WebhookTestApi {
   private final DeploymentService deployments;
@@ -49,7 +51,9 @@ public final class WebhookTestApi {
       return;
     }
     WebhookSender.Answer answer = sent.answer();
-    if (answer.statusCode() == null) {
+    if (answer.addressRefused()) {
+      answer(ctx, 503, error(answer.error(), "address_refused"));
+    } else if (answer.statusCode() == null) {
       answer(ctx, 503, error(answer.error(), "webhook_unreachable"));
     } else if (answer.delivered()) {
       ObjectNode ok = JsonNodeFactory.instance.objectNode();

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * that claims it is the only one sending it, and a task left by a stopped node is picked up by
  * another. The events of one session go out in order: only a session's first pending event (its
  * head) is scheduled, and finishing it schedules the next. Success is exactly HTTP 200; anything
- * else is retried with {@link Backoff} until the event's retry window closes, then it is FAILED.
+ * else is retried with {@link Backoff} until the event's retry window closes, then it is FAILED. A
+ * URL whose address is refused ({@code AddressGuard}) fails the event at its first attempt.
  */
 public final class Webhooks {
   private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
@@ -168,6 +169,18 @@ public final class Webhooks {
     if (answer.delivered()) {
       events.recordAttempt(delivery, null, until);
       return finish(event, Status.DELIVERED, client);
+    }
+    if (answer.addressRefused()) {
+      // The address stays refused until the URL or the allowed networks change: no retries. A
+      // redelivery after such a change sends it again.
+      events.recordAttempt(delivery, null, until);
+      LOG.warn(
+          "Webhook event {} ({}) FAILED: {} for {}",
+          event.id(),
+          event.type().wireName(),
+          answer.error(),
+          WebhookSender.host(url));
+      return finish(event, Status.FAILED, client);
     }
     Duration delay =
         backoff.delay(event.windowAttempts() + 1, ThreadLocalRandom.current().nextDouble());

@@ -400,6 +400,21 @@ class ConfigTest {
   }
 
   @Test
+  void webhooksGoToPublicAddressesOnlyUnlessNetworksAreAllowed() {
+    Config none = Config.fromEnvironment(env());
+    assertThat(none.webhookAllowedNetworks().isEmpty()).isTrue();
+    assertThat(none.describe().get("CREDENCE_WEBHOOK_ALLOWED_NETWORKS"))
+        .isEqualTo("(none: webhooks go to public addresses only)");
+    Config some =
+        Config.fromEnvironment(
+            env("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", " 10.20.0.0/16, ,fd00:1::/64,192.168.7.7 "));
+    assertThat(some.webhookAllowedNetworks().entries())
+        .containsExactly("10.20.0.0/16", "fd00:1::/64", "192.168.7.7");
+    assertThat(some.describe().get("CREDENCE_WEBHOOK_ALLOWED_NETWORKS"))
+        .isEqualTo("10.20.0.0/16,fd00:1::/64,192.168.7.7");
+  }
+
+  @Test
   void demoCanBeSwitchedOff() {
     assertThat(Config.fromEnvironment(env("CREDENCE_DEMO", "false")).demoOnFirstStart()).isFalse();
     assertThat(Config.fromEnvironment(env("CREDENCE_DEMO", "true")).demoOnFirstStart()).isTrue();
@@ -536,7 +551,11 @@ class ConfigTest {
         Arguments.of("CREDENCE_BIND_ADDRESS", "198.51.100.7"),
         Arguments.of("CREDENCE_HSTS", "maybe"),
         Arguments.of("CREDENCE_REQUEST_HEAD_TIMEOUT_MS", "50"),
-        Arguments.of("CREDENCE_CONNECTIONS_PER_ADDRESS", "0"));
+        Arguments.of("CREDENCE_CONNECTIONS_PER_ADDRESS", "0"),
+        Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "intranet.example.com"),
+        Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8, 10.1.2.3/16"),
+        Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "127.1/8"),
+        Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "::1/200"));
   }
 
   @ParameterizedTest(name = "{0}={1}")

@@ -46,7 +46,7 @@ class DeploymentCentreBrowserTest {
   @BeforeAll
   void start() {
     Browser.requireChromium();
-    server = RunningServer.start(TestDatabase.H2);
+    server = RunningServer.start(TestDatabase.H2, RunningServer.LOOPBACK_WEBHOOKS);
     receiver = WebhookReceiver.start();
   }
 

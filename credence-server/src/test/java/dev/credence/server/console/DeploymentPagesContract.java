@@ -47,6 +47,11 @@ abstract class DeploymentPagesContract extends ServerContract {
           "scoring_model", "",
           "norms_minimum", "200");
 
+  @Override
+  protected Map<String, String> environment() {
+    return RunningServer.LOOPBACK_WEBHOOKS;
+  }
+
   @Test
   void anAdminCreatesADeploymentAndLandsOnItsPage() {
     RunningServer.Deployment d = server.newDeployment();
@@ -280,6 +285,49 @@ abstract class DeploymentPagesContract extends ServerContract {
   }
 
   @Test
+  void aWebhookUrlOnARefusedAddressIsRefusedBesideItsField() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = adminOnItsPage(d);
+    JsonNode before = integration(d.testIntegrationId());
+    Map<String, String> form = new LinkedHashMap<>(DEFAULT_TEST_FORM);
+    form.put("session_expiry_hours", "48");
+    // Loopback is allowed on this server, for its receivers; the metadata address is not.
+    form.put("webhook_url", "http://169.254.169.254/latest/meta-data/");
+
+    HttpResponse<String> refused = admin.post(page(d) + "/test/settings", form);
+
+    assertThat(refused.statusCode()).isEqualTo(422);
+    assertThat(refused.body())
+        .contains("Nothing was saved")
+        .contains("<p class=\"field-error\">webhook_url: address refused: link-local</p>")
+        .contains("value=\"http://169.254.169.254/latest/meta-data/\"");
+    assertThat(integration(d.testIntegrationId())).isEqualTo(before);
+  }
+
+  @Test
+  void theTestWebhookButtonSharesTheTestCallsLimitOfTenAMinute() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = adminOnItsPage(d);
+    try (WebhookReceiver receiver = WebhookReceiver.start()) {
+      server.patchIntegration(
+          d.productionIntegrationId(), "{\"webhook_url\":\"" + receiver.url() + "\"}");
+      for (int i = 0; i < 10; i++) {
+        HttpResponse<String> call =
+            server.send("POST", "/v1/webhooks-management/test", null, "api-key", d.productionKey());
+        assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+      }
+
+      HttpResponse<String> limited = admin.post(page(d) + "/production/test-webhook", Map.of());
+
+      assertThat(limited.statusCode()).isEqualTo(429);
+      assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+      assertThat(limited.body())
+          .contains("This environment may send 10 test webhooks a minute; retry after ");
+      assertThat(receiver.received()).hasSize(10);
+    }
+  }
+
+  @Test
   void aViewerSeesNoFormsAndEveryChangeIsRefused() {
     RunningServer.Deployment d = server.newDeployment();
     ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
@@ -402,7 +450,7 @@ abstract class DeploymentPagesContract extends ServerContract {
           d.productionIntegrationId(), "{\"webhook_url\":\"" + down.url() + "\"}");
       HttpResponse<String> unreachable = admin.post(send, Map.of());
       assertThat(unreachable.statusCode()).isEqualTo(200);
-      assertThat(unreachable.body()).contains("Not delivered: Cannot connect to host 127.0.0.1");
+      assertThat(unreachable.body()).contains("Not delivered: connection refused");
     }
 
     String audit = unescaped(admin.get("/console/audit").body());

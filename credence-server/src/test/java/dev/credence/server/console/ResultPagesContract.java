@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.credence.server.assessment.Applicant;
 import dev.credence.server.testing.ConsoleClient;
+import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.ServerContract;
 import dev.credence.server.testing.WebhookReceiver;
@@ -66,10 +67,12 @@ abstract class ResultPagesContract extends ServerContract {
 
   @Override
   protected Map<String, String> environment() {
-    return Map.of(
-        "CREDENCE_SCHEDULER_POLL_MS", "100",
-        "CREDENCE_WEBHOOK_RETRY_BASE_MS", "100",
-        "CREDENCE_EXPIRY_SWEEP_MS", "200");
+    return RunningServer.with(
+        Map.of(
+            "CREDENCE_SCHEDULER_POLL_MS", "100",
+            "CREDENCE_WEBHOOK_RETRY_BASE_MS", "100",
+            "CREDENCE_EXPIRY_SWEEP_MS", "200"),
+        RunningServer.LOOPBACK_WEBHOOKS);
   }
 
   @BeforeAll

@@ -57,7 +57,10 @@ class ResultsBrowserTest {
         Browser.emptyDirectory(
             Path.of(
                 System.getProperty("basedir", "."), "target", "screenshots", "console-results"));
-    server = RunningServer.start(TestDatabase.H2, RunningServer.QUICK_WORKERS);
+    server =
+        RunningServer.start(
+            TestDatabase.H2,
+            RunningServer.with(RunningServer.QUICK_WORKERS, RunningServer.LOOPBACK_WEBHOOKS));
     receiver = WebhookReceiver.start();
     deployment = server.newDeployment();
     String production = deployment.productionIntegrationId();

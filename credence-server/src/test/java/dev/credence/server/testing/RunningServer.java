@@ -21,6 +21,13 @@ public final class RunningServer extends ServerHttp implements AutoCloseable {
   public static final Map<String, String> QUICK_WORKERS =
       Map.of("CREDENCE_SCHEDULER_POLL_MS", "100", "CREDENCE_EXPIRY_SWEEP_MS", "200");
 
+  /**
+   * Lets webhooks reach receivers on this machine ({@link WebhookReceiver}), whose loopback address
+   * the server refuses by default.
+   */
+  public static final Map<String, String> LOOPBACK_WEBHOOKS =
+      Map.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Application app;
@@ -44,6 +51,16 @@ public final class RunningServer extends ServerHttp implements AutoCloseable {
     env.putAll(baseEnvironment(tempDir()));
     env.putAll(extraEnv);
     return new RunningServer(env, TestClock.startingNow());
+  }
+
+  /** Several sets of settings as one; a later one wins for a variable in two. */
+  @SafeVarargs
+  public static Map<String, String> with(Map<String, String>... settings) {
+    Map<String, String> all = new HashMap<>();
+    for (Map<String, String> some : settings) {
+      all.putAll(some);
+    }
+    return Map.copyOf(all);
   }
 
   /** What every test server shares: a free port, its own data dir, a known operator token. */
@@ -80,6 +97,17 @@ public final class RunningServer extends ServerHttp implements AutoCloseable {
   public RunningServer restart() {
     close();
     return new RunningServer(env, clock);
+  }
+
+  /**
+   * Stops this server and starts a new one on the same port, database and clock, with {@code
+   * changes} to its settings.
+   */
+  public RunningServer restart(Map<String, String> changes) {
+    close();
+    Map<String, String> changed = new HashMap<>(env);
+    changed.putAll(changes);
+    return new RunningServer(changed, clock);
   }
 
   /**

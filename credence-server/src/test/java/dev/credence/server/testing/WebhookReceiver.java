@@ -49,6 +49,13 @@ public final class WebhookReceiver implements AutoCloseable {
     return receiver;
   }
 
+  /** A receiver listening on {@code port}, such as that of a receiver just closed. */
+  public static WebhookReceiver onPort(int port) {
+    WebhookReceiver receiver = new WebhookReceiver(port);
+    receiver.listen();
+    return receiver;
+  }
+
   /** A receiver that is not listening yet: its URL refuses connections until {@link #listen}. */
   public static WebhookReceiver down() {
     return new WebhookReceiver(RunningServer.freePort());

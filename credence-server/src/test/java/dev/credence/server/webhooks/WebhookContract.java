@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.api.Signatures;
 import dev.credence.server.assessment.Applicant;
 import dev.credence.server.results.ResultApi;
+import dev.credence.server.testing.RawListener;
+import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.ServerContract;
 import dev.credence.server.testing.WebhookReceiver;
@@ -40,11 +42,13 @@ abstract class WebhookContract extends ServerContract {
 
   @Override
   protected Map<String, String> environment() {
-    return Map.of(
-        "CREDENCE_SCHEDULER_POLL_MS", "100",
-        "CREDENCE_WEBHOOK_RETRY_BASE_MS", "100",
-        "CREDENCE_WEBHOOK_TIMEOUT_MS", "3000",
-        "CREDENCE_EXPIRY_SWEEP_MS", "200");
+    return RunningServer.with(
+        Map.of(
+            "CREDENCE_SCHEDULER_POLL_MS", "100",
+            "CREDENCE_WEBHOOK_RETRY_BASE_MS", "100",
+            "CREDENCE_WEBHOOK_TIMEOUT_MS", "3000",
+            "CREDENCE_EXPIRY_SWEEP_MS", "200"),
+        RunningServer.LOOPBACK_WEBHOOKS);
   }
 
   @BeforeEach
@@ -167,7 +171,7 @@ abstract class WebhookContract extends ServerContract {
     JsonNode first = events.get(0);
     assertThat(first.get("attempts").asInt()).isEqualTo(2);
     assertThat(first.at("/deliveries/0/status_code").isNull()).isTrue();
-    assertThat(first.at("/deliveries/0/error").asText()).isEqualTo("No answer within 3000 ms");
+    assertThat(first.at("/deliveries/0/error").asText()).isEqualTo("timed out after 3 s");
     assertThat(first.at("/deliveries/0/latency_ms").asInt()).isBetween(2900, 4900);
     assertThat(first.at("/deliveries/1/status_code").asInt()).isEqualTo(200);
   }
@@ -182,7 +186,7 @@ abstract class WebhookContract extends ServerContract {
     List<JsonNode> failing =
         awaitEvents(uid, e -> !e.isEmpty() && e.get(0).get("attempts").asInt() >= 2);
     assertThat(failing.get(0).at("/deliveries/0/status_code").isNull()).isTrue();
-    assertThat(failing.get(0).at("/deliveries/0/error").asText()).startsWith("Cannot connect");
+    assertThat(failing.get(0).at("/deliveries/0/error").asText()).isEqualTo("connection refused");
     assertThat(status(failing.get(1))).isEqualTo("PENDING");
     assertThat(failing.get(1).get("attempts").asInt()).as("waits for the first").isZero();
 
@@ -460,8 +464,24 @@ abstract class WebhookContract extends ServerContract {
     setWebhook(down.url());
     HttpResponse<String> unreachable = testCall(deployment.productionKey());
     assertThat(unreachable.statusCode()).isEqualTo(503);
-    assertThat(json(unreachable).get("detail").asText())
-        .isEqualTo("Cannot connect to host " + down.url().split("/")[2]);
+    assertThat(json(unreachable).get("detail").asText()).isEqualTo("connection refused");
+    assertThat(json(unreachable).get("code").asText()).isEqualTo("webhook_unreachable");
+  }
+
+  @Test
+  void theTestCallNeverShowsWhatAPeerThatIsNotHttpSent() {
+    byte[] garbage =
+        "H2 exception XYZ: Table \"API_KEYS\" not found\r\n\r\n".getBytes(StandardCharsets.UTF_8);
+    try (RawListener notHttp = RawListener.replying(garbage)) {
+      setWebhook("http://127.0.0.1:" + notHttp.port() + "/hooks");
+      HttpResponse<String> answer = testCall(deployment.productionKey());
+
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+      assertThat(json(answer).get("detail").asText()).isEqualTo("not an HTTP response");
+      assertThat(json(answer).get("code").asText()).isEqualTo("webhook_unreachable");
+      assertThat(answer.body()).doesNotContain("H2", "exception", "XYZ", "API_KEYS", "Table");
+      assertThat(notHttp.accepted()).isEqualTo(1);
+    }
   }
 
   @Test

@@ -28,7 +28,10 @@ class LenderAppTest {
   @Test
   void createsRedirectsAndTakesInTheVerifiedWebhooks() throws Exception {
     try (RunningServer server =
-            RunningServer.start(TestDatabase.H2, Map.of("CREDENCE_SCHEDULER_POLL_MS", "100"));
+            RunningServer.start(
+                TestDatabase.H2,
+                RunningServer.with(
+                    Map.of("CREDENCE_SCHEDULER_POLL_MS", "100"), RunningServer.LOOPBACK_WEBHOOKS));
         LenderApp app = app(server)) {
       HttpResponse<String> apply = get(app, "/apply?customer=CUST-00123456");
       assertThat(apply.statusCode()).isEqualTo(302);
