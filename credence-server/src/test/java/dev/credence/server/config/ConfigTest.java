@@ -61,12 +61,21 @@ class ConfigTest {
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.dataDir()).isEqualTo(dataDir.toAbsolutePath());
     assertThat(config.publicUrl()).isEqualTo("http://localhost:8080");
-    assertThat(config.database().url()).startsWith("jdbc:h2:file:").contains(dataDir.toString());
+    // Durable commits: DSYNC file access and no write delay (decision 0017).
+    assertThat(config.database().url())
+        .startsWith("jdbc:h2:dsync:")
+        .contains(dataDir.toString())
+        .endsWith(";WRITE_DELAY=0");
     assertThat(config.database().url()).isEqualTo(Config.Database.h2Url(dataDir));
     assertThat(config.database().isH2()).isTrue();
     assertThat(config.database().isEmbeddedDefault(dataDir)).isTrue();
     assertThat(config.database().url()).contains("AUTO_SERVER=TRUE");
     assertThat(config.database().poolSize()).isEqualTo(16);
+    assertThat(config.shutdown().drain()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(config.shutdown().timeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(config.describe())
+        .containsEntry("CREDENCE_SHUTDOWN_DRAIN_SECONDS", "5")
+        .containsEntry("CREDENCE_SHUTDOWN_TIMEOUT_SECONDS", "30");
     assertThat(config.previousTokenSecrets()).isEmpty();
     assertThat(config.demoOnFirstStart()).isTrue();
   }
@@ -351,6 +360,20 @@ class ConfigTest {
   }
 
   @Test
+  void aStopDrainsAndWaitsAsLongAsItIsTold() {
+    Config.Shutdown shutdown =
+        Config.fromEnvironment(
+                env(
+                    "CREDENCE_SHUTDOWN_DRAIN_SECONDS",
+                    "0",
+                    "CREDENCE_SHUTDOWN_TIMEOUT_SECONDS",
+                    "90"))
+            .shutdown();
+    assertThat(shutdown.drain()).isZero();
+    assertThat(shutdown.timeout()).isEqualTo(java.time.Duration.ofSeconds(90));
+  }
+
+  @Test
   void edgeDefaults() {
     Config.Edge edge = Config.fromEnvironment(env()).edge();
     assertThat(edge.bindAddress()).isNull();
@@ -552,6 +575,9 @@ class ConfigTest {
         Arguments.of("CREDENCE_HSTS", "maybe"),
         Arguments.of("CREDENCE_REQUEST_HEAD_TIMEOUT_MS", "50"),
         Arguments.of("CREDENCE_CONNECTIONS_PER_ADDRESS", "0"),
+        Arguments.of("CREDENCE_SHUTDOWN_DRAIN_SECONDS", "-1"),
+        Arguments.of("CREDENCE_SHUTDOWN_DRAIN_SECONDS", "301"),
+        Arguments.of("CREDENCE_SHUTDOWN_TIMEOUT_SECONDS", "0"),
         Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "intranet.example.com"),
         Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8, 10.1.2.3/16"),
         Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "127.1/8"),
