@@ -166,7 +166,7 @@ public final class Application implements AutoCloseable {
 
     Accounts accounts = accounts(config, clock, database, deployments, audit);
     ConsoleWeb console = new ConsoleWeb(accounts, deployments, config.publicUrl());
-    ConsoleOperatorApi consoleOperator = new ConsoleOperatorApi(accounts, audit);
+    ConsoleOperatorApi consoleOperator = new ConsoleOperatorApi(accounts);
     AuthPages authPages =
         new AuthPages(
             accounts, deployments, console, new ClientAddress(config.console().trustedProxies()));

@@ -139,7 +139,7 @@ final class Cli {
       AuditLog audit,
       Map<String, String> options) {
     Accounts accounts = Application.accounts(config, clock, database, deployments, audit);
-    return new ConsoleOperatorApi(accounts, audit)
+    return new ConsoleOperatorApi(accounts)
         .inviteFirstAdmin(required(options, "company-id"), required(options, "email"));
   }
 

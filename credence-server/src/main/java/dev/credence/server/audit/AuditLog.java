@@ -64,8 +64,7 @@ public final class AuditLog {
                 change.after()));
   }
 
-  /** Records a change inside the caller's transaction; {@code actor} is an {@link Actor}'s name. */
-  public void record(
+  private void record(
       Handle handle,
       String companyId,
       String actor,

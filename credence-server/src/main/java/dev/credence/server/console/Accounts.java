@@ -1,6 +1,8 @@
 package dev.credence.server.console;
 
+import dev.credence.server.audit.Actor;
 import dev.credence.server.audit.AuditLog;
+import dev.credence.server.audit.Change;
 import dev.credence.server.console.AccountStore.Invitation;
 import dev.credence.server.console.AccountStore.SignedIn;
 import dev.credence.server.console.ConsoleUser.Role;
@@ -157,18 +159,16 @@ public final class Accounts {
     if (companyId == null || deployments.findCompany(companyId).isEmpty()) {
       throw ApiException.notFound("company_not_found", "No company with id '" + companyId + "'");
     }
-    return invite(companyId, "operator", email, Role.ADMIN);
+    return invite(companyId, Actor.OPERATOR, email, Role.ADMIN);
   }
 
   public InvitationLink invite(ConsoleUser actor, String email, Role role) {
     requireAdmin(actor);
-    InvitationLink link = invite(actor.companyId(), actor.email(), email, role);
-    audit.record(
-        actor, "user.invited", link.email(), null, Map.of("email", link.email(), "role", role));
-    return link;
+    return invite(actor.companyId(), Actor.of(actor), email, role);
   }
 
-  private InvitationLink invite(String companyId, String invitedBy, String email, Role role) {
+  /** Stores an invitation, e-mails it when it can, and records it in the company's audit log. */
+  private InvitationLink invite(String companyId, Actor invitedBy, String email, Role role) {
     String normalized = checkEmail(email);
     if (role == null) {
       throw ApiException.unprocessable("role_invalid", "Choose a role: Admin or Viewer.");
@@ -182,7 +182,14 @@ public final class Accounts {
     Instant expiresAt = now.plus(INVITATION_LIFETIME);
     store.insertInvitation(
         new Invitation(
-            Secrets.hash(token), companyId, normalized, role, invitedBy, now, expiresAt, null));
+            Secrets.hash(token),
+            companyId,
+            normalized,
+            role,
+            invitedBy.name(),
+            now,
+            expiresAt,
+            null));
     String url = publicUrl + "/console/invitations/" + token;
     boolean mailed =
         mailer.send(
@@ -195,6 +202,10 @@ public final class Accounts {
                 + ".\n\nOpen this link within 24 hours to choose your password:\n\n"
                 + url
                 + "\n\nIf you did not expect this e-mail, ignore it.\n");
+    audit.record(
+        companyId,
+        invitedBy,
+        new Change("user.invited", normalized, null, Map.of("email", normalized, "role", role)));
     return new InvitationLink(normalized, role, url, expiresAt, mailed);
   }
 

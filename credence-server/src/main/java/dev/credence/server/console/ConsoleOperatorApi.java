@@ -1,9 +1,6 @@
 package dev.credence.server.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.credence.server.audit.Actor;
-import dev.credence.server.audit.AuditLog;
-import dev.credence.server.audit.Change;
 import dev.credence.server.http.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -17,11 +14,9 @@ import java.util.Map;
  */
 public final class ConsoleOperatorApi {
   private final Accounts accounts;
-  private final AuditLog audit;
 
-  public ConsoleOperatorApi(Accounts accounts, AuditLog audit) {
+  public ConsoleOperatorApi(Accounts accounts) {
     this.accounts = accounts;
-    this.audit = audit;
   }
 
   public void routes(RoutesConfig routes) {
@@ -41,14 +36,6 @@ public final class ConsoleOperatorApi {
   /** Invites the company's first Admin; the invitation as the operator API and the CLI print it. */
   public Map<String, Object> inviteFirstAdmin(String companyId, String email) {
     Accounts.InvitationLink link = accounts.inviteFirstAdmin(companyId, email);
-    audit.record(
-        companyId,
-        Actor.OPERATOR,
-        new Change(
-            "user.invited",
-            link.email(),
-            null,
-            Map.of("email", link.email(), "role", link.role())));
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("email", link.email());
     view.put("role", link.role().name().toLowerCase(java.util.Locale.ROOT));

@@ -35,6 +35,11 @@ public final class Applicant {
       "{\"modules\": [{\"type\": \"questionnaire\", \"length\": \"short\","
           + " \"items_per_page\": 30}]}";
 
+  /** An operator PATCH body: {@link #QUESTIONNAIRE_ONLY}, with webhooks to {@code webhookUrl}. */
+  public static String questionnaireOnlyWithWebhooksTo(String webhookUrl) {
+    return "{\"webhook_url\": \"" + webhookUrl + "\", \"assessment\": " + QUESTIONNAIRE_ONLY + "}";
+  }
+
   private static final Pattern ITEM = Pattern.compile("name=\"item_([0-9a-f-]+)\"");
   private static final Pattern DIGITS = Pattern.compile("class=\"digits\"[^>]*>(\\d+)<");
 

@@ -1,5 +1,6 @@
 package dev.credence.server.console;
 
+import static dev.credence.server.testing.AuditPage.unescaped;
 import static dev.credence.server.testing.RunningServer.json;
 import static dev.credence.server.testing.RunningServer.sessionBody;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -499,16 +500,6 @@ abstract class DeploymentPagesContract extends ServerContract {
     for (String key : keys) {
       assertThat(text).doesNotContain(key).doesNotContain(key.substring(0, 13));
     }
-  }
-
-  /** A page's text with the HTML escapes of quotes and ampersands undone. */
-  private static String unescaped(String html) {
-    return html.replace("&#34;", "\"")
-        .replace("&#39;", "'")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
   }
 
   private static int count(String text, String part) {

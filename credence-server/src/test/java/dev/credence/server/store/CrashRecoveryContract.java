@@ -89,12 +89,7 @@ abstract class CrashRecoveryContract {
         ServerProcess server = ServerProcess.start(database(), QUICK_LOOPBACK_WORKERS)) {
       Deployment d = server.newDeployment();
       server.patchIntegration(
-          d.productionIntegrationId(),
-          "{\"webhook_url\": \""
-              + receiver.url()
-              + "\", \"assessment\": "
-              + Applicant.QUESTIONNAIRE_ONLY
-              + "}");
+          d.productionIntegrationId(), Applicant.questionnaireOnlyWithWebhooksTo(receiver.url()));
       Map<String, String> tokens = new HashMap<>();
       for (int a = 1; a <= APPLICANTS; a++) {
         String uid = "FINISH-" + a;

@@ -53,12 +53,7 @@ abstract class OrderlyStopContract {
                     "CREDENCE_SHUTDOWN_DRAIN_SECONDS", "1"))) {
       Deployment d = server.newDeployment();
       server.patchIntegration(
-          d.productionIntegrationId(),
-          "{\"webhook_url\": \""
-              + receiver.url()
-              + "\", \"assessment\": "
-              + Applicant.QUESTIONNAIRE_ONLY
-              + "}");
+          d.productionIntegrationId(), Applicant.questionnaireOnlyWithWebhooksTo(receiver.url()));
       List<String> tokens = new ArrayList<>();
       for (int a = 1; a <= APPLICANTS; a++) {
         HttpResponse<String> created =

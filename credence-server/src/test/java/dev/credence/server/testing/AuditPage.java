@@ -71,7 +71,8 @@ public record AuditPage(String text, List<AuditPage.Row> rows) {
     }
   }
 
-  private static String unescaped(String html) {
+  /** A page's text with the HTML escapes of quotes, angle brackets and ampersands undone. */
+  public static String unescaped(String html) {
     return html.replace("&#34;", "\"")
         .replace("&#39;", "'")
         .replace("&quot;", "\"")

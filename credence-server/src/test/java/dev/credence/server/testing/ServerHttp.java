@@ -1,6 +1,7 @@
 package dev.credence.server.testing;
 
 import static dev.credence.server.testing.RunningServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.testing.RunningServer.Deployment;
@@ -12,6 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Real HTTP to a server under test, in this JVM ({@link RunningServer}) or in a process of its own
@@ -99,5 +103,34 @@ public abstract class ServerHttp {
 
   public JsonNode patchIntegration(String integrationId, String patch) {
     return json(operator("PATCH", "/v1/admin/integrations/" + integrationId, patch));
+  }
+
+  /**
+   * The operator's view of a uid's events, polled until {@code done} holds (at most {@code wait}).
+   */
+  public List<JsonNode> awaitEvents(
+      String integrationId, String uid, Duration wait, Predicate<List<JsonNode>> done) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    List<JsonNode> events = List.of();
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> response =
+          operator(
+              "GET",
+              "/v1/admin/integrations/" + integrationId + "/sessions/" + uid + "/events",
+              null);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      events = new ArrayList<>();
+      json(response).get("events").forEach(events::add);
+      if (done.test(events)) {
+        return events;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("events of " + uid + " never got there: " + events);
   }
 }

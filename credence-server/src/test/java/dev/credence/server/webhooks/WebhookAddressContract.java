@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,7 +155,11 @@ abstract class WebhookAddressContract extends ServerContract {
       String uid = newUid();
       applicant(first, uid).finish();
       List<JsonNode> failed =
-          awaitEvents(first, uid, e -> e.size() == 2 && e.stream().noneMatch(x -> pending(x)));
+          server.awaitEvents(
+              first.productionIntegrationId(),
+              uid,
+              WAIT,
+              e -> e.size() == 2 && e.stream().noneMatch(x -> pending(x)));
       for (JsonNode event : failed) {
         assertThat(event.get("status").asText()).as("no retries").isEqualTo("FAILED");
         assertThat(event.get("attempts").asInt()).isEqualTo(1);
@@ -174,7 +177,11 @@ abstract class WebhookAddressContract extends ServerContract {
           server.operator("POST", "/v1/admin/events/" + eventId + "/redeliver", null);
       assertThat(redeliver.statusCode()).as(redeliver.body()).isEqualTo(202);
       assertThat(receiver.await(1, WAIT).get(0).header("X-Credence-Event-Id")).isEqualTo(eventId);
-      awaitEvents(first, uid, e -> e.get(0).get("status").asText().equals("DELIVERED"));
+      server.awaitEvents(
+          first.productionIntegrationId(),
+          uid,
+          WAIT,
+          e -> e.get(0).get("status").asText().equals("DELIVERED"));
       assertThat(listener.accepted()).isZero();
     } finally {
       server = server.restart(Map.of(ALLOWED, ""));
@@ -270,35 +277,5 @@ abstract class WebhookAddressContract extends ServerContract {
 
   private static boolean pending(JsonNode event) {
     return event.get("status").asText().equals("PENDING");
-  }
-
-  /** The operator's view of a uid's events, polled until {@code done} holds. */
-  private List<JsonNode> awaitEvents(Deployment d, String uid, Predicate<List<JsonNode>> done) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    List<JsonNode> events = List.of();
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> response =
-          server.operator(
-              "GET",
-              "/v1/admin/integrations/"
-                  + d.productionIntegrationId()
-                  + "/sessions/"
-                  + uid
-                  + "/events",
-              null);
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      events = new ArrayList<>();
-      json(response).get("events").forEach(events::add);
-      if (done.test(events)) {
-        return events;
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("events of " + uid + " never got there: " + events);
   }
 }

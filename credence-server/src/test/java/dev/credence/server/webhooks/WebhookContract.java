@@ -22,7 +22,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -130,7 +129,11 @@ abstract class WebhookContract extends ServerContract {
     JsonNode pulled = json(result(deployment.productionKey(), uid));
     assertThat(pulled.get("status").asText()).isEqualTo("completed");
     assertThat(pulled.get("details")).isEqualTo(score.at("/event/details"));
-    awaitEvents(uid, events -> events.stream().allMatch(e -> status(e).equals("DELIVERED")));
+    server.awaitEvents(
+        deployment.productionIntegrationId(),
+        uid,
+        WAIT,
+        events -> events.stream().allMatch(e -> status(e).equals("DELIVERED")));
   }
 
   @Test
@@ -149,7 +152,11 @@ abstract class WebhookContract extends ServerContract {
         .isEqualTo("psychometric_score.complete");
 
     List<JsonNode> events =
-        awaitEvents(uid, e -> e.size() == 2 && e.stream().allMatch(x -> done(x)));
+        server.awaitEvents(
+            deployment.productionIntegrationId(),
+            uid,
+            WAIT,
+            e -> e.size() == 2 && e.stream().allMatch(x -> done(x)));
     JsonNode first = events.get(0);
     assertThat(first.get("attempts").asInt()).isEqualTo(3);
     assertThat(first.get("deliveries"))
@@ -167,7 +174,11 @@ abstract class WebhookContract extends ServerContract {
     applicant(uid).finish();
 
     List<JsonNode> events =
-        awaitEvents(uid, e -> e.size() == 2 && e.stream().allMatch(x -> done(x)));
+        server.awaitEvents(
+            deployment.productionIntegrationId(),
+            uid,
+            WAIT,
+            e -> e.size() == 2 && e.stream().allMatch(x -> done(x)));
     JsonNode first = events.get(0);
     assertThat(first.get("attempts").asInt()).isEqualTo(2);
     assertThat(first.at("/deliveries/0/status_code").isNull()).isTrue();
@@ -184,7 +195,11 @@ abstract class WebhookContract extends ServerContract {
     applicant(uid).finish();
 
     List<JsonNode> failing =
-        awaitEvents(uid, e -> !e.isEmpty() && e.get(0).get("attempts").asInt() >= 2);
+        server.awaitEvents(
+            deployment.productionIntegrationId(),
+            uid,
+            WAIT,
+            e -> !e.isEmpty() && e.get(0).get("attempts").asInt() >= 2);
     assertThat(failing.get(0).at("/deliveries/0/status_code").isNull()).isTrue();
     assertThat(failing.get(0).at("/deliveries/0/error").asText()).isEqualTo("connection refused");
     assertThat(status(failing.get(1))).isEqualTo("PENDING");
@@ -217,7 +232,11 @@ abstract class WebhookContract extends ServerContract {
         .extracting(r -> body(r).at("/event/type").asText())
         .containsExactly(
             "application.complete", "application.complete", "psychometric_score.complete");
-    awaitEvents(uid, e -> e.size() == 2 && e.stream().allMatch(x -> done(x)));
+    server.awaitEvents(
+        deployment.productionIntegrationId(),
+        uid,
+        WAIT,
+        e -> e.size() == 2 && e.stream().allMatch(x -> done(x)));
   }
 
   @Test
@@ -231,8 +250,11 @@ abstract class WebhookContract extends ServerContract {
       server.clock().advance(Duration.ofDays(4)); // past the complete event's 3-day window
 
       List<JsonNode> firstFailed =
-          awaitEvents(
-              uid, e -> status(e.get(0)).equals("FAILED") && e.get(1).get("attempts").asInt() > 0);
+          server.awaitEvents(
+              deployment.productionIntegrationId(),
+              uid,
+              WAIT,
+              e -> status(e.get(0)).equals("FAILED") && e.get(1).get("attempts").asInt() > 0);
       long firstFinished = firstFailed.get(0).get("finished_at").asLong();
       assertThat(firstFailed.get(1).at("/deliveries/0/started_at").asLong())
           .as("the score is sent only after the complete event is finished")
@@ -242,7 +264,11 @@ abstract class WebhookContract extends ServerContract {
           .isEqualTo("PENDING");
       server.clock().advance(Duration.ofDays(4));
       List<JsonNode> failed =
-          awaitEvents(uid, e -> e.stream().allMatch(x -> status(x).equals("FAILED")));
+          server.awaitEvents(
+              deployment.productionIntegrationId(),
+              uid,
+              WAIT,
+              e -> e.stream().allMatch(x -> status(x).equals("FAILED")));
 
       // Sent again to a receiver still refusing: a fresh window, retried again.
       String scoreId = failed.get(1).get("id").asText();
@@ -252,8 +278,10 @@ abstract class WebhookContract extends ServerContract {
                   .operator("POST", "/v1/admin/events/" + scoreId + "/redeliver", null)
                   .statusCode())
           .isEqualTo(202);
-      awaitEvents(
+      server.awaitEvents(
+          deployment.productionIntegrationId(),
           uid,
+          WAIT,
           e ->
               e.get(1).get("attempts").asInt() >= attemptsBefore + 2
                   && status(e.get(1)).equals("PENDING"));
@@ -269,7 +297,11 @@ abstract class WebhookContract extends ServerContract {
               .findFirst()
               .orElseThrow();
       assertThat(again.header("X-Credence-Event-Id")).isEqualTo(eventId);
-      awaitEvents(uid, e -> status(e.get(0)).equals("DELIVERED"));
+      server.awaitEvents(
+          deployment.productionIntegrationId(),
+          uid,
+          WAIT,
+          e -> status(e.get(0)).equals("DELIVERED"));
       assertThat(
               server
                   .operator("POST", "/v1/admin/events/000000000000000000000000/redeliver", null)
@@ -595,7 +627,11 @@ abstract class WebhookContract extends ServerContract {
     String uid = newUid();
     applicant(uid).finish();
     List<JsonNode> events =
-        awaitEvents(uid, e -> e.size() == 2 && e.stream().allMatch(x -> done(x)));
+        server.awaitEvents(
+            deployment.productionIntegrationId(),
+            uid,
+            WAIT,
+            e -> e.size() == 2 && e.stream().allMatch(x -> done(x)));
     assertThat(events).extracting(WebhookContract::status).containsOnly("NO_WEBHOOK");
     assertThat(json(result(deployment.productionKey(), uid)).get("status").asText())
         .isEqualTo("completed");
@@ -644,31 +680,6 @@ abstract class WebhookContract extends ServerContract {
     return apiKey == null
         ? server.send("POST", "/v1/webhooks-management/test", null)
         : server.send("POST", "/v1/webhooks-management/test", null, "api-key", apiKey);
-  }
-
-  /** The operator's view of a uid's events, polled until {@code done} holds. */
-  private List<JsonNode> awaitEvents(String uid, Predicate<List<JsonNode>> done) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    List<JsonNode> events = List.of();
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> response =
-          server.operator(
-              "GET",
-              "/v1/admin/integrations/"
-                  + deployment.productionIntegrationId()
-                  + "/sessions/"
-                  + uid
-                  + "/events",
-              null);
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      events = new ArrayList<>();
-      json(response).get("events").forEach(events::add);
-      if (done.test(events)) {
-        return events;
-      }
-      sleep(50);
-    }
-    throw new AssertionError("events of " + uid + " never got there: " + events);
   }
 
   private static String status(JsonNode event) {
