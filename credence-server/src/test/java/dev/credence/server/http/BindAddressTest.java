@@ -7,6 +7,7 @@ import dev.credence.server.testing.RawSocket;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.TestDatabase;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.Inet6Address;
@@ -14,14 +15,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** CREDENCE_BIND_ADDRESS: bound to loopback, the server cannot be reached on another address. */
+/**
+ * CREDENCE_BIND_ADDRESS: bound to loopback, the server cannot be reached on another address; the
+ * embedded database's own port is on loopback whatever the setting.
+ */
 class BindAddressTest {
   private static final String REQUEST =
       "GET /health/live HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
@@ -40,6 +46,30 @@ class BindAddressTest {
       for (InetAddress other : others) {
         assertThatThrownBy(() -> RawSocket.open(other.getHostAddress(), port).close())
             .as("connecting to %s", other)
+            .isInstanceOf(UncheckedIOException.class)
+            .hasCauseInstanceOf(ConnectException.class);
+      }
+    }
+  }
+
+  @Test
+  void theEmbeddedDatabasesOwnPortListensOnLoopbackOnly() throws IOException {
+    List<InetAddress> others = otherLocalAddresses();
+    Assumptions.assumeFalse(others.isEmpty(), "this machine has no local address but 127.0.0.1");
+    try (RunningServer server = RunningServer.start(TestDatabase.H2)) {
+      // H2's auto-server writes where it listens (for the command line) into its lock file.
+      Properties lock = new Properties();
+      try (InputStream in =
+          Files.newInputStream(server.config().dataDir().resolve("credence.lock.db"))) {
+        lock.load(in);
+      }
+      String listening = lock.getProperty("server");
+      assertThat(listening).as("the lock file's server entry").startsWith("localhost:");
+      int port = Integer.parseInt(listening.substring("localhost:".length()));
+      RawSocket.open("127.0.0.1", port).close();
+      for (InetAddress other : others) {
+        assertThatThrownBy(() -> RawSocket.open(other.getHostAddress(), port).close())
+            .as("connecting to the database's port on %s", other)
             .isInstanceOf(UncheckedIOException.class)
             .hasCauseInstanceOf(ConnectException.class);
       }
