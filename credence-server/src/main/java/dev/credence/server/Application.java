@@ -250,12 +250,17 @@ public final class Application implements AutoCloseable {
               resultPages.routes(c.routes);
               assessment.routes(c.routes);
             });
-    http.start();
     Workers workers;
     try {
-      workers = Workers.start(database.dataSource(), workerSettings, webhooks, sweep);
+      http.start();
+      try {
+        workers = Workers.start(database.dataSource(), workerSettings, webhooks, sweep);
+      } catch (RuntimeException e) {
+        http.stop();
+        throw e;
+      }
     } catch (RuntimeException e) {
-      http.stop();
+      sender.close();
       throw e;
     }
     return new Application(database, deployments, accounts, http, workers, health, sender);

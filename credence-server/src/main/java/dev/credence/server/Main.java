@@ -2,6 +2,7 @@ package dev.credence.server;
 
 import dev.credence.server.config.Config;
 import dev.credence.server.config.ConfigException;
+import io.javalin.util.JavalinBindException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
@@ -21,7 +22,7 @@ public final class Main {
       } else {
         System.exit(Cli.run(Arrays.asList(args), System.getenv(), System.out, System.err));
       }
-    } catch (ConfigException e) {
+    } catch (ConfigException | JavalinBindException e) {
       System.err.println("credence: " + e.getMessage());
       System.exit(2);
     }

@@ -452,6 +452,23 @@ class CliTest {
   }
 
   @Test
+  void aServerWhosePortIsTakenSaysSoAndExits2() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+      Process server =
+          launchMain(
+              List.of(),
+              Map.of(
+                  "CREDENCE_PORT", String.valueOf(taken.getLocalPort()), "CREDENCE_DEMO", "false"));
+      String out = output(server);
+      assertThat(server.exitValue()).as(out).isEqualTo(2);
+      assertThat(out)
+          .contains("credence: Port already in use")
+          .doesNotContain("\tat ")
+          .doesNotContain("Exception in thread");
+    }
+  }
+
+  @Test
   void itsChangesAreInTheCompanysAuditLogAsTheOperators() {
     try (RunningServer server =
         RunningServer.start(TestDatabase.H2, Map.of("CREDENCE_DATA_DIR", dataDir.toString()))) {
