@@ -34,6 +34,8 @@ import dev.credence.server.http.Json;
 import dev.credence.server.http.OpenApiDocument;
 import dev.credence.server.http.SecurityHeaders;
 import dev.credence.server.outbound.AddressGuard;
+import dev.credence.server.outcomes.OutcomeOperatorApi;
+import dev.credence.server.outcomes.OutcomeUploads;
 import dev.credence.server.results.ExpirySweep;
 import dev.credence.server.results.Outcomes;
 import dev.credence.server.results.ResultApi;
@@ -186,9 +188,11 @@ public final class Application implements AutoCloseable {
                 clock),
             companyEnvironments,
             console);
+    OutcomeUploads outcomeUploads = new OutcomeUploads(database.jdbi(), sessionStore, audit, clock);
+    OutcomeOperatorApi outcomeOperator = new OutcomeOperatorApi(deployments, outcomeUploads);
     OutcomePages outcomePages =
         new OutcomePages(
-            new LoanOutcomes(database.jdbi(), companyEnvironments, sessionStore, audit, clock),
+            new LoanOutcomes(database.jdbi(), companyEnvironments, outcomeUploads),
             companyEnvironments,
             console);
     ResultPages resultPages =
@@ -240,6 +244,7 @@ public final class Application implements AutoCloseable {
               resultApi.routes(c.routes);
               webhookTestApi.routes(c.routes);
               sessionAdmin.routes(c.routes);
+              outcomeOperator.routes(c.routes);
               consoleOperator.routes(c.routes);
               console.routes(c.routes);
               authPages.routes(c.routes);

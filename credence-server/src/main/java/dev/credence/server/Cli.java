@@ -13,8 +13,16 @@ import dev.credence.server.deployments.OperatorChanges;
 import dev.credence.server.deployments.OperatorViews;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.Json;
+import dev.credence.server.outcomes.OutcomeCsv;
+import dev.credence.server.outcomes.OutcomeOperatorApi;
+import dev.credence.server.outcomes.OutcomeUploads;
+import dev.credence.server.sessions.SessionStore;
 import dev.credence.server.store.Database;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +58,8 @@ final class Cli {
         integrations rotate-key INTEGRATION_ID
         admins invite --company-id ID --email ADDRESS
             a link (valid 24 hours) for the company's first dashboard Admin to set a password
+        outcomes upload INTEGRATION_ID --file PATH
+            loan outcomes from a uid,outcome,date CSV file, as in the dashboard
 
       The database and secrets come from the same CREDENCE_* variables as the server.
       """;
@@ -74,12 +84,14 @@ final class Cli {
       Object result =
           args.get(0).equals("admins") && args.get(1).equals("invite")
               ? inviteAdmin(config, clock, database, deployments, audit, options(rest))
-              : execute(
-                  deployments,
-                  new OperatorChanges(deployments, audit),
-                  args.get(0),
-                  args.get(1),
-                  rest);
+              : args.get(0).equals("outcomes") && args.get(1).equals("upload")
+                  ? uploadOutcomes(clock, database, deployments, audit, rest)
+                  : execute(
+                      deployments,
+                      new OperatorChanges(deployments, audit),
+                      args.get(0),
+                      args.get(1),
+                      rest);
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
       return 0;
     } catch (UsageException e) {
@@ -141,6 +153,25 @@ final class Cli {
     Accounts accounts = Application.accounts(config, clock, database, deployments, audit);
     return new ConsoleOperatorApi(accounts)
         .inviteFirstAdmin(required(options, "company-id"), required(options, "email"));
+  }
+
+  private static Object uploadOutcomes(
+      Clock clock,
+      Database database,
+      DeploymentService deployments,
+      AuditLog audit,
+      List<String> rest) {
+    Path file =
+        Path.of(required(options(rest.subList(Math.min(1, rest.size()), rest.size())), "file"));
+    byte[] csv;
+    try (InputStream in = Files.newInputStream(file)) {
+      csv = in.readNBytes(OutcomeCsv.MAX_BYTES + 1);
+    } catch (IOException e) {
+      throw new UsageException("cannot read " + file + ": " + e.getMessage());
+    }
+    OutcomeUploads uploads =
+        new OutcomeUploads(database.jdbi(), new SessionStore(database.jdbi()), audit, clock);
+    return new OutcomeOperatorApi(deployments, uploads).upload(id(rest), csv);
   }
 
   private static String id(List<String> rest) {

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -448,6 +449,33 @@ class CliTest {
       String badOut = output(bad);
       assertThat(bad.exitValue()).as(badOut).isEqualTo(1);
       assertThat(badOut).contains("session_expiry_hours", "invalid_settings");
+    }
+  }
+
+  @Test
+  void outcomesAreUploadedFromACsvFileAsInTheDashboard() throws IOException {
+    try (RunningServer server =
+        RunningServer.start(TestDatabase.H2, Map.of("CREDENCE_DATA_DIR", dataDir.toString()))) {
+      JsonNode created = newDeployment();
+      String production = created.at("/production/integration_id").asText();
+      String key = created.at("/production/api_key").asText();
+      assertThat(
+              server
+                  .createSession(key, RunningServer.sessionBody("LOAN-7", production))
+                  .statusCode())
+          .isEqualTo(200);
+      Path file = dataDir.resolve("outcomes.csv");
+      Files.writeString(
+          file, "uid,outcome,date\nLOAN-7,dpd90,2026-11-01\nLOAN-8,repaid,2026-11-01\n");
+
+      JsonNode report = cli("outcomes", "upload", production, "--file", file.toString()).json();
+      assertThat(report.get("added").asInt()).isEqualTo(1);
+      assertThat(report.get("refused_count").asInt()).isEqualTo(1);
+      assertThat(report.at("/refused/0/line").asInt()).isEqualTo(3);
+
+      Result missing = cli("outcomes", "upload", production, "--file", "/no/such/file.csv");
+      assertThat(missing.exit()).isEqualTo(2);
+      assertThat(missing.err()).contains("cannot read /no/such/file.csv");
     }
   }
 

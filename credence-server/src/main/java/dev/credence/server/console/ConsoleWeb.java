@@ -3,6 +3,7 @@ package dev.credence.server.console;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.RefusedBodies;
+import dev.credence.server.outcomes.OutcomeCsv;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;

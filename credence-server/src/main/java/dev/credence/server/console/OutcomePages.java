@@ -1,6 +1,8 @@
 package dev.credence.server.console;
 
 import dev.credence.server.http.ApiException;
+import dev.credence.server.outcomes.OutcomeCsv;
+import dev.credence.server.outcomes.OutcomeUploads;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
@@ -45,7 +47,7 @@ public final class OutcomePages {
     String integrationId = ctx.formParam("integration");
     environments.find(actor, integrationId); // another company's environment: 404 before all else
     try {
-      LoanOutcomes.Report report = outcomes.upload(actor, integrationId, content(ctx));
+      OutcomeUploads.Upload report = outcomes.upload(actor, integrationId, content(ctx));
       render(ctx, 200, report, null, integrationId);
     } catch (ApiException e) {
       if (e.status() == 403 || e.status() == 404) {
@@ -76,7 +78,7 @@ public final class OutcomePages {
   }
 
   private void render(
-      Context ctx, int status, LoanOutcomes.Report report, String error, String integrationId) {
+      Context ctx, int status, OutcomeUploads.Upload report, String error, String integrationId) {
     ConsoleUser viewer = ConsoleWeb.user(ctx);
     Map<String, Object> params = new HashMap<>();
     params.put("environments", environments.list(viewer.companyId()));

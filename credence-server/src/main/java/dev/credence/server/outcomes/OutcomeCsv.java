@@ -1,4 +1,4 @@
-package dev.credence.server.console;
+package dev.credence.server.outcomes;
 
 import dev.credence.api.UidRules;
 import dev.credence.server.http.ApiException;
@@ -239,7 +239,7 @@ public final class OutcomeCsv {
    * The fields of one line: comma separated, each either bare or in double quotes with {@code ""}
    * for a quote; null when a quote is left open or followed by anything but a comma.
    */
-  static List<String> fields(String line) {
+  public static List<String> fields(String line) {
     List<String> fields = new ArrayList<>();
     StringBuilder field = new StringBuilder();
     int i = 0;

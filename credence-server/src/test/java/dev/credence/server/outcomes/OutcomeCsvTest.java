@@ -1,4 +1,4 @@
-package dev.credence.server.console;
+package dev.credence.server.outcomes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
