@@ -55,6 +55,14 @@ final class Fields {
     return value.longValue();
   }
 
+  double number(String name) {
+    JsonNode value = node.get(name);
+    if (value == null || !value.isNumber()) {
+      throw new Malformed(name(name) + " must be a number");
+    }
+    return value.doubleValue();
+  }
+
   Instant time(String name) {
     return Instant.ofEpochSecond(integer(name));
   }

@@ -21,8 +21,12 @@ public record ScoreDetails(
     Calculated calculated) {
 
   /**
-   * {@code details.calculated}. {@code reviewRequired}, {@code modelVersion} and {@code missing}
-   * are Credence's additions: null (or empty) from a server that does not send them.
+   * {@code details.calculated}. {@code probabilityOfDefault}, {@code reviewRequired}, {@code
+   * modelVersion} and {@code missing} are Credence's additions: null (or empty) from a server, or
+   * for a result, that does not have them.
+   *
+   * @param probabilityOfDefault the model's probability (0 to 1) of the bad outcome; a measured
+   *     default rate only when the model is calibrated on the lender's own outcomes
    */
   public record Calculated(
       int score,
@@ -30,6 +34,7 @@ public record ScoreDetails(
       String scoreConfidence,
       List<Trait> traits,
       List<String> flags,
+      Double probabilityOfDefault,
       Boolean reviewRequired,
       String modelVersion,
       List<String> missing) {}
@@ -52,6 +57,9 @@ public record ScoreDetails(
                 .map(t -> new Trait(t.text("key"), (int) t.integer("value"), t.text("risk_band")))
                 .toList(),
             calculated.strings("flags"),
+            calculated.isNull("probability_of_default")
+                ? null
+                : calculated.number("probability_of_default"),
             calculated.isNull("review_required") ? null : calculated.bool("review_required"),
             calculated.isNull("model") ? null : calculated.object("model").optionalText("version"),
             calculated.isNull("missing") ? List.of() : calculated.strings("missing")));

@@ -66,6 +66,7 @@ class ResultsTest {
         .allSatisfy(t -> assertThat(t.value()).isBetween(0, 100));
     assertThat(details.calculated().modelVersion()).isEqualTo("default-2026.1");
     assertThat(details.calculated().reviewRequired()).isNotNull();
+    assertThat(details.calculated().probabilityOfDefault()).isStrictlyBetween(0.0, 1.0);
   }
 
   @Test

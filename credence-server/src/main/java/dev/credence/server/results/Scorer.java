@@ -147,6 +147,15 @@ public final class Scorer {
     }
   }
 
+  /**
+   * The model's probability of default to four decimal places (0.0001, a hundredth of a percent):
+   * finer steps claim a precision no model of this kind has, and a fixed rounding keeps the stored
+   * result and every later read of it identical.
+   */
+  static double probability(double pd) {
+    return Math.round(pd * 10_000) / 10_000.0;
+  }
+
   /** {@code details.calculated} as lenders receive it (spec section 6, plus Credence's fields). */
   static ObjectNode calculated(ModelResult model, TrustIndicators.Trust trust) {
     ObjectNode c = JsonNodeFactory.instance.objectNode();
@@ -163,6 +172,7 @@ public final class Scorer {
     }
     ArrayNode flags = c.putArray("flags");
     trust.flags().forEach(flag -> flags.add(flag.name()));
+    c.put("probability_of_default", probability(model.pd()));
     c.put("review_required", trust.reviewRequired());
     c.putObject("model")
         .put("version", model.modelVersion())

@@ -3,11 +3,13 @@ package dev.credence.server.webhooks;
 import static dev.credence.server.testing.RunningServer.json;
 import static dev.credence.server.testing.RunningServer.sessionBody;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.api.Signatures;
 import dev.credence.server.assessment.Applicant;
 import dev.credence.server.results.ResultApi;
+import dev.credence.server.scoring.CreditModel;
 import dev.credence.server.testing.RawListener;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
@@ -119,6 +121,13 @@ abstract class WebhookContract extends ServerContract {
         .contains("LONG_STRING", "FAST_PAGES");
     assertThat(calculated.get("score_confidence").asText()).isEqualTo("LOW");
     assertThat(calculated.get("review_required").asBoolean()).isTrue();
+    // The probability the score and band were made from: the same model gives both back.
+    double pd = calculated.get("probability_of_default").asDouble();
+    assertThat(calculated.get("probability_of_default").isNumber()).isTrue();
+    assertThat(pd).isStrictlyBetween(0.0, 1.0);
+    assertThat(Math.round(pd * 10_000) / 10_000.0).as("four decimal places").isEqualTo(pd);
+    assertThat(CreditModel.scoreOf(pd)).isCloseTo(calculated.get("score").asInt(), within(1));
+    assertThat(CreditModel.DEFAULT.bandOf(pd)).isEqualTo(calculated.get("risk_band").asText());
     assertThat(calculated.at("/model/version").asText()).isEqualTo("default-2026.1");
     assertThat(calculated.at("/model/calibrated").asBoolean()).isFalse();
     assertThat(calculated.at("/model/norms").asText()).isEqualTo("DEFAULT");
