@@ -7,6 +7,11 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.credence.server.assessment.ItemBank.Item;
 import dev.credence.server.assessment.ItemBank.Language;
 import dev.credence.server.assessment.ItemBank.Length;
+import dev.credence.server.scoring.AnswerSheet;
+import dev.credence.server.scoring.AnswerSheet.ItemAnswer;
+import dev.credence.server.scoring.TrustIndicators;
+import dev.credence.server.scoring.TrustIndicators.Flag;
+import dev.credence.server.scoring.TrustIndicators.Trust;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -148,6 +153,35 @@ class ItemBankTest {
             "N1+", "E1+", "O1+", "A1+", "C1+", "N2-", "E2-", "O2-", "A2-", "C2-", "N3+", "E3-",
             "O3+", "A3+", "C3+", "N4-", "E4-", "O4-", "A4-", "C4-", "N5+", "E5+", "O5+", "A5-",
             "C5+", "N6-", "E6+", "O6-", "A6+", "C6-");
+  }
+
+  /**
+   * The inconsistency check has pairs on every form (TrustIndicators): answered 3 throughout, none
+   * is inconsistent; answered 5 throughout, every antonym pair (opposite keys) is 4 apart.
+   */
+  @Test
+  void everyFormHasConsistencyPairs() {
+    Object[][] table = {
+      // form, pairs, antonym pairs
+      {Length.SHORT, 45, 45},
+      {Length.STANDARD, 30, 14},
+      {Length.FULL, 180, 73},
+    };
+    for (Object[] row : table) {
+      Length length = (Length) row[0];
+      Trust neutral = TrustIndicators.assess(answeredThroughout(bank.form(length), 3));
+      Trust agreeing = TrustIndicators.assess(answeredThroughout(bank.form(length), 5));
+      assertThat(neutral.consistencyPairs()).as("%s", length).isEqualTo(row[1]);
+      assertThat(neutral.inconsistentPairs()).as("%s", length).isZero();
+      assertThat(agreeing.inconsistentPairs()).as("%s", length).isEqualTo(row[2]);
+      assertThat(agreeing.flags()).as("%s", length).contains(Flag.INCONSISTENT);
+    }
+  }
+
+  private static AnswerSheet answeredThroughout(List<String> form, int answer) {
+    List<ItemAnswer> answers =
+        form.stream().map(id -> new ItemAnswer(bank.item("en", id), answer, 1, 600_000)).toList();
+    return new AnswerSheet(answers, List.of(), Map.of(), List.of(), List.of(), 1, 1);
   }
 
   @Test
