@@ -23,20 +23,43 @@ public record AssessmentConfig(List<Module> modules) {
     Map<String, Object> toJson();
   }
 
-  /** Statements rated 1 to 5; {@code length} picks the form, several statements a page. */
-  public record Questionnaire(ItemBank.Length length, int itemsPerPage) implements Module {
+  /**
+   * Statements rated 1 to 5; {@code length} picks the form, several statements a page. {@code
+   * items} is null in an environment's configuration; the copy a session freezes when it starts
+   * records the item ids of its form there, so the session keeps them whatever the forms become.
+   */
+  public record Questionnaire(ItemBank.Length length, int itemsPerPage, List<String> items)
+      implements Module {
+    public Questionnaire {
+      items = items == null ? null : List.copyOf(items);
+    }
+
+    public Questionnaire(ItemBank.Length length, int itemsPerPage) {
+      this(length, itemsPerPage, null);
+    }
+
+    /** This module with the item ids of its form recorded. */
+    public Questionnaire withItems(List<String> items) {
+      return new Questionnaire(length, itemsPerPage, items);
+    }
+
     public String type() {
       return "questionnaire";
     }
 
     public Map<String, Object> toJson() {
-      return ordered(
-          "type",
-          type(),
-          "length",
-          length.name().toLowerCase(Locale.ROOT),
-          "items_per_page",
-          itemsPerPage);
+      Map<String, Object> json =
+          ordered(
+              "type",
+              type(),
+              "length",
+              length.name().toLowerCase(Locale.ROOT),
+              "items_per_page",
+              itemsPerPage);
+      if (items != null) {
+        json.put("items", items);
+      }
+      return json;
     }
   }
 
@@ -117,6 +140,26 @@ public record AssessmentConfig(List<Module> modules) {
 
   /** Reads a configuration, adding every problem to {@code problems}; null if there were any. */
   public static AssessmentConfig parse(JsonNode json, List<String> problems) {
+    return parse(json, problems, false);
+  }
+
+  /**
+   * Reads the configuration a session froze when it started: as {@link #parse(JsonNode, List)}, and
+   * the questionnaire may also hold the item ids of its form ({@code items}).
+   */
+  public static AssessmentConfig parseStarted(JsonNode json, List<String> problems) {
+    return parse(json, problems, true);
+  }
+
+  /** The configuration with its questionnaire's item ids recorded (nothing else changes). */
+  public AssessmentConfig withQuestionnaireItems(List<String> items) {
+    return new AssessmentConfig(
+        modules.stream()
+            .map(m -> m instanceof Questionnaire q ? (Module) q.withItems(items) : m)
+            .toList());
+  }
+
+  private static AssessmentConfig parse(JsonNode json, List<String> problems, boolean started) {
     int before = problems.size();
     JsonNode list = json == null ? null : json.get("modules");
     if (list == null || !list.isArray() || list.isEmpty()) {
@@ -131,7 +174,7 @@ public record AssessmentConfig(List<Module> modules) {
         problems.add("assessment module '" + type + "' appears twice");
         continue;
       }
-      Module parsed = module(type, module, problems);
+      Module parsed = module(type, module, problems, started);
       if (parsed != null) {
         modules.add(parsed);
       }
@@ -139,12 +182,15 @@ public record AssessmentConfig(List<Module> modules) {
     return problems.size() == before ? new AssessmentConfig(modules) : null;
   }
 
-  private static Module module(String type, JsonNode m, List<String> problems) {
+  private static Module module(String type, JsonNode m, List<String> problems, boolean started) {
     Reader r = new Reader(type, m, problems);
     Module module =
         switch (type) {
-          case "questionnaire" ->
-              new Questionnaire(r.length(), r.integer("items_per_page", 6, 1, 30));
+          case "questionnaire" -> {
+            ItemBank.Length length = r.length();
+            int perPage = r.integer("items_per_page", 6, 1, 30);
+            yield new Questionnaire(length, perPage, started ? r.items(length) : null);
+          }
           case "balloons" ->
               new Balloons(r.integer("balloons", 10, 1, 30), r.integer("max_pumps", 64, 8, 128));
           case "choices" -> new Choices(r.choices());
@@ -203,6 +249,26 @@ public record AssessmentConfig(List<Module> modules) {
         problems.add("questionnaire length must be short (30 items), standard (60) or full (120)");
         return ItemBank.Length.SHORT;
       }
+    }
+
+    /** A started session's item ids: absent (null) or as many distinct ids as the form has. */
+    List<String> items(ItemBank.Length length) {
+      known.add("items");
+      JsonNode items = node.get("items");
+      if (items == null || items.isNull()) {
+        return null;
+      }
+      List<String> ids = new ArrayList<>();
+      if (items.isArray()) {
+        items.forEach(id -> ids.add(id.isTextual() ? id.asText() : ""));
+      }
+      if (ids.size() != length.items()
+          || ids.contains("")
+          || ids.stream().distinct().count() != ids.size()) {
+        problems.add("questionnaire items must be the " + length.items() + " item ids of the form");
+        return null;
+      }
+      return ids;
     }
 
     List<Choice> choices() {

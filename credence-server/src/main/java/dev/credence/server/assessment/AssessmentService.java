@@ -97,7 +97,9 @@ public final class AssessmentService {
     requireStep(
         view, view.position().step() instanceof Journey.Consent, "consent was already given");
     if ("accept".equals(decision)) {
-      store.start(view.session().id(), Json.write(view.config().toJson()), clock.instant());
+      // The configuration is frozen with the item ids of the form, so the session keeps them.
+      AssessmentConfig frozen = view.config().withQuestionnaireItems(form(view.config()));
+      store.start(view.session().id(), Json.write(frozen.toJson()), clock.instant());
       return true;
     }
     if ("decline".equals(decision)) {
@@ -228,11 +230,15 @@ public final class AssessmentService {
     return correct;
   }
 
-  /** The form of the questionnaire this configuration uses (its item ids in order). */
+  /**
+   * The form of the questionnaire this configuration uses (its item ids in order): the ids a
+   * started session recorded, else the current form of its length.
+   */
   public List<String> form(AssessmentConfig config) {
     return config.modules().stream()
         .filter(Questionnaire.class::isInstance)
-        .map(m -> items.form(((Questionnaire) m).length()))
+        .map(m -> (Questionnaire) m)
+        .map(q -> q.items() != null ? q.items() : items.form(q.length()))
         .findFirst()
         .orElse(List.of());
   }
@@ -292,17 +298,33 @@ public final class AssessmentService {
     if (row.config() == null) {
       return environment.settings().assessment();
     }
+    return started(row.config(), items);
+  }
+
+  /**
+   * The configuration a session froze when it started. One that started before forms recorded their
+   * item ids keeps the items it was shown: the legacy form of its length ({@link
+   * ItemBank#legacyForm}).
+   */
+  static AssessmentConfig started(String json, ItemBank items) {
+    AssessmentConfig config;
     try {
       List<String> problems = new ArrayList<>();
-      AssessmentConfig config =
-          AssessmentConfig.parse(Json.MAPPER.readTree(row.config()), problems);
+      config = AssessmentConfig.parseStarted(Json.MAPPER.readTree(json), problems);
       if (config == null) {
         throw new IllegalStateException("a session's stored configuration is invalid: " + problems);
       }
-      return config;
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a session's stored configuration is not JSON", e);
     }
+    AssessmentConfig frozen = config;
+    return config.modules().stream()
+        .filter(Questionnaire.class::isInstance)
+        .map(m -> (Questionnaire) m)
+        .filter(q -> q.items() == null)
+        .findFirst()
+        .map(q -> frozen.withQuestionnaireItems(items.legacyForm(q.length())))
+        .orElse(config);
   }
 
   /** A coarse platform from the user agent: enough to tell phones from desktops in results. */

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -61,12 +62,13 @@ public final class Scorer {
     TrustIndicators.Trust trust = TrustIndicators.assess(sheet);
     EnvironmentSettings settings = view.environment().settings();
     Map<String, Double> features = traits.toMap();
+    ItemBank.Length length = length(view.config());
     ModelResult model =
         settings
             .scoringModel()
             .score(features, normsOf(view.environment().integrationId(), view.config(), settings));
     return new Scored(
-        model, trust, clock.instant(), calculated(model, trust), Json.write(features));
+        model, trust, clock.instant(), calculated(model, trust, length), Json.write(features));
   }
 
   AnswerSheet sheet(View view, List<String> form) {
@@ -110,10 +112,14 @@ public final class Scorer {
    * reused for {@link #NORMS_REFRESH}.
    */
   Norms normsOf(String integrationId, AssessmentConfig config, EnvironmentSettings settings) {
-    Norms defaults = Norms.defaults(maxPumps(config));
+    ItemBank.Length length = length(config);
+    Norms defaults =
+        Norms.defaults(maxPumps(config), length == null ? ItemBank.Length.FULL : length);
     int minimum = settings.normsMinimum();
     Instant now = clock.instant();
-    CachedNorms cached = norms.get(integrationId);
+    // per form: the defaults a population falls back on differ with the form's length
+    String cacheKey = integrationId + "/" + length;
+    CachedNorms cached = norms.get(cacheKey);
     if (cached != null
         && cached.minimum() == minimum
         && cached.at().plus(NORMS_REFRESH).isAfter(now)) {
@@ -127,8 +133,17 @@ public final class Scorer {
       population.add(parseFeatures(json));
     }
     Norms built = Norms.fromPopulation(population, minimum, defaults);
-    norms.put(integrationId, new CachedNorms(built, now, minimum));
+    norms.put(cacheKey, new CachedNorms(built, now, minimum));
     return built;
+  }
+
+  /** The questionnaire's form, or null when the assessment has no questionnaire. */
+  static ItemBank.Length length(AssessmentConfig config) {
+    return config.modules().stream()
+        .filter(AssessmentConfig.Questionnaire.class::isInstance)
+        .map(m -> ((AssessmentConfig.Questionnaire) m).length())
+        .findFirst()
+        .orElse(null);
   }
 
   private static int maxPumps(AssessmentConfig config) {
@@ -156,8 +171,12 @@ public final class Scorer {
     return Math.round(pd * 10_000) / 10_000.0;
   }
 
-  /** {@code details.calculated} as lenders receive it (spec section 6, plus Credence's fields). */
-  static ObjectNode calculated(ModelResult model, TrustIndicators.Trust trust) {
+  /**
+   * {@code details.calculated} as lenders receive it (spec section 6, plus Credence's fields);
+   * {@code model.form} is the questionnaire's form (null without a questionnaire).
+   */
+  static ObjectNode calculated(
+      ModelResult model, TrustIndicators.Trust trust, ItemBank.Length length) {
     ObjectNode c = JsonNodeFactory.instance.objectNode();
     c.put("score", model.score());
     c.put("risk_band", model.riskBand());
@@ -177,7 +196,8 @@ public final class Scorer {
     c.putObject("model")
         .put("version", model.modelVersion())
         .put("calibrated", model.calibrated())
-        .put("norms", model.normsSource());
+        .put("norms", model.normsSource())
+        .put("form", length == null ? null : length.name().toLowerCase(Locale.ROOT));
     ArrayNode missing = c.putArray("missing");
     model.missing().forEach(missing::add);
     return c;

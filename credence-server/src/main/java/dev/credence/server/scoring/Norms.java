@@ -1,5 +1,6 @@
 package dev.credence.server.scoring;
 
+import dev.credence.server.assessment.ItemBank;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,14 +12,18 @@ import java.util.Map;
  * enough finished results ({@link #DEFAULT_MINIMUM}, set per environment), and on the documented
  * defaults before that; {@link #source} says which, and each {@link Norm} says where it came from.
  *
- * <p>The defaults ({@link #defaults(int)}):
+ * <p>The defaults ({@link #defaults(int, ItemBank.Length)}):
  *
  * <ul>
- *   <li>domain.N .. domain.C (POMP 0 to 100): mean 50, SD 15. The published IPIP-NEO-120 norms (the
- *       project research notes, after Johnson 2014: means about 67 to 87, SDs 12 to 17 on the raw
- *       24 to 120 range) are POMP means of about 45 to 66 and SDs of 12.5 to 17.7 (raw SD / 96 *
- *       100); 50 and 15 sit inside both ranges. IPIP itself publishes no norms and advises local
- *       ones.
+ *   <li>domain.N .. domain.C (POMP 0 to 100), per form: mean 50 on every form; SD 15 on the full
+ *       form (24 items a domain), 16.16 on the standard (12) and 18.25 on the short (6). The
+ *       published IPIP-NEO-120 norms (the project research notes, after Johnson 2014: means about
+ *       67 to 87, SDs 12 to 17 on the raw 24 to 120 range) are POMP means of about 45 to 66 and SDs
+ *       of 12.5 to 17.7 (raw SD / 96 * 100); 50 and 15 sit inside both ranges. A shorter form
+ *       spreads wider: by Spearman-Brown from the full form's domain alpha of .84 ({@link
+ *       #FULL_FORM_ALPHA}), the SD of k of the 24 items is {@code 15 * sqrt(alpha_24 / alpha_k)}
+ *       ({@link #domainSd}; arithmetic in docs/scoring.md). IPIP itself publishes no norms and
+ *       advises local ones.
  *   <li>balloons.adjusted_pumps: mean = max_pumps / 4, SD = max_pumps / (4 * sqrt 3), 16 and 9.24
  *       for 64 pumps. Derived, not measured: with burst points uniform on 1 to max_pumps, p pumps
  *       earn p * (max - p) / max on average, best at p = max / 2 (the risk-neutral optimum, 32).
@@ -44,6 +49,17 @@ public record Norms(Map<String, Norm> norms, String source) {
   /** The balloon game's default number of pumps (AssessmentConfig.DEFAULT). */
   public static final int DEFAULT_MAX_PUMPS = 64;
 
+  /** The default POMP mean of a domain, every form. */
+  public static final double DOMAIN_MEAN = 50;
+
+  /** The default POMP SD of a domain on the full form (24 items). */
+  public static final double FULL_FORM_SD = 15;
+
+  /** Coefficient alpha of a 24-item IPIP-NEO-120 domain (mean over domains, Johnson 2014). */
+  public static final double FULL_FORM_ALPHA = 0.84;
+
+  private static final int FULL_FORM_ITEMS = 24;
+
   /** The reference of one trait. */
   public record Norm(double mean, double sd, String source) {
     public Norm {
@@ -57,16 +73,20 @@ public record Norms(Map<String, Norm> norms, String source) {
     norms = Map.copyOf(norms);
   }
 
-  /** The defaults for the default balloon game (64 pumps). */
+  /** The defaults of the default assessment: the short form, a balloon game of 64 pumps. */
   public static Norms defaults() {
-    return defaults(DEFAULT_MAX_PUMPS);
+    return defaults(DEFAULT_MAX_PUMPS, ItemBank.Length.SHORT);
   }
 
-  /** The documented defaults (see the class comment) for a balloon game of {@code maxPumps}. */
-  public static Norms defaults(int maxPumps) {
+  /**
+   * The documented defaults (see the class comment) for a balloon game of {@code maxPumps} and a
+   * questionnaire of the given form.
+   */
+  public static Norms defaults(int maxPumps, ItemBank.Length form) {
     Map<String, Norm> norms = new LinkedHashMap<>();
+    double sd = domainSd(form.items() / 5);
     for (char domain : "NEOAC".toCharArray()) {
-      norms.put("domain." + domain, new Norm(50, 15, DEFAULT));
+      norms.put("domain." + domain, new Norm(DOMAIN_MEAN, sd, DEFAULT));
     }
     norms.put(
         TraitScorer.ADJUSTED_PUMPS,
@@ -74,6 +94,19 @@ public record Norms(Map<String, Norm> norms, String source) {
     norms.put(TraitScorer.DELAYED_SHARE, new Norm(0.5, 1 / Math.sqrt(12), DEFAULT));
     norms.put(TraitScorer.MEMORY_SPAN, new Norm(7, 1.5, DEFAULT));
     return new Norms(norms, DEFAULT);
+  }
+
+  /**
+   * The default SD of a domain's POMP score over {@code k} of its 24 items. Spearman-Brown gives
+   * the mean inter-item correlation r = alpha_24 / (24 - 23 alpha_24) and alpha_k = k r / (1 + (k -
+   * 1) r); for parallel items the variance of a mean of k items is proportional to (1 + (k - 1) r)
+   * / k = r / alpha_k, so SD_k = SD_24 * sqrt(alpha_24 / alpha_k).
+   */
+  static double domainSd(int k) {
+    double a = FULL_FORM_ALPHA;
+    double r = a / (FULL_FORM_ITEMS - (FULL_FORM_ITEMS - 1) * a);
+    double alphaK = k * r / (1 + (k - 1) * r);
+    return FULL_FORM_SD * Math.sqrt(a / alphaK);
   }
 
   /** {@link #fromPopulation(List, int)} with the default minimum of 200. */
@@ -92,7 +125,8 @@ public record Norms(Map<String, Norm> norms, String source) {
 
   /**
    * As {@link #fromPopulation(List, int)}, falling back on the given defaults, e.g. {@link
-   * #defaults(int)} for an environment whose balloon game is not 64 pumps.
+   * #defaults(int, ItemBank.Length)} for an environment whose form or balloon game differs from the
+   * default assessment's.
    */
   public static Norms fromPopulation(
       List<Map<String, Double>> results, int minimum, Norms defaults) {

@@ -5,6 +5,7 @@ import dev.credence.server.assessment.AssessmentStore.Balloon;
 import dev.credence.server.scoring.AnswerSheet.ItemAnswer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,35 +36,33 @@ public final class TrustIndicators {
   public static final int FAST_MS_PER_ITEM = 2000;
 
   /**
-   * INCONSISTENT uses pairs of items of the same facet and the same keying direction (synonym
-   * pairs: same content, same wording direction), and counts a pair inconsistent when the two
-   * reverse-keyed answers differ by 3 or more (e.g. 1 and 4, 5 and 2: agreeing with one and
-   * disagreeing with the other). The indicator needs more than 5 such pairs (research notes on
-   * psychometric synonyms: "use more than 5 pairs"), so it is unavailable on the short form (one
-   * item a facet) and may be on the standard one; it flags when at least a quarter of the pairs are
-   * inconsistent (judgement: facet alpha is only about .68, so a few wide gaps are normal).
+   * INCONSISTENT compares pairs of items that should be answered alike once reverse-keyed, and
+   * counts a pair inconsistent when the two reverse-keyed answers are 3 or more apart. Which pairs
+   * depends on the form: with two or more items of a facet (the standard and full forms), every
+   * pair of items of the same facet, same keying (synonyms) and opposite keying (antonyms: "Very
+   * Accurate" to both an item and its opposite is a 5 and a 1 once reverse-keyed); with one item a
+   * facet (the short form), every pair of opposite-keyed items of the same domain (3 x 3 = 9 a
+   * domain). So the short form has 45 pairs, the standard 30 and the full 180. It needs more than 5
+   * pairs (research notes on psychometric synonyms: "use more than 5 pairs") and flags when at
+   * least a quarter of them are inconsistent. Judgement: answering at random makes 6 in 25 pairs
+   * inconsistent on average (gaps of 3 or 4 between two uniform answers), agreeing with everything
+   * (4 or 5 throughout) makes three quarters of antonym pairs inconsistent, and facet alpha is only
+   * about .68 (domains lower), so a few wide gaps are normal.
    */
   public static final int INCONSISTENT_GAP = 3;
 
   public static final int MIN_PAIRS = 6;
   public static final double INCONSISTENT_SHARE = 0.25;
 
-  /**
-   * GAME_IMPLAUSIBLE when no finished balloon got a single pump (the game was clicked through), or
-   * when at least two choices were answered and all fell on one side, but the latter only when the
-   * set spans k below this to above {@link #SPAN_HIGH_K}: across a span that wide (the default set
-   * spans 0.0004 to 0.25 a day, like the Kirby questionnaire's range) a real preference switches
-   * somewhere.
-   */
-  public static final double SPAN_LOW_K = 0.001;
-
-  public static final double SPAN_HIGH_K = 0.1;
-
   /** The indicators, in report order. */
   public enum Flag {
     LONG_STRING(true),
     FAST_PAGES(true),
     INCONSISTENT(true),
+    /**
+     * No finished balloon got a single pump (the game was clicked through), or no single discount
+     * rate explains the choices ({@link TrustIndicators#unexplainedChoices}).
+     */
     GAME_IMPLAUSIBLE(true),
     /** Another device took over (sessions.user_agents above 1): perhaps another person answered. */
     MULTI_DEVICE(true),
@@ -92,7 +91,7 @@ public final class TrustIndicators {
    *
    * @param longString the longest run of identical answers
    * @param fastPages pages answered under 2 s an item
-   * @param consistencyPairs the same-facet, same-keying pairs answered
+   * @param consistencyPairs the item pairs compared (see {@link #INCONSISTENT_GAP})
    * @param inconsistentPairs of those, pairs 3 or more points apart; null when the indicator is
    *     unavailable (fewer than {@link #MIN_PAIRS} pairs)
    */
@@ -126,7 +125,8 @@ public final class TrustIndicators {
     if (inconsistent != null && inconsistent >= INCONSISTENT_SHARE * pairs[0]) {
       flags.add(Flag.INCONSISTENT);
     }
-    if (neverPumped(sheet.balloons()) || oneSided(sheet.choiceSet(), sheet.laterChosen())) {
+    if (neverPumped(sheet.balloons())
+        || unexplainedChoices(sheet.choiceSet(), sheet.laterChosen())) {
       flags.add(Flag.GAME_IMPLAUSIBLE);
     }
     if (sheet.deviceChanges() > 0) {
@@ -181,20 +181,32 @@ public final class TrustIndicators {
     return (int) pages.values().stream().filter(p -> p[1] < (long) FAST_MS_PER_ITEM * p[0]).count();
   }
 
-  /** {pairs, inconsistent pairs} over same-facet, same-keying item pairs. */
+  /**
+   * {pairs, inconsistent pairs}: every pair of items of the same facet when some facet has two or
+   * more answered items, else every pair of opposite-keyed items of the same domain.
+   */
   static int[] consistency(List<ItemAnswer> answers) {
-    Map<String, List<ItemAnswer>> groups = new LinkedHashMap<>();
+    Map<String, List<ItemAnswer>> facets = new LinkedHashMap<>();
+    Map<Character, List<ItemAnswer>> domains = new LinkedHashMap<>();
     for (ItemAnswer a : answers) {
-      String key = a.item().domain() + "" + a.item().facet() + (a.item().minusKeyed() ? "-" : "+");
-      groups.computeIfAbsent(key, x -> new ArrayList<>()).add(a);
+      facets
+          .computeIfAbsent(a.item().domain() + "" + a.item().facet(), x -> new ArrayList<>())
+          .add(a);
+      domains.computeIfAbsent(a.item().domain(), x -> new ArrayList<>()).add(a);
     }
+    boolean byFacet = facets.values().stream().anyMatch(f -> f.size() > 1);
     int pairs = 0;
     int inconsistent = 0;
-    for (List<ItemAnswer> group : groups.values()) {
+    for (List<ItemAnswer> group : byFacet ? facets.values() : domains.values()) {
       for (int i = 0; i < group.size(); i++) {
         for (int j = i + 1; j < group.size(); j++) {
+          ItemAnswer a = group.get(i);
+          ItemAnswer b = group.get(j);
+          if (!byFacet && a.item().minusKeyed() == b.item().minusKeyed()) {
+            continue;
+          }
           pairs++;
-          if (Math.abs(group.get(i).score() - group.get(j).score()) >= INCONSISTENT_GAP) {
+          if (Math.abs(a.score() - b.score()) >= INCONSISTENT_GAP) {
             inconsistent++;
           }
         }
@@ -209,14 +221,34 @@ public final class TrustIndicators {
     return !finished.isEmpty() && finished.stream().allMatch(b -> b.pumps() == 0);
   }
 
-  /** At least two choices answered, all on the same side, over a set spanning k 0.001 to 0.1. */
-  static boolean oneSided(List<Choice> set, Map<Integer, Boolean> laterChosen) {
-    if (laterChosen.size() < 2 || set.isEmpty()) {
-      return false;
+  /**
+   * Whether no single discount rate explains the choices. Ordered by their indifference rate k_i
+   * (lowest first; on equal k_i "today" before "later", as either order fits a rate equal to k_i),
+   * someone with a rate k takes "today" on every choice with k_i below k and "later" on the rest:
+   * today ... today later ... later, with at most one switch point. All "later" (the most patient),
+   * all "today" (the most impatient) and one switch from today to later all fit a rate; two or more
+   * switch points, or one from later back to today, fit none.
+   */
+  static boolean unexplainedChoices(List<Choice> set, Map<Integer, Boolean> laterChosen) {
+    List<double[]> ordered = new ArrayList<>(); // {k_i, 1 if later}
+    laterChosen.forEach(
+        (index, later) ->
+            ordered.add(
+                new double[] {AnswerSheet.indifferenceK(set.get(index - 1)), later ? 1 : 0}));
+    ordered.sort(Comparator.<double[]>comparingDouble(c -> c[0]).thenComparingDouble(c -> c[1]));
+    List<Boolean> later = ordered.stream().map(c -> c[1] == 1).toList();
+    int switches = switchPoints(later);
+    return switches >= 2 || (switches == 1 && later.get(0));
+  }
+
+  /** Adjacent answers that differ: the switch points of the ordered choices. */
+  static int switchPoints(List<Boolean> later) {
+    int switches = 0;
+    for (int i = 1; i < later.size(); i++) {
+      if (!later.get(i).equals(later.get(i - 1))) {
+        switches++;
+      }
     }
-    double low = set.stream().mapToDouble(AnswerSheet::indifferenceK).min().orElseThrow();
-    double high = set.stream().mapToDouble(AnswerSheet::indifferenceK).max().orElseThrow();
-    boolean spans = low < SPAN_LOW_K && high > SPAN_HIGH_K;
-    return spans && laterChosen.values().stream().distinct().count() == 1;
+    return switches;
   }
 }

@@ -142,6 +142,24 @@ abstract class JourneyContract extends ServerContract {
   }
 
   @Test
+  void theQuestionnaireShowsItsFormAndASessionKeepsItsItems() {
+    List<String> form = ItemBank.load().form(ItemBank.Length.SHORT);
+    String token = newSession();
+    consent(token);
+    List<String> first = items(page(token).body());
+    assertThat(first).isEqualTo(form.subList(0, 10));
+    assertRedirectsToLink(post(token, "questionnaire", answers(first, "1", 3)), token);
+    // The environment moves to the standard form: the started session keeps its items.
+    server.patchIntegration(
+        deployment.productionIntegrationId(), SMALL.replace("\"short\"", "\"standard\""));
+    assertThat(items(page(token).body())).isEqualTo(form.subList(10, 20));
+    String later = newSession();
+    consent(later);
+    assertThat(items(page(later).body()))
+        .isEqualTo(ItemBank.load().form(ItemBank.Length.STANDARD).subList(0, 10));
+  }
+
+  @Test
   void onlyAReturnAfterAPauseIsReportedAsResumed() {
     String oneSitting = newSession();
     new Applicant(server, oneSitting).finish();

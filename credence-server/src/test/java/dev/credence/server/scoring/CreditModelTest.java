@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.credence.server.assessment.ItemBank.Length;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class CreditModelTest {
 
   private static final CreditModel MODEL = CreditModel.DEFAULT;
-  private static final Norms NORMS = Norms.defaults();
+  // The full form's norms (domain SD 15), which the arithmetic in the comments below uses.
+  private static final Norms NORMS = Norms.defaults(Norms.DEFAULT_MAX_PUMPS, Length.FULL);
 
   /** Every default-model feature at its default-norm mean (T = 50, z = 0). */
   private static Map<String, Double> average() {

@@ -3,6 +3,7 @@ package dev.credence.server.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.credence.server.assessment.ItemBank.Length;
 import dev.credence.server.scoring.Norms.Norm;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +12,41 @@ import org.junit.jupiter.api.Test;
 
 class NormsTest {
 
+  /**
+   * Domain norms per form (docs/scoring.md): mean 50 everywhere; SD 15 on the full form, and by
+   * Spearman-Brown from alpha .84 over 24 items (r = .84 / 4.68 = 0.179487) SD_k = 15 * sqrt(.84 /
+   * alpha_k): alpha_12 = 0.724138, .84 / alpha_12 = 1.16, SD 15 * 1.077033 = 16.1555; alpha_6 =
+   * 0.567568, .84 / alpha_6 = 1.48, SD 15 * 1.216553 = 18.2483.
+   */
+  @Test
+  void domainDefaultsPerForm() {
+    Object[][] table = {
+      // form, items a domain, mean, SD
+      {Length.SHORT, 6, 50.0, 18.2483},
+      {Length.STANDARD, 12, 50.0, 16.1555},
+      {Length.FULL, 24, 50.0, 15.0},
+    };
+    for (Object[] row : table) {
+      Norms norms = Norms.defaults(Norms.DEFAULT_MAX_PUMPS, (Length) row[0]);
+      assertThat(((Length) row[0]).items() / 5).isEqualTo(row[1]);
+      for (char domain : "NEOAC".toCharArray()) {
+        Norm norm = norms.norms().get("domain." + domain);
+        assertThat(norm.source()).as("%s", row[0]).isEqualTo(Norms.DEFAULT);
+        assertThat(norm.mean()).as("%s", row[0]).isEqualTo((double) row[2]);
+        assertThat(norm.sd()).as("%s", row[0]).isCloseTo((double) row[3], within(1e-4));
+      }
+    }
+    // the exact ratios: SD_k^2 / 15^2 = 1.48 (6 items) and 1.16 (12 items)
+    assertThat(Math.pow(Norms.domainSd(6) / 15, 2)).isCloseTo(1.48, within(1e-12));
+    assertThat(Math.pow(Norms.domainSd(12) / 15, 2)).isCloseTo(1.16, within(1e-12));
+    assertThat(Norms.domainSd(24)).isCloseTo(15.0, within(1e-12));
+    // the default assessment is the short form
+    assertThat(Norms.defaults()).isEqualTo(Norms.defaults(Norms.DEFAULT_MAX_PUMPS, Length.SHORT));
+  }
+
   @Test
   void defaultsAreTheDocumentedTable() {
-    Norms norms = Norms.defaults();
+    Norms norms = Norms.defaults(Norms.DEFAULT_MAX_PUMPS, Length.FULL);
 
     assertThat(norms.source()).isEqualTo(Norms.DEFAULT);
     assertThat(norms.norms().get("domain.C")).isEqualTo(new Norm(50, 15, Norms.DEFAULT));
@@ -26,13 +59,13 @@ class NormsTest {
     assertThat(norms.norms().get(TraitScorer.MEMORY_SPAN))
         .isEqualTo(new Norm(7, 1.5, Norms.DEFAULT));
     // 128 pumps: 32 and 128 / 6.9282 = 18.475
-    assertThat(Norms.defaults(128).norms().get(TraitScorer.ADJUSTED_PUMPS).sd())
+    assertThat(Norms.defaults(128, Length.SHORT).norms().get(TraitScorer.ADJUSTED_PUMPS).sd())
         .isCloseTo(18.475, within(1e-3));
   }
 
   @Test
   void tScoresAndPercentilesFollowTheNormal() {
-    Norms norms = Norms.defaults();
+    Norms norms = Norms.defaults(Norms.DEFAULT_MAX_PUMPS, Length.FULL);
 
     // 50 + 10 * (65 - 50) / 15 = 60; Phi(1) = 0.841345
     assertThat(norms.t("domain.N", 65.0)).isCloseTo(60.0, within(1e-12));
@@ -51,8 +84,10 @@ class NormsTest {
   @Test
   void thePopulationTakesOverAtTwoHundredResults() {
     assertThat(Norms.fromPopulation(population(199)).source()).isEqualTo(Norms.DEFAULT);
+    // below the minimum: the default assessment's (short form) domain SD, 18.2483:
+    // 50 + 10 * 10 / 18.2483 = 55.480 (it was 56.667 with the full form's SD of 15)
     assertThat(Norms.fromPopulation(population(199)).t("domain.N", 60.0))
-        .isCloseTo(56.667, within(1e-3));
+        .isCloseTo(55.480, within(1e-3));
 
     Norms norms = Norms.fromPopulation(population(200));
 
@@ -70,7 +105,10 @@ class NormsTest {
     assertThat(norms.t("facet.N1", 50.0)).isNull();
     assertThat(norms.norms().get(TraitScorer.MEMORY_SPAN).source()).isEqualTo(Norms.DEFAULT);
     // domain.E never varies (sd 0): keeps its default
-    assertThat(norms.norms().get("domain.E")).isEqualTo(new Norm(50, 15, Norms.DEFAULT));
+    assertThat(norms.norms().get("domain.E"))
+        .isEqualTo(Norms.defaults().norms().get("domain.E"))
+        .extracting(Norm::source)
+        .isEqualTo(Norms.DEFAULT);
   }
 
   @Test

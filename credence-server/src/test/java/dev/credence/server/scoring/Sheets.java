@@ -27,8 +27,9 @@ final class Sheets {
   }
 
   /**
-   * Plus-keyed answers to items of 30 different facets (like the short form: no consistency pairs),
-   * {@code perPage} a page, each page taking {@code pageMs}.
+   * Plus-keyed answers to items of 30 different facets (no consistency pairs: no facet has two
+   * items and no domain a minus-keyed one), {@code perPage} a page, each page taking {@code
+   * pageMs}.
    */
   static List<ItemAnswer> distinctFacets(int[] answers, int perPage, int pageMs) {
     List<ItemAnswer> list = new ArrayList<>();

@@ -131,6 +131,7 @@ abstract class WebhookContract extends ServerContract {
     assertThat(calculated.at("/model/version").asText()).isEqualTo("default-2026.1");
     assertThat(calculated.at("/model/calibrated").asBoolean()).isFalse();
     assertThat(calculated.at("/model/norms").asText()).isEqualTo("DEFAULT");
+    assertThat(calculated.at("/model/form").asText()).isEqualTo("short");
     assertThat(score.at("/event/details/scored_at").asLong())
         .isEqualTo(complete.at("/event/details/application_completed_at").asLong());
 
