@@ -33,7 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Scores a finished journey: reads everything it answered into an {@link AnswerSheet}, then runs
  * the pure scoring ({@link TraitScorer}, {@link TrustIndicators}, the environment's credit model
  * under its norms). An environment's own norms are rebuilt from its latest results at most every
- * {@link #NORMS_REFRESH}, once it has the minimum it is set to.
+ * {@link #NORMS_REFRESH}, once it has the minimum it is set to. An active registry model ({@link
+ * ActiveModels}) replaces the settings' model and scores under its own frozen norms.
  */
 public final class Scorer {
   static final Duration NORMS_REFRESH = Duration.ofMinutes(10);
