@@ -176,6 +176,13 @@ abstract class ModelRegistryContract extends ServerContract {
     assertThat(activations).hasSize(3);
     assertThat(activations.get(0).before().get("version").asText()).isEqualTo("settings");
     assertThat(activations.get(0).after().get("version").asText()).isEqualTo(version);
+
+    // Activations racing each other leave exactly one active model.
+    List<String> racing = List.of(second, "settings", version, second, "settings", version);
+    racing.parallelStream()
+        .forEach(v -> operator("POST", id, "/models/" + v + "/activate", "", 200));
+    JsonNode raced = json(operator("GET", id, "/models", null, 200)).get("models");
+    assertThat(field(raced, "status")).containsOnlyOnce("active").doesNotContain("draft");
   }
 
   @Test
