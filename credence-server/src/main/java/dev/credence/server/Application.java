@@ -7,6 +7,8 @@ import dev.credence.server.assessment.ItemBank;
 import dev.credence.server.assessment.Messages;
 import dev.credence.server.assessment.SessionLinks;
 import dev.credence.server.audit.AuditLog;
+import dev.credence.server.calibration.ModelOperatorApi;
+import dev.credence.server.calibration.ModelRegistry;
 import dev.credence.server.config.Config;
 import dev.credence.server.console.Accounts;
 import dev.credence.server.console.AuthPages;
@@ -135,13 +137,9 @@ public final class Application implements AutoCloseable {
             workerSettings.retryFor(),
             clock);
     ResultStore results = new ResultStore(database.jdbi());
-    Outcomes outcomes =
-        new Outcomes(
-            database.jdbi(),
-            assessmentService,
-            new Scorer(assessmentStore, results, items, clock),
-            webhooks,
-            clock);
+    ModelRegistry modelRegistry = ModelRegistry.open(database.jdbi(), clock);
+    Scorer scorer = new Scorer(assessmentStore, results, items, modelRegistry, clock);
+    Outcomes outcomes = new Outcomes(database.jdbi(), assessmentService, scorer, webhooks, clock);
     AssessmentPages assessment =
         new AssessmentPages(
             new SessionLinks(tokens, sessionStore, outcomes, deployments, clock),
@@ -190,6 +188,9 @@ public final class Application implements AutoCloseable {
             console);
     OutcomeUploads outcomeUploads = new OutcomeUploads(database.jdbi(), sessionStore, audit, clock);
     OutcomeOperatorApi outcomeOperator = new OutcomeOperatorApi(deployments, outcomeUploads);
+    ModelOperatorApi modelOperator =
+        new ModelOperatorApi(
+            deployments, audit, results, outcomeUploads, scorer, modelRegistry, clock);
     OutcomePages outcomePages =
         new OutcomePages(
             new LoanOutcomes(database.jdbi(), companyEnvironments, outcomeUploads),
@@ -245,6 +246,7 @@ public final class Application implements AutoCloseable {
               webhookTestApi.routes(c.routes);
               sessionAdmin.routes(c.routes);
               outcomeOperator.routes(c.routes);
+              modelOperator.routes(c.routes);
               consoleOperator.routes(c.routes);
               console.routes(c.routes);
               authPages.routes(c.routes);

@@ -2,9 +2,14 @@ package dev.credence.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.credence.server.assessment.AssessmentStore;
+import dev.credence.server.assessment.ItemBank;
 import dev.credence.server.audit.AuditLog;
+import dev.credence.server.calibration.ModelOperatorApi;
+import dev.credence.server.calibration.ModelRegistry;
 import dev.credence.server.config.Config;
 import dev.credence.server.console.Accounts;
 import dev.credence.server.console.ConsoleOperatorApi;
@@ -16,6 +21,8 @@ import dev.credence.server.http.Json;
 import dev.credence.server.outcomes.OutcomeCsv;
 import dev.credence.server.outcomes.OutcomeOperatorApi;
 import dev.credence.server.outcomes.OutcomeUploads;
+import dev.credence.server.results.ResultStore;
+import dev.credence.server.results.Scorer;
 import dev.credence.server.sessions.SessionStore;
 import dev.credence.server.store.Database;
 import java.io.IOException;
@@ -60,6 +67,13 @@ final class Cli {
             a link (valid 24 hours) for the company's first dashboard Admin to set a password
         outcomes upload INTEGRATION_ID --file PATH
             loan outcomes from a uid,outcome,date CSV file, as in the dashboard
+        models fit INTEGRATION_ID [--bad dpd90,default] [--min-confidence MEDIUM]
+            a draft model fitted on the environment's results and loan outcomes
+        models list INTEGRATION_ID
+        models activate INTEGRATION_ID VERSION
+            the version scores from now on (a running server takes it up within 30 seconds)
+        models report INTEGRATION_ID
+            the active model, its validation report and the stability of recent scores
 
       The database and secrets come from the same CREDENCE_* variables as the server.
       """;
@@ -86,12 +100,14 @@ final class Cli {
               ? inviteAdmin(config, clock, database, deployments, audit, options(rest))
               : args.get(0).equals("outcomes") && args.get(1).equals("upload")
                   ? uploadOutcomes(clock, database, deployments, audit, rest)
-                  : execute(
-                      deployments,
-                      new OperatorChanges(deployments, audit),
-                      args.get(0),
-                      args.get(1),
-                      rest);
+                  : args.get(0).equals("models")
+                      ? models(clock, database, deployments, audit, args.get(1), rest)
+                      : execute(
+                          deployments,
+                          new OperatorChanges(deployments, audit),
+                          args.get(0),
+                          args.get(1),
+                          rest);
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
       return 0;
     } catch (UsageException e) {
@@ -172,6 +188,74 @@ final class Cli {
     OutcomeUploads uploads =
         new OutcomeUploads(database.jdbi(), new SessionStore(database.jdbi()), audit, clock);
     return new OutcomeOperatorApi(deployments, uploads).upload(id(rest), csv);
+  }
+
+  private static Object models(
+      Clock clock,
+      Database database,
+      DeploymentService deployments,
+      AuditLog audit,
+      String verb,
+      List<String> rest) {
+    ResultStore results = new ResultStore(database.jdbi());
+    ModelRegistry registry = ModelRegistry.open(database.jdbi(), clock);
+    ModelOperatorApi models =
+        new ModelOperatorApi(
+            deployments,
+            audit,
+            results,
+            new OutcomeUploads(database.jdbi(), new SessionStore(database.jdbi()), audit, clock),
+            new Scorer(
+                new AssessmentStore(database.jdbi()), results, ItemBank.load(), registry, clock),
+            registry,
+            clock);
+    String id = id(rest);
+    List<String> after = rest.subList(1, rest.size());
+    switch (verb) {
+      case "fit":
+        return models.fit(id, fitOptions(options(after)));
+      case "list":
+        noMore(after);
+        return models.list(id);
+      case "activate":
+        if (after.size() != 1 || after.get(0).startsWith("--")) {
+          throw new UsageException("give the integration id and the version");
+        }
+        return models.activate(id, after.get(0));
+      case "report":
+        noMore(after);
+        return models.report(id);
+      default:
+        throw new UsageException("unknown command 'models " + verb + "'");
+    }
+  }
+
+  /** {@code --bad dpd90,default --min-confidence LOW} as the API's JSON body, or null for none. */
+  private static ObjectNode fitOptions(Map<String, String> options) {
+    if (options.isEmpty()) {
+      return null;
+    }
+    ObjectNode json = Json.MAPPER.createObjectNode();
+    options.forEach(
+        (flag, value) -> {
+          switch (flag) {
+            case "bad" -> {
+              ArrayNode bad = json.putArray("bad");
+              for (String outcome : value.split(",", -1)) {
+                bad.add(outcome.strip());
+              }
+            }
+            case "min-confidence" -> json.put("min_confidence", value);
+            default -> throw new UsageException("unknown option --" + flag);
+          }
+        });
+    return json;
+  }
+
+  private static void noMore(List<String> rest) {
+    if (!rest.isEmpty()) {
+      throw new UsageException("unexpected '" + rest.get(0) + "'");
+    }
   }
 
   private static String id(List<String> rest) {

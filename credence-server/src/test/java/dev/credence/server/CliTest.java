@@ -453,6 +453,45 @@ class CliTest {
   }
 
   @Test
+  void modelsAreListedFittedActivatedAndReportedAsInTheOperatorApi() {
+    String id = newDeployment().at("/test/integration_id").asText();
+
+    JsonNode models = cli("models", "list", id).json().get("models");
+    assertThat(models).hasSize(1);
+    assertThat(models.at("/0/version").asText()).isEqualTo("settings");
+    assertThat(models.at("/0/status").asText()).isEqualTo("active");
+    assertThat(models.at("/0/calibrated").asBoolean()).isFalse();
+
+    Result tooFew = cli("models", "fit", id, "--bad", "dpd60,dpd90,default");
+    assertThat(tooFew.exit()).isEqualTo(1);
+    assertThat(tooFew.err())
+        .contains("there are 0 labelled, 0 of them bad")
+        .contains("(insufficient_outcomes)");
+    Result badOutcome = cli("models", "fit", id, "--bad", "dpd90,late");
+    assertThat(badOutcome.exit()).isEqualTo(1);
+    assertThat(badOutcome.err()).contains("bad must name").contains("(invalid_request)");
+    Result badConfidence = cli("models", "fit", id, "--min-confidence", "medium");
+    assertThat(badConfidence.exit()).isEqualTo(1);
+    assertThat(badConfidence.err()).contains("min_confidence").contains("(invalid_request)");
+    assertThat(cli("models", "fit", id, "--minimum", "3").exit()).isEqualTo(2);
+
+    JsonNode active = cli("models", "activate", id, "settings").json();
+    assertThat(active.get("status").asText()).isEqualTo("active");
+    assertThat(active.at("/model/version").asText()).isEqualTo("default-2026.1");
+    Result unknown = cli("models", "activate", id, "fit-20990101-000000");
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).contains("fit-20990101-000000").contains("(model_not_found)");
+    assertThat(cli("models", "activate", id).exit()).isEqualTo(2);
+    assertThat(cli("models", "list", id, "extra").exit()).isEqualTo(2);
+    assertThat(cli("models", "retire", id).exit()).isEqualTo(2);
+
+    JsonNode report = cli("models", "report", id).json();
+    assertThat(report.get("version").asText()).isEqualTo("settings");
+    assertThat(report.at("/stability/status").asText()).isEqualTo("no_reference");
+    assertThat(cli("models", "list", id).json().get("models")).hasSize(1);
+  }
+
+  @Test
   void outcomesAreUploadedFromACsvFileAsInTheDashboard() throws IOException {
     try (RunningServer server =
         RunningServer.start(TestDatabase.H2, Map.of("CREDENCE_DATA_DIR", dataDir.toString()))) {

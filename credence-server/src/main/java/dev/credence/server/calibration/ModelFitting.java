@@ -104,6 +104,17 @@ public final class ModelFitting {
     }
   }
 
+  /** The fit stopped before its estimates settled: they are not to be used. */
+  public static final class NotConverged extends RuntimeException {
+    NotConverged(int iterations) {
+      super(
+          "The fit did not settle in "
+              + iterations
+              + " iterations; check the outcomes for a feature that separates goods from bads"
+              + " almost perfectly");
+    }
+  }
+
   /** The statistics of one part (fit or held out) under the fitted model. */
   public record Part(
       int n,
@@ -143,6 +154,7 @@ public final class ModelFitting {
    * band cut-offs {@code cutoffs}, named {@code version}.
    *
    * @throws InsufficientOutcomes below {@link #MIN_LABELLED} labelled or {@link #MIN_BADS} bads
+   * @throws NotConverged when the fit does not settle within its iterations
    */
   public static Fitted fit(
       List<Applicant> applicants,
@@ -182,7 +194,7 @@ public final class ModelFitting {
     boolean[] y = booleans(fitBad);
     LogisticRegression.Fit fit = LogisticRegression.fit(x, y);
     if (!fit.converged()) {
-      throw new IllegalStateException("the fit did not converge in its iterations");
+      throw new NotConverged(fit.iterations());
     }
     Map<String, Double> weights = new LinkedHashMap<>();
     List<Coefficient> coefficients = new ArrayList<>();

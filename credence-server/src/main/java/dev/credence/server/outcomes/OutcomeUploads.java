@@ -185,6 +185,22 @@ public final class OutcomeUploads {
     return new int[] {added, changed};
   }
 
+  /** Every outcome stored for the environment, by uid, for fitting a model on them. */
+  public Map<String, List<String>> outcomesByUid(String integrationId) {
+    Map<String, List<String>> outcomes = new HashMap<>();
+    jdbi.useHandle(
+        h ->
+            h.createQuery("SELECT uid, outcome FROM loan_outcomes WHERE integration_id = ?")
+                .bind(0, integrationId)
+                .map((rs, ctx) -> Map.entry(rs.getString("uid"), rs.getString("outcome")))
+                .forEach(
+                    e ->
+                        outcomes
+                            .computeIfAbsent(e.getKey(), uid -> new ArrayList<>())
+                            .add(e.getValue())));
+    return outcomes;
+  }
+
   private static Map<String, LocalDate> existing(Handle h, String integrationId, List<Row> rows) {
     List<String> uids = rows.stream().map(Row::uid).distinct().toList();
     Map<String, LocalDate> existing = new HashMap<>();

@@ -127,6 +127,46 @@ public final class ResultStore {
                 .list());
   }
 
+  /** A scored applicant as a fit reads it: the uid, its trait values (JSON) and confidence. */
+  public record ScoredFeatures(String uid, String features, String scoreConfidence) {}
+
+  /**
+   * Every result of the environment, oldest first (a uid scored more than once appears once per
+   * result; the reader keeps the latest).
+   */
+  public List<ScoredFeatures> scoredFeatures(String integrationId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT uid, features, score_confidence FROM results WHERE integration_id = ?"
+                        + " ORDER BY scored_at, session_id")
+                .bind(0, integrationId)
+                .map(
+                    (rs, ctx) ->
+                        new ScoredFeatures(
+                            rs.getString("uid"),
+                            rs.getString("features"),
+                            rs.getString("score_confidence")))
+                .list());
+  }
+
+  /**
+   * The trait values (JSON objects) of the environment's results scored at or after {@code since}.
+   */
+  public List<String> featuresSince(String integrationId, Instant since, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT features FROM results WHERE integration_id = ? AND scored_at >= ?"
+                        + " ORDER BY scored_at DESC FETCH FIRST "
+                        + limit
+                        + " ROWS ONLY")
+                .bind(0, integrationId)
+                .bind(1, utc(since))
+                .mapTo(String.class)
+                .list());
+  }
+
   private static StoredResult result(ResultSet rs, StatementContext ctx) throws SQLException {
     return new StoredResult(
         rs.getString("session_id"),

@@ -10,6 +10,7 @@ import dev.credence.server.assessment.AssessmentService.View;
 import dev.credence.server.assessment.AssessmentStore;
 import dev.credence.server.assessment.AssessmentStore.Answer;
 import dev.credence.server.assessment.ItemBank;
+import dev.credence.server.deployments.Environment;
 import dev.credence.server.deployments.EnvironmentSettings;
 import dev.credence.server.http.Json;
 import dev.credence.server.scoring.AnswerSheet;
@@ -33,7 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Scores a finished journey: reads everything it answered into an {@link AnswerSheet}, then runs
  * the pure scoring ({@link TraitScorer}, {@link TrustIndicators}, the environment's credit model
  * under its norms). An environment's own norms are rebuilt from its latest results at most every
- * {@link #NORMS_REFRESH}, once it has the minimum it is set to.
+ * {@link #NORMS_REFRESH}, once it has the minimum it is set to. An active registry model ({@link
+ * ActiveModels}) replaces the settings' model and scores under its own frozen norms.
  */
 public final class Scorer {
   static final Duration NORMS_REFRESH = Duration.ofMinutes(10);
@@ -44,13 +46,20 @@ public final class Scorer {
   private final AssessmentStore answers;
   private final ResultStore results;
   private final ItemBank items;
+  private final ActiveModels activeModels;
   private final Clock clock;
   private final Map<String, CachedNorms> norms = new ConcurrentHashMap<>();
 
-  public Scorer(AssessmentStore answers, ResultStore results, ItemBank items, Clock clock) {
+  public Scorer(
+      AssessmentStore answers,
+      ResultStore results,
+      ItemBank items,
+      ActiveModels activeModels,
+      Clock clock) {
     this.answers = answers;
     this.results = results;
     this.items = items;
+    this.activeModels = activeModels;
     this.clock = clock;
   }
 
@@ -63,10 +72,17 @@ public final class Scorer {
     EnvironmentSettings settings = view.environment().settings();
     Map<String, Double> features = traits.toMap();
     ItemBank.Length length = length(view.config());
+    String integrationId = view.environment().integrationId();
+    // A registry model keeps the norms it was fitted under, so rebuilt norms do not move it.
     ModelResult model =
-        settings
-            .scoringModel()
-            .score(features, normsOf(view.environment().integrationId(), view.config(), settings));
+        activeModels
+            .find(integrationId)
+            .map(active -> active.model().score(features, active.norms()))
+            .orElseGet(
+                () ->
+                    settings
+                        .scoringModel()
+                        .score(features, normsOf(integrationId, view.config(), settings)));
     return new Scored(
         model, trust, clock.instant(), calculated(model, trust, length), Json.write(features));
   }
@@ -104,6 +120,15 @@ public final class Scorer {
         view.progress().rounds(),
         visits.visits(),
         visits.devices());
+  }
+
+  /**
+   * The norms a model without norms of its own is scored under in {@code environment} now: what a
+   * new fit standardises with and then keeps.
+   */
+  public Norms currentNorms(Environment environment) {
+    EnvironmentSettings settings = environment.settings();
+    return normsOf(environment.integrationId(), settings.assessment(), settings);
   }
 
   /**
