@@ -127,6 +127,8 @@ for (const pack of packs) {
   writeFileSync(join(out, `${pack.language}.json`), JSON.stringify(pack));
 }
 writeFileSync(join(out, 'languages.json'), JSON.stringify(packs.map((p) => ({ id: p.language, name: p.name }))));
+// Every result names the item bank it was scored with (ItemBank.version).
+writeFileSync(join(out, 'version.txt'), `${PACKAGE}@${version}\n`);
 // MIT asks for its notice to travel with copies of the package's content.
 copyFileSync(join(root, 'LICENSE'), join(out, 'LICENSE-bigfive-org-questions.txt'));
 console.log(`item bank: ${PACKAGE}@${version}, ${packs.length} languages x ${ITEMS} items -> ${out}`);

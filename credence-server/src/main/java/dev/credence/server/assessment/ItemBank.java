@@ -216,8 +216,10 @@ public final class ItemBank {
   private final Map<String, Bank> banks;
   private final Map<Length, List<String>> forms;
   private final Map<Length, List<String>> legacyForms;
+  private final String version;
 
-  private ItemBank(List<Language> languages, Map<String, Bank> banks) {
+  private ItemBank(List<Language> languages, Map<String, Bank> banks, String version) {
+    this.version = version;
     this.languages = List.copyOf(languages);
     this.banks = Map.copyOf(banks);
     List<Item> reference = banks.get(languages.get(0).id()).items();
@@ -269,7 +271,27 @@ public final class ItemBank {
       languages.add(new Language(entry.id(), entry.name()));
       banks.put(entry.id(), new Bank(items, byId, List.copyOf(choices)));
     }
-    return new ItemBank(languages, banks);
+    return new ItemBank(languages, banks, readVersion());
+  }
+
+  /**
+   * The package and version the bank was packed from, such as {@code @bigfive-org/questions@1.3.3}.
+   */
+  public String version() {
+    return version;
+  }
+
+  private static String readVersion() {
+    try (InputStream in =
+        ItemBank.class.getClassLoader().getResourceAsStream(ROOT + "version.txt")) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "the item bank has no version.txt: build with Maven (credence-server/itembank)");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the item bank's version", e);
+    }
   }
 
   /** Every language, in the package's order (English first). */

@@ -83,8 +83,47 @@ public final class Scorer {
                     settings
                         .scoringModel()
                         .score(features, normsOf(integrationId, view.config(), settings)));
-    return new Scored(
-        model, trust, clock.instant(), calculated(model, trust, length), Json.write(features));
+    ObjectNode calculated = calculated(model, trust, length);
+    calculated.set(
+        "evidence", evidence(view.row().language(), items.version(), trust, length, features));
+    return new Scored(model, trust, clock.instant(), calculated, Json.write(features));
+  }
+
+  /**
+   * What a result rests on, beyond its model ({@code model}): the language the applicant answered
+   * in, the item bank, the raw trust indicators behind the flags, and the standard error of
+   * measurement of each questionnaire domain on the T scale (mean 50, SD 10), 10 * sqrt(1 - alpha)
+   * with the form's expected alpha ({@link Norms#domainAlpha}). The games have no published
+   * reliability, so no standard error.
+   */
+  static ObjectNode evidence(
+      String language,
+      String itemBank,
+      TrustIndicators.Trust trust,
+      ItemBank.Length length,
+      Map<String, Double> features) {
+    ObjectNode e = JsonNodeFactory.instance.objectNode();
+    e.put("language", language);
+    e.put("item_bank", itemBank);
+    ObjectNode t = e.putObject("trust");
+    t.put("long_string", trust.longString());
+    t.put("fast_pages", trust.fastPages());
+    t.put("consistency_pairs", trust.consistencyPairs());
+    if (trust.inconsistentPairs() == null) {
+      t.putNull("inconsistent_pairs");
+    } else {
+      t.put("inconsistent_pairs", trust.inconsistentPairs());
+    }
+    ObjectNode errors = e.putObject("standard_errors");
+    if (length != null) {
+      double sem = 10 * Math.sqrt(1 - Norms.domainAlpha(length.items() / 5));
+      for (char domain : "NEOAC".toCharArray()) {
+        if (features.containsKey("domain." + domain)) {
+          errors.put("domain." + domain, Math.round(sem * 10) / 10.0);
+        }
+      }
+    }
+    return e;
   }
 
   AnswerSheet sheet(View view, List<String> form) {

@@ -133,4 +133,15 @@ class NormsTest {
     }
     return results;
   }
+
+  @Test
+  void aShorterFormIsExpectedToBeLessReliableBySpearmanBrown() {
+    // r = .84 / (24 - 23 * .84) = 0.17949; alpha_k = k r / (1 + (k - 1) r)
+    assertThat(Norms.domainAlpha(24))
+        .isCloseTo(0.84, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(Norms.domainAlpha(12))
+        .isCloseTo(0.72414, org.assertj.core.api.Assertions.within(1e-5));
+    assertThat(Norms.domainAlpha(6))
+        .isCloseTo(0.56757, org.assertj.core.api.Assertions.within(1e-5));
+  }
 }

@@ -128,6 +128,17 @@ abstract class WebhookContract extends ServerContract {
     assertThat(Math.round(pd * 10_000) / 10_000.0).as("four decimal places").isEqualTo(pd);
     assertThat(CreditModel.scoreOf(pd)).isCloseTo(calculated.get("score").asInt(), within(1));
     assertThat(CreditModel.DEFAULT.bandOf(pd)).isEqualTo(calculated.get("risk_band").asText());
+    // The evidence: language, item bank, the raw trust indicators, each domain's standard error.
+    JsonNode evidence = calculated.get("evidence");
+    assertThat(evidence.get("language").asText()).isEqualTo("en");
+    assertThat(evidence.get("item_bank").asText())
+        .matches("@bigfive-org/questions@\\d+\\.\\d+\\.\\d+");
+    assertThat(evidence.at("/trust/long_string").asInt()).isEqualTo(30); // 4 to every statement
+    assertThat(evidence.at("/trust/consistency_pairs").asInt()).isEqualTo(45);
+    assertThat(evidence.at("/trust/fast_pages").asInt()).isPositive();
+    // The short form's expected alpha is 0.5676: 10 * sqrt(1 - 0.5676) = 6.6 T points.
+    assertThat(evidence.at("/standard_errors/domain.C").asDouble()).isEqualTo(6.6);
+    assertThat(evidence.get("standard_errors").has("memory_span")).isFalse();
     assertThat(calculated.at("/model/version").asText()).isEqualTo("default-2026.1");
     assertThat(calculated.at("/model/calibrated").asBoolean()).isFalse();
     assertThat(calculated.at("/model/norms").asText()).isEqualTo("DEFAULT");
