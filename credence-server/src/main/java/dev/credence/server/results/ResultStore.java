@@ -52,7 +52,7 @@ public final class ResultStore {
     h.createUpdate(
             "INSERT INTO results (session_id, integration_id, uid, scored_at, score, risk_band,"
                 + " score_confidence, review_required, model_version, calibrated, norms_source,"
-                + " calculated, features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " calculated, features, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(0, sessionId)
         .bind(1, integrationId)
         .bind(2, uid)
@@ -66,6 +66,7 @@ public final class ResultStore {
         .bind(10, s.model().normsSource())
         .bind(11, s.calculatedJson())
         .bind(12, s.featuresJson())
+        .bind(13, s.form())
         .execute();
   }
 
@@ -104,25 +105,40 @@ public final class ResultStore {
                 .list());
   }
 
-  public long count(String integrationId) {
+  /**
+   * Which results an environment's own norms for one form are built from: that form's (and those
+   * scored before forms were recorded, which count for every form), leaving out LOW-confidence
+   * results, whose answers are too doubtful to describe the population.
+   */
+  private static final String NORMED =
+      " FROM results WHERE integration_id = :integration AND (form = :form OR form IS NULL)"
+          + " AND score_confidence <> 'LOW'";
+
+  /** How many results {@link #featuresForNorms} can draw on. */
+  public long countForNorms(String integrationId, String form) {
     return jdbi.withHandle(
         h ->
-            h.createQuery("SELECT COUNT(*) FROM results WHERE integration_id = ?")
-                .bind(0, integrationId)
+            h.createQuery("SELECT COUNT(*)" + NORMED)
+                .bind("integration", integrationId)
+                .bind("form", form)
                 .mapTo(Long.class)
                 .one());
   }
 
-  /** The trait values of an environment's latest results (JSON objects), for its own norms. */
-  public List<String> features(String integrationId, int limit) {
+  /**
+   * The trait values (JSON objects) of the latest results an environment's norms for a form use.
+   */
+  public List<String> featuresForNorms(String integrationId, String form, int limit) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
-                    "SELECT features FROM results WHERE integration_id = ?"
+                    "SELECT features"
+                        + NORMED
                         + " ORDER BY scored_at DESC FETCH FIRST "
                         + limit
                         + " ROWS ONLY")
-                .bind(0, integrationId)
+                .bind("integration", integrationId)
+                .bind("form", form)
                 .mapTo(String.class)
                 .list());
   }

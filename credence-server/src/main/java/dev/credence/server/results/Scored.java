@@ -11,13 +11,16 @@ import java.time.Instant;
  *
  * @param calculated {@code details.calculated} of the score event and the pull API
  * @param featuresJson the trait values by key, kept for the environment's own norms
+ * @param form the questionnaire's form ({@code short}, {@code standard}, {@code full}); null
+ *     without a questionnaire
  */
 public record Scored(
     ModelResult model,
     TrustIndicators.Trust trust,
     Instant scoredAt,
     ObjectNode calculated,
-    String featuresJson) {
+    String featuresJson,
+    String form) {
 
   public String calculatedJson() {
     return Json.write(calculated);

@@ -86,7 +86,8 @@ public final class Scorer {
     ObjectNode calculated = calculated(model, trust, length);
     calculated.set(
         "evidence", evidence(view.row().language(), items.version(), trust, length, features));
-    return new Scored(model, trust, clock.instant(), calculated, Json.write(features));
+    return new Scored(
+        model, trust, clock.instant(), calculated, Json.write(features), formName(length));
   }
 
   /**
@@ -189,16 +190,22 @@ public final class Scorer {
         && cached.at().plus(NORMS_REFRESH).isAfter(now)) {
       return cached.norms();
     }
-    if (results.count(integrationId) < minimum) {
+    String form = formName(length);
+    if (results.countForNorms(integrationId, form) < minimum) {
       return defaults;
     }
     List<Map<String, Double>> population = new ArrayList<>();
-    for (String json : results.features(integrationId, NORMS_SAMPLE)) {
+    for (String json : results.featuresForNorms(integrationId, form, NORMS_SAMPLE)) {
       population.add(parseFeatures(json));
     }
     Norms built = Norms.fromPopulation(population, minimum, defaults);
     norms.put(cacheKey, new CachedNorms(built, now, minimum));
     return built;
+  }
+
+  /** The form as results name it: {@code short}, {@code standard} or {@code full}; or null. */
+  static String formName(ItemBank.Length length) {
+    return length == null ? null : length.name().toLowerCase(Locale.ROOT);
   }
 
   /** The questionnaire's form, or null when the assessment has no questionnaire. */
@@ -261,7 +268,7 @@ public final class Scorer {
         .put("version", model.modelVersion())
         .put("calibrated", model.calibrated())
         .put("norms", model.normsSource())
-        .put("form", length == null ? null : length.name().toLowerCase(Locale.ROOT));
+        .put("form", formName(length));
     ArrayNode missing = c.putArray("missing");
     model.missing().forEach(missing::add);
     return c;

@@ -135,11 +135,24 @@ public final class Applicant {
 
   /** As {@link #playThrough()}, answering {@code value} (1 to 5) to every statement. */
   public void playThrough(int value) {
+    playThrough(id -> value, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #playThrough()}, answering each statement by {@code answer} and taking {@code
+   * perPage} over each questionnaire page (by the server's clock).
+   */
+  private void playThrough(java.util.function.ToIntFunction<String> answer, Duration perPage) {
     for (int page = 1; page <= 3; page++) {
       List<String> ids = items(page().body());
       assertThat(ids).hasSize(10);
-      assertRedirectsToLink(
-          post("questionnaire", answers(ids, String.valueOf(page), value)), token);
+      List<String> fields = new ArrayList<>(List.of("page", String.valueOf(page)));
+      for (String id : ids) {
+        fields.add("item_" + id);
+        fields.add(String.valueOf(answer.applyAsInt(id)));
+      }
+      clock.advance(perPage);
+      assertRedirectsToLink(post("questionnaire", fields.toArray(String[]::new)), token);
     }
     for (int balloon = 1; balloon <= 2; balloon++) {
       assertThat(page().body()).contains("/" + token + "/balloons");
@@ -165,6 +178,18 @@ public final class Applicant {
       assertThat(page().body()).contains("name=\"answer\"").doesNotContain(digits.group(1) + "<");
       assertRedirectsToLink(post("memory", "round", String.valueOf(round), "answer", "0"), token);
     }
+  }
+
+  /**
+   * A careful applicant of {@link #SMALL_ASSESSMENT}: each statement answered in its keyed
+   * direction at {@code level} (1 to 5; a minus-keyed statement gets 6 - level), 50 s a page, so
+   * that no trust flag but a long string (at level 3) doubts the answers: never LOW confidence.
+   */
+  public void finishCarefully(int level, ItemBank items) {
+    consent();
+    playThrough(
+        id -> items.item("en", id).minusKeyed() ? 6 - level : level, Duration.ofSeconds(50));
+    assertThat(page().statusCode()).isEqualTo(200);
   }
 
   /** Plays everything, then opens the link once more, which completes the session. */

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.api.Signatures;
 import dev.credence.server.assessment.Applicant;
+import dev.credence.server.assessment.ItemBank;
 import dev.credence.server.results.ResultApi;
 import dev.credence.server.scoring.CreditModel;
 import dev.credence.server.testing.RawListener;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
 abstract class WebhookContract extends ServerContract {
   private static final AtomicInteger UIDS = new AtomicInteger();
   private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final ItemBank ITEMS = ItemBank.load();
 
   private Deployment deployment;
   private WebhookReceiver receiver;
@@ -622,9 +624,16 @@ abstract class WebhookContract extends ServerContract {
   void anEnvironmentsOwnNormsTakeOverOnceItHasTheMinimumOfResults() {
     setWebhook(null);
     server.patchIntegration(deployment.productionIntegrationId(), "{\"norms_minimum\": 20}");
-    for (int i = 0; i < 20; i++) {
+    // LOW-confidence results do not count towards the population: these do not change the norms.
+    for (int i = 0; i < 5; i++) {
       String uid = newUid();
       applicant(uid).finish(1 + i % 5);
+      JsonNode doubtful = json(result(deployment.productionKey(), uid)).at("/details/calculated");
+      assertThat(doubtful.get("score_confidence").asText()).isEqualTo("LOW");
+    }
+    for (int i = 0; i < 20; i++) {
+      String uid = newUid();
+      applicant(uid).finishCarefully(1 + i % 5, ITEMS);
       assertThat(
               json(result(deployment.productionKey(), uid))
                   .at("/details/calculated/model/norms")
