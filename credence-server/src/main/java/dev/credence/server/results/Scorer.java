@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -63,7 +64,23 @@ public final class Scorer {
     this.clock = clock;
   }
 
-  private record CachedNorms(Norms norms, Instant at, int minimum) {}
+  private record CachedNorms(NormsInUse inUse, Instant at, int minimum) {}
+
+  /**
+   * Norms as a result names them: the set, and for the environment's own population how many
+   * results it was built from and when (null for the defaults).
+   */
+  record NormsInUse(Norms norms, Integer n, Instant builtAt) {
+    ObjectNode toJson() {
+      ObjectNode json = JsonNodeFactory.instance.objectNode();
+      json.put("source", norms.source());
+      if (n != null) {
+        json.put("n", n);
+        json.put("built_at", builtAt.getEpochSecond());
+      }
+      return json;
+    }
+  }
 
   public Scored score(View view, List<String> form) {
     AnswerSheet sheet = sheet(view, form);
@@ -74,18 +91,22 @@ public final class Scorer {
     ItemBank.Length length = length(view.config());
     String integrationId = view.environment().integrationId();
     // A registry model keeps the norms it was fitted under, so rebuilt norms do not move it.
-    ModelResult model =
-        activeModels
-            .find(integrationId)
-            .map(active -> active.model().score(features, active.norms()))
-            .orElseGet(
-                () ->
-                    settings
-                        .scoringModel()
-                        .score(features, normsOf(integrationId, view.config(), settings)));
+    Optional<ActiveModels.Active> active = activeModels.find(integrationId);
+    ModelResult model;
+    ObjectNode normsUsed;
+    if (active.isPresent()) {
+      model = active.get().model().score(features, active.get().norms());
+      normsUsed = JsonNodeFactory.instance.objectNode().put("source", model.normsSource());
+      normsUsed.put("frozen_with_model", model.modelVersion());
+    } else {
+      NormsInUse inUse = normsInUse(integrationId, view.config(), settings);
+      model = settings.scoringModel().score(features, inUse.norms());
+      normsUsed = inUse.toJson();
+    }
     ObjectNode calculated = calculated(model, trust, length);
-    calculated.set(
-        "evidence", evidence(view.row().language(), items.version(), trust, length, features));
+    ObjectNode evidence = evidence(view.row().language(), items.version(), trust, length, features);
+    evidence.set("norms", normsUsed);
+    calculated.set("evidence", evidence);
     return new Scored(
         model, trust, clock.instant(), calculated, Json.write(features), formName(length));
   }
@@ -177,6 +198,11 @@ public final class Scorer {
    * reused for {@link #NORMS_REFRESH}.
    */
   Norms normsOf(String integrationId, AssessmentConfig config, EnvironmentSettings settings) {
+    return normsInUse(integrationId, config, settings).norms();
+  }
+
+  private NormsInUse normsInUse(
+      String integrationId, AssessmentConfig config, EnvironmentSettings settings) {
     ItemBank.Length length = length(config);
     Norms defaults =
         Norms.defaults(maxPumps(config), length == null ? ItemBank.Length.FULL : length);
@@ -188,17 +214,18 @@ public final class Scorer {
     if (cached != null
         && cached.minimum() == minimum
         && cached.at().plus(NORMS_REFRESH).isAfter(now)) {
-      return cached.norms();
+      return cached.inUse();
     }
     String form = formName(length);
     if (results.countForNorms(integrationId, form) < minimum) {
-      return defaults;
+      return new NormsInUse(defaults, null, null);
     }
     List<Map<String, Double>> population = new ArrayList<>();
     for (String json : results.featuresForNorms(integrationId, form, NORMS_SAMPLE)) {
       population.add(parseFeatures(json));
     }
-    Norms built = Norms.fromPopulation(population, minimum, defaults);
+    NormsInUse built =
+        new NormsInUse(Norms.fromPopulation(population, minimum, defaults), population.size(), now);
     norms.put(cacheKey, new CachedNorms(built, now, minimum));
     return built;
   }

@@ -81,6 +81,7 @@ abstract class CalibrationJourneyContract extends ServerContract {
       JsonNode calculated = result(d, applicant.uid());
       assertThat(calculated.at("/model/version").asText()).isEqualTo(version);
       assertThat(calculated.at("/model/calibrated").asBoolean()).isTrue();
+      assertThat(calculated.at("/evidence/norms/frozen_with_model").asText()).isEqualTo(version);
       pd[i] = calculated.get("probability_of_default").asDouble();
       bad[i] = applicant.bad();
     }

@@ -141,6 +141,7 @@ abstract class WebhookContract extends ServerContract {
     // The short form's expected alpha is 0.5676: 10 * sqrt(1 - 0.5676) = 6.6 T points.
     assertThat(evidence.at("/standard_errors/domain.C").asDouble()).isEqualTo(6.6);
     assertThat(evidence.get("standard_errors").has("memory_span")).isFalse();
+    assertThat(evidence.get("norms").toString()).isEqualTo("{\"source\":\"DEFAULT\"}");
     assertThat(calculated.at("/model/version").asText()).isEqualTo("default-2026.1");
     assertThat(calculated.at("/model/calibrated").asBoolean()).isFalse();
     assertThat(calculated.at("/model/norms").asText()).isEqualTo("DEFAULT");
@@ -644,6 +645,10 @@ abstract class WebhookContract extends ServerContract {
     applicant(uid).finish(3);
     JsonNode calculated = json(result(deployment.productionKey(), uid)).at("/details/calculated");
     assertThat(calculated.at("/model/norms").asText()).isEqualTo("POPULATION");
+    // Built from the 20 careful results, not the 5 doubtful ones.
+    assertThat(calculated.at("/evidence/norms/n").asInt()).isEqualTo(20);
+    assertThat(calculated.at("/evidence/norms/built_at").asLong())
+        .isEqualTo(server.clock().instant().getEpochSecond());
     // Answering 3 throughout sits at the middle of a population that answered 1 to 5 evenly.
     JsonNode conscientiousness = calculated.get("traits").get(0);
     assertThat(conscientiousness.get("key").asText()).isEqualTo("domain.C");
