@@ -10,6 +10,7 @@ import dev.credence.server.assessment.ItemBank;
 import dev.credence.server.audit.AuditLog;
 import dev.credence.server.calibration.ModelOperatorApi;
 import dev.credence.server.calibration.ModelRegistry;
+import dev.credence.server.calibration.ReliabilityReport;
 import dev.credence.server.config.Config;
 import dev.credence.server.console.Accounts;
 import dev.credence.server.console.ConsoleOperatorApi;
@@ -199,15 +200,17 @@ final class Cli {
       List<String> rest) {
     ResultStore results = new ResultStore(database.jdbi());
     ModelRegistry registry = ModelRegistry.open(database.jdbi(), clock);
+    AssessmentStore answers = new AssessmentStore(database.jdbi());
+    ItemBank items = ItemBank.load();
     ModelOperatorApi models =
         new ModelOperatorApi(
             deployments,
             audit,
             results,
             new OutcomeUploads(database.jdbi(), new SessionStore(database.jdbi()), audit, clock),
-            new Scorer(
-                new AssessmentStore(database.jdbi()), results, ItemBank.load(), registry, clock),
+            new Scorer(answers, results, items, registry, clock),
             registry,
+            new ReliabilityReport(answers, items),
             clock);
     String id = id(rest);
     List<String> after = rest.subList(1, rest.size());
