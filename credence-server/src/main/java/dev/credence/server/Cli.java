@@ -74,7 +74,8 @@ final class Cli {
         models activate INTEGRATION_ID VERSION
             the version scores from now on (a running server takes it up within 30 seconds)
         models report INTEGRATION_ID
-            the active model, its validation report and the stability of recent scores
+            the active model, its validation report, the stability of recent scores and
+            the reliability (alpha, SEM) of the domain scales from stored answers
 
       The database and secrets come from the same CREDENCE_* variables as the server.
       """;
