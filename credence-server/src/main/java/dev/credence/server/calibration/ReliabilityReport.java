@@ -56,10 +56,22 @@ public final class ReliabilityReport {
 
   private final AssessmentStore answers;
   private final ItemBank items;
+  private final int page;
+  private final int maxSessions;
 
   public ReliabilityReport(AssessmentStore answers, ItemBank items) {
+    this(answers, items, PAGE, MAX_SESSIONS);
+  }
+
+  /** With {@code page} sessions a query and at most {@code maxSessions} in all. */
+  ReliabilityReport(AssessmentStore answers, ItemBank items, int page, int maxSessions) {
+    if (page < 1 || maxSessions < 1) {
+      throw new IllegalArgumentException("page and maxSessions must be positive");
+    }
     this.answers = answers;
     this.items = items;
+    this.page = page;
+    this.maxSessions = maxSessions;
   }
 
   /**
@@ -95,7 +107,7 @@ public final class ReliabilityReport {
    * The report of an environment.
    *
    * @param sessions the completed sessions read (at most {@code limit})
-   * @param limit {@link #MAX_SESSIONS}
+   * @param limit the most sessions read, {@link #MAX_SESSIONS}
    * @param forms the forms at least one of those sessions took, shortest first
    */
   public record Report(int sessions, int limit, List<Form> forms) {}
@@ -106,11 +118,11 @@ public final class ReliabilityReport {
     Map<ItemBank.Length, Integer> taken = new EnumMap<>(ItemBank.Length.class);
     int read = 0;
     AssessmentStore.Cursor after = null;
-    while (read < MAX_SESSIONS) {
-      List<CompletedQuestionnaire> page =
-          answers.completedQuestionnaires(
-              integrationId, after, Math.min(PAGE, MAX_SESSIONS - read));
-      for (CompletedQuestionnaire session : page) {
+    while (read < maxSessions) {
+      int limit = Math.min(page, maxSessions - read);
+      List<CompletedQuestionnaire> sessions =
+          answers.completedQuestionnaires(integrationId, after, limit);
+      for (CompletedQuestionnaire session : sessions) {
         if (session.form() != null) {
           taken.merge(session.form(), 1, Integer::sum);
           scored
@@ -118,11 +130,11 @@ public final class ReliabilityReport {
               .add(row(formItems(session.form()), session.answers()));
         }
       }
-      read += page.size();
-      if (page.size() < PAGE) {
+      read += sessions.size();
+      if (sessions.size() < limit) {
         break;
       }
-      CompletedQuestionnaire last = page.get(page.size() - 1);
+      CompletedQuestionnaire last = sessions.get(sessions.size() - 1);
       after = new AssessmentStore.Cursor(last.finishedAt(), last.sessionId());
     }
     List<Form> forms = new ArrayList<>();
@@ -134,7 +146,7 @@ public final class ReliabilityReport {
       }
       forms.add(new Form(form.getKey(), taken.get(form.getKey()), domains));
     }
-    return new Report(read, MAX_SESSIONS, forms);
+    return new Report(read, maxSessions, forms);
   }
 
   /** The {@code reliability} section of the model report. */

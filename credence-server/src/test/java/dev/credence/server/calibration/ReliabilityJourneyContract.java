@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.assessment.Applicant;
+import dev.credence.server.assessment.AssessmentStore;
 import dev.credence.server.assessment.ItemBank;
+import dev.credence.server.store.Database;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.ServerContract;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +43,9 @@ abstract class ReliabilityJourneyContract extends ServerContract {
     }
     for (int i = 0; i < APPLICANTS; i++) {
       walk(d.productionKey(), production, "REL-" + i);
+      if (i % 10 == 9) {
+        server.clock().advance(Duration.ofSeconds(1));
+      }
     }
     for (int i = 0; i < FEW; i++) {
       walk(d.testKey(), test, "FEW-" + i);
@@ -73,6 +79,29 @@ abstract class ReliabilityJourneyContract extends ServerContract {
     assertThat(n.get("alpha").asDouble()).as(n.toString()).isBetween(-0.3, 0.3);
     assertThat(n.get("alpha_low").asDouble()).isNegative();
     assertThat(n.get("alpha_high").asDouble()).isPositive();
+
+    // Read 7 sessions a page, the pages join without gaps or repeats to the same numbers: sessions
+    // finish in groups of 10 at the same instant, so pages end both inside a group (the id breaks
+    // the tie) and at its edge. A smaller bound reads no more than it allows.
+    try (Database database = Database.open(server.config().database())) {
+      AssessmentStore store = new AssessmentStore(database.jdbi());
+      ReliabilityReport.Report paged = new ReliabilityReport(store, ITEMS, 7, 1_000).of(production);
+      assertThat(paged.sessions()).isEqualTo(APPLICANTS);
+      ReliabilityReport.Domain pagedC =
+          paged.forms().get(0).domains().stream()
+              .filter(domain -> domain.domain().equals("C"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(pagedC.n()).isEqualTo(APPLICANTS);
+      assertThat(pagedC.alpha())
+          .isCloseTo(c.get("alpha").asDouble(), org.assertj.core.api.Assertions.within(1e-12));
+      ReliabilityReport.Report bounded = new ReliabilityReport(store, ITEMS, 7, 25).of(production);
+      assertThat(bounded.sessions()).isEqualTo(25);
+      assertThat(bounded.limit()).isEqualTo(25);
+      assertThat(bounded.forms().get(0).domains())
+          .allSatisfy(domain -> assertThat(domain.n()).isEqualTo(25))
+          .allSatisfy(domain -> assertThat(domain.status()).isEqualTo("too_few_sessions"));
+    }
 
     JsonNode few = report(test);
     assertThat(few.get("sessions").asInt()).isEqualTo(FEW);
