@@ -9,6 +9,7 @@ import dev.credence.server.assessment.SessionLinks;
 import dev.credence.server.audit.AuditLog;
 import dev.credence.server.calibration.ModelOperatorApi;
 import dev.credence.server.calibration.ModelRegistry;
+import dev.credence.server.calibration.ReliabilityReport;
 import dev.credence.server.config.Config;
 import dev.credence.server.console.Accounts;
 import dev.credence.server.console.AuthPages;
@@ -190,7 +191,14 @@ public final class Application implements AutoCloseable {
     OutcomeOperatorApi outcomeOperator = new OutcomeOperatorApi(deployments, outcomeUploads);
     ModelOperatorApi modelOperator =
         new ModelOperatorApi(
-            deployments, audit, results, outcomeUploads, scorer, modelRegistry, clock);
+            deployments,
+            audit,
+            results,
+            outcomeUploads,
+            scorer,
+            modelRegistry,
+            new ReliabilityReport(assessmentStore, items),
+            clock);
     OutcomePages outcomePages =
         new OutcomePages(
             new LoanOutcomes(database.jdbi(), companyEnvironments, outcomeUploads),

@@ -10,6 +10,7 @@ import dev.credence.server.assessment.ItemBank;
 import dev.credence.server.audit.AuditLog;
 import dev.credence.server.calibration.ModelOperatorApi;
 import dev.credence.server.calibration.ModelRegistry;
+import dev.credence.server.calibration.ReliabilityReport;
 import dev.credence.server.config.Config;
 import dev.credence.server.console.Accounts;
 import dev.credence.server.console.ConsoleOperatorApi;
@@ -73,7 +74,8 @@ final class Cli {
         models activate INTEGRATION_ID VERSION
             the version scores from now on (a running server takes it up within 30 seconds)
         models report INTEGRATION_ID
-            the active model, its validation report and the stability of recent scores
+            the active model, its validation report, the stability of recent scores and
+            the reliability (alpha, SEM) of the domain scales from stored answers
 
       The database and secrets come from the same CREDENCE_* variables as the server.
       """;
@@ -199,15 +201,17 @@ final class Cli {
       List<String> rest) {
     ResultStore results = new ResultStore(database.jdbi());
     ModelRegistry registry = ModelRegistry.open(database.jdbi(), clock);
+    AssessmentStore answers = new AssessmentStore(database.jdbi());
+    ItemBank items = ItemBank.load();
     ModelOperatorApi models =
         new ModelOperatorApi(
             deployments,
             audit,
             results,
             new OutcomeUploads(database.jdbi(), new SessionStore(database.jdbi()), audit, clock),
-            new Scorer(
-                new AssessmentStore(database.jdbi()), results, ItemBank.load(), registry, clock),
+            new Scorer(answers, results, items, registry, clock),
             registry,
+            new ReliabilityReport(answers, items),
             clock);
     String id = id(rest);
     List<String> after = rest.subList(1, rest.size());

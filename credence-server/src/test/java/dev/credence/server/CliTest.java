@@ -488,6 +488,8 @@ class CliTest {
     JsonNode report = cli("models", "report", id).json();
     assertThat(report.get("version").asText()).isEqualTo("settings");
     assertThat(report.at("/stability/status").asText()).isEqualTo("no_reference");
+    assertThat(report.at("/reliability/sessions").asInt()).isZero();
+    assertThat(report.at("/reliability/forms")).isEmpty();
     assertThat(cli("models", "list", id).json().get("models")).hasSize(1);
   }
 

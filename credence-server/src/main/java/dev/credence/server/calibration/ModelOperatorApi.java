@@ -30,8 +30,8 @@ import java.util.Set;
 /**
  * The model registry for the operator (behind the operator token checked by the operator API) and
  * the command line: fit a draft on the environment's outcomes, list, activate (and so roll back),
- * and the active model's report with its stability. Fits and activations are audited as the
- * operator's.
+ * and the active model's report with its stability and the scales' reliability. Fits and
+ * activations are audited as the operator's.
  */
 public final class ModelOperatorApi {
   private static final String BASE = "/v1/admin/integrations/{integration_id}";
@@ -42,6 +42,7 @@ public final class ModelOperatorApi {
   private final ModelRegistry registry;
   private final ModelFits fits;
   private final ModelStability stability;
+  private final ReliabilityReport reliability;
   private final Clock clock;
 
   public ModelOperatorApi(
@@ -51,6 +52,7 @@ public final class ModelOperatorApi {
       OutcomeUploads outcomes,
       Scorer scorer,
       ModelRegistry registry,
+      ReliabilityReport reliability,
       Clock clock) {
     this.deployments = deployments;
     this.audit = audit;
@@ -58,6 +60,7 @@ public final class ModelOperatorApi {
     this.registry = registry;
     this.fits = new ModelFits(store, registry, results, outcomes, scorer, clock);
     this.stability = new ModelStability(results, clock);
+    this.reliability = reliability;
     this.clock = clock;
   }
 
@@ -134,13 +137,17 @@ public final class ModelOperatorApi {
     return withReport(environment, activation.active());
   }
 
-  /** The active model, its report and the stability of recent scores against it. */
+  /**
+   * The active model, its report, the stability of recent scores against it, and the reliability of
+   * the domain scales computed from the environment's stored answers.
+   */
   public ObjectNode report(String integrationId) {
     Environment environment = deployments.getIntegration(integrationId);
     store.ensureSettingsRow(integrationId, clock.instant(), Actor.OPERATOR.name());
     ModelStore.Row active = store.active(integrationId).orElseThrow();
     ObjectNode answer = withReport(environment, active);
     answer.set("stability", stability.section(active));
+    answer.set("reliability", reliability.section(integrationId));
     return answer;
   }
 
