@@ -51,15 +51,7 @@ abstract class CalibrationJourneyContract extends ServerContract {
           .append("2026-11-01\n");
     }
     JsonNode earlier = result(d, training.get(0).uid());
-    HttpResponse<String> uploaded =
-        server.send(
-            "POST",
-            "/v1/admin/integrations/" + id + "/outcomes",
-            outcomes.toString(),
-            "Authorization",
-            "Bearer " + RunningServer.OPERATOR_TOKEN,
-            "Content-Type",
-            "text/csv");
+    HttpResponse<String> uploaded = server.uploadOutcomes(id, outcomes.toString());
     assertThat(json(uploaded).get("added").asInt()).as(uploaded.body()).isEqualTo(TRAINING);
 
     HttpResponse<String> fit =

@@ -79,15 +79,7 @@ abstract class ModelRegistryContract extends ServerContract {
         .contains("at least 50 bad")
         .contains("there are 0 labelled, 0 of them bad");
 
-    HttpResponse<String> uploaded =
-        server.send(
-            "POST",
-            "/v1/admin/integrations/" + id + "/outcomes",
-            outcomes.toString(),
-            "Authorization",
-            "Bearer " + RunningServer.OPERATOR_TOKEN,
-            "Content-Type",
-            "text/csv");
+    HttpResponse<String> uploaded = server.uploadOutcomes(id, outcomes.toString());
     assertThat(json(uploaded).get("added").asInt()).as(uploaded.body()).isEqualTo(APPLICANTS);
     assertThat(bads).isGreaterThanOrEqualTo(50);
 

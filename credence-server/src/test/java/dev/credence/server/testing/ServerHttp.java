@@ -101,6 +101,18 @@ public abstract class ServerHttp {
         created.at("/production/api_key").asText());
   }
 
+  /** Loan outcomes through the operator API: a {@code uid,outcome,date} CSV; its report. */
+  public HttpResponse<String> uploadOutcomes(String integrationId, String csv) {
+    return send(
+        "POST",
+        "/v1/admin/integrations/" + integrationId + "/outcomes",
+        csv,
+        "Authorization",
+        "Bearer " + RunningServer.OPERATOR_TOKEN,
+        "Content-Type",
+        "text/csv");
+  }
+
   public JsonNode patchIntegration(String integrationId, String patch) {
     return json(operator("PATCH", "/v1/admin/integrations/" + integrationId, patch));
   }
