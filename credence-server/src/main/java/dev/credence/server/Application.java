@@ -21,6 +21,7 @@ import dev.credence.server.console.LinkBatches;
 import dev.credence.server.console.LinkPages;
 import dev.credence.server.console.LoanOutcomes;
 import dev.credence.server.console.Mailer;
+import dev.credence.server.console.ModelPages;
 import dev.credence.server.console.OutcomePages;
 import dev.credence.server.console.ResultPages;
 import dev.credence.server.console.ResultQuery;
@@ -204,6 +205,7 @@ public final class Application implements AutoCloseable {
             new LoanOutcomes(database.jdbi(), companyEnvironments, outcomeUploads),
             companyEnvironments,
             console);
+    ModelPages modelPages = new ModelPages(modelOperator, companyEnvironments, console);
     ResultPages resultPages =
         new ResultPages(
             new ResultQuery(database.jdbi(), database.isH2()),
@@ -262,6 +264,7 @@ public final class Application implements AutoCloseable {
               deploymentPages.routes(c.routes);
               linkPages.routes(c.routes);
               outcomePages.routes(c.routes);
+              modelPages.routes(c.routes);
               resultPages.routes(c.routes);
               assessment.routes(c.routes);
             });

@@ -82,10 +82,20 @@ public final class ModelOperatorApi {
   /** Fits a draft; {@code options} the request's JSON object, or null for the defaults. */
   public ObjectNode fit(String integrationId, JsonNode options) {
     Environment environment = deployments.getIntegration(integrationId);
-    ModelFitting.Options parsed = options(options);
+    return fit(environment, options(options), Actor.OPERATOR);
+  }
+
+  /**
+   * Fits a draft for {@code environment} on behalf of {@code actor} (the operator, or a dashboard
+   * user), audited as theirs: the new model with its report.
+   *
+   * @throws ApiException 422 {@code insufficient_outcomes} or {@code fit_not_converged}; nothing is
+   *     stored then
+   */
+  public ObjectNode fit(Environment environment, ModelFitting.Options parsed, Actor actor) {
     ModelStore.Row row;
     try {
-      row = fits.fit(environment, parsed, Actor.OPERATOR.name());
+      row = fits.fit(environment, parsed, actor.name());
     } catch (ModelFitting.InsufficientOutcomes e) {
       throw ApiException.unprocessable("insufficient_outcomes", e.getMessage() + ".");
     } catch (ModelFitting.NotConverged e) {
@@ -96,7 +106,7 @@ public final class ModelOperatorApi {
     after.put("version", row.version());
     after.put("labelled", report.get("labelled").asInt());
     after.put("holdout_auc", report.at("/holdout/auc").asDouble());
-    record(environment, new Change("model.fitted", label(environment), null, after));
+    record(environment, actor, new Change("model.fitted", label(environment), null, after));
     ObjectNode answer = view(environment, row);
     answer.set("report", report);
     return answer;
@@ -104,7 +114,12 @@ public final class ModelOperatorApi {
 
   /** Every model of the environment, newest first, without their reports. */
   public ObjectNode list(String integrationId) {
-    Environment environment = deployments.getIntegration(integrationId);
+    return list(deployments.getIntegration(integrationId));
+  }
+
+  /** Every model of {@code environment}, newest first, without their reports. */
+  public ObjectNode list(Environment environment) {
+    String integrationId = environment.integrationId();
     store.ensureSettingsRow(integrationId, clock.instant(), Actor.OPERATOR.name());
     ObjectNode answer = JsonNodeFactory.instance.objectNode();
     store
@@ -115,10 +130,18 @@ public final class ModelOperatorApi {
 
   /** Makes {@code version} active and retires the one before; the model with its report. */
   public ObjectNode activate(String integrationId, String version) {
-    Environment environment = deployments.getIntegration(integrationId);
+    return activate(deployments.getIntegration(integrationId), version, Actor.OPERATOR);
+  }
+
+  /**
+   * Makes {@code version} of {@code environment} active on behalf of {@code actor}, audited as
+   * theirs ({@code model.activated}); 404 {@code model_not_found} for a version it does not have.
+   */
+  public ObjectNode activate(Environment environment, String version, Actor actor) {
+    String integrationId = environment.integrationId();
     ModelStore.Activation activation =
         store
-            .activate(integrationId, version, clock.instant(), Actor.OPERATOR.name())
+            .activate(integrationId, version, clock.instant(), actor.name())
             .orElseThrow(
                 () ->
                     ApiException.notFound(
@@ -128,6 +151,7 @@ public final class ModelOperatorApi {
     if (activation.previous().isPresent()) {
       record(
           environment,
+          actor,
           new Change(
               "model.activated",
               label(environment),
@@ -142,7 +166,12 @@ public final class ModelOperatorApi {
    * the domain scales computed from the environment's stored answers.
    */
   public ObjectNode report(String integrationId) {
-    Environment environment = deployments.getIntegration(integrationId);
+    return report(deployments.getIntegration(integrationId));
+  }
+
+  /** The active model of {@code environment}, its report and its stability. */
+  public ObjectNode report(Environment environment) {
+    String integrationId = environment.integrationId();
     store.ensureSettingsRow(integrationId, clock.instant(), Actor.OPERATOR.name());
     ModelStore.Row active = store.active(integrationId).orElseThrow();
     ObjectNode answer = withReport(environment, active);
@@ -228,8 +257,8 @@ public final class ModelOperatorApi {
     return json;
   }
 
-  private void record(Environment environment, Change change) {
-    audit.record(environment.companyId(), Actor.OPERATOR, change);
+  private void record(Environment environment, Actor actor, Change change) {
+    audit.record(environment.companyId(), actor, change);
   }
 
   private String label(Environment environment) {

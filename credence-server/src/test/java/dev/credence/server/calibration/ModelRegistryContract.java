@@ -1,7 +1,6 @@
 package dev.credence.server.calibration;
 
 import static dev.credence.server.testing.RunningServer.json;
-import static dev.credence.server.testing.RunningServer.sessionBody;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -13,9 +12,7 @@ import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.ServerContract;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,46 +22,16 @@ import org.junit.jupiter.api.Test;
  * and the settings' model as every environment's first entry.
  */
 abstract class ModelRegistryContract extends ServerContract {
-  /** Enough labelled applicants for a fit, with some to spare for uids the split holds out. */
-  private static final int APPLICANTS = 520;
+  private static final int APPLICANTS = LabelledApplicants.ENOUGH;
 
   private RunningServer.Deployment lender;
-  private final StringBuilder outcomes = new StringBuilder("uid,outcome,date\n");
-  private int bads;
+  private LabelledApplicants.Batch batch;
 
-  /**
-   * One environment with {@link #APPLICANTS} finished applicants, each answering at random; those
-   * who disagree (1 or 2) with one chosen statement default far more often, so the fit has a signal
-   * to find. Their outcomes are kept for the test to upload.
-   */
+  /** One environment with {@link #APPLICANTS} finished applicants and their outcomes to upload. */
   @BeforeAll
   void applicantsWithOutcomes() {
     lender = server.newDeployment();
-    server.patchIntegration(
-        lender.productionIntegrationId(), "{\"assessment\": " + Applicant.QUESTIONNAIRE_ONLY + "}");
-    Random random = new Random(20261207);
-    for (int i = 0; i < APPLICANTS; i++) {
-      String uid = "LOAN-" + i;
-      String token = newApplicant(uid);
-      Applicant applicant = new Applicant(server, token);
-      applicant.consent();
-      List<String> ids = Applicant.items(applicant.page().body());
-      String chosen = Collections.min(ids);
-      List<String> fields = new ArrayList<>(List.of("page", "1"));
-      int chosenValue = 0;
-      for (String id : ids) {
-        int value = 1 + random.nextInt(5);
-        chosenValue = id.equals(chosen) ? value : chosenValue;
-        fields.add("item_" + id);
-        fields.add(String.valueOf(value));
-      }
-      Applicant.assertRedirectsToLink(
-          applicant.post("questionnaire", fields.toArray(String[]::new)), token);
-      assertThat(applicant.page().statusCode()).isEqualTo(200);
-      boolean bad = random.nextDouble() < (chosenValue <= 2 ? 0.45 : 0.08);
-      bads += bad ? 1 : 0;
-      outcomes.append(uid).append(bad ? ",default," : ",repaid,").append("2026-11-01\n");
-    }
+    batch = LabelledApplicants.create(server, lender, "LOAN", APPLICANTS, 20261207);
   }
 
   @Test
@@ -79,8 +46,8 @@ abstract class ModelRegistryContract extends ServerContract {
         .contains("at least 50 bad")
         .contains("there are 0 labelled, 0 of them bad");
 
-    HttpResponse<String> uploaded = server.uploadOutcomes(id, outcomes.toString());
-    assertThat(json(uploaded).get("added").asInt()).as(uploaded.body()).isEqualTo(APPLICANTS);
+    LabelledApplicants.upload(server, lender, batch);
+    int bads = batch.bads();
     assertThat(bads).isGreaterThanOrEqualTo(50);
 
     JsonNode fitted = json(operator("POST", id, "/models", "{\"min_confidence\": \"LOW\"}", 201));
@@ -244,17 +211,9 @@ abstract class ModelRegistryContract extends ServerContract {
     return values;
   }
 
-  private String newApplicant(String uid) {
-    HttpResponse<String> created =
-        server.createSession(
-            lender.productionKey(), sessionBody(uid, lender.productionIntegrationId()));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-    return json(created).get("access_token").asText();
-  }
-
   /** A new applicant of the lender, finished; their result's {@code details.calculated}. */
   private JsonNode finishOne(String uid) {
-    String token = newApplicant(uid);
+    String token = LabelledApplicants.newApplicant(server, lender, uid);
     new Applicant(server, token).answerEverything();
     assertThat(new Applicant(server, token).page().statusCode()).isEqualTo(200);
     return result(uid);

@@ -7,8 +7,38 @@ import java.util.List;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** The histogram's bins and the CSV cells, without a server. */
+/** The histogram's bins, the model page's charts and the CSV cells, without a server. */
 class ChartsAndCsvTest {
+
+  @Test
+  void calibrationPointsAndBandBarsShareOneRoundScale() {
+    Charts.Calibration c =
+        Charts.calibration(
+            List.of(
+                new Charts.Decile(1, 50, 2, 0.04, 0.04), new Charts.Decile(2, 50, 11, 0.2, 0.22)));
+    assertThat(c.max()).isEqualTo(0.25);
+    assertThat(c.maxLabel()).isEqualTo("25.0%");
+    Charts.Point high = c.points().get(1);
+    double plotWidth = c.frame().rightX() - Charts.Frame.LEFT;
+    assertThat(high.x())
+        .isCloseTo(Charts.Frame.LEFT + 0.8 * plotWidth, org.assertj.core.data.Offset.offset(0.1));
+    assertThat(high.y()).isLessThan(c.points().get(0).y());
+    assertThat(high.title()).isEqualTo("Decile 2: predicted 20.0%, observed 22.0% (11 of 50)");
+    // A point on the diagonal lies on the line from (LEFT, base) to (right, TOP).
+    Charts.Point low = c.points().get(0);
+    double t = (low.x() - Charts.Frame.LEFT) / plotWidth;
+    double onDiagonal = c.frame().baseY() - t * (c.frame().baseY() - Charts.Frame.TOP);
+    assertThat(low.y()).isCloseTo(onDiagonal, org.assertj.core.data.Offset.offset(0.2));
+
+    Charts.BandBars bands =
+        Charts.bandRates(
+            List.of(new Charts.Band("A", 100, 1, 0.01), new Charts.Band("E", 40, 12, 0.3)));
+    assertThat(bands.max()).isEqualTo(0.3);
+    assertThat(bands.bars().get(1).y()).isEqualTo(Charts.Frame.TOP);
+    assertThat(bands.bars().get(1).title()).isEqualTo("Band E: 12 of 40 bad (30.0%)");
+    assertThat(bands.bars().get(0).barHeight()).isPositive();
+    assertThat(Charts.calibration(List.of()).max()).isEqualTo(0.05);
+  }
 
   @Test
   void binsAreWideEnoughForAtMostThirtyBarsAndKeepEveryResult() {

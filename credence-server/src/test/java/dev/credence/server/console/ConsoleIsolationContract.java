@@ -32,6 +32,7 @@ abstract class ConsoleIsolationContract extends ServerContract {
           "/console/results?env=test",
           "/console/links",
           "/console/outcomes",
+          "/console/models",
           "/console/users",
           "/console/audit");
   private static final Pattern ID = Pattern.compile("[0-9a-f]{24}|[0-9a-f]{64}");

@@ -1,0 +1,155 @@
+package dev.credence.server.console;
+
+import static dev.credence.server.testing.RunningServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.credence.server.calibration.LabelledApplicants;
+import dev.credence.server.testing.Browser;
+import dev.credence.server.testing.ConsoleClient;
+import dev.credence.server.testing.RunningServer;
+import dev.credence.server.testing.RunningServer.Deployment;
+import dev.credence.server.testing.TestDatabase;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The Model page in a real browser (Debian's headless Chromium): on a laptop, the settings' model,
+ * a fit from the form and its activation; then on a phone, the active fitted model with its report
+ * and charts. Each step is saved under {@code target/screenshots/console-models/}; at each the page
+ * must not scroll sideways, every control must be labelled and the console must stay quiet. The
+ * rules themselves are tested over HTTP on both databases ({@link ModelPagesContract}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ModelBrowserTest {
+  private static final String EMAIL = "model-admin@example.com";
+
+  private RunningServer server;
+  private Deployment deployment;
+  private Browser browser;
+  private Path screenshots;
+  private String device;
+  private int shots;
+
+  @BeforeAll
+  void start() {
+    Browser.requireChromium();
+    screenshots =
+        Browser.emptyDirectory(
+            Path.of(System.getProperty("basedir", "."), "target", "screenshots", "console-models"));
+    server = RunningServer.start(TestDatabase.H2, RunningServer.with(RunningServer.QUICK_WORKERS));
+    deployment = server.newDeployment();
+    LabelledApplicants.upload(
+        server,
+        deployment,
+        LabelledApplicants.create(
+            server, deployment, "BROWSER", LabelledApplicants.ENOUGH, 20261209));
+
+    var invited =
+        server.operator(
+            "POST",
+            "/v1/admin/companies/" + deployment.companyId() + "/admins",
+            "{\"email\":\"" + EMAIL + "\"}");
+    String invitation = URI.create(json(invited).get("invitation_url").asText()).getPath();
+    ConsoleClient accepting = new ConsoleClient(server);
+    accepting.get(invitation);
+    var accepted =
+        accepting.post(
+            invitation,
+            Map.of(
+                "name", "Model Admin",
+                "password", ConsoleClient.PASSWORD,
+                "repeat", ConsoleClient.PASSWORD));
+    assertThat(accepted.statusCode()).isEqualTo(302);
+  }
+
+  @AfterAll
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @AfterEach
+  void closeBrowser() {
+    if (browser != null) {
+      browser.close();
+      browser = null;
+    }
+  }
+
+  @Test
+  @Order(1)
+  void onALaptopAnAdminFitsAndActivates() {
+    browser = Browser.desktop("en");
+    device = "laptop";
+    shots = 0;
+    signIn("/console/models");
+    assertThat(find("main").getText()).contains("it has no fit report");
+    step("settings-model");
+
+    new Select(find("#min_confidence")).selectByValue("LOW");
+    browser.clickAndWait(find("form.fit button[type=submit]"));
+    assertThat(find("main").getText()).contains("Fitted the draft fit-");
+    assertThat(browser.driver().findElements(By.cssSelector("svg.calibration circle.point")))
+        .isNotEmpty();
+    assertThat(browser.driver().findElements(By.cssSelector("svg.bands rect.bar"))).isNotEmpty();
+    step("draft");
+
+    browser.clickAndWait(find("table.models button[aria-label^='Activate fit-']"));
+    assertThat(find(".notice").getText()).contains("is now the active model");
+    step("active");
+  }
+
+  @Test
+  @Order(2)
+  void onAPhone() {
+    browser = Browser.phone("en");
+    device = "phone";
+    shots = 0;
+    signIn("/console/models");
+    assertThat(find("main").getText()).contains("Fit report").contains("Population stability");
+    step("model");
+  }
+
+  /** Opens {@code path}, is sent to the sign-in page, signs in and lands on {@code path}. */
+  private void signIn(String path) {
+    browser.open(server.baseUrl() + path);
+    assertThat(browser.driver().getCurrentUrl()).contains("/console/login?next=");
+    type("email", EMAIL);
+    type("password", ConsoleClient.PASSWORD);
+    browser.clickAndWait(find("form button[type=submit]"));
+    assertThat(browser.driver().getCurrentUrl())
+        .as(find("main").getText())
+        .isEqualTo(server.baseUrl() + path);
+  }
+
+  private WebElement find(String css) {
+    return browser.driver().findElement(By.cssSelector(css));
+  }
+
+  private void type(String id, String text) {
+    WebElement field = browser.driver().findElement(By.id(id));
+    field.clear();
+    field.sendKeys(text);
+  }
+
+  private void step(String name) {
+    browser.screenshotAndCheck(
+        screenshots.resolve(String.format("%s-%d-%s.png", device, ++shots, name)),
+        device + " / " + name,
+        server.baseUrl());
+  }
+}
