@@ -218,6 +218,15 @@ public record EnvironmentSettings(
           problems.add("scoring_model must be a model object, or null for the default model");
           return INVALID;
         }
+        // Calibrated means fitted on this environment's outcomes, with a report to show for it:
+        // the model registry's fits, never a model typed in.
+        if (value.path("calibrated").asBoolean(false)) {
+          problems.add(
+              "scoring_model: calibrated must be false for a model set by hand; a calibrated"
+                  + " model is fitted on the environment's outcomes (POST"
+                  + " /v1/admin/integrations/{integration_id}/models)");
+          return INVALID;
+        }
         try {
           return CreditModel.fromJson(Json.write(value));
         } catch (IllegalArgumentException e) {

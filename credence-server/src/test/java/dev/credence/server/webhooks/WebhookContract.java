@@ -603,9 +603,20 @@ abstract class WebhookContract extends ServerContract {
     assertThat(invalid.statusCode()).as("the intercept is required").isEqualTo(422);
     assertThat(json(invalid).get("detail").asText()).contains("scoring_model");
 
+    // Only a model fitted on outcomes is calibrated: one set by hand may not claim it.
+    HttpResponse<String> claimed =
+        server.operator(
+            "PATCH",
+            "/v1/admin/integrations/" + deployment.productionIntegrationId(),
+            "{\"scoring_model\": {\"version\": \"acme-2027.1\", \"calibrated\": true,"
+                + " \"intercept\": -2.0, \"weights\": {\"domain.C\": -0.5}, \"cutoffs\": [0.1]}}");
+    assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(422);
+    assertThat(json(claimed).get("code").asText()).isEqualTo("invalid_settings");
+    assertThat(json(claimed).get("detail").asText()).contains("calibrated must be false");
+
     server.patchIntegration(
         deployment.productionIntegrationId(),
-        "{\"scoring_model\": {\"version\": \"acme-2027.1\", \"calibrated\": true,"
+        "{\"scoring_model\": {\"version\": \"acme-2027.1\", \"calibrated\": false,"
             + " \"intercept\": -2.0, \"weights\": {\"domain.C\": -0.5}, \"cutoffs\": [0.1, 0.2]},"
             + " \"norms_minimum\": 50}");
     String after = newUid();
@@ -614,7 +625,7 @@ abstract class WebhookContract extends ServerContract {
     assertThat(json(result(deployment.productionKey(), before))).isEqualTo(first);
     JsonNode calculated = json(result(deployment.productionKey(), after)).at("/details/calculated");
     assertThat(calculated.at("/model/version").asText()).isEqualTo("acme-2027.1");
-    assertThat(calculated.at("/model/calibrated").asBoolean()).isTrue();
+    assertThat(calculated.at("/model/calibrated").asBoolean()).isFalse();
     assertThat(calculated.get("risk_band").asText()).isIn("A", "B", "C");
     assertThat(calculated.get("traits"))
         .extracting(t -> t.get("key").asText())
