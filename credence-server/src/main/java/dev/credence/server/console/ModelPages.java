@@ -93,6 +93,20 @@ public final class ModelPages {
     }
   }
 
+  /**
+   * One domain's reliability on one form: Cronbach's alpha with its 95 % interval and the standard
+   * error of measurement, or why there are no numbers.
+   */
+  public record ReliabilityRow(
+      String form,
+      String domain,
+      int n,
+      int k,
+      String alpha,
+      String interval,
+      String sem,
+      String detail) {}
+
   /** The fit report shown: statistics, coefficients and the held-out charts. */
   public record Report(
       String version,
@@ -213,6 +227,7 @@ public final class ModelPages {
     List<Model> list = List.of();
     Report report = null;
     Stability stability = null;
+    List<ReliabilityRow> reliability = List.of();
     if (choice != null) {
       Environment environment = environments.find(user, choice.integrationId());
       JsonNode current = models.report(environment);
@@ -224,13 +239,52 @@ public final class ModelPages {
       JsonNode withReport = shown != null ? shown : current;
       report = report(withReport.get("version").asText(), withReport.get("report"));
       stability = stability(current.get("stability"));
+      reliability = reliability(current.get("reliability"));
     }
     params.put("active", active);
     params.put("models", list);
     params.put("report", report);
     params.put("reportIsDraft", shown != null);
     params.put("stability", stability);
+    params.put("reliability", reliability);
     web.render(ctx, status, "models", web.page(ctx, "Model", "models"), params);
+  }
+
+  private static final Map<String, String> DOMAINS =
+      Map.of(
+          "N", "Neuroticism",
+          "E", "Extraversion",
+          "O", "Openness",
+          "A", "Agreeableness",
+          "C", "Conscientiousness");
+
+  private static List<ReliabilityRow> reliability(JsonNode section) {
+    List<ReliabilityRow> rows = new ArrayList<>();
+    if (section == null) {
+      return rows;
+    }
+    for (JsonNode form : section.withArray("forms")) {
+      for (JsonNode d : form.withArray("domains")) {
+        boolean computed = d.get("alpha").isNumber();
+        rows.add(
+            new ReliabilityRow(
+                form.get("form").asText(),
+                DOMAINS.getOrDefault(d.get("domain").asText(), d.get("domain").asText()),
+                d.get("n").asInt(),
+                d.get("k").asInt(),
+                computed ? String.format(Locale.ROOT, "%.2f", d.get("alpha").asDouble()) : "",
+                computed
+                    ? String.format(
+                        Locale.ROOT,
+                        "%.2f to %.2f",
+                        d.get("alpha_low").asDouble(),
+                        d.get("alpha_high").asDouble())
+                    : "",
+                computed ? String.format(Locale.ROOT, "%.1f", d.get("sem").asDouble()) : "",
+                computed ? null : d.path("detail").asText(d.get("status").asText())));
+      }
+    }
+    return rows;
   }
 
   private static Model model(JsonNode json) {

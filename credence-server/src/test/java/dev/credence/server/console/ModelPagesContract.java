@@ -55,6 +55,7 @@ abstract class ModelPagesContract extends ServerContract {
         .contains("it has no fit report")
         .contains("Not available: The active model is the one in the environment's settings")
         .contains("action=\"/console/models/fit\"")
+        .contains("Not available yet: no completed sessions with a questionnaire.")
         .doesNotContain("<svg class=\"calibration\"")
         .doesNotContain("action=\"/console/models/activate\"");
     assertThat(options(body).get(0)).isEqualTo(d.productionIntegrationId());
@@ -117,6 +118,19 @@ abstract class ModelPagesContract extends ServerContract {
     Matcher draft = DRAFT.matcher(fitted.body());
     assertThat(draft.find()).as(fitted.body()).isTrue();
     String version = draft.group(1);
+    // The scales' reliability, from the batch's completed questionnaires: numbers for every
+    // domain of the short form.
+    Matcher reliable =
+        Pattern.compile(
+                "<tr><td>short</td><td>Conscientiousness</td><td class=\"num\">(\\d+)</td>"
+                    + "<td class=\"num\">6</td><td class=\"num\">(-?[0-9.]+)</td>"
+                    + "<td class=\"num\">(-?[0-9.]+) to (-?[0-9.]+)</td>")
+            .matcher(fitted.body());
+    assertThat(reliable.find()).as(fitted.body()).isTrue();
+    assertThat(Integer.parseInt(reliable.group(1))).isGreaterThanOrEqualTo(500);
+    double alpha = Double.parseDouble(reliable.group(2));
+    assertThat(alpha)
+        .isBetween(Double.parseDouble(reliable.group(3)), Double.parseDouble(reliable.group(4)));
     String body = fitted.body();
     assertThat(body)
         .contains("Report of the draft <code>" + version + "</code>")
@@ -126,6 +140,7 @@ abstract class ModelPagesContract extends ServerContract {
         .contains("<td>KS</td>")
         .contains("<td>Brier score</td>")
         .contains("Conscientiousness <code>domain.C</code>")
+        .contains("<table class=\"reliability\">")
         .contains("<svg class=\"calibration\"")
         .contains("<title id=\"calibration-title\">")
         .contains("<desc id=\"calibration-desc\">")
