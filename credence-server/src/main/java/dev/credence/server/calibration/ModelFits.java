@@ -32,6 +32,9 @@ final class ModelFits {
   /** Held-out PDs kept for the stability check: at most this many, evenly spaced quantiles. */
   static final int REFERENCE_POINTS = 1000;
 
+  /** Quantiles kept of each feature's held-out values: enough for the deciles PSI bins by. */
+  static final int FEATURE_POINTS = 200;
+
   static final ObjectMapper SNAKE_CASE =
       Json.MAPPER.copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
@@ -84,7 +87,11 @@ final class ModelFits {
             version);
     String normsJson = Json.write(norms);
     String report = report(fitted.report()).toString();
-    String reference = Json.write(referencePds(applicants, options, fitted.model(), norms));
+    String reference =
+        Json.write(
+            new Reference(
+                referencePds(applicants, options, fitted.model(), norms),
+                referenceFeatures(applicants, options, fitted.model(), norms)));
     return store.insertDraft(
         integrationId,
         version,
@@ -132,6 +139,55 @@ final class ModelFits {
   }
 
   /**
+   * What later applicants are compared with: the held-out applicants' PDs under the new model and,
+   * per model feature, their standardised values (z under the frozen norms; an applicant without
+   * the feature is left out of that feature's list).
+   */
+  record Reference(double[] pd, Map<String, double[]> features) {}
+
+  static Map<String, double[]> referenceFeatures(
+      List<ModelFitting.Applicant> applicants,
+      ModelFitting.Options options,
+      CreditModel model,
+      Norms norms) {
+    Map<String, double[]> features = new LinkedHashMap<>();
+    for (String feature : model.weights().keySet()) {
+      List<Double> values = new ArrayList<>();
+      for (ModelFitting.Applicant applicant : applicants) {
+        if (ModelFitting.label(applicant, options) != null
+            && Split.sideOf(applicant.uid()) == Split.Side.HELD_OUT) {
+          Double z = z(applicant.features(), feature, norms);
+          if (z != null) {
+            values.add(z);
+          }
+        }
+      }
+      features.put(feature, quantiles(values, FEATURE_POINTS));
+    }
+    return features;
+  }
+
+  /** A feature's standardised value, (T - 50) / 10; null when missing or without a norm. */
+  static Double z(Map<String, Double> features, String feature, Norms norms) {
+    Double value = features.get(feature);
+    Double t = value == null || !Double.isFinite(value) ? null : norms.t(feature, value);
+    return t == null ? null : (t - 50) / 10;
+  }
+
+  /** Up to {@code points} evenly spaced quantiles of {@code values}, sorted. */
+  static double[] quantiles(List<Double> values, int points) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    if (sorted.length <= points) {
+      return sorted;
+    }
+    double[] out = new double[points];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = sorted[(int) ((long) i * (sorted.length - 1) / (out.length - 1))];
+    }
+    return out;
+  }
+
+  /**
    * The PDs the new model gives the labelled applicants it was not fitted on: the distribution that
    * later scores are compared with. Above {@link #REFERENCE_POINTS}, evenly spaced quantiles of it.
    */
@@ -147,15 +203,7 @@ final class ModelFits {
         pds.add(model.score(applicant.features(), norms).pd());
       }
     }
-    double[] sorted = pds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    if (sorted.length <= REFERENCE_POINTS) {
-      return sorted;
-    }
-    double[] points = new double[REFERENCE_POINTS];
-    for (int i = 0; i < points.length; i++) {
-      points[i] = sorted[(int) ((long) i * (sorted.length - 1) / (points.length - 1))];
-    }
-    return points;
+    return quantiles(pds, REFERENCE_POINTS);
   }
 
   static Map<String, Double> features(String json) {
@@ -166,11 +214,11 @@ final class ModelFits {
     }
   }
 
-  static double[] doubles(String json) {
+  static Reference reference(String json) {
     try {
-      return Json.MAPPER.readValue(json, double[].class);
+      return Json.MAPPER.readValue(json, Reference.class);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored PDs are not JSON", e);
+      throw new IllegalStateException("the stored reference is not JSON", e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.credence.server.calibration;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.server.results.ActiveModels;
@@ -7,6 +8,7 @@ import dev.credence.server.results.ResultStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Whether the applicants of the last {@link #WINDOW} look like those the active model was validated
@@ -58,15 +60,16 @@ final class ModelStability {
                   + ".");
     }
     ActiveModels.Active model = ModelRegistry.active(active);
+    List<Map<String, Double>> recentFeatures = recent.stream().map(ModelFits::features).toList();
     double[] current =
-        recent.stream()
-            .mapToDouble(json -> model.model().score(ModelFits.features(json), model.norms()).pd())
+        recentFeatures.stream()
+            .mapToDouble(features -> model.model().score(features, model.norms()).pd())
             .toArray();
-    double[] reference = ModelFits.doubles(active.referencePds());
-    section.put("reference", reference.length);
+    ModelFits.Reference reference = ModelFits.reference(active.referencePds());
+    section.put("reference", reference.pd().length);
     try {
-      Stability stability = Stability.of(reference, current);
-      return section
+      Stability stability = Stability.of(reference.pd(), current);
+      section
           .put("status", "computed")
           .put("psi", stability.psi())
           .put("bins", stability.bins())
@@ -74,5 +77,31 @@ final class ModelStability {
     } catch (IllegalArgumentException e) {
       return section.put("status", "not_computable").put("detail", e.getMessage());
     }
+    // Per feature: which of the model's inputs moved, when the score's distribution did.
+    ArrayNode features = section.putArray("features");
+    reference
+        .features()
+        .forEach(
+            (feature, values) -> {
+              ObjectNode row = features.addObject().put("feature", feature);
+              double[] now =
+                  recentFeatures.stream()
+                      .map(f -> ModelFits.z(f, feature, model.norms()))
+                      .filter(java.util.Objects::nonNull)
+                      .mapToDouble(Double::doubleValue)
+                      .toArray();
+              if (values.length < MIN_RECENT || now.length < MIN_RECENT) {
+                row.put("status", "too_few_values")
+                    .put("detail", "the feature was measured too rarely to compare");
+                return;
+              }
+              try {
+                Stability psi = Stability.of(values, now);
+                row.put("status", "computed").put("psi", psi.psi()).put("label", psi.label());
+              } catch (IllegalArgumentException e) {
+                row.put("status", "not_computable").put("detail", e.getMessage());
+              }
+            });
+    return section;
   }
 }

@@ -110,6 +110,19 @@ abstract class ModelRegistryContract extends ServerContract {
     assertThat(stability.get("recent").asInt()).isEqualTo(APPLICANTS + 1);
     assertThat(stability.get("label").asText()).isIn("stable", "watch", "shifted");
     assertThat(stability.get("psi").asDouble()).isNotNegative();
+    // Per feature: the questionnaire's domains are compared; the games were never measured here.
+    JsonNode perFeature = stability.get("features");
+    assertThat(perFeature).hasSize(6);
+    for (JsonNode feature : perFeature) {
+      boolean domain = feature.get("feature").asText().startsWith("domain.");
+      assertThat(feature.get("status").asText())
+          .as(feature.toString())
+          .isEqualTo(domain ? "computed" : "too_few_values");
+      if (domain) {
+        assertThat(feature.get("psi").asDouble()).isNotNegative();
+        assertThat(feature.get("label").asText()).isIn("stable", "watch", "shifted");
+      }
+    }
 
     // Rollback: the settings' model scores again; the fitted one is retired, not lost.
     json(operator("POST", id, "/models/settings/activate", "", 200));
