@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** The SQL of results: written once per completed session, then only read. */
@@ -52,7 +53,8 @@ public final class ResultStore {
     h.createUpdate(
             "INSERT INTO results (session_id, integration_id, uid, scored_at, score, risk_band,"
                 + " score_confidence, review_required, model_version, calibrated, norms_source,"
-                + " calculated, features, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " calculated, features, form, language)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(0, sessionId)
         .bind(1, integrationId)
         .bind(2, uid)
@@ -67,6 +69,7 @@ public final class ResultStore {
         .bind(11, s.calculatedJson())
         .bind(12, s.featuresJson())
         .bind(13, s.form())
+        .bind(14, s.language())
         .execute();
   }
 
@@ -108,19 +111,29 @@ public final class ResultStore {
   /**
    * Which results an environment's own norms for one form are built from: that form's (and those
    * scored before forms were recorded, which count for every form), leaving out LOW-confidence
-   * results, whose answers are too doubtful to describe the population.
+   * results, whose answers are too doubtful to describe the population; with a {@code language},
+   * only that language's.
    */
-  private static final String NORMED =
-      " FROM results WHERE integration_id = :integration AND (form = :form OR form IS NULL)"
-          + " AND score_confidence <> 'LOW'";
+  private static String normed(String language) {
+    return " FROM results WHERE integration_id = :integration AND (form = :form OR form IS NULL)"
+        + " AND score_confidence <> 'LOW'"
+        + (language == null ? "" : " AND language = :language");
+  }
 
-  /** How many results {@link #featuresForNorms} can draw on. */
-  public long countForNorms(String integrationId, String form) {
+  private static Query normed(Query query, String integrationId, String form, String language) {
+    query.bind("integration", integrationId).bind("form", form);
+    return language == null ? query : query.bind("language", language);
+  }
+
+  /** How many results {@link #featuresForNorms} can draw on; {@code language} null for all. */
+  public long countForNorms(String integrationId, String form, String language) {
     return jdbi.withHandle(
         h ->
-            h.createQuery("SELECT COUNT(*)" + NORMED)
-                .bind("integration", integrationId)
-                .bind("form", form)
+            normed(
+                    h.createQuery("SELECT COUNT(*)" + normed(language)),
+                    integrationId,
+                    form,
+                    language)
                 .mapTo(Long.class)
                 .one());
   }
@@ -128,17 +141,20 @@ public final class ResultStore {
   /**
    * The trait values (JSON objects) of the latest results an environment's norms for a form use.
    */
-  public List<String> featuresForNorms(String integrationId, String form, int limit) {
+  public List<String> featuresForNorms(
+      String integrationId, String form, String language, int limit) {
     return jdbi.withHandle(
         h ->
-            h.createQuery(
-                    "SELECT features"
-                        + NORMED
-                        + " ORDER BY scored_at DESC FETCH FIRST "
-                        + limit
-                        + " ROWS ONLY")
-                .bind("integration", integrationId)
-                .bind("form", form)
+            normed(
+                    h.createQuery(
+                        "SELECT features"
+                            + normed(language)
+                            + " ORDER BY scored_at DESC FETCH FIRST "
+                            + limit
+                            + " ROWS ONLY"),
+                    integrationId,
+                    form,
+                    language)
                 .mapTo(String.class)
                 .list());
   }

@@ -20,7 +20,8 @@ public record Scored(
     Instant scoredAt,
     ObjectNode calculated,
     String featuresJson,
-    String form) {
+    String form,
+    String language) {
 
   public String calculatedJson() {
     return Json.write(calculated);

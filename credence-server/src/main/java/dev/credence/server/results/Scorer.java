@@ -70,13 +70,16 @@ public final class Scorer {
    * Norms as a result names them: the set, and for the environment's own population how many
    * results it was built from and when (null for the defaults).
    */
-  record NormsInUse(Norms norms, Integer n, Instant builtAt) {
+  record NormsInUse(Norms norms, Integer n, Instant builtAt, String language) {
     ObjectNode toJson() {
       ObjectNode json = JsonNodeFactory.instance.objectNode();
       json.put("source", norms.source());
       if (n != null) {
         json.put("n", n);
         json.put("built_at", builtAt.getEpochSecond());
+      }
+      if (language != null) {
+        json.put("language", language);
       }
       return json;
     }
@@ -99,7 +102,7 @@ public final class Scorer {
       normsUsed = JsonNodeFactory.instance.objectNode().put("source", model.normsSource());
       normsUsed.put("frozen_with_model", model.modelVersion());
     } else {
-      NormsInUse inUse = normsInUse(integrationId, view.config(), settings);
+      NormsInUse inUse = normsInUse(integrationId, view.config(), settings, view.row().language());
       model = settings.scoringModel().score(features, inUse.norms());
       normsUsed = inUse.toJson();
     }
@@ -108,7 +111,13 @@ public final class Scorer {
     evidence.set("norms", normsUsed);
     calculated.set("evidence", evidence);
     return new Scored(
-        model, trust, clock.instant(), calculated, Json.write(features), formName(length));
+        model,
+        trust,
+        clock.instant(),
+        calculated,
+        Json.write(features),
+        formName(length),
+        view.row().language());
   }
 
   /**
@@ -198,18 +207,40 @@ public final class Scorer {
    * reused for {@link #NORMS_REFRESH}.
    */
   Norms normsOf(String integrationId, AssessmentConfig config, EnvironmentSettings settings) {
-    return normsInUse(integrationId, config, settings).norms();
+    return normsInUse(integrationId, config, settings, null).norms();
+  }
+
+  /**
+   * The norms for one form, and for the applicant's {@code language} when that language alone has
+   * the minimum of results (translations may shift answers); otherwise all languages pooled.
+   */
+  private NormsInUse normsInUse(
+      String integrationId,
+      AssessmentConfig config,
+      EnvironmentSettings settings,
+      String language) {
+    if (language != null) {
+      NormsInUse own = normsInUse(integrationId, config, settings, language, true);
+      if (own.n() != null) {
+        return own;
+      }
+    }
+    return normsInUse(integrationId, config, settings, null, false);
   }
 
   private NormsInUse normsInUse(
-      String integrationId, AssessmentConfig config, EnvironmentSettings settings) {
+      String integrationId,
+      AssessmentConfig config,
+      EnvironmentSettings settings,
+      String language,
+      boolean languageOnly) {
     ItemBank.Length length = length(config);
     Norms defaults =
         Norms.defaults(maxPumps(config), length == null ? ItemBank.Length.FULL : length);
     int minimum = settings.normsMinimum();
     Instant now = clock.instant();
     // per form: the defaults a population falls back on differ with the form's length
-    String cacheKey = integrationId + "/" + length;
+    String cacheKey = integrationId + "/" + length + "/" + (languageOnly ? language : "*");
     CachedNorms cached = norms.get(cacheKey);
     if (cached != null
         && cached.minimum() == minimum
@@ -217,15 +248,23 @@ public final class Scorer {
       return cached.inUse();
     }
     String form = formName(length);
-    if (results.countForNorms(integrationId, form) < minimum) {
-      return new NormsInUse(defaults, null, null);
+    String only = languageOnly ? language : null;
+    if (results.countForNorms(integrationId, form, only) < minimum) {
+      NormsInUse none = new NormsInUse(defaults, null, null, null);
+      if (languageOnly) {
+        // A language short of the minimum may stay so for long: count it again only after a
+        // while, not at every scoring (the count reads all of the environment's results).
+        norms.put(cacheKey, new CachedNorms(none, now, minimum));
+      }
+      return none;
     }
     List<Map<String, Double>> population = new ArrayList<>();
-    for (String json : results.featuresForNorms(integrationId, form, NORMS_SAMPLE)) {
+    for (String json : results.featuresForNorms(integrationId, form, only, NORMS_SAMPLE)) {
       population.add(parseFeatures(json));
     }
     NormsInUse built =
-        new NormsInUse(Norms.fromPopulation(population, minimum, defaults), population.size(), now);
+        new NormsInUse(
+            Norms.fromPopulation(population, minimum, defaults), population.size(), now, only);
     norms.put(cacheKey, new CachedNorms(built, now, minimum));
     return built;
   }

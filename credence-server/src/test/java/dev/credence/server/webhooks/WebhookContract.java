@@ -652,12 +652,16 @@ abstract class WebhookContract extends ServerContract {
                   .asText())
           .isEqualTo("DEFAULT");
     }
+    // A language short of the minimum is counted again only after 10 minutes.
+    server.clock().advance(Duration.ofMinutes(11));
     String uid = newUid();
     applicant(uid).finish(3);
     JsonNode calculated = json(result(deployment.productionKey(), uid)).at("/details/calculated");
     assertThat(calculated.at("/model/norms").asText()).isEqualTo("POPULATION");
     // Built from the 20 careful results, not the 5 doubtful ones.
     assertThat(calculated.at("/evidence/norms/n").asInt()).isEqualTo(20);
+    // All of them answered in English, which alone has the minimum: English norms.
+    assertThat(calculated.at("/evidence/norms/language").asText()).isEqualTo("en");
     assertThat(calculated.at("/evidence/norms/built_at").asLong())
         .isEqualTo(server.clock().instant().getEpochSecond());
     // Answering 3 throughout sits at the middle of a population that answered 1 to 5 evenly.
