@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -96,20 +95,20 @@ class ModelBrowserTest {
     browser = Browser.desktop("en");
     device = "laptop";
     shots = 0;
-    signIn("/console/models");
-    assertThat(find("main").getText()).contains("it has no fit report");
+    browser.signIn(server.baseUrl(), "/console/models", EMAIL, ConsoleClient.PASSWORD);
+    assertThat(browser.find("main").getText()).contains("it has no fit report");
     step("settings-model");
 
-    new Select(find("#min_confidence")).selectByValue("LOW");
-    browser.clickAndWait(find("form.fit button[type=submit]"));
-    assertThat(find("main").getText()).contains("Fitted the draft fit-");
+    new Select(browser.find("#min_confidence")).selectByValue("LOW");
+    browser.clickAndWait(browser.find("form.fit button[type=submit]"));
+    assertThat(browser.find("main").getText()).contains("Fitted the draft fit-");
     assertThat(browser.driver().findElements(By.cssSelector("svg.calibration circle.point")))
         .isNotEmpty();
     assertThat(browser.driver().findElements(By.cssSelector("svg.bands rect.bar"))).isNotEmpty();
     step("draft");
 
-    browser.clickAndWait(find("table.models button[aria-label^='Activate fit-']"));
-    assertThat(find(".notice").getText()).contains("is now the active model");
+    browser.clickAndWait(browser.find("table.models button[aria-label^='Activate fit-']"));
+    assertThat(browser.find(".notice").getText()).contains("is now the active model");
     step("active");
   }
 
@@ -119,31 +118,11 @@ class ModelBrowserTest {
     browser = Browser.phone("en");
     device = "phone";
     shots = 0;
-    signIn("/console/models");
-    assertThat(find("main").getText()).contains("Fit report").contains("Population stability");
+    browser.signIn(server.baseUrl(), "/console/models", EMAIL, ConsoleClient.PASSWORD);
+    assertThat(browser.find("main").getText())
+        .contains("Fit report")
+        .contains("Population stability");
     step("model");
-  }
-
-  /** Opens {@code path}, is sent to the sign-in page, signs in and lands on {@code path}. */
-  private void signIn(String path) {
-    browser.open(server.baseUrl() + path);
-    assertThat(browser.driver().getCurrentUrl()).contains("/console/login?next=");
-    type("email", EMAIL);
-    type("password", ConsoleClient.PASSWORD);
-    browser.clickAndWait(find("form button[type=submit]"));
-    assertThat(browser.driver().getCurrentUrl())
-        .as(find("main").getText())
-        .isEqualTo(server.baseUrl() + path);
-  }
-
-  private WebElement find(String css) {
-    return browser.driver().findElement(By.cssSelector(css));
-  }
-
-  private void type(String id, String text) {
-    WebElement field = browser.driver().findElement(By.id(id));
-    field.clear();
-    field.sendKeys(text);
   }
 
   private void step(String name) {

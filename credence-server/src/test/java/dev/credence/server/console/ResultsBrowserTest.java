@@ -129,48 +129,50 @@ class ResultsBrowserTest {
             "Browser.setDownloadBehavior",
             Map.of("behavior", "allow", "downloadPath", downloads.toString()));
 
-    signIn("/console/results");
+    browser.signIn(server.baseUrl(), "/console/results", EMAIL, ConsoleClient.PASSWORD);
     assertThat(rows()).hasSize(6);
     assertThat(histogramBars()).isPositive();
     step("results");
 
-    type("uid", "BR-agree");
+    browser.type("uid", "BR-agree");
     new Select(browser.driver().findElement(By.id("status"))).selectByValue("completed");
-    browser.clickAndWait(find("form.filters button[type=submit]"));
+    browser.clickAndWait(browser.find("form.filters button[type=submit]"));
     assertThat(browser.driver().getCurrentUrl())
         .contains("uid=BR-agree")
         .contains("status=completed");
     assertThat(rows()).hasSize(2);
-    assertThat(find("svg.histogram").isDisplayed()).isTrue();
+    assertThat(browser.find("svg.histogram").isDisplayed()).isTrue();
     step("filtered");
 
-    find("a[href$='export.csv?uid=BR-agree&status=completed']").click(); // a download: no new page
+    browser
+        .find("a[href$='export.csv?uid=BR-agree&status=completed']")
+        .click(); // a download: no new page
     Path csv = awaitDownload(downloads);
     List<String> lines = Files.readAllLines(csv);
     assertThat(csv.getFileName().toString()).startsWith("results-production-").endsWith(".csv");
     assertThat(lines).hasSize(3);
     assertThat(lines.subList(1, 3)).allMatch(l -> l.startsWith("BR-agree-0"));
 
-    browser.clickAndWait(find("a[href$='/BR-agree-01']"));
-    WebElement chart = find("svg.meter");
+    browser.clickAndWait(browser.find("a[href$='/BR-agree-01']"));
+    WebElement chart = browser.find("svg.meter");
     assertThat(chart.isDisplayed()).isTrue();
     assertThat(chart.getSize().getWidth()).isGreaterThan(100);
     assertThat(browser.driver().getPageSource()).contains("psychometric_score.complete");
     step("result");
 
     browser.open(server.baseUrl() + "/console/results?env=test");
-    assertThat(find("h1 .badge.test").getText()).isEqualTo("TEST");
+    assertThat(browser.find("h1 .badge.test").getText()).isEqualTo("TEST");
     step("test-results");
 
     browser.open(server.baseUrl() + "/console/results?status=expired");
-    browser.clickAndWait(find("a[href$='/BR-expired-01']"));
+    browser.clickAndWait(browser.find("a[href$='/BR-expired-01']"));
     step("expired");
     browser.waitForNextPage(
         () -> {
-          find("form[action$='/reopen'] button").click();
+          browser.find("form[action$='/reopen'] button").click();
           browser.wait(Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
         });
-    String link = find("#applicant-link").getAttribute("value");
+    String link = browser.find("#applicant-link").getAttribute("value");
     assertThat(link).startsWith(server.baseUrl() + "/");
     assertThat(server.get(URI.create(link).getPath()).statusCode()).isEqualTo(200);
     assertThat(browser.driver().getPageSource()).contains("status open");
@@ -182,44 +184,22 @@ class ResultsBrowserTest {
     browser = Browser.phone("en");
     device = "phone";
     shots = 0;
-    signIn("/console/results?uid=BR-");
+    browser.signIn(server.baseUrl(), "/console/results?uid=BR-", EMAIL, ConsoleClient.PASSWORD);
     assertThat(rows()).hasSize(6);
     step("results");
 
     new Select(browser.driver().findElement(By.id("status"))).selectByValue("expired");
-    browser.clickAndWait(find("form.filters button[type=submit]"));
+    browser.clickAndWait(browser.find("form.filters button[type=submit]"));
     assertThat(rows()).isNotEmpty();
     step("expired");
 
     browser.open(server.baseUrl() + "/console/results?uid=BR-disagree-01");
-    browser.clickAndWait(find("a[href$='/BR-disagree-01']"));
-    assertThat(find("svg.meter").isDisplayed()).isTrue();
+    browser.clickAndWait(browser.find("a[href$='/BR-disagree-01']"));
+    assertThat(browser.find("svg.meter").isDisplayed()).isTrue();
     step("result");
   }
 
   // --- helpers ----------------------------------------------------------------------------------
-
-  /** Opens {@code path}, is sent to the sign-in page, signs in and lands on {@code path}. */
-  private void signIn(String path) {
-    browser.open(server.baseUrl() + path);
-    assertThat(browser.driver().getCurrentUrl()).contains("/console/login?next=");
-    type("email", EMAIL);
-    type("password", ConsoleClient.PASSWORD);
-    browser.clickAndWait(find("form button[type=submit]"));
-    assertThat(browser.driver().getCurrentUrl())
-        .as(find("main").getText())
-        .isEqualTo(server.baseUrl() + path);
-  }
-
-  private WebElement find(String css) {
-    return browser.driver().findElement(By.cssSelector(css));
-  }
-
-  private void type(String id, String text) {
-    WebElement field = browser.driver().findElement(By.id(id));
-    field.clear();
-    field.sendKeys(text);
-  }
 
   private List<WebElement> rows() {
     return browser.driver().findElements(By.cssSelector("table.results tbody tr"));

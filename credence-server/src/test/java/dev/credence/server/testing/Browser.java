@@ -257,6 +257,31 @@ public final class Browser implements AutoCloseable {
     }
   }
 
+  /** The first element matching the CSS selector (fails if none). */
+  public WebElement find(String css) {
+    return driver().findElement(By.cssSelector(css));
+  }
+
+  /** Replaces the text of the field with this id. */
+  public void type(String id, String text) {
+    WebElement field = driver().findElement(By.id(id));
+    field.clear();
+    field.sendKeys(text);
+  }
+
+  /**
+   * Opens {@code baseUrl + path}, is sent to the dashboard's sign-in page, signs in and lands on
+   * {@code path}.
+   */
+  public void signIn(String baseUrl, String path, String email, String password) {
+    open(baseUrl + path);
+    assertThat(driver().getCurrentUrl()).contains("/console/login?next=");
+    type("email", email);
+    type("password", password);
+    clickAndWait(find("form button[type=submit]"));
+    assertThat(driver().getCurrentUrl()).as(find("main").getText()).isEqualTo(baseUrl + path);
+  }
+
   public void open(String url) {
     driver.get(url);
     waitForPage();
