@@ -87,11 +87,12 @@ final class ModelFits {
             version);
     String normsJson = Json.write(norms);
     String report = report(fitted.report()).toString();
+    List<ModelFitting.Applicant> heldOut = heldOut(applicants, options);
     String reference =
         Json.write(
             new Reference(
-                referencePds(applicants, options, fitted.model(), norms),
-                referenceFeatures(applicants, options, fitted.model(), norms)));
+                referencePds(heldOut, fitted.model(), norms),
+                referenceFeatures(heldOut, fitted.model(), norms)));
     return store.insertDraft(
         integrationId,
         version,
@@ -146,20 +147,14 @@ final class ModelFits {
   record Reference(double[] pd, Map<String, double[]> features) {}
 
   static Map<String, double[]> referenceFeatures(
-      List<ModelFitting.Applicant> applicants,
-      ModelFitting.Options options,
-      CreditModel model,
-      Norms norms) {
+      List<ModelFitting.Applicant> heldOut, CreditModel model, Norms norms) {
     Map<String, double[]> features = new LinkedHashMap<>();
     for (String feature : model.weights().keySet()) {
       List<Double> values = new ArrayList<>();
-      for (ModelFitting.Applicant applicant : applicants) {
-        if (ModelFitting.label(applicant, options) != null
-            && Split.sideOf(applicant.uid()) == Split.Side.HELD_OUT) {
-          Double z = z(applicant.features(), feature, norms);
-          if (z != null) {
-            values.add(z);
-          }
+      for (ModelFitting.Applicant applicant : heldOut) {
+        Double z = ModelFitting.z(applicant.features(), feature, norms);
+        if (z != null) {
+          values.add(z);
         }
       }
       features.put(feature, quantiles(values, FEATURE_POINTS));
@@ -167,11 +162,13 @@ final class ModelFits {
     return features;
   }
 
-  /** A feature's standardised value, (T - 50) / 10; null when missing or without a norm. */
-  static Double z(Map<String, Double> features, String feature, Norms norms) {
-    Double value = features.get(feature);
-    Double t = value == null || !Double.isFinite(value) ? null : norms.t(feature, value);
-    return t == null ? null : (t - 50) / 10;
+  /** The labelled applicants the fit held out: the reference later applicants are compared with. */
+  static List<ModelFitting.Applicant> heldOut(
+      List<ModelFitting.Applicant> applicants, ModelFitting.Options options) {
+    return applicants.stream()
+        .filter(a -> ModelFitting.label(a, options) != null)
+        .filter(a -> Split.sideOf(a.uid()) == Split.Side.HELD_OUT)
+        .toList();
   }
 
   /** Up to {@code points} evenly spaced quantiles of {@code values}, sorted. */
@@ -192,16 +189,10 @@ final class ModelFits {
    * later scores are compared with. Above {@link #REFERENCE_POINTS}, evenly spaced quantiles of it.
    */
   static double[] referencePds(
-      List<ModelFitting.Applicant> applicants,
-      ModelFitting.Options options,
-      CreditModel model,
-      Norms norms) {
+      List<ModelFitting.Applicant> heldOut, CreditModel model, Norms norms) {
     List<Double> pds = new ArrayList<>();
-    for (ModelFitting.Applicant applicant : applicants) {
-      if (ModelFitting.label(applicant, options) != null
-          && Split.sideOf(applicant.uid()) == Split.Side.HELD_OUT) {
-        pds.add(model.score(applicant.features(), norms).pd());
-      }
+    for (ModelFitting.Applicant applicant : heldOut) {
+      pds.add(model.score(applicant.features(), norms).pd());
     }
     return quantiles(pds, REFERENCE_POINTS);
   }

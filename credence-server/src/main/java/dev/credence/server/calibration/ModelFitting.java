@@ -243,11 +243,17 @@ public final class ModelFitting {
       Map<String, Double> values, Norms norms, List<String> features) {
     double[] row = new double[features.size()];
     for (int i = 0; i < row.length; i++) {
-      Double value = values.get(features.get(i));
-      Double t = value == null || !Double.isFinite(value) ? null : norms.t(features.get(i), value);
-      row[i] = t == null ? 0 : (t - 50) / 10;
+      Double z = z(values, features.get(i), norms);
+      row[i] = z == null ? 0 : z;
     }
     return row;
+  }
+
+  /** A feature's standardised value, (T - 50) / 10; null when missing or without a norm. */
+  static Double z(Map<String, Double> features, String feature, Norms norms) {
+    Double value = features.get(feature);
+    Double t = value == null || !Double.isFinite(value) ? null : norms.t(feature, value);
+    return t == null ? null : (t - 50) / 10;
   }
 
   private static Part part(

@@ -86,7 +86,7 @@ final class ModelStability {
               ObjectNode row = features.addObject().put("feature", feature);
               double[] now =
                   recentFeatures.stream()
-                      .map(f -> ModelFits.z(f, feature, model.norms()))
+                      .map(f -> ModelFitting.z(f, feature, model.norms()))
                       .filter(java.util.Objects::nonNull)
                       .mapToDouble(Double::doubleValue)
                       .toArray();
