@@ -2,8 +2,10 @@ package dev.credence.server;
 
 import dev.credence.server.assessment.AssessmentPages;
 import dev.credence.server.assessment.AssessmentService;
+import dev.credence.server.assessment.AssessmentSetting;
 import dev.credence.server.assessment.AssessmentStore;
 import dev.credence.server.assessment.ItemBank;
+import dev.credence.server.assessment.JourneyEndings;
 import dev.credence.server.assessment.Messages;
 import dev.credence.server.assessment.SessionLinks;
 import dev.credence.server.audit.AuditLog;
@@ -30,40 +32,44 @@ import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentStore;
 import dev.credence.server.deployments.OperatorApi;
 import dev.credence.server.deployments.SecretBox;
+import dev.credence.server.endings.ExpirySweep;
+import dev.credence.server.endings.SessionAdminApi;
+import dev.credence.server.endings.SessionEndings;
+import dev.credence.server.endings.SessionReopener;
 import dev.credence.server.http.ClientAddress;
 import dev.credence.server.http.Connectors;
 import dev.credence.server.http.HealthApi;
 import dev.credence.server.http.HttpEdge;
 import dev.credence.server.http.Json;
 import dev.credence.server.http.OpenApiDocument;
+import dev.credence.server.http.Routes;
 import dev.credence.server.http.SecurityHeaders;
 import dev.credence.server.outbound.AddressGuard;
 import dev.credence.server.outcomes.OutcomeOperatorApi;
 import dev.credence.server.outcomes.OutcomeUploads;
-import dev.credence.server.results.ExpirySweep;
-import dev.credence.server.results.Outcomes;
 import dev.credence.server.results.ResultApi;
 import dev.credence.server.results.ResultStore;
 import dev.credence.server.results.Scorer;
-import dev.credence.server.results.SessionAdminApi;
-import dev.credence.server.results.SessionReopener;
 import dev.credence.server.sessions.AccessTokens;
 import dev.credence.server.sessions.RateLimiter;
 import dev.credence.server.sessions.SessionApi;
+import dev.credence.server.sessions.SessionLifecycle;
 import dev.credence.server.sessions.SessionService;
 import dev.credence.server.sessions.SessionStore;
 import dev.credence.server.store.Database;
 import dev.credence.server.webhooks.Backoff;
 import dev.credence.server.webhooks.EventStore;
+import dev.credence.server.webhooks.WebhookDelivery;
 import dev.credence.server.webhooks.WebhookSender;
-import dev.credence.server.webhooks.WebhookTest;
 import dev.credence.server.webhooks.WebhookTestApi;
+import dev.credence.server.webhooks.WebhookTestCall;
 import dev.credence.server.webhooks.Webhooks;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * The whole server, built by hand from its configuration: reading this class shows every part and
@@ -108,187 +114,330 @@ public final class Application implements AutoCloseable {
     }
   }
 
+  /**
+   * Builds the parts feature by feature, each from the parts it needs, lowest first: nothing is
+   * handed a part after it was built.
+   */
   private static Application wire(Config config, Clock clock, Database database) {
+    Jdbi jdbi = database.jdbi();
+    AuditLog audit = new AuditLog(jdbi, clock);
     DeploymentService deployments = deployments(config, clock, database);
     deployments.checkMasterKey();
-    SessionStore sessionStore = new SessionStore(database.jdbi());
+    SessionParts sessions = sessions(config, clock, jdbi, deployments);
+    WebhookParts webhooks = webhooks(config, clock, database, deployments);
+    try {
+      AssessmentParts assessment = assessment(clock, jdbi, sessions);
+      ResultParts results = results(clock, jdbi, assessment);
+      EndingParts endings =
+          endings(config, clock, jdbi, sessions, assessment, results, webhooks, deployments, audit);
+      OutcomeUploads outcomeUploads = new OutcomeUploads(jdbi, sessions.store(), audit, clock);
+      ModelOperatorApi models =
+          new ModelOperatorApi(
+              deployments,
+              audit,
+              results.store(),
+              outcomeUploads,
+              results.scorer(),
+              results.models(),
+              new ReliabilityReport(assessment.store(), assessment.items()),
+              clock);
+      Accounts accounts = accounts(config, clock, database, deployments, audit);
+      ConsoleParts console =
+          console(
+              config,
+              clock,
+              database,
+              accounts,
+              deployments,
+              audit,
+              sessions,
+              webhooks,
+              results,
+              endings,
+              outcomeUploads,
+              models);
+      HealthApi health = new HealthApi(database);
+      List<Routes> features =
+          List.of(
+              health::routes,
+              OpenApiDocument.load()::routes,
+              new OperatorApi(deployments, audit, config.operatorToken().value())::routes,
+              new SessionApi(sessions.service(), config.publicUrl())::routes,
+              new ResultApi(deployments, sessions.store(), results.store(), clock)::routes,
+              new WebhookTestApi(deployments, webhooks.testCall())::routes,
+              endings.adminApi()::routes,
+              new OutcomeOperatorApi(deployments, outcomeUploads)::routes,
+              models::routes,
+              new ConsoleOperatorApi(accounts)::routes,
+              console.routes());
+      AssessmentPages pages =
+          assessmentPages(clock, assessment, sessions, deployments, endings.endings());
+      Javalin http = http(config, console.web(), features, pages::routes);
+      http.start();
+      try {
+        webhooks.workers().start(endings.sweep());
+      } catch (RuntimeException e) {
+        http.stop();
+        throw e;
+      }
+      return new Application(
+          database, deployments, accounts, http, webhooks.workers(), health, webhooks.sender());
+    } catch (RuntimeException e) {
+      webhooks
+          .close(); // the scheduler was built, the sender opened: neither outlives a failed start
+      throw e;
+    }
+  }
+
+  /** The session API's parts: the table, its lifecycle, tokens, and creation. */
+  private record SessionParts(
+      SessionStore store,
+      SessionLifecycle lifecycle,
+      AccessTokens tokens,
+      SessionService service) {}
+
+  private static SessionParts sessions(
+      Config config, Clock clock, Jdbi jdbi, DeploymentService deployments) {
+    SessionStore store = new SessionStore(jdbi);
+    SessionLifecycle lifecycle = new SessionLifecycle(jdbi, store);
     AccessTokens tokens =
         new AccessTokens(
             config.tokenSecret().value(),
             config.previousTokenSecrets().stream().map(Config.Secret::value).toList(),
             config.publicUrl());
-    SessionService sessions =
+    SessionService service =
         new SessionService(
-            deployments, sessionStore, tokens, new RateLimiter(), clock, System::nanoTime);
-    ItemBank items = ItemBank.load();
-    AssessmentStore assessmentStore = new AssessmentStore(database.jdbi());
-    AssessmentService assessmentService = new AssessmentService(assessmentStore, items, clock);
-    Config.Workers workerSettings = config.workers();
+            deployments, store, lifecycle, tokens, new RateLimiter(), clock, System::nanoTime);
+    return new SessionParts(store, lifecycle, tokens, service);
+  }
+
+  /**
+   * Webhook delivery: the outbox, the sender, the node's scheduler (built here, started once
+   * everything is built), and the test call.
+   */
+  private record WebhookParts(
+      EventStore events,
+      WebhookSender sender,
+      Workers workers,
+      Webhooks webhooks,
+      WebhookTestCall testCall) {
+    void close() {
+      workers.close();
+      sender.close();
+    }
+  }
+
+  private static WebhookParts webhooks(
+      Config config, Clock clock, Database database, DeploymentService deployments) {
+    Config.Workers settings = config.workers();
     WebhookSender sender =
         new WebhookSender(
-            workerSettings.webhookTimeout(),
-            clock,
-            new AddressGuard(config.webhookAllowedNetworks()));
+            settings.webhookTimeout(), clock, new AddressGuard(config.webhookAllowedNetworks()));
     EventStore events = new EventStore(database.jdbi());
-    Webhooks webhooks =
-        new Webhooks(
+    WebhookDelivery delivery =
+        new WebhookDelivery(
             events,
             deployments,
             sender,
-            new Backoff(workerSettings.retryBase(), Backoff.DEFAULT_CAP),
-            workerSettings.retryFor(),
+            new Backoff(settings.retryBase(), Backoff.DEFAULT_CAP),
+            settings.retryFor(),
             clock);
-    ResultStore results = new ResultStore(database.jdbi());
-    ModelRegistry modelRegistry = ModelRegistry.open(database.jdbi(), clock);
-    Scorer scorer = new Scorer(assessmentStore, results, items, modelRegistry, clock);
-    Outcomes outcomes = new Outcomes(database.jdbi(), assessmentService, scorer, webhooks, clock);
-    AssessmentPages assessment =
-        new AssessmentPages(
-            new SessionLinks(tokens, sessionStore, outcomes, deployments, clock),
-            assessmentService,
-            outcomes,
-            items,
-            Messages.load(),
-            deployments,
-            clock);
-    ExpirySweep sweep = new ExpirySweep(sessionStore, deployments, outcomes, clock);
+    Workers workers = Workers.create(database.dataSource(), settings, delivery);
+    Webhooks webhooks = new Webhooks(events, delivery, workers.scheduler(), clock);
+    return new WebhookParts(
+        events, sender, workers, webhooks, new WebhookTestCall(deployments, sender, clock));
+  }
 
-    HealthApi health = new HealthApi(database);
-    OpenApiDocument openApi = OpenApiDocument.load();
-    AuditLog audit = new AuditLog(database.jdbi(), clock);
-    OperatorApi operator = new OperatorApi(deployments, audit, config.operatorToken().value());
-    SessionApi sessionApi = new SessionApi(sessions, config.publicUrl());
-    ResultApi resultApi = new ResultApi(deployments, sessionStore, results, clock);
-    WebhookTest webhookTest = new WebhookTest(deployments, sender, clock);
-    WebhookTestApi webhookTestApi = new WebhookTestApi(deployments, webhookTest);
+  /** The applicant's journey: its answers, the item bank, the journey's rules. */
+  private record AssessmentParts(
+      AssessmentStore store, ItemBank items, Messages messages, AssessmentService service) {}
+
+  private static AssessmentParts assessment(Clock clock, Jdbi jdbi, SessionParts sessions) {
+    ItemBank items = ItemBank.load();
+    AssessmentStore store = new AssessmentStore(jdbi);
+    AssessmentService service =
+        new AssessmentService(store, sessions.store(), sessions.lifecycle(), items, clock);
+    return new AssessmentParts(store, items, Messages.load(), service);
+  }
+
+  /** The applicant's pages, which end sessions through {@code endings}. */
+  private static AssessmentPages assessmentPages(
+      Clock clock,
+      AssessmentParts assessment,
+      SessionParts sessions,
+      DeploymentService deployments,
+      JourneyEndings endings) {
+    return new AssessmentPages(
+        new SessionLinks(sessions.tokens(), sessions.store(), endings, deployments, clock),
+        assessment.service(),
+        endings,
+        assessment.items(),
+        assessment.messages(),
+        deployments,
+        clock);
+  }
+
+  /** Results: their table, the scoring of a completed session, the model registry. */
+  private record ResultParts(ResultStore store, ModelRegistry models, Scorer scorer) {}
+
+  private static ResultParts results(Clock clock, Jdbi jdbi, AssessmentParts assessment) {
+    ResultStore store = new ResultStore(jdbi);
+    ModelRegistry models = ModelRegistry.open(jdbi, clock);
+    Scorer scorer = new Scorer(assessment.store(), store, assessment.items(), models, clock);
+    return new ResultParts(store, models, scorer);
+  }
+
+  /** How sessions end: completed, cancelled, expired (the sweep), re-opened. */
+  private record EndingParts(
+      SessionEndings endings,
+      ExpirySweep sweep,
+      SessionReopener reopener,
+      SessionAdminApi adminApi) {}
+
+  private static EndingParts endings(
+      Config config,
+      Clock clock,
+      Jdbi jdbi,
+      SessionParts sessions,
+      AssessmentParts assessment,
+      ResultParts results,
+      WebhookParts webhooks,
+      DeploymentService deployments,
+      AuditLog audit) {
+    SessionEndings endings =
+        new SessionEndings(
+            jdbi,
+            sessions.store(),
+            sessions.lifecycle(),
+            assessment.service(),
+            results.scorer(),
+            webhooks.webhooks(),
+            clock);
     SessionReopener reopener =
-        new SessionReopener(sessionStore, outcomes, tokens, config.publicUrl(), clock);
-    SessionAdminApi sessionAdmin =
-        new SessionAdminApi(deployments, reopener, events, webhooks, audit);
+        new SessionReopener(
+            sessions.store(),
+            sessions.lifecycle(),
+            endings,
+            sessions.tokens(),
+            config.publicUrl(),
+            clock);
+    return new EndingParts(
+        endings,
+        new ExpirySweep(sessions.store(), deployments, endings, clock),
+        reopener,
+        new SessionAdminApi(deployments, reopener, webhooks.events(), webhooks.webhooks(), audit));
+  }
 
-    Accounts accounts = accounts(config, clock, database, deployments, audit);
+  /** The dashboard: its web core, which renders its errors, and the routes of its pages. */
+  private record ConsoleParts(ConsoleWeb web, Routes routes) {}
+
+  private static ConsoleParts console(
+      Config config,
+      Clock clock,
+      Database database,
+      Accounts accounts,
+      DeploymentService deployments,
+      AuditLog audit,
+      SessionParts sessions,
+      WebhookParts webhooks,
+      ResultParts results,
+      EndingParts endings,
+      OutcomeUploads outcomeUploads,
+      ModelOperatorApi models) {
     ConsoleWeb console = new ConsoleWeb(accounts, deployments, config.publicUrl());
-    ConsoleOperatorApi consoleOperator = new ConsoleOperatorApi(accounts);
     AuthPages authPages =
         new AuthPages(
             accounts, deployments, console, new ClientAddress(config.console().trustedProxies()));
     UserPages userPages = new UserPages(accounts, audit, console);
-    DeploymentPages deploymentPages = new DeploymentPages(deployments, webhookTest, audit, console);
+    DeploymentPages deploymentPages =
+        new DeploymentPages(deployments, webhooks.testCall(), audit, console);
     CompanyEnvironments companyEnvironments = new CompanyEnvironments(deployments);
     LinkPages linkPages =
         new LinkPages(
             new LinkBatches(
                 database.jdbi(),
                 companyEnvironments,
-                sessions,
-                sessionStore,
-                tokens,
+                sessions.service(),
+                sessions.store(),
+                sessions.tokens(),
                 audit,
                 config.publicUrl(),
                 clock),
             companyEnvironments,
             console);
-    OutcomeUploads outcomeUploads = new OutcomeUploads(database.jdbi(), sessionStore, audit, clock);
-    OutcomeOperatorApi outcomeOperator = new OutcomeOperatorApi(deployments, outcomeUploads);
-    ModelOperatorApi modelOperator =
-        new ModelOperatorApi(
-            deployments,
-            audit,
-            results,
-            outcomeUploads,
-            scorer,
-            modelRegistry,
-            new ReliabilityReport(assessmentStore, items),
-            clock);
     OutcomePages outcomePages =
         new OutcomePages(
             new LoanOutcomes(database.jdbi(), companyEnvironments, outcomeUploads),
             companyEnvironments,
             console);
-    ModelPages modelPages = new ModelPages(modelOperator, companyEnvironments, console);
+    ModelPages modelPages = new ModelPages(models, companyEnvironments, console);
     ResultPages resultPages =
         new ResultPages(
             new ResultQuery(database.jdbi(), database.isH2()),
             deployments,
-            results,
-            events,
-            webhooks,
-            reopener,
+            results.store(),
+            webhooks.events(),
+            webhooks.webhooks(),
+            endings.reopener(),
             audit,
             console,
             clock,
             config.dataDir().resolve("exports"));
+    Routes routes =
+        r -> {
+          console.routes(r);
+          authPages.routes(r);
+          userPages.routes(r);
+          deploymentPages.routes(r);
+          linkPages.routes(r);
+          outcomePages.routes(r);
+          modelPages.routes(r);
+          resultPages.routes(r);
+        };
+    return new ConsoleParts(console, routes);
+  }
 
-    Javalin http =
-        Javalin.create(
-            c -> {
-              c.startup.showJavalinBanner = false;
-              c.jsonMapper(Json.javalinMapper());
-              Connectors.install(
-                  c, config.port(), config.edge(), config.console().trustedProxies());
-              // A stop closes the port, then waits (up to this long) for the connections open at
-              // that moment to finish their requests before it stops the rest.
-              c.jetty.modifyServer(
-                  server -> server.setStopTimeout(config.shutdown().timeout().toMillis()));
-              c.http.maxRequestSize = MAX_REQUEST_BYTES;
-              ConsoleWeb.limitUploads(c.jetty.multipartConfig);
-              c.http.prefer405over404 = true;
-              // Jetty's per-connection header cache matches values ignoring case, which would let
-              // a case variant of the operator token pass on a reused connection.
-              c.jetty.modifyHttpConfiguration(h -> h.setHeaderCacheCaseSensitive(true));
-              c.staticFiles.add(
-                  files -> {
-                    files.hostedPath = "/assets";
-                    files.directory = "/public/assets";
-                    files.location = Location.CLASSPATH;
-                    files.headers = java.util.Map.of("Cache-Control", "public, max-age=3600");
-                  });
-              HttpEdge.install(
-                  c,
-                  new SecurityHeaders(config.edge().hsts()),
-                  ConsoleWeb.PREFIX,
-                  console::renderError);
-              health.routes(c.routes);
-              openApi.routes(c.routes);
-              operator.routes(c.routes);
-              sessionApi.routes(c.routes);
-              resultApi.routes(c.routes);
-              webhookTestApi.routes(c.routes);
-              sessionAdmin.routes(c.routes);
-              outcomeOperator.routes(c.routes);
-              modelOperator.routes(c.routes);
-              consoleOperator.routes(c.routes);
-              console.routes(c.routes);
-              authPages.routes(c.routes);
-              userPages.routes(c.routes);
-              deploymentPages.routes(c.routes);
-              linkPages.routes(c.routes);
-              outcomePages.routes(c.routes);
-              modelPages.routes(c.routes);
-              resultPages.routes(c.routes);
-              assessment.routes(c.routes);
-            });
-    Workers workers;
-    try {
-      http.start();
-      try {
-        workers = Workers.start(database.dataSource(), workerSettings, webhooks, sweep);
-      } catch (RuntimeException e) {
-        http.stop();
-        throw e;
-      }
-    } catch (RuntimeException e) {
-      sender.close();
-      throw e;
-    }
-    return new Application(database, deployments, accounts, http, workers, health, sender);
+  /** The HTTP server: Jetty's settings, the edge (headers, errors), static assets, every route. */
+  private static Javalin http(
+      Config config, ConsoleWeb console, List<Routes> features, Routes links) {
+    return Javalin.create(
+        c -> {
+          c.startup.showJavalinBanner = false;
+          c.jsonMapper(Json.javalinMapper());
+          Connectors.install(c, config.port(), config.edge(), config.console().trustedProxies());
+          // A stop closes the port, then waits (up to this long) for the connections open at that
+          // moment to finish their requests before it stops the rest.
+          c.jetty.modifyServer(
+              server -> server.setStopTimeout(config.shutdown().timeout().toMillis()));
+          c.http.maxRequestSize = MAX_REQUEST_BYTES;
+          ConsoleWeb.limitUploads(c.jetty.multipartConfig);
+          c.http.prefer405over404 = true;
+          // Jetty's per-connection header cache matches values ignoring case, which would let a
+          // case variant of the operator token pass on a reused connection.
+          c.jetty.modifyHttpConfiguration(h -> h.setHeaderCacheCaseSensitive(true));
+          c.staticFiles.add(
+              files -> {
+                files.hostedPath = "/assets";
+                files.directory = "/public/assets";
+                files.location = Location.CLASSPATH;
+                files.headers = java.util.Map.of("Cache-Control", "public, max-age=3600");
+              });
+          HttpEdge.install(
+              c,
+              new SecurityHeaders(config.edge().hsts()),
+              ConsoleWeb.PREFIX,
+              console::renderError);
+          Routes.declare(c.routes, features, links);
+        });
   }
 
   static DeploymentService deployments(Config config, Clock clock, Database database) {
+    AssessmentSetting assessment = new AssessmentSetting();
     return new DeploymentService(
-        new DeploymentStore(database.jdbi()),
+        new DeploymentStore(database.jdbi(), assessment),
         new SecretBox(config.masterKeyBytes()),
         new AddressGuard(config.webhookAllowedNetworks()),
+        assessment,
         clock);
   }
 

@@ -1,14 +1,15 @@
 package dev.credence.server;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.credence.server.config.Config;
-import dev.credence.server.deployments.Ids;
-import dev.credence.server.results.ExpirySweep;
-import dev.credence.server.webhooks.Webhooks;
+import dev.credence.server.endings.ExpirySweep;
+import dev.credence.server.store.Ids;
+import dev.credence.server.webhooks.WebhookDelivery;
 import java.time.Duration;
 import javax.sql.DataSource;
 
@@ -17,6 +18,10 @@ import javax.sql.DataSource;
  * deliveries, the expiry sweep, and a repair pass that re-schedules any event whose delivery was
  * never scheduled (a node that stopped between storing an event and scheduling it). Any number of
  * nodes run these; each execution is claimed by one of them.
+ *
+ * <p>Built first, started last: the scheduler exists (and takes deliveries into its table) before
+ * the parts that schedule them are built, and runs only once they all are, with the expiry sweep
+ * that needs them.
  */
 final class Workers implements AutoCloseable {
   static final Duration REPAIR_EVERY = Duration.ofMinutes(1);
@@ -24,21 +29,17 @@ final class Workers implements AutoCloseable {
   private static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
   private final Scheduler scheduler;
+  private volatile Runnable expirySweep;
 
-  private Workers(Scheduler scheduler) {
-    this.scheduler = scheduler;
-  }
-
-  static Workers start(
-      DataSource dataSource, Config.Workers config, Webhooks webhooks, ExpirySweep sweep) {
+  private Workers(DataSource dataSource, Config.Workers config, WebhookDelivery delivery) {
     RecurringTask<Void> expiry =
         Tasks.recurring("expiry-sweep", FixedDelay.of(config.expirySweep()))
-            .execute((instance, context) -> sweep.run());
+            .execute((instance, context) -> expirySweep.run());
     RecurringTask<Void> repair =
         Tasks.recurring("webhook-repair", FixedDelay.of(REPAIR_EVERY))
-            .execute((instance, context) -> webhooks.repair());
-    Scheduler scheduler =
-        Scheduler.create(dataSource, webhooks.task())
+            .execute((instance, context) -> delivery.repair(context.getSchedulerClient()));
+    this.scheduler =
+        Scheduler.create(dataSource, delivery.task())
             .startTasks(expiry, repair)
             .schedulerName(new SchedulerName.Fixed(nodeName()))
             .pollingInterval(config.pollInterval())
@@ -52,9 +53,22 @@ final class Workers implements AutoCloseable {
             // webhook time-out to answer, so the wait covers that and the recording after it.
             .shutdownMaxWait(config.webhookTimeout().plus(SHUTDOWN_MARGIN))
             .build();
-    webhooks.attach(scheduler);
+  }
+
+  /** The node's scheduler, built and not yet running. */
+  static Workers create(DataSource dataSource, Config.Workers config, WebhookDelivery delivery) {
+    return new Workers(dataSource, config, delivery);
+  }
+
+  /** What parts schedule deliveries with; it takes them before it runs. */
+  SchedulerClient scheduler() {
+    return scheduler;
+  }
+
+  /** Runs the tasks, the expiry sweep among them; nothing of them runs before this. */
+  void start(ExpirySweep sweep) {
+    this.expirySweep = sweep::run;
     scheduler.start();
-    return new Workers(scheduler);
   }
 
   /** Names this node in scheduled_tasks.picked_by: host and process, unique on a shared host. */

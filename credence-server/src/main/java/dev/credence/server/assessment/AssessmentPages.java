@@ -13,7 +13,6 @@ import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.HttpEdge;
-import dev.credence.server.results.Outcomes;
 import dev.credence.server.store.StoreErrors;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
@@ -52,27 +51,30 @@ public final class AssessmentPages {
   private final Clock clock;
   private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
   private final SessionLinks links;
-  private final Outcomes outcomes;
+  private final JourneyEndings endings;
   private final EndPages endPages = new EndPages();
 
   public AssessmentPages(
       SessionLinks links,
       AssessmentService service,
-      Outcomes outcomes,
+      JourneyEndings endings,
       ItemBank items,
       Messages messages,
       DeploymentService deployments,
       Clock clock) {
     this.links = links;
     this.service = service;
-    this.outcomes = outcomes;
+    this.endings = endings;
     this.items = items;
     this.messages = messages;
     this.deployments = deployments;
     this.clock = clock;
   }
 
-  /** Declared last: a single path segment that no other route took is a token. */
+  /**
+   * The applicant's link: a single path segment that no other route took is a token ({@link
+   * dev.credence.server.http.Routes#declare} declares these after every other route).
+   */
   public void routes(RoutesConfig routes) {
     // Browsers ask for it on every first visit; without this it would be taken for a token.
     routes.get(
@@ -116,7 +118,7 @@ public final class AssessmentPages {
     if (service.consent(view, ctx.formParam("decision"))) {
       return null;
     }
-    outcomes.cancel(view);
+    endings.cancel(view);
     String cancelled = opened.environment().settings().cancelledUrl();
     return cancelled != null ? cancelled : null;
   }
@@ -227,7 +229,7 @@ public final class AssessmentPages {
    * applicant goes straight to the Complete URL (with none set there is nowhere else to go).
    */
   private void finish(Context ctx, Link opened, View view, String language) {
-    outcomes.complete(view);
+    endings.complete(view);
     var settings = opened.environment().settings();
     if (settings.completeUrl() != null && !settings.showCompletionPage()) {
       ctx.redirect(settings.completeUrl(), HttpStatus.SEE_OTHER);

@@ -15,6 +15,8 @@ import dev.credence.server.deployments.Environment;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.Json;
 import dev.credence.server.sessions.Session;
+import dev.credence.server.sessions.SessionLifecycle;
+import dev.credence.server.sessions.SessionStore;
 import dev.credence.server.store.StoreErrors;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -34,14 +36,23 @@ public final class AssessmentService {
   private static final int MAX_ELAPSED_MS = 24 * 3600 * 1000;
 
   private final AssessmentStore store;
+  private final SessionStore sessions;
+  private final SessionLifecycle lifecycle;
   private final ItemBank items;
   private final Clock clock;
 
   /** A pause this long between two openings of the link makes the second a return. */
   public static final java.time.Duration RETURN_GAP = java.time.Duration.ofMinutes(10);
 
-  public AssessmentService(AssessmentStore store, ItemBank items, Clock clock) {
+  public AssessmentService(
+      AssessmentStore store,
+      SessionStore sessions,
+      SessionLifecycle lifecycle,
+      ItemBank items,
+      Clock clock) {
     this.store = store;
+    this.sessions = sessions;
+    this.lifecycle = lifecycle;
     this.items = items;
     this.clock = clock;
   }
@@ -71,12 +82,12 @@ public final class AssessmentService {
     String agent =
         userAgent == null ? "" : userAgent.substring(0, Math.min(512, userAgent.length()));
     Instant now = clock.instant();
-    store.visit(session.id(), agent, platform(agent), now, now.minus(RETURN_GAP));
+    sessions.visit(session.id(), agent, platform(agent), now, now.minus(RETURN_GAP));
   }
 
   /** The language of the session: stored once chosen or negotiated. */
   public void setLanguage(Session session, String language) {
-    store.setLanguage(session.id(), language);
+    sessions.setLanguage(session.id(), language);
   }
 
   /** The language the session was taken in, once chosen or negotiated. */
@@ -86,7 +97,7 @@ public final class AssessmentService {
 
   /** Called when a step is rendered, so the next answer's time can be measured by the server. */
   public void shown(Session session) {
-    store.stepShown(session.id(), clock.instant());
+    sessions.stepShown(session.id(), clock.instant());
   }
 
   /**
@@ -99,7 +110,7 @@ public final class AssessmentService {
     if ("accept".equals(decision)) {
       // The configuration is frozen with the item ids of the form, so the session keeps them.
       AssessmentConfig frozen = view.config().withQuestionnaireItems(form(view.config()));
-      store.start(view.session().id(), Json.write(frozen.toJson()), clock.instant());
+      lifecycle.start(view.session().id(), Json.write(frozen.toJson()), clock.instant());
       return true;
     }
     if ("decline".equals(decision)) {
@@ -296,7 +307,7 @@ public final class AssessmentService {
 
   private AssessmentConfig config(JourneyRow row, Environment environment) {
     if (row.config() == null) {
-      return environment.settings().assessment();
+      return AssessmentSetting.of(environment);
     }
     return started(row.config(), items);
   }

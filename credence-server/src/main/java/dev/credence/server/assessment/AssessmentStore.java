@@ -14,7 +14,10 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** The SQL of the journey: its state on the session row, answers, balloons and memory rounds. */
+/**
+ * The SQL of the journey: answers, balloons and memory rounds, and reads of its state on the
+ * session row (which the sessions package writes).
+ */
 public final class AssessmentStore {
   private final Jdbi jdbi;
 
@@ -241,77 +244,6 @@ public final class AssessmentStore {
                 .bind(0, sessionId)
                 .map((rs, ctx) -> new Visits(rs.getInt("visits"), rs.getInt("user_agents")))
                 .one());
-  }
-
-  /** Consent given: the session starts, with the configuration it will run frozen on it. */
-  public boolean start(String sessionId, String config, Instant now) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate(
-                        "UPDATE sessions SET status = 'STARTED', started_at = ?,"
-                            + " assessment_config = ? WHERE id = ? AND status = 'CREATED'")
-                    .bind(0, utc(now))
-                    .bind(1, config)
-                    .bind(2, sessionId)
-                    .execute())
-        == 1;
-  }
-
-  /** Ends an open session as COMPLETED or CANCELLED; false if it was no longer open. */
-  public boolean finish(String sessionId, String status, Instant now) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate(
-                        "UPDATE sessions SET status = ?, finished_at = ?"
-                            + " WHERE id = ? AND status IN ('CREATED', 'STARTED')")
-                    .bind(0, status)
-                    .bind(1, utc(now))
-                    .bind(2, sessionId)
-                    .execute())
-        == 1;
-  }
-
-  /**
-   * An opening of the link. It counts as a visit when it is the first, when the link was not opened
-   * since {@code returnAfter}, or when it comes from another device; a change of user agent also
-   * counts as a device change. All compared in the statement, so no read comes first.
-   */
-  public void visit(
-      String sessionId, String userAgent, String platform, Instant now, Instant returnAfter) {
-    jdbi.useHandle(
-        h ->
-            h.createUpdate(
-                    "UPDATE sessions SET visits = visits + CASE WHEN last_visit_at IS NULL"
-                        + " OR last_visit_at <= :returnAfter OR user_agent IS NULL"
-                        + " OR user_agent <> :agent THEN 1 ELSE 0 END,"
-                        + " user_agents = user_agents + CASE"
-                        + " WHEN user_agent IS NULL OR user_agent <> :agent THEN 1 ELSE 0 END,"
-                        + " user_agent = :agent, platform = :platform, last_visit_at = :now"
-                        + " WHERE id = :id")
-                .bind("agent", userAgent)
-                .bind("platform", platform)
-                .bind("now", utc(now))
-                .bind("returnAfter", utc(returnAfter))
-                .bind("id", sessionId)
-                .execute());
-  }
-
-  public void setLanguage(String sessionId, String language) {
-    jdbi.useHandle(
-        h ->
-            h.createUpdate("UPDATE sessions SET language = ? WHERE id = ?")
-                .bind(0, language)
-                .bind(1, sessionId)
-                .execute());
-  }
-
-  public void stepShown(String sessionId, Instant now) {
-    jdbi.useHandle(
-        h ->
-            h.createUpdate("UPDATE sessions SET step_shown_at = ? WHERE id = ?")
-                .bind(0, utc(now))
-                .bind(1, sessionId)
-                .execute());
   }
 
   /** Stores a page of answers at once; a unique violation means some were answered already. */

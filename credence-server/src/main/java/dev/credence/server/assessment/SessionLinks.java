@@ -2,7 +2,6 @@ package dev.credence.server.assessment;
 
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.results.Outcomes;
 import dev.credence.server.sessions.AccessTokens;
 import dev.credence.server.sessions.AccessTokens.Genuine;
 import dev.credence.server.sessions.Session;
@@ -19,17 +18,17 @@ import java.util.Optional;
 public final class SessionLinks {
   private final AccessTokens tokens;
   private final SessionStore sessions;
-  private final Outcomes outcomes;
+  private final JourneyEndings endings;
   private final DeploymentService deployments;
   private final Clock clock;
 
   public SessionLinks(
       AccessTokens tokens,
       SessionStore sessions,
-      Outcomes outcomes,
+      JourneyEndings endings,
       DeploymentService deployments,
       Clock clock) {
-    this.outcomes = outcomes;
+    this.endings = endings;
     this.tokens = tokens;
     this.sessions = sessions;
     this.deployments = deployments;
@@ -69,7 +68,7 @@ public final class SessionLinks {
       // The session's row decides, not the token's exp: a re-opened session has a new limit.
       boolean completed =
           session.status().isOpen()
-              && outcomes.expire(session, environment)
+              && endings.expire(session, environment)
               && sessions.findById(session.id()).orElseThrow().status() == SessionStatus.COMPLETED;
       state = completed ? State.COMPLETED : State.EXPIRED;
     } else {

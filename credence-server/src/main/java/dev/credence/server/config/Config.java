@@ -1,6 +1,5 @@
 package dev.credence.server.config;
 
-import dev.credence.server.http.ClientAddress;
 import dev.credence.server.outbound.AllowedNetworks;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -284,7 +283,7 @@ public record Config(
       if (proxy.isEmpty()) {
         continue;
       }
-      String problem = ClientAddress.problem(proxy);
+      String problem = TrustedProxies.problem(proxy);
       if (problem != null) {
         throw new ConfigException("CREDENCE_TRUSTED_PROXIES: " + problem);
       }

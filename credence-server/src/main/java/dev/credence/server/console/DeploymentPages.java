@@ -11,7 +11,7 @@ import dev.credence.server.deployments.EnvironmentKind;
 import dev.credence.server.deployments.EnvironmentSettings;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.webhooks.WebhookSender;
-import dev.credence.server.webhooks.WebhookTest;
+import dev.credence.server.webhooks.WebhookTestCall;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.HashMap;
@@ -26,12 +26,12 @@ public final class DeploymentPages {
   private static final String DEPLOYMENTS = ConsoleWeb.PREFIX + "/deployments";
 
   private final DeploymentService deployments;
-  private final WebhookTest webhookTest;
+  private final WebhookTestCall webhookTest;
   private final AuditLog audit;
   private final ConsoleWeb web;
 
   public DeploymentPages(
-      DeploymentService deployments, WebhookTest webhookTest, AuditLog audit, ConsoleWeb web) {
+      DeploymentService deployments, WebhookTestCall webhookTest, AuditLog audit, ConsoleWeb web) {
     this.deployments = deployments;
     this.webhookTest = webhookTest;
     this.audit = audit;
@@ -137,7 +137,7 @@ public final class DeploymentPages {
     Target target = target(ctx, ctx.pathParam("env"));
     EnvironmentSettings current = target.environment().settings();
     SettingsForm form = SettingsForm.read(ctx::formParams, current);
-    ObjectNode changes = form.changes(current, deployments.webhookGuard());
+    ObjectNode changes = form.changes(current, patch -> deployments.patched(current, patch));
     if (form.hasErrors()) {
       show(ctx, 422, target, Map.of("form", form, "error", "Nothing was saved. Fix these first:"));
       return;
@@ -165,7 +165,7 @@ public final class DeploymentPages {
     ConsoleUser actor = ConsoleWeb.user(ctx);
     Accounts.requireAdmin(actor);
     Target target = target(ctx, ctx.pathParam("env"));
-    WebhookTest.Sent sent;
+    WebhookTestCall.Sent sent;
     try {
       sent = webhookTest.send(target.environment());
     } catch (ApiException e) {

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.credence.server.deployments.EnvironmentSettings;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.Json;
-import dev.credence.server.outbound.AddressGuard;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -195,9 +194,10 @@ public final class SettingsForm {
   /**
    * The settings this form changes, as a merge patch of only the fields whose value differs from
    * {@code current}; every field that {@code current.patch} refuses gets its message instead, a
-   * webhook URL whose address {@code webhookGuard} refuses included.
+   * webhook URL whose address the guard refuses included ({@code patched} checks as a save does).
    */
-  public ObjectNode changes(EnvironmentSettings current, AddressGuard webhookGuard) {
+  public ObjectNode changes(
+      EnvironmentSettings current, Function<JsonNode, EnvironmentSettings> patched) {
     JsonNode before = Json.MAPPER.valueToTree(current.toJson());
     ObjectNode patch = Json.MAPPER.createObjectNode();
     for (Field field : FIELDS) {
@@ -207,7 +207,7 @@ public final class SettingsForm {
       }
       ObjectNode one = Json.MAPPER.createObjectNode().set(field.name(), value);
       try {
-        JsonNode after = Json.MAPPER.valueToTree(current.patch(one, webhookGuard).toJson());
+        JsonNode after = Json.MAPPER.valueToTree(patched.apply(one).toJson());
         if (!after.get(field.name()).equals(before.get(field.name()))) {
           patch.set(field.name(), value);
         }

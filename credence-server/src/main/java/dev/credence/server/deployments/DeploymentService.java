@@ -6,6 +6,7 @@ import dev.credence.server.deployments.DeploymentStore.Company;
 import dev.credence.server.deployments.DeploymentStore.Deployment;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.outbound.AddressGuard;
+import dev.credence.server.store.Ids;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,13 +20,19 @@ public final class DeploymentService {
   private final DeploymentStore store;
   private final SecretBox secretBox;
   private final AddressGuard webhookGuard;
+  private final OwnedSetting assessmentSetting;
   private final Clock clock;
 
   public DeploymentService(
-      DeploymentStore store, SecretBox secretBox, AddressGuard webhookGuard, Clock clock) {
+      DeploymentStore store,
+      SecretBox secretBox,
+      AddressGuard webhookGuard,
+      OwnedSetting assessmentSetting,
+      Clock clock) {
     this.store = store;
     this.secretBox = secretBox;
     this.webhookGuard = webhookGuard;
+    this.assessmentSetting = assessmentSetting;
     this.clock = clock;
   }
 
@@ -117,14 +124,17 @@ public final class DeploymentService {
   /** Applies a merge patch of settings; 422 with every problem if any value is invalid. */
   public Environment patchSettings(String integrationId, JsonNode patch) {
     Environment environment = getIntegration(integrationId);
-    EnvironmentSettings updated = environment.settings().patch(patch, webhookGuard);
+    EnvironmentSettings updated = patched(environment.settings(), patch);
     store.updateSettings(integrationId, updated, now());
     return getIntegration(integrationId);
   }
 
-  /** What a new {@code webhook_url} is checked with when settings are saved. */
-  public AddressGuard webhookGuard() {
-    return webhookGuard;
+  /**
+   * The settings {@code patch} would make of {@code current}, checked as a save checks them (a new
+   * {@code webhook_url}'s address, the assessment by its owner), without saving; 422 as a save.
+   */
+  public EnvironmentSettings patched(EnvironmentSettings current, JsonNode patch) {
+    return current.patch(patch, webhookGuard, assessmentSetting);
   }
 
   /** Issues a new key; the old one fails from this moment, on every node. */
@@ -179,7 +189,7 @@ public final class DeploymentService {
         deployment.id(),
         deployment.companyId(),
         kind,
-        EnvironmentSettings.defaults(kind),
+        EnvironmentSettings.defaults(kind, assessmentSetting.defaults()),
         ApiKeys.hash(key),
         secretBox.encrypt(key, integrationId),
         ApiKeys.hint(key),

@@ -3,7 +3,7 @@ package dev.credence.server.deployments;
 import static dev.credence.server.store.Timestamps.instant;
 import static dev.credence.server.store.Timestamps.utc;
 
-import dev.credence.server.assessment.AssessmentConfig;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.http.Json;
 import dev.credence.server.scoring.CreditModel;
 import java.sql.ResultSet;
@@ -33,8 +33,10 @@ public final class DeploymentStore {
           + " ON d.id = e.deployment_id ";
 
   private final Jdbi jdbi;
+  private final OwnedSetting assessmentSetting;
 
-  public DeploymentStore(Jdbi jdbi) {
+  public DeploymentStore(Jdbi jdbi, OwnedSetting assessmentSetting) {
+    this.assessmentSetting = assessmentSetting;
     this.jdbi = jdbi;
   }
 
@@ -139,7 +141,7 @@ public final class DeploymentStore {
           for (int i = 0; i < arguments.length; i++) {
             query.bind(i, arguments[i]);
           }
-          return query.map(DeploymentStore::environment).list();
+          return query.map(this::environment).list();
         });
   }
 
@@ -218,28 +220,22 @@ public final class DeploymentStore {
     p.put("hmac", s.hmacRequired());
     p.put("rate", s.rateLimitPerMinute());
     p.put("maxOpen", s.maxOpenSessions());
-    p.put("assessment", Json.write(s.assessment().toJson()));
+    p.put("assessment", Json.write(s.assessment()));
     p.put("model", s.scoringModel().toJson());
     p.put("normsMinimum", s.normsMinimum());
     return p;
   }
 
-  /** The stored JSON of a configuration; NULL (rows from before it existed) is the default. */
-  private static AssessmentConfig assessment(String json) {
+  /** The stored JSON of the assessment; NULL (rows from before it existed) is the default. */
+  private JsonNode assessment(String json) {
     if (json == null) {
-      return AssessmentConfig.DEFAULT;
+      return assessmentSetting.defaults();
     }
-    java.util.List<String> problems = new java.util.ArrayList<>();
-    AssessmentConfig config;
     try {
-      config = AssessmentConfig.parse(Json.MAPPER.readTree(json), problems);
+      return Json.MAPPER.readTree(json);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("stored assessment configuration is not JSON", e);
     }
-    if (config == null) {
-      throw new IllegalStateException("stored assessment configuration is invalid: " + problems);
-    }
-    return config;
   }
 
   /** The stored JSON of a credit model; NULL (rows from before it existed) is the default. */
@@ -259,7 +255,7 @@ public final class DeploymentStore {
     return new Company(rs.getString("id"), rs.getString("name"), instant(rs, "created_at"));
   }
 
-  private static Environment environment(ResultSet rs, StatementContext ctx) throws SQLException {
+  private Environment environment(ResultSet rs, StatementContext ctx) throws SQLException {
     EnvironmentSettings settings =
         new EnvironmentSettings(
             rs.getInt("session_expiry_hours"),

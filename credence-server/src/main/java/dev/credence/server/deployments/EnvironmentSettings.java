@@ -1,7 +1,6 @@
 package dev.credence.server.deployments;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.credence.server.assessment.AssessmentConfig;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.Json;
 import dev.credence.server.outbound.AddressGuard;
@@ -34,7 +33,7 @@ public record EnvironmentSettings(
     boolean hmacRequired,
     Integer rateLimitPerMinute,
     Integer maxOpenSessions,
-    AssessmentConfig assessment,
+    JsonNode assessment,
     CreditModel scoringModel,
     int normsMinimum) {
 
@@ -111,11 +110,11 @@ public record EnvironmentSettings(
   }
 
   /**
-   * New environments: 24 hours, the built-in pages, no webhook yet. Test takes a lower volume than
-   * Production (spec section 7): 60 sessions a minute and 100 open at once; Production has no limit
-   * until the operator sets one.
+   * New environments ({@code assessment} is the assessment's own default): 24 hours, the built-in
+   * pages, no webhook yet. Test takes a lower volume than Production (spec section 7): 60 sessions
+   * a minute and 100 open at once; Production has no limit until the operator sets one.
    */
-  public static EnvironmentSettings defaults(EnvironmentKind kind) {
+  public static EnvironmentSettings defaults(EnvironmentKind kind, JsonNode assessment) {
     boolean test = kind == EnvironmentKind.TEST;
     return new EnvironmentSettings(
         24,
@@ -130,7 +129,7 @@ public record EnvironmentSettings(
         false,
         test ? 60 : null,
         test ? 100 : null,
-        AssessmentConfig.DEFAULT,
+        assessment,
         CreditModel.DEFAULT,
         Norms.DEFAULT_MINIMUM);
   }
@@ -149,7 +148,7 @@ public record EnvironmentSettings(
     json.put("hmac_required", hmacRequired);
     json.put("rate_limit_per_minute", rateLimitPerMinute);
     json.put("max_open_sessions", maxOpenSessions);
-    json.put("assessment", assessment.toJson());
+    json.put("assessment", assessment);
     json.put("scoring_model", Json.MAPPER.valueToTree(scoringModel));
     json.put("norms_minimum", normsMinimum);
     return json;
@@ -159,9 +158,11 @@ public record EnvironmentSettings(
    * Applies a JSON merge patch: a field present replaces the value, {@code null} clears an optional
    * one, an absent field is kept. Every problem is reported at once as a 422, a new {@code
    * webhook_url} whose address {@code webhookGuard} refuses included (one saved earlier is checked
-   * again at each delivery instead, so other settings can still be changed).
+   * again at each delivery instead, so other settings can still be changed), and an {@code
+   * assessment} that its owner refuses.
    */
-  public EnvironmentSettings patch(JsonNode patch, AddressGuard webhookGuard) {
+  public EnvironmentSettings patch(
+      JsonNode patch, AddressGuard webhookGuard, OwnedSetting assessmentSetting) {
     Map<String, Object> values = toJson();
     List<String> problems = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = patch.fields(); it.hasNext(); ) {
@@ -172,7 +173,7 @@ public record EnvironmentSettings(
         problems.add("unknown setting '" + name + "' (known: " + String.join(", ", FIELDS) + ")");
         continue;
       }
-      Object parsed = parse(name, value, problems);
+      Object parsed = parse(name, value, problems, assessmentSetting);
       if (parsed == INVALID) {
         continue;
       }
@@ -197,7 +198,8 @@ public record EnvironmentSettings(
 
   private static final Object INVALID = new Object();
 
-  private static Object parse(String name, JsonNode value, List<String> problems) {
+  private static Object parse(
+      String name, JsonNode value, List<String> problems, OwnedSetting assessmentSetting) {
     switch (name) {
       case "norms_minimum" -> {
         if (value.isIntegralNumber() && value.canConvertToInt()) {
@@ -254,10 +256,10 @@ public record EnvironmentSettings(
       }
       case "assessment" -> {
         if (value.isNull()) {
-          return AssessmentConfig.DEFAULT;
+          return assessmentSetting.defaults();
         }
-        AssessmentConfig config = AssessmentConfig.parse(value, problems);
-        return config == null ? INVALID : config;
+        JsonNode checked = assessmentSetting.check(value, problems);
+        return checked == null ? INVALID : checked;
       }
       case "rate_limit_per_minute", "max_open_sessions" -> {
         if (value.isNull()) {
@@ -297,7 +299,7 @@ public record EnvironmentSettings(
         (Boolean) v.get("hmac_required"),
         (Integer) v.get("rate_limit_per_minute"),
         (Integer) v.get("max_open_sessions"),
-        toConfig(v.get("assessment")),
+        (JsonNode) v.get("assessment"),
         toModel(v.get("scoring_model")),
         (Integer) v.get("norms_minimum"));
   }
@@ -305,19 +307,6 @@ public record EnvironmentSettings(
   /** {@link #toJson} holds the model as a JSON tree; a patched value is already parsed. */
   private static CreditModel toModel(Object value) {
     return value instanceof CreditModel model ? model : CreditModel.fromJson(Json.write(value));
-  }
-
-  /** {@link #toJson} holds the configuration as a map; a patched value is already parsed. */
-  private static AssessmentConfig toConfig(Object value) {
-    if (value instanceof AssessmentConfig config) {
-      return config;
-    }
-    List<String> problems = new ArrayList<>();
-    AssessmentConfig config = AssessmentConfig.parse(Json.MAPPER.valueToTree(value), problems);
-    if (config == null) {
-      throw new IllegalArgumentException(String.join("; ", problems));
-    }
-    return config;
   }
 
   private static void checkUrl(String name, String url, List<String> problems) {

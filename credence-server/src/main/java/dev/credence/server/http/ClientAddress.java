@@ -1,12 +1,12 @@
 package dev.credence.server.http;
 
+import dev.credence.server.config.TrustedProxies;
 import io.javalin.http.Context;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.eclipse.jetty.util.InetAddressSet;
 
 /**
@@ -16,9 +16,6 @@ import org.eclipse.jetty.util.InetAddressSet;
  * that a client cannot choose its own address by sending the header itself.
  */
 public final class ClientAddress {
-  /** An IPv4 or IPv6 literal, optionally with a CIDR prefix; never a host name to look up. */
-  private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}(/[0-9]{1,3})?");
-
   private final InetAddressSet trusted = new InetAddressSet();
   private final boolean any;
 
@@ -28,19 +25,6 @@ public final class ClientAddress {
       trusted.add(proxy);
     }
     this.any = !proxies.isEmpty();
-  }
-
-  /** Why {@code proxy} is not a trusted-proxy entry, or null if it is one. */
-  public static String problem(String proxy) {
-    if (!LITERAL.matcher(proxy).matches()) {
-      return "'" + proxy + "' is not an IP address or a CIDR range such as 10.0.0.0/8";
-    }
-    try {
-      new InetAddressSet().add(proxy);
-      return null;
-    } catch (RuntimeException e) {
-      return "'" + proxy + "' is not an IP address or a CIDR range such as 10.0.0.0/8";
-    }
   }
 
   public String of(Context ctx) {
@@ -80,7 +64,7 @@ public final class ClientAddress {
 
   /** The address written in {@code text}, or null; never a name lookup. */
   private static InetAddress address(String text) {
-    if (text == null || text.contains("/") || !LITERAL.matcher(text).matches()) {
+    if (text == null || text.contains("/") || !TrustedProxies.LITERAL.matcher(text).matches()) {
       return null;
     }
     try {

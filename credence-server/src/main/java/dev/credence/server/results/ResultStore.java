@@ -49,7 +49,8 @@ public final class ResultStore {
       Instant completedAt) {}
 
   /** Inserts inside the caller's transaction; a second result of a session fails (primary key). */
-  static void insert(Handle h, String sessionId, String integrationId, String uid, Scored s) {
+  public static void insert(
+      Handle h, String sessionId, String integrationId, String uid, Scored s) {
     h.createUpdate(
             "INSERT INTO results (session_id, integration_id, uid, scored_at, score, risk_band,"
                 + " score_confidence, review_required, model_version, calibrated, norms_source,"

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.server.assessment.AssessmentConfig;
 import dev.credence.server.assessment.AssessmentService.View;
+import dev.credence.server.assessment.AssessmentSetting;
 import dev.credence.server.assessment.AssessmentStore;
 import dev.credence.server.assessment.AssessmentStore.Answer;
 import dev.credence.server.assessment.ItemBank;
@@ -198,7 +199,7 @@ public final class Scorer {
    */
   public Norms currentNorms(Environment environment) {
     EnvironmentSettings settings = environment.settings();
-    return normsOf(environment.integrationId(), settings.assessment(), settings);
+    return normsOf(environment.integrationId(), AssessmentSetting.of(environment), settings);
   }
 
   /**

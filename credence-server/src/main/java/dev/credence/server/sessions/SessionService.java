@@ -6,9 +6,9 @@ import dev.credence.api.UidRules;
 import dev.credence.api.UidViolation;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.deployments.Ids;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.Json;
+import dev.credence.server.store.Ids;
 import dev.credence.server.store.StoreErrors;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +29,7 @@ public final class SessionService {
 
   private final DeploymentService deployments;
   private final SessionStore sessions;
+  private final SessionLifecycle lifecycle;
   private final AccessTokens tokens;
   private final RateLimiter rateLimiter;
   private final Clock clock;
@@ -37,12 +38,14 @@ public final class SessionService {
   public SessionService(
       DeploymentService deployments,
       SessionStore sessions,
+      SessionLifecycle lifecycle,
       AccessTokens tokens,
       RateLimiter rateLimiter,
       Clock clock,
       LongSupplier nanoTime) {
     this.deployments = deployments;
     this.sessions = sessions;
+    this.lifecycle = lifecycle;
     this.tokens = tokens;
     this.rateLimiter = rateLimiter;
     this.clock = clock;
@@ -106,13 +109,13 @@ public final class SessionService {
   private boolean store(Session session, Integer cap, Instant now) {
     try {
       if (cap == null) {
-        sessions.insert(session);
+        lifecycle.open(session);
         return true;
       }
       if (sessions.findByUid(session.integrationId(), session.uid()).isPresent()) {
         return false;
       }
-      if (sessions.insertWithinCap(session, cap, now)) {
+      if (lifecycle.openWithinCap(session, cap, now)) {
         return true;
       }
     } catch (RuntimeException e) {

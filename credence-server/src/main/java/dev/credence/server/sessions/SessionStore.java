@@ -13,7 +13,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
-/** The SQL of sessions. */
+/**
+ * The SQL of the sessions table: reads, and the columns the journey records (visits, language, the
+ * time a step was shown). Status changes are {@link SessionLifecycle}'s alone.
+ */
 public final class SessionStore {
   private static final String COLUMNS =
       "id, integration_id, uid, status, created_at, expires_at, started_at, finished_at";
@@ -68,39 +71,23 @@ public final class SessionStore {
     return found;
   }
 
-  /** Inserts; a second session of the same uid on the same integration fails (unique key). */
-  public void insert(Session session) {
-    jdbi.useHandle(h -> insert(h, session));
+  /** How many sessions of the integration are open and inside their time limit. */
+  long countOpen(Handle h, String integrationId, Instant now) {
+    return h.createQuery(
+            "SELECT COUNT(*) FROM sessions WHERE integration_id = ?"
+                + " AND status IN ('CREATED', 'STARTED') AND expires_at > ?")
+        .bind(0, integrationId)
+        .bind(1, utc(now))
+        .mapTo(Long.class)
+        .one();
   }
 
-  /**
-   * Inserts unless the integration already has {@code cap} open sessions. The environment's row is
-   * locked for the count, so the cap holds across any number of nodes.
-   *
-   * @return false when the cap was reached and nothing was inserted
-   */
-  public boolean insertWithinCap(Session session, int cap, Instant now) {
-    return jdbi.inTransaction(
-        h -> {
-          h.createQuery(
-                  "SELECT integration_id FROM environments WHERE integration_id = ? FOR UPDATE")
-              .bind(0, session.integrationId())
-              .mapTo(String.class)
-              .one();
-          long open =
-              h.createQuery(
-                      "SELECT COUNT(*) FROM sessions WHERE integration_id = ?"
-                          + " AND status IN ('CREATED', 'STARTED') AND expires_at > ?")
-                  .bind(0, session.integrationId())
-                  .bind(1, utc(now))
-                  .mapTo(Long.class)
-                  .one();
-          if (open >= cap) {
-            return false;
-          }
-          insert(h, session);
-          return true;
-        });
+  /** How many times the session was re-opened: the round its next events belong to. */
+  public int round(Handle h, String sessionId) {
+    return h.createQuery("SELECT reopened FROM sessions WHERE id = ?")
+        .bind(0, sessionId)
+        .mapTo(Integer.class)
+        .one();
   }
 
   /** Open sessions whose time limit has passed, oldest deadline first, for the expiry sweep. */
@@ -120,23 +107,51 @@ public final class SessionStore {
   }
 
   /**
-   * Re-opens an expired session: open again (STARTED if it had started, else CREATED) with a new
-   * time limit, and its next events in a new round. False if it was not expired.
+   * An opening of the link. It counts as a visit when it is the first, when the link was not opened
+   * since {@code returnAfter}, or when it comes from another device; a change of user agent also
+   * counts as a device change. All compared in the statement, so no read comes first.
    */
-  public boolean reopen(String id, Instant expiresAt) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate(
-                        "UPDATE sessions SET status = CASE WHEN started_at IS NULL THEN 'CREATED'"
-                            + " ELSE 'STARTED' END, expires_at = ?, finished_at = NULL,"
-                            + " reopened = reopened + 1 WHERE id = ? AND status = 'EXPIRED'")
-                    .bind(0, utc(expiresAt))
-                    .bind(1, id)
-                    .execute())
-        == 1;
+  public void visit(
+      String sessionId, String userAgent, String platform, Instant now, Instant returnAfter) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "UPDATE sessions SET visits = visits + CASE WHEN last_visit_at IS NULL"
+                        + " OR last_visit_at <= :returnAfter OR user_agent IS NULL"
+                        + " OR user_agent <> :agent THEN 1 ELSE 0 END,"
+                        + " user_agents = user_agents + CASE"
+                        + " WHEN user_agent IS NULL OR user_agent <> :agent THEN 1 ELSE 0 END,"
+                        + " user_agent = :agent, platform = :platform, last_visit_at = :now"
+                        + " WHERE id = :id")
+                .bind("agent", userAgent)
+                .bind("platform", platform)
+                .bind("now", utc(now))
+                .bind("returnAfter", utc(returnAfter))
+                .bind("id", sessionId)
+                .execute());
   }
 
-  private static void insert(Handle h, Session s) {
+  /** The language the session is taken in, once chosen or negotiated. */
+  public void setLanguage(String sessionId, String language) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate("UPDATE sessions SET language = ? WHERE id = ?")
+                .bind(0, language)
+                .bind(1, sessionId)
+                .execute());
+  }
+
+  /** When the step on screen was shown, so the next answer's time is measured by the server. */
+  public void stepShown(String sessionId, Instant now) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate("UPDATE sessions SET step_shown_at = ? WHERE id = ?")
+                .bind(0, utc(now))
+                .bind(1, sessionId)
+                .execute());
+  }
+
+  void insert(Handle h, Session s) {
     h.createUpdate("INSERT INTO sessions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(0, s.id())
         .bind(1, s.integrationId())

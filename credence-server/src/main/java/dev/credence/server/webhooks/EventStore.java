@@ -3,7 +3,7 @@ package dev.credence.server.webhooks;
 import static dev.credence.server.store.Timestamps.instant;
 import static dev.credence.server.store.Timestamps.utc;
 
-import dev.credence.server.deployments.Ids;
+import dev.credence.server.store.Ids;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -11,14 +11,14 @@ import io.javalin.http.Context;
  * {@code POST /v1/webhooks-management/test} (spec section 6): sends a test event to the
  * environment's webhook URL at once, signed like every event, and reports the receiver's answer
  * with the vendor's statuses and bodies (each with Credence's {@code code} added). A URL whose
- * address is refused is 503 {@code address_refused}; more than {@link WebhookTest#PER_MINUTE} calls
- * a minute, 429 {@code rate_limited}.
+ * address is refused is 503 {@code address_refused}; more than {@link WebhookTestCall#PER_MINUTE}
+ * calls a minute, 429 {@code rate_limited}.
  */
 public final class WebhookTestApi {
   private final DeploymentService deployments;
-  private final WebhookTest webhookTest;
+  private final WebhookTestCall webhookTest;
 
-  public WebhookTestApi(DeploymentService deployments, WebhookTest webhookTest) {
+  public WebhookTestApi(DeploymentService deployments, WebhookTestCall webhookTest) {
     this.deployments = deployments;
     this.webhookTest = webhookTest;
   }
@@ -38,7 +38,7 @@ public final class WebhookTestApi {
       answer(ctx, 403, error("Invalid Api-key", "api_key_invalid"));
       return;
     }
-    WebhookTest.Sent sent = webhookTest.send(environment);
+    WebhookTestCall.Sent sent = webhookTest.send(environment);
     if (!sent.urlSet()) {
       answer(
           ctx,

@@ -3,81 +3,34 @@ package dev.credence.server.webhooks;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
-import com.github.kagkarlsson.scheduler.task.CompletionHandler;
-import com.github.kagkarlsson.scheduler.task.FailureHandler;
-import com.github.kagkarlsson.scheduler.task.TaskDescriptor;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
-import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
-import com.github.kagkarlsson.scheduler.task.helper.Tasks;
-import dev.credence.server.deployments.DeploymentService;
-import dev.credence.server.deployments.Environment;
-import dev.credence.server.webhooks.EventStore.Delivery;
 import dev.credence.server.webhooks.EventStore.Event;
-import dev.credence.server.webhooks.EventStore.Status;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Webhook delivery. Each event is a db-scheduler task whose instance id is the event id, so a node
- * that claims it is the only one sending it, and a task left by a stopped node is picked up by
- * another. The events of one session go out in order: only a session's first pending event (its
- * head) is scheduled, and finishing it schedules the next. Success is exactly HTTP 200; anything
- * else is retried with {@link Backoff} until the event's retry window closes, then it is FAILED. A
- * URL whose address is refused ({@code AddressGuard}) fails the event at its first attempt.
+ * Starting deliveries: the head event of a session once its ending commits, or one event again on
+ * request. The sending itself is {@link WebhookDelivery}'s task; {@code scheduler} is the node's
+ * scheduler, which may not be running yet: what is scheduled before it starts waits in the table.
  */
 public final class Webhooks {
-  private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
-
-  /** The delivery task: one instance per event, named by the event id. */
-  public static final TaskDescriptor<Void> DELIVERY = TaskDescriptor.of("webhook-delivery");
-
-  private static final Duration REPAIR_AFTER = Duration.ofMinutes(1);
-
   private final EventStore events;
-  private final DeploymentService deployments;
-  private final WebhookSender sender;
-  private final Backoff backoff;
-  private final Duration retryFor;
+  private final WebhookDelivery delivery;
+  private final SchedulerClient scheduler;
   private final Clock clock;
-  private volatile SchedulerClient scheduler;
 
   public Webhooks(
-      EventStore events,
-      DeploymentService deployments,
-      WebhookSender sender,
-      Backoff backoff,
-      Duration retryFor,
-      Clock clock) {
+      EventStore events, WebhookDelivery delivery, SchedulerClient scheduler, Clock clock) {
     this.events = events;
-    this.deployments = deployments;
-    this.sender = sender;
-    this.backoff = backoff;
-    this.retryFor = retryFor;
-    this.clock = clock;
-  }
-
-  /** The scheduler to hand deliveries to; set once it is built (it needs {@link #task} first). */
-  public void attach(SchedulerClient scheduler) {
+    this.delivery = delivery;
     this.scheduler = scheduler;
+    this.clock = clock;
   }
 
   /** When events made now stop being retried. */
   public Instant retryUntil(Instant now) {
-    return now.plus(retryFor);
-  }
-
-  public CustomTask<Void> task() {
-    return Tasks.custom(DELIVERY)
-        // An attempt that broke before the receiver was called (the database was away): try again
-        // in 30 s, then later and later; the event stays PENDING, nothing is lost.
-        .onFailure(new FailureHandler.ExponentialBackoffFailureHandler<>(Duration.ofSeconds(30)))
-        .execute((instance, context) -> attempt(instance.getId(), context.getSchedulerClient()));
+    return delivery.retryUntil(now);
   }
 
   /**
@@ -85,20 +38,7 @@ public final class Webhooks {
    * waiting for a retry). Safe to call any number of times from any node.
    */
   public void dispatch(String sessionId) {
-    SchedulerClient client = scheduler;
-    if (client == null) {
-      return; // not started yet: the repair sweep sends it once the scheduler runs
-    }
-    scheduleHead(sessionId, client);
-  }
-
-  private void scheduleHead(String sessionId, SchedulerClient client) {
-    events
-        .head(sessionId)
-        .ifPresent(
-            head ->
-                client.scheduleIfNotExists(
-                    DELIVERY.instance(head.id()).scheduledTo(Instant.now())));
+    delivery.scheduleHead(sessionId, scheduler);
   }
 
   /**
@@ -112,100 +52,16 @@ public final class Webhooks {
       return false;
     }
     events.reopen(eventId, retryUntil(clock.instant()));
-    SchedulerClient client = scheduler;
-    if (client != null) {
-      try {
-        // Waiting for a retry: bring it forward.
-        client.reschedule(TaskInstanceId.of(DELIVERY.getTaskName(), eventId), Instant.now());
-      } catch (TaskInstanceNotFoundException finished) {
-        client.scheduleIfNotExists(DELIVERY.instance(eventId).scheduledTo(Instant.now()));
-      } catch (TaskInstanceCurrentlyExecutingException sending) {
-        // Being sent this very moment: that attempt's outcome stands, retries included.
-      }
+    TaskInstanceId id = TaskInstanceId.of(WebhookDelivery.TASK.getTaskName(), eventId);
+    try {
+      // Waiting for a retry: bring it forward.
+      scheduler.reschedule(id, Instant.now());
+    } catch (TaskInstanceNotFoundException finished) {
+      scheduler.scheduleIfNotExists(
+          WebhookDelivery.TASK.instance(eventId).scheduledTo(Instant.now()));
+    } catch (TaskInstanceCurrentlyExecutingException sending) {
+      // Being sent this very moment: that attempt's outcome stands, retries included.
     }
     return true;
-  }
-
-  /**
-   * Schedules the head event of every session whose events have waited a minute or more; a no-op
-   * for heads already scheduled. Returns how many sessions it looked at.
-   */
-  public int repair() {
-    List<String> sessions = events.sessionsWithPending(clock.instant().minus(REPAIR_AFTER), 1000);
-    sessions.forEach(this::dispatch);
-    return sessions.size();
-  }
-
-  private CompletionHandler<Void> attempt(String eventId, SchedulerClient client) {
-    Optional<Event> found = events.find(eventId);
-    if (found.isEmpty() || found.get().status() != Status.PENDING) {
-      return new CompletionHandler.OnCompleteRemove<>();
-    }
-    Event event = found.get();
-    Environment environment = deployments.getIntegration(event.integrationId());
-    String url = environment.settings().webhookUrl();
-    if (url == null) {
-      return finish(event, Status.NO_WEBHOOK, client);
-    }
-    Instant started = clock.instant();
-    // The window starts at the event's first attempt (or its redelivery), not when it was made.
-    Instant until =
-        event.windowAttempts() == 0
-            ? later(event.retryUntil(), retryUntil(started))
-            : event.retryUntil();
-    WebhookSender.Answer answer =
-        sender.send(url, deployments.apiKey(environment), event.id(), event.body());
-    int attempt = event.attempts() + 1;
-    Delivery delivery =
-        new Delivery(
-            event.id(),
-            attempt,
-            started,
-            url,
-            answer.statusCode(),
-            answer.error(),
-            answer.latencyMs(),
-            answer.body());
-    if (answer.delivered()) {
-      events.recordAttempt(delivery, null, until);
-      return finish(event, Status.DELIVERED, client);
-    }
-    if (answer.addressRefused()) {
-      // The address stays refused until the URL or the allowed networks change: no retries. A
-      // redelivery after such a change sends it again.
-      events.recordAttempt(delivery, null, until);
-      LOG.warn(
-          "Webhook event {} ({}) FAILED: {} for {}",
-          event.id(),
-          event.type().wireName(),
-          answer.error(),
-          WebhookSender.host(url));
-      return finish(event, Status.FAILED, client);
-    }
-    Duration delay =
-        backoff.delay(event.windowAttempts() + 1, ThreadLocalRandom.current().nextDouble());
-    if (clock.instant().plus(delay).isAfter(until)) {
-      events.recordAttempt(delivery, null, until);
-      LOG.warn(
-          "Webhook event {} ({}) FAILED after {} attempts: {}",
-          event.id(),
-          event.type().wireName(),
-          attempt,
-          answer.error() != null ? answer.error() : "HTTP " + answer.statusCode());
-      return finish(event, Status.FAILED, client);
-    }
-    events.recordAttempt(delivery, clock.instant().plus(delay), until);
-    Instant next = Instant.now().plus(delay);
-    return (complete, operations) -> operations.reschedule(complete, next);
-  }
-
-  private static Instant later(Instant a, Instant b) {
-    return a.isAfter(b) ? a : b;
-  }
-
-  private CompletionHandler<Void> finish(Event event, Status status, SchedulerClient client) {
-    events.finish(event.id(), status, clock.instant());
-    scheduleHead(event.sessionId(), client);
-    return new CompletionHandler.OnCompleteRemove<>();
   }
 }

@@ -22,7 +22,7 @@ class FrozenFormTest {
   @BeforeAll
   static void load() {
     bank = ItemBank.load();
-    service = new AssessmentService(null, bank, Clock.systemUTC());
+    service = new AssessmentService(null, null, null, bank, Clock.systemUTC());
   }
 
   @Test

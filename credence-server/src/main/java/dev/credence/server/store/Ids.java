@@ -1,4 +1,4 @@
-package dev.credence.server.deployments;
+package dev.credence.server.store;
 
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;

@@ -1,4 +1,4 @@
-package dev.credence.server.results;
+package dev.credence.server.endings;
 
 import dev.credence.server.audit.Change;
 import dev.credence.server.sessions.Session;

@@ -1,14 +1,19 @@
-package dev.credence.server.results;
-
-import static dev.credence.server.store.Timestamps.utc;
+package dev.credence.server.endings;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.server.assessment.AssessmentConfig;
 import dev.credence.server.assessment.AssessmentService;
 import dev.credence.server.assessment.AssessmentService.View;
 import dev.credence.server.assessment.Journey;
+import dev.credence.server.assessment.JourneyEndings;
 import dev.credence.server.deployments.Environment;
+import dev.credence.server.results.ResultStore;
+import dev.credence.server.results.Scored;
+import dev.credence.server.results.Scorer;
 import dev.credence.server.sessions.Session;
+import dev.credence.server.sessions.SessionLifecycle;
+import dev.credence.server.sessions.SessionLifecycle.Change;
+import dev.credence.server.sessions.SessionStore;
 import dev.credence.server.webhooks.EventStore;
 import dev.credence.server.webhooks.EventType;
 import dev.credence.server.webhooks.NewEvent;
@@ -26,7 +31,7 @@ import org.jdbi.v3.core.Jdbi;
  * acknowledged to the applicant is lost and no event exists without its ending; delivery starts
  * once it commits. Whoever ends a session first wins; a second caller changes nothing.
  */
-public final class Outcomes {
+public final class SessionEndings implements JourneyEndings {
   /** Reason of {@code application.cancelled}: the applicant declined the privacy policy. */
   public static final String PRIVACY_POLICY_REJECTED = "privacy_policy_rejected";
 
@@ -36,14 +41,24 @@ public final class Outcomes {
   private static final String PLATFORM = "WEB";
 
   private final Jdbi jdbi;
+  private final SessionStore sessions;
+  private final SessionLifecycle lifecycle;
   private final AssessmentService assessment;
   private final Scorer scorer;
   private final Webhooks webhooks;
   private final Clock clock;
 
-  public Outcomes(
-      Jdbi jdbi, AssessmentService assessment, Scorer scorer, Webhooks webhooks, Clock clock) {
+  public SessionEndings(
+      Jdbi jdbi,
+      SessionStore sessions,
+      SessionLifecycle lifecycle,
+      AssessmentService assessment,
+      Scorer scorer,
+      Webhooks webhooks,
+      Clock clock) {
     this.jdbi = jdbi;
+    this.sessions = sessions;
+    this.lifecycle = lifecycle;
     this.assessment = assessment;
     this.scorer = scorer;
     this.webhooks = webhooks;
@@ -55,6 +70,7 @@ public final class Outcomes {
    * application.complete} then {@code psychometric_score.complete}. Returns whether this call
    * completed it.
    */
+  @Override
   public boolean complete(View view) {
     if (!(view.position().step() instanceof Journey.Done)) {
       return false;
@@ -65,7 +81,7 @@ public final class Outcomes {
     boolean done =
         jdbi.inTransaction(
             h -> {
-              if (!end(h, session.id(), "COMPLETED", now, false)) {
+              if (!lifecycle.end(h, session.id(), Change.COMPLETE, now)) {
                 return false;
               }
               ResultStore.insert(h, session.id(), session.integrationId(), session.uid(), scored);
@@ -96,13 +112,14 @@ public final class Outcomes {
   }
 
   /** The applicant declined the privacy policy: {@code application.cancelled}. */
+  @Override
   public boolean cancel(View view) {
     Session session = view.session();
     Instant now = clock.instant();
     boolean done =
         jdbi.inTransaction(
             h -> {
-              if (!end(h, session.id(), "CANCELLED", now, false)) {
+              if (!lifecycle.end(h, session.id(), Change.CANCEL, now)) {
                 return false;
               }
               ObjectNode details = NewEvent.newDetails();
@@ -132,6 +149,7 @@ public final class Outcomes {
    * step answered is completed instead. Returns whether this call ended it (false when it was not
    * open or not yet due).
    */
+  @Override
   public boolean expire(Session session, Environment environment) {
     Instant now = clock.instant();
     View view = assessment.view(session, environment);
@@ -144,7 +162,7 @@ public final class Outcomes {
     boolean done =
         jdbi.inTransaction(
             h -> {
-              if (!end(h, session.id(), "EXPIRED", now, true)) {
+              if (!lifecycle.end(h, session.id(), Change.EXPIRE, now)) {
                 return false;
               }
               List<NewEvent> events = new ArrayList<>();
@@ -183,28 +201,8 @@ public final class Outcomes {
     return reasons;
   }
 
-  /**
-   * Moves an open session to its final status; when {@code dueOnly}, only once its time limit has
-   * passed (a session re-opened a moment ago is not expired again). False if another call won.
-   */
-  private static boolean end(Handle h, String id, String status, Instant now, boolean dueOnly) {
-    var update =
-        h.createUpdate(
-                "UPDATE sessions SET status = :status, finished_at = :now WHERE id = :id"
-                    + " AND status IN ('CREATED', 'STARTED')"
-                    + (dueOnly ? " AND expires_at <= :now" : ""))
-            .bind("status", status)
-            .bind("now", utc(now))
-            .bind("id", id);
-    return update.execute() == 1;
-  }
-
   private void store(Handle h, Session session, List<NewEvent> events, Instant now) {
-    int round =
-        h.createQuery("SELECT reopened FROM sessions WHERE id = ?")
-            .bind(0, session.id())
-            .mapTo(Integer.class)
-            .one();
+    int round = sessions.round(h, session.id());
     EventStore.insert(
         h,
         session.id(),

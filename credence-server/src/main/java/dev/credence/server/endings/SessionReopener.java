@@ -1,9 +1,10 @@
-package dev.credence.server.results;
+package dev.credence.server.endings;
 
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.sessions.AccessTokens;
 import dev.credence.server.sessions.Session;
+import dev.credence.server.sessions.SessionLifecycle;
 import dev.credence.server.sessions.SessionStatus;
 import dev.credence.server.sessions.SessionStore;
 import java.time.Clock;
@@ -19,19 +20,22 @@ import java.util.Locale;
  */
 public final class SessionReopener {
   private final SessionStore sessions;
-  private final Outcomes outcomes;
+  private final SessionLifecycle lifecycle;
+  private final SessionEndings endings;
   private final AccessTokens tokens;
   private final String publicUrl;
   private final Clock clock;
 
   public SessionReopener(
       SessionStore sessions,
-      Outcomes outcomes,
+      SessionLifecycle lifecycle,
+      SessionEndings endings,
       AccessTokens tokens,
       String publicUrl,
       Clock clock) {
     this.sessions = sessions;
-    this.outcomes = outcomes;
+    this.lifecycle = lifecycle;
+    this.endings = endings;
     this.tokens = tokens;
     this.publicUrl = publicUrl;
     this.clock = clock;
@@ -49,7 +53,7 @@ public final class SessionReopener {
     Session session = find(environment, uid);
     Instant now = clock.instant();
     if (session.status().isOpen() && session.isExpiredAt(now)) {
-      outcomes.expire(session, environment); // due but not yet swept: expire it properly first
+      endings.expire(session, environment); // due but not yet swept: expire it properly first
       session = find(environment, uid);
     }
     if (session.status() != SessionStatus.EXPIRED) {
@@ -63,7 +67,7 @@ public final class SessionReopener {
               + "; only an expired session can be re-opened");
     }
     Instant expiresAt = now.plus(Duration.ofHours(environment.settings().sessionExpiryHours()));
-    if (!sessions.reopen(session.id(), expiresAt)) {
+    if (!lifecycle.reopen(session.id(), expiresAt)) {
       throw new ApiException(409, "session_not_expired", "The session changed; try again");
     }
     Session reopened = find(environment, uid);

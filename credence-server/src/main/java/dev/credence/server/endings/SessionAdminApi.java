@@ -1,4 +1,4 @@
-package dev.credence.server.results;
+package dev.credence.server.endings;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

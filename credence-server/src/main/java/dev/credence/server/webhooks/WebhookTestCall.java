@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.deployments.Ids;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.Json;
+import dev.credence.server.store.Ids;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -16,7 +16,7 @@ import java.util.Map;
  * event, outside the delivery log. The API's test call and the dashboard's button both send it, and
  * share one limit of {@link #PER_MINUTE} a minute per environment.
  */
-public final class WebhookTest {
+public final class WebhookTestCall {
   /** The event type of a test delivery; never sent otherwise. */
   public static final String TEST_EVENT = "webhook.test";
 
@@ -31,7 +31,7 @@ public final class WebhookTest {
   private final Clock clock;
   private final TestCallLimit limit;
 
-  public WebhookTest(DeploymentService deployments, WebhookSender sender, Clock clock) {
+  public WebhookTestCall(DeploymentService deployments, WebhookSender sender, Clock clock) {
     this.deployments = deployments;
     this.sender = sender;
     this.clock = clock;

@@ -1,4 +1,4 @@
-package dev.credence.server.results;
+package dev.credence.server.endings;
 
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.sessions.Session;
@@ -15,14 +15,14 @@ public final class ExpirySweep {
 
   private final SessionStore sessions;
   private final DeploymentService deployments;
-  private final Outcomes outcomes;
+  private final SessionEndings endings;
   private final Clock clock;
 
   public ExpirySweep(
-      SessionStore sessions, DeploymentService deployments, Outcomes outcomes, Clock clock) {
+      SessionStore sessions, DeploymentService deployments, SessionEndings endings, Clock clock) {
     this.sessions = sessions;
     this.deployments = deployments;
-    this.outcomes = outcomes;
+    this.endings = endings;
     this.clock = clock;
   }
 
@@ -34,7 +34,7 @@ public final class ExpirySweep {
       due = sessions.findDue(clock.instant(), BATCH);
       int before = expired;
       for (Session session : due) {
-        if (outcomes.expire(session, deployments.getIntegration(session.integrationId()))) {
+        if (endings.expire(session, deployments.getIntegration(session.integrationId()))) {
           expired++;
         }
       }

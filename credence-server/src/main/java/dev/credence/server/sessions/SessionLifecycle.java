@@ -1,0 +1,168 @@
+package dev.credence.server.sessions;
+
+import static dev.credence.server.store.Timestamps.utc;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Every change of a session's status, and the only code that makes one. The changes allowed are
+ * written once, in {@link #RULES}; each statement below takes its "from" statuses from there, so a
+ * change that is not allowed matches no row and reports false. Concurrent callers race on the
+ * statement: whoever changes the row first wins, the other changes nothing.
+ *
+ * <pre>
+ *   (none) --open--> CREATED --start--> STARTED
+ *   CREATED | STARTED --complete--> COMPLETED
+ *   CREATED | STARTED --cancel----> CANCELLED
+ *   CREATED | STARTED --expire----> EXPIRED     (only once its time limit has passed)
+ *   EXPIRED --reopen--> CREATED, or STARTED if it had started
+ * </pre>
+ */
+public final class SessionLifecycle {
+  /** A change of status. */
+  public enum Change {
+    OPEN,
+    START,
+    COMPLETE,
+    CANCEL,
+    EXPIRE,
+    REOPEN
+  }
+
+  /**
+   * Where a change may start from and where it leads; {@code to} is null for {@link Change#REOPEN},
+   * which returns to CREATED or STARTED depending on whether the applicant had started.
+   */
+  public record Rule(Set<SessionStatus> from, SessionStatus to) {}
+
+  private static final Set<SessionStatus> OPEN =
+      EnumSet.of(SessionStatus.CREATED, SessionStatus.STARTED);
+
+  /** The allowed changes. {@link Change#OPEN} starts from no row at all (an empty set). */
+  public static final Map<Change, Rule> RULES = rules();
+
+  private static Map<Change, Rule> rules() {
+    Map<Change, Rule> rules = new EnumMap<>(Change.class);
+    rules.put(Change.OPEN, new Rule(EnumSet.noneOf(SessionStatus.class), SessionStatus.CREATED));
+    rules.put(Change.START, new Rule(EnumSet.of(SessionStatus.CREATED), SessionStatus.STARTED));
+    rules.put(Change.COMPLETE, new Rule(OPEN, SessionStatus.COMPLETED));
+    rules.put(Change.CANCEL, new Rule(OPEN, SessionStatus.CANCELLED));
+    rules.put(Change.EXPIRE, new Rule(OPEN, SessionStatus.EXPIRED));
+    rules.put(Change.REOPEN, new Rule(EnumSet.of(SessionStatus.EXPIRED), null));
+    return Map.copyOf(rules);
+  }
+
+  /** Whether {@code change} may be made to a session in {@code status}. */
+  public static boolean allows(SessionStatus status, Change change) {
+    return RULES.get(change).from().contains(status);
+  }
+
+  private final Jdbi jdbi;
+  private final SessionStore store;
+
+  public SessionLifecycle(Jdbi jdbi, SessionStore store) {
+    this.jdbi = jdbi;
+    this.store = store;
+  }
+
+  /** Open: a new session, CREATED. A second session of the same uid fails (unique key). */
+  public void open(Session session) {
+    requireNew(session);
+    jdbi.useHandle(h -> store.insert(h, session));
+  }
+
+  /**
+   * Opens unless the integration already has {@code cap} open sessions. The environment's row is
+   * locked for the count, so the cap holds across any number of nodes.
+   *
+   * @return false when the cap was reached and nothing was inserted
+   */
+  public boolean openWithinCap(Session session, int cap, Instant now) {
+    requireNew(session);
+    return jdbi.inTransaction(
+        h -> {
+          h.createQuery(
+                  "SELECT integration_id FROM environments WHERE integration_id = ? FOR UPDATE")
+              .bind(0, session.integrationId())
+              .mapTo(String.class)
+              .one();
+          if (store.countOpen(h, session.integrationId(), now) >= cap) {
+            return false;
+          }
+          store.insert(h, session);
+          return true;
+        });
+  }
+
+  /** Start: consent given, with the configuration the session will run frozen on it. */
+  public boolean start(String sessionId, String frozenConfig, Instant now) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE sessions SET status = :to, started_at = :now,"
+                            + " assessment_config = :config WHERE id = :id AND status IN (<from>)")
+                    .bind("to", SessionStatus.STARTED.name())
+                    .bind("now", utc(now))
+                    .bind("config", frozenConfig)
+                    .bind("id", sessionId)
+                    .bindList("from", from(Change.START))
+                    .execute())
+        == 1;
+  }
+
+  /**
+   * Ends an open session ({@link Change#COMPLETE}, {@link Change#CANCEL} or {@link Change#EXPIRE})
+   * inside the caller's transaction, so its result and events commit with it. An expiry happens
+   * only once the time limit has passed (a session re-opened a moment ago is not expired again).
+   * False if the session was not open: another call ended it first.
+   */
+  public boolean end(Handle h, String sessionId, Change change, Instant now) {
+    if (change != Change.COMPLETE && change != Change.CANCEL && change != Change.EXPIRE) {
+      throw new IllegalArgumentException(change + " does not end a session");
+    }
+    return h.createUpdate(
+                "UPDATE sessions SET status = :to, finished_at = :now WHERE id = :id"
+                    + " AND status IN (<from>)"
+                    + (change == Change.EXPIRE ? " AND expires_at <= :now" : ""))
+            .bind("to", RULES.get(change).to().name())
+            .bind("now", utc(now))
+            .bind("id", sessionId)
+            .bindList("from", from(change))
+            .execute()
+        == 1;
+  }
+
+  /**
+   * Re-opens an expired session: open again (STARTED if it had started, else CREATED) with a new
+   * time limit, and its next events in a new round. False if it was not expired.
+   */
+  public boolean reopen(String sessionId, Instant expiresAt) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE sessions SET status = CASE WHEN started_at IS NULL THEN 'CREATED'"
+                            + " ELSE 'STARTED' END, expires_at = :expires, finished_at = NULL,"
+                            + " reopened = reopened + 1 WHERE id = :id AND status IN (<from>)")
+                    .bind("expires", utc(expiresAt))
+                    .bind("id", sessionId)
+                    .bindList("from", from(Change.REOPEN))
+                    .execute())
+        == 1;
+  }
+
+  private static java.util.List<String> from(Change change) {
+    return RULES.get(change).from().stream().map(Enum::name).sorted().toList();
+  }
+
+  private static void requireNew(Session session) {
+    if (session.status() != RULES.get(Change.OPEN).to()) {
+      throw new IllegalArgumentException("a session opens as CREATED, not " + session.status());
+    }
+  }
+}
