@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The settings of one environment (spec section 7). Valid by construction: the constructor refuses
+ * The settings of one environment (docs/operator-guide.md, "Settings"). Valid by construction: the constructor refuses
  * values out of range, so no invalid setting is ever stored.
  */
 public record EnvironmentSettings(
@@ -111,7 +111,7 @@ public record EnvironmentSettings(
 
   /**
    * New environments ({@code assessment} is the assessment's own default): 24 hours, the built-in
-   * pages, no webhook yet. Test takes a lower volume than Production (spec section 7): 60 sessions
+   * pages, no webhook yet. Test takes a lower volume than Production (docs/integration-guide.md, "Test and Production"): 60 sessions
    * a minute and 100 open at once; Production has no limit until the operator sets one.
    */
   public static EnvironmentSettings defaults(EnvironmentKind kind, JsonNode assessment) {

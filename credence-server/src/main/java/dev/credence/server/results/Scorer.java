@@ -310,7 +310,7 @@ public final class Scorer {
   }
 
   /**
-   * {@code details.calculated} as lenders receive it (spec section 6, plus Credence's fields);
+   * {@code details.calculated} as lenders receive it (docs/webhooks.md, "Examples", with Credence's fields);
    * {@code model.form} is the questionnaire's form (null without a questionnaire).
    */
   static ObjectNode calculated(

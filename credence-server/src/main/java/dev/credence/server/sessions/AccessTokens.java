@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The access token of spec section 3: an HS256 JWT signed with the server's token secret (never a
+ * The access token (docs/integration-guide.md, "The access token"): an HS256 JWT signed with the server's token secret (never a
  * lender's key). The {@code kid} names the secret, so a new secret can take over while tokens
  * signed with the previous ones stay valid until they expire.
  */

@@ -19,7 +19,8 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * Creating a session, every rule of spec sections 1 to 4, in the order the spec fixes: 401 (who is
+ * Creating a session, every rule of docs/integration-guide.md ("Create a session" to "HMAC request
+ * signing"), in the order it fixes: 401 (who is
  * calling), 403 (may they use this integration), 422 (is the body valid), 429 (limits), then 409 or
  * the session. Nothing is written before every check has passed.
  */

@@ -1,7 +1,7 @@
 package dev.credence.server.webhooks;
 
 /**
- * The webhook events (spec section 6), declared in the order they are sent when one journey makes
+ * The webhook events (docs/webhooks.md, "The events"), declared in the order they are sent when one journey makes
  * several: complete before its score, expired before incomplete.
  */
 public enum EventType {

@@ -8,7 +8,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 /**
- * {@code POST /v1/webhooks-management/test} (spec section 6): sends a test event to the
+ * {@code POST /v1/webhooks-management/test} (docs/integration-guide.md, "The webhook test call"): sends a test event to the
  * environment's webhook URL at once, signed like every event, and reports the receiver's answer
  * with the vendor's statuses and bodies (each with Credence's {@code code} added). A URL whose
  * address is refused is 503 {@code address_refused}; more than {@link WebhookTestCall#PER_MINUTE}

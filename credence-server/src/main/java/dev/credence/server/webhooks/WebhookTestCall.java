@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The test event (spec section 6): sent at once to an environment's webhook URL, signed like every
+ * The test event (docs/integration-guide.md, "The webhook test call"): sent at once to an environment's webhook URL, signed like every
  * event, outside the delivery log. The API's test call and the dashboard's button both send it, and
  * share one limit of {@link #PER_MINUTE} a minute per environment.
  */

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code POST /v1/sessions-management/tokens} over real HTTP: every status code of spec sections 1
- * to 4, in the spec's order, on each database.
+ * {@code POST /v1/sessions-management/tokens} over real HTTP: every status code of
+ * docs/integration-guide.md ("Errors"), in the order it gives, on each database.
  */
 abstract class SessionApiContract extends ServerContract {
   private static final AtomicInteger UIDS = new AtomicInteger();

@@ -1,0 +1,113 @@
+package dev.credence.server.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.credence.server.sessions.SessionLifecycle.Change;
+import dev.credence.server.store.Database;
+import dev.credence.server.store.Ids;
+import dev.credence.server.testing.RunningServer;
+import dev.credence.server.testing.ServerContract;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lifecycle's statements against a real database: every status against every change, on rows
+ * in that status, changes exactly the rows {@link SessionLifecycle#RULES} allows, to the status it
+ * names, and leaves the others as they were.
+ */
+abstract class SessionLifecycleContract extends ServerContract {
+  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+  @Test
+  void everyChangeFromEveryStatusOnARealRow() {
+    RunningServer.Deployment deployment = server.newDeployment();
+    String integrationId = deployment.testIntegrationId();
+    try (Database database = Database.open(server.config().database())) {
+      SessionStore store = new SessionStore(database.jdbi());
+      SessionLifecycle lifecycle = new SessionLifecycle(database.jdbi(), store);
+      for (SessionStatus status : SessionStatus.values()) {
+        for (boolean started : new boolean[] {false, true}) {
+          for (Change change : Change.values()) {
+            if (change == Change.OPEN) {
+              continue; // opening makes a row; checked below
+            }
+            String label = change + " from " + status + (started ? " (started)" : "");
+            // due: the time limit has passed, so an expiry may happen
+            Session session = row(database, integrationId, status, started, NOW.minusSeconds(60));
+            boolean changed =
+                switch (change) {
+                  case START -> lifecycle.start(session.id(), "{}", NOW);
+                  case COMPLETE, CANCEL, EXPIRE ->
+                      database.jdbi().inTransaction(h -> lifecycle.end(h, session.id(), change, NOW));
+                  case REOPEN -> lifecycle.reopen(session.id(), NOW.plusSeconds(3600));
+                  case OPEN -> throw new AssertionError();
+                };
+            assertThat(changed).as(label).isEqualTo(SessionLifecycle.allows(status, change));
+            SessionStatus after = store.findById(session.id()).orElseThrow().status();
+            SessionStatus expected =
+                !changed
+                    ? status
+                    : change == Change.REOPEN
+                        ? (started ? SessionStatus.STARTED : SessionStatus.CREATED)
+                        : SessionLifecycle.RULES.get(change).to();
+            assertThat(after).as(label).isEqualTo(expected);
+          }
+        }
+      }
+      // An open session inside its time limit is not expired, whatever else may end it.
+      Session fresh = row(database, integrationId, SessionStatus.STARTED, true, NOW.plusSeconds(60));
+      assertThat(database.jdbi().inTransaction(h -> lifecycle.end(h, fresh.id(), Change.EXPIRE, NOW)))
+          .isFalse();
+      assertThat(store.findById(fresh.id()).orElseThrow().status()).isEqualTo(SessionStatus.STARTED);
+      // Opening makes a CREATED row; a second of the same uid fails on the unique key.
+      Session opened =
+          new Session(
+              Ids.newId(),
+              integrationId,
+              "lifecycle-open",
+              SessionStatus.CREATED,
+              NOW,
+              NOW.plusSeconds(3600),
+              null,
+              null);
+      lifecycle.open(opened);
+      assertThat(store.findById(opened.id()).orElseThrow().status()).isEqualTo(SessionStatus.CREATED);
+      assertThat(lifecycle.openWithinCap(withId(opened, Ids.newId(), "lifecycle-cap"), 1, NOW))
+          .as("the cap of one open session is reached")
+          .isFalse();
+    }
+  }
+
+  private static Session withId(Session s, String id, String uid) {
+    return new Session(
+        id, s.integrationId(), uid, s.status(), s.createdAt(), s.expiresAt(), null, null);
+  }
+
+  /** A session row written as it would stand in {@code status}: the test sets it up directly. */
+  private static Session row(
+      Database database,
+      String integrationId,
+      SessionStatus status,
+      boolean started,
+      Instant expiresAt) {
+    String id = Ids.newId();
+    database
+        .jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO sessions (id, integration_id, uid, status, created_at,"
+                            + " expires_at, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                    .bind(0, id)
+                    .bind(1, integrationId)
+                    .bind(2, "lifecycle-" + id)
+                    .bind(3, status.name())
+                    .bind(4, dev.credence.server.store.Timestamps.utc(NOW.minusSeconds(3600)))
+                    .bind(5, dev.credence.server.store.Timestamps.utc(expiresAt))
+                    .bind(6, started ? dev.credence.server.store.Timestamps.utc(NOW.minusSeconds(1800)) : null)
+                    .bind(7, status.isOpen() ? null : dev.credence.server.store.Timestamps.utc(NOW))
+                    .execute());
+    return new Session(id, integrationId, "lifecycle-" + id, status, NOW, expiresAt, null, null);
+  }
+}
