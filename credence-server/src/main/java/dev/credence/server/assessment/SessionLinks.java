@@ -12,8 +12,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The applicant's link, {@code /{access_token}} (docs/integration-guide.md, "What the applicant's link shows"): which session it opens, and in
- * what state. A token that is not ours, tampered or signed with another secret, is invalid.
+ * The applicant's link, {@code /{access_token}} (docs/integration-guide.md, "What the applicant's
+ * link shows"): which session it opens, and in what state. A token that is not ours, tampered or
+ * signed with another secret, is invalid.
  */
 public final class SessionLinks {
   private final AccessTokens tokens;

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The settings of one environment (docs/operator-guide.md, "Settings"). Valid by construction: the constructor refuses
- * values out of range, so no invalid setting is ever stored.
+ * The settings of one environment (docs/operator-guide.md, "Settings"). Valid by construction: the
+ * constructor refuses values out of range, so no invalid setting is ever stored.
  */
 public record EnvironmentSettings(
     int sessionExpiryHours,
@@ -111,8 +111,9 @@ public record EnvironmentSettings(
 
   /**
    * New environments ({@code assessment} is the assessment's own default): 24 hours, the built-in
-   * pages, no webhook yet. Test takes a lower volume than Production (docs/integration-guide.md, "Test and Production"): 60 sessions
-   * a minute and 100 open at once; Production has no limit until the operator sets one.
+   * pages, no webhook yet. Test takes a lower volume than Production (docs/integration-guide.md,
+   * "Test and Production"): 60 sessions a minute and 100 open at once; Production has no limit
+   * until the operator sets one.
    */
   public static EnvironmentSettings defaults(EnvironmentKind kind, JsonNode assessment) {
     boolean test = kind == EnvironmentKind.TEST;

@@ -310,8 +310,8 @@ public final class Scorer {
   }
 
   /**
-   * {@code details.calculated} as lenders receive it (docs/webhooks.md, "Examples", with Credence's fields);
-   * {@code model.form} is the questionnaire's form (null without a questionnaire).
+   * {@code details.calculated} as lenders receive it (docs/webhooks.md, "Examples", with Credence's
+   * fields); {@code model.form} is the questionnaire's form (null without a questionnaire).
    */
   static ObjectNode calculated(
       ModelResult model, TrustIndicators.Trust trust, ItemBank.Length length) {

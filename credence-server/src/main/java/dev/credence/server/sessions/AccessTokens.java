@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The access token (docs/integration-guide.md, "The access token"): an HS256 JWT signed with the server's token secret (never a
- * lender's key). The {@code kid} names the secret, so a new secret can take over while tokens
- * signed with the previous ones stay valid until they expire.
+ * The access token (docs/integration-guide.md, "The access token"): an HS256 JWT signed with the
+ * server's token secret (never a lender's key). The {@code kid} names the secret, so a new secret
+ * can take over while tokens signed with the previous ones stay valid until they expire.
  */
 public final class AccessTokens {
   private final String currentKid;

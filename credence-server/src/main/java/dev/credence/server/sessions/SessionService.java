@@ -20,9 +20,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Creating a session, every rule of docs/integration-guide.md ("Create a session" to "HMAC request
- * signing"), in the order it fixes: 401 (who is
- * calling), 403 (may they use this integration), 422 (is the body valid), 429 (limits), then 409 or
- * the session. Nothing is written before every check has passed.
+ * signing"), in the order it fixes: 401 (who is calling), 403 (may they use this integration), 422
+ * (is the body valid), 429 (limits), then 409 or the session. Nothing is written before every check
+ * has passed.
  */
 public final class SessionService {
   /** Checked against when no integration matches, so an unknown id costs the same as a bad one. */

@@ -1,8 +1,8 @@
 package dev.credence.server.webhooks;
 
 /**
- * The webhook events (docs/webhooks.md, "The events"), declared in the order they are sent when one journey makes
- * several: complete before its score, expired before incomplete.
+ * The webhook events (docs/webhooks.md, "The events"), declared in the order they are sent when one
+ * journey makes several: complete before its score, expired before incomplete.
  */
 public enum EventType {
   APPLICATION_COMPLETE("application.complete"),

@@ -8,11 +8,11 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
 /**
- * {@code POST /v1/webhooks-management/test} (docs/integration-guide.md, "The webhook test call"): sends a test event to the
- * environment's webhook URL at once, signed like every event, and reports the receiver's answer
- * with the vendor's statuses and bodies (each with Credence's {@code code} added). A URL whose
- * address is refused is 503 {@code address_refused}; more than {@link WebhookTestCall#PER_MINUTE}
- * calls a minute, 429 {@code rate_limited}.
+ * {@code POST /v1/webhooks-management/test} (docs/integration-guide.md, "The webhook test call"):
+ * sends a test event to the environment's webhook URL at once, signed like every event, and reports
+ * the receiver's answer with the vendor's statuses and bodies (each with Credence's {@code code}
+ * added). A URL whose address is refused is 503 {@code address_refused}; more than {@link
+ * WebhookTestCall#PER_MINUTE} calls a minute, 429 {@code rate_limited}.
  */
 public final class WebhookTestApi {
   private final DeploymentService deployments;

@@ -12,9 +12,10 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The test event (docs/integration-guide.md, "The webhook test call"): sent at once to an environment's webhook URL, signed like every
- * event, outside the delivery log. The API's test call and the dashboard's button both send it, and
- * share one limit of {@link #PER_MINUTE} a minute per environment.
+ * The test event (docs/integration-guide.md, "The webhook test call"): sent at once to an
+ * environment's webhook URL, signed like every event, outside the delivery log. The API's test call
+ * and the dashboard's button both send it, and share one limit of {@link #PER_MINUTE} a minute per
+ * environment.
  */
 public final class WebhookTestCall {
   /** The event type of a test delivery; never sent otherwise. */

@@ -25,7 +25,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code GET /{access_token}}, where the lender sends the applicant (docs/integration-guide.md, "What the applicant's link shows"). */
+/**
+ * {@code GET /{access_token}}, where the lender sends the applicant (docs/integration-guide.md,
+ * "What the applicant's link shows").
+ */
 abstract class LandingPageContract extends ServerContract {
   private static final String OTHER_SECRET = "another-server-secret-0123456789abcdefghijkl";
 

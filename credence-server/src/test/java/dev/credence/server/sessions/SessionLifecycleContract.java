@@ -12,8 +12,8 @@ import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The lifecycle's statements against a real database: every status against every change, on rows
- * in that status, changes exactly the rows {@link SessionLifecycle#RULES} allows, to the status it
+ * The lifecycle's statements against a real database: every status against every change, on rows in
+ * that status, changes exactly the rows {@link SessionLifecycle#RULES} allows, to the status it
  * names, and leaves the others as they were.
  */
 abstract class SessionLifecycleContract extends ServerContract {
@@ -39,7 +39,9 @@ abstract class SessionLifecycleContract extends ServerContract {
                 switch (change) {
                   case START -> lifecycle.start(session.id(), "{}", NOW);
                   case COMPLETE, CANCEL, EXPIRE ->
-                      database.jdbi().inTransaction(h -> lifecycle.end(h, session.id(), change, NOW));
+                      database
+                          .jdbi()
+                          .inTransaction(h -> lifecycle.end(h, session.id(), change, NOW));
                   case REOPEN -> lifecycle.reopen(session.id(), NOW.plusSeconds(3600));
                   case OPEN -> throw new AssertionError();
                 };
@@ -56,10 +58,12 @@ abstract class SessionLifecycleContract extends ServerContract {
         }
       }
       // An open session inside its time limit is not expired, whatever else may end it.
-      Session fresh = row(database, integrationId, SessionStatus.STARTED, true, NOW.plusSeconds(60));
-      assertThat(database.jdbi().inTransaction(h -> lifecycle.end(h, fresh.id(), Change.EXPIRE, NOW)))
-          .isFalse();
-      assertThat(store.findById(fresh.id()).orElseThrow().status()).isEqualTo(SessionStatus.STARTED);
+      Session fresh =
+          row(database, integrationId, SessionStatus.STARTED, true, NOW.plusSeconds(60));
+      boolean expired = apply(database, lifecycle, fresh, Change.EXPIRE);
+      assertThat(expired).isFalse();
+      assertThat(store.findById(fresh.id()).orElseThrow().status())
+          .isEqualTo(SessionStatus.STARTED);
       // Opening makes a CREATED row; a second of the same uid fails on the unique key.
       Session opened =
           new Session(
@@ -72,11 +76,26 @@ abstract class SessionLifecycleContract extends ServerContract {
               null,
               null);
       lifecycle.open(opened);
-      assertThat(store.findById(opened.id()).orElseThrow().status()).isEqualTo(SessionStatus.CREATED);
+      assertThat(store.findById(opened.id()).orElseThrow().status())
+          .isEqualTo(SessionStatus.CREATED);
       assertThat(lifecycle.openWithinCap(withId(opened, Ids.newId(), "lifecycle-cap"), 1, NOW))
           .as("the cap of one open session is reached")
           .isFalse();
     }
+  }
+
+  private static boolean apply(
+      Database database, SessionLifecycle lifecycle, Session session, Change change) {
+    return switch (change) {
+      case START -> lifecycle.start(session.id(), "{}", NOW);
+      case COMPLETE, CANCEL, EXPIRE ->
+          database
+              .jdbi()
+              .<Boolean, RuntimeException>inTransaction(
+                  h -> lifecycle.end(h, session.id(), change, NOW));
+      case REOPEN -> lifecycle.reopen(session.id(), NOW.plusSeconds(3600));
+      case OPEN -> throw new AssertionError("opening is checked on its own");
+    };
   }
 
   private static Session withId(Session s, String id, String uid) {
@@ -105,7 +124,11 @@ abstract class SessionLifecycleContract extends ServerContract {
                     .bind(3, status.name())
                     .bind(4, dev.credence.server.store.Timestamps.utc(NOW.minusSeconds(3600)))
                     .bind(5, dev.credence.server.store.Timestamps.utc(expiresAt))
-                    .bind(6, started ? dev.credence.server.store.Timestamps.utc(NOW.minusSeconds(1800)) : null)
+                    .bind(
+                        6,
+                        started
+                            ? dev.credence.server.store.Timestamps.utc(NOW.minusSeconds(1800))
+                            : null)
                     .bind(7, status.isOpen() ? null : dev.credence.server.store.Timestamps.utc(NOW))
                     .execute());
     return new Session(id, integrationId, "lifecycle-" + id, status, NOW, expiresAt, null, null);
