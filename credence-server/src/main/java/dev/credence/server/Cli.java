@@ -17,7 +17,7 @@ import dev.credence.server.console.ConsoleOperatorApi;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.OperatorChanges;
 import dev.credence.server.deployments.OperatorViews;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.Json;
 import dev.credence.server.outcomes.OutcomeCsv;
 import dev.credence.server.outcomes.OutcomeOperatorApi;
@@ -116,7 +116,7 @@ final class Cli {
       err.println("credence: " + e.getMessage());
       err.print(USAGE);
       return 2;
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       err.println("credence: " + e.detail() + " (" + e.code() + ")");
       return 1;
     } catch (JsonProcessingException e) {

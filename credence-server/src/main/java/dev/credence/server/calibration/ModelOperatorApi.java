@@ -10,7 +10,7 @@ import dev.credence.server.audit.Change;
 import dev.credence.server.deployments.DeploymentAudit;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.Json;
 import dev.credence.server.outcomes.OutcomeUploads;
 import dev.credence.server.results.ResultStore;
@@ -89,7 +89,7 @@ public final class ModelOperatorApi {
    * Fits a draft for {@code environment} on behalf of {@code actor} (the operator, or a dashboard
    * user), audited as theirs: the new model with its report.
    *
-   * @throws ApiException 422 {@code insufficient_outcomes} or {@code fit_not_converged}; nothing is
+   * @throws Refusal 422 {@code insufficient_outcomes} or {@code fit_not_converged}; nothing is
    *     stored then
    */
   public ObjectNode fit(Environment environment, ModelFitting.Options parsed, Actor actor) {
@@ -97,9 +97,9 @@ public final class ModelOperatorApi {
     try {
       row = fits.fit(environment, parsed, actor.name());
     } catch (ModelFitting.InsufficientOutcomes e) {
-      throw ApiException.unprocessable("insufficient_outcomes", e.getMessage() + ".");
+      throw Refusal.invalid("insufficient_outcomes", e.getMessage() + ".");
     } catch (ModelFitting.NotConverged e) {
-      throw ApiException.unprocessable("fit_not_converged", e.getMessage() + ".");
+      throw Refusal.invalid("fit_not_converged", e.getMessage() + ".");
     }
     JsonNode report = tree(row.report());
     Map<String, Object> after = new LinkedHashMap<>();
@@ -144,7 +144,7 @@ public final class ModelOperatorApi {
             .activate(integrationId, version, clock.instant(), actor.name())
             .orElseThrow(
                 () ->
-                    ApiException.notFound(
+                    Refusal.notFound(
                         "model_not_found",
                         "No model '" + version + "' in integration '" + integrationId + "'"));
     registry.forget(integrationId);
@@ -225,8 +225,8 @@ public final class ModelOperatorApi {
     }
   }
 
-  private static ApiException invalid(String detail) {
-    return ApiException.unprocessable("invalid_request", detail);
+  private static Refusal invalid(String detail) {
+    return Refusal.invalid("invalid_request", detail);
   }
 
   private ObjectNode withReport(Environment environment, ModelStore.Row row) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.config.ConfigException;
 import dev.credence.server.deployments.DeploymentStore.Company;
 import dev.credence.server.deployments.DeploymentStore.Deployment;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.outbound.AddressGuard;
 import dev.credence.server.store.Ids;
 import java.time.Clock;
@@ -69,7 +69,7 @@ public final class DeploymentService {
   public CreatedDeployment createDeployment(String companyId, String name) {
     String checkedName = checkName(name);
     if (companyId == null || store.findCompany(companyId).isEmpty()) {
-      throw ApiException.notFound("company_not_found", "No company with id '" + companyId + "'");
+      throw Refusal.notFound("company_not_found", "No company with id '" + companyId + "'");
     }
     Instant now = now();
     Deployment deployment = new Deployment(Ids.newId(), companyId, checkedName, now);
@@ -84,7 +84,7 @@ public final class DeploymentService {
 
   public List<DeploymentWithEnvironments> listDeployments(String companyId) {
     if (companyId == null || store.findCompany(companyId).isEmpty()) {
-      throw ApiException.notFound("company_not_found", "No company with id '" + companyId + "'");
+      throw Refusal.notFound("company_not_found", "No company with id '" + companyId + "'");
     }
     List<DeploymentWithEnvironments> result = new ArrayList<>();
     for (Deployment deployment : store.listDeployments(companyId)) {
@@ -113,7 +113,7 @@ public final class DeploymentService {
         .findByIntegrationId(integrationId)
         .orElseThrow(
             () ->
-                ApiException.notFound(
+                Refusal.notFound(
                     "integration_not_found", "No integration with id '" + integrationId + "'"));
   }
 
@@ -201,8 +201,7 @@ public final class DeploymentService {
   private static String checkName(String name) {
     String trimmed = name == null ? "" : name.strip();
     if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_LENGTH) {
-      throw ApiException.unprocessable(
-          "invalid_name", "name must be 1 to " + MAX_NAME_LENGTH + " characters");
+      throw Refusal.invalid("invalid_name", "name must be 1 to " + MAX_NAME_LENGTH + " characters");
     }
     return trimmed;
   }

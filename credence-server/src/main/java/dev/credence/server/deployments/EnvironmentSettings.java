@@ -1,7 +1,7 @@
 package dev.credence.server.deployments;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.Json;
 import dev.credence.server.outbound.AddressGuard;
 import dev.credence.server.scoring.CreditModel;
@@ -188,12 +188,12 @@ public record EnvironmentSettings(
       values.put(name, parsed);
     }
     if (!problems.isEmpty()) {
-      throw ApiException.unprocessable("invalid_settings", String.join("; ", problems));
+      throw Refusal.invalid("invalid_settings", String.join("; ", problems));
     }
     try {
       return fromJson(values);
     } catch (IllegalArgumentException e) {
-      throw ApiException.unprocessable("invalid_settings", e.getMessage());
+      throw Refusal.invalid("invalid_settings", e.getMessage());
     }
   }
 

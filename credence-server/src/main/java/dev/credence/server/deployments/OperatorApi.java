@@ -2,13 +2,12 @@ package dev.credence.server.deployments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.audit.AuditLog;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Map;
 
 /**
  * The platform operator's API under {@code /v1/admin}, behind the operator token. Its changes go to
@@ -40,19 +39,12 @@ public final class OperatorApi {
     String header = ctx.header("Authorization");
     String prefix = "Bearer ";
     if (header == null || !header.regionMatches(true, 0, prefix, 0, prefix.length())) {
-      throw new ApiException(
-          401,
-          "operator_token_missing",
-          "Missing Authorization: Bearer <operator token>",
-          Map.of("WWW-Authenticate", "Bearer"));
+      throw Refusal.unauthenticated(
+          "operator_token_missing", "Missing Authorization: Bearer <operator token>", "Bearer");
     }
     byte[] given = header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8);
     if (!MessageDigest.isEqual(given, operatorToken)) {
-      throw new ApiException(
-          401,
-          "operator_token_invalid",
-          "Invalid operator token",
-          Map.of("WWW-Authenticate", "Bearer"));
+      throw Refusal.unauthenticated("operator_token_invalid", "Invalid operator token", "Bearer");
     }
   }
 
@@ -77,8 +69,7 @@ public final class OperatorApi {
   private void listDeployments(Context ctx) {
     String companyId = ctx.queryParam("company_id");
     if (companyId == null) {
-      throw ApiException.unprocessable(
-          "company_id_missing", "Give the company as ?company_id=<id>");
+      throw Refusal.invalid("company_id_missing", "Give the company as ?company_id=<id>");
     }
     ctx.json(
         OperatorViews.list(
@@ -108,10 +99,10 @@ public final class OperatorApi {
   private static String text(JsonNode body, String field) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
-      throw ApiException.unprocessable(field + "_missing", field + " is required");
+      throw Refusal.invalid(field + "_missing", field + " is required");
     }
     if (!value.isTextual()) {
-      throw ApiException.unprocessable(field + "_type", field + " must be a string");
+      throw Refusal.invalid(field + "_type", field + " must be a string");
     }
     return value.textValue();
   }

@@ -7,7 +7,7 @@ import dev.credence.server.audit.Actor;
 import dev.credence.server.audit.AuditLog;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.webhooks.EventStore;
 import dev.credence.server.webhooks.Webhooks;
@@ -100,7 +100,7 @@ public final class SessionAdminApi {
     String eventId = ctx.pathParam("event_id");
     EventStore.Event event = events.find(eventId).orElse(null);
     if (event == null || !webhooks.redeliver(eventId)) {
-      throw ApiException.notFound("event_not_found", "No event with id '" + eventId + "'");
+      throw Refusal.notFound("event_not_found", "No event with id '" + eventId + "'");
     }
     String companyId = deployments.getIntegration(event.integrationId()).companyId();
     audit.record(companyId, Actor.OPERATOR, SessionAudit.redelivered(event));

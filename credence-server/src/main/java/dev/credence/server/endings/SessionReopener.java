@@ -1,7 +1,7 @@
 package dev.credence.server.endings;
 
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.sessions.AccessTokens;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.sessions.SessionLifecycle;
@@ -57,8 +57,7 @@ public final class SessionReopener {
       session = find(environment, uid);
     }
     if (session.status() != SessionStatus.EXPIRED) {
-      throw new ApiException(
-          409,
+      throw Refusal.conflict(
           "session_not_expired",
           "uid '"
               + session.uid()
@@ -68,7 +67,7 @@ public final class SessionReopener {
     }
     Instant expiresAt = now.plus(Duration.ofHours(environment.settings().sessionExpiryHours()));
     if (!lifecycle.reopen(session.id(), expiresAt)) {
-      throw new ApiException(409, "session_not_expired", "The session changed; try again");
+      throw Refusal.conflict("session_not_expired", "The session changed; try again");
     }
     Session reopened = find(environment, uid);
     String token = tokens.issue(reopened, environment);
@@ -81,7 +80,7 @@ public final class SessionReopener {
         .findByUid(environment.integrationId(), uid)
         .orElseThrow(
             () ->
-                ApiException.notFound(
+                Refusal.notFound(
                     "uid_not_found", "No session with uid '" + uid + "' on this integration"));
   }
 }

@@ -1,10 +1,13 @@
 package dev.credence.server.http;
 
+import dev.credence.server.errors.Refusal;
 import java.util.Map;
 
 /**
- * A refusal at the edge: the status, the machine-readable {@code code} and the human {@code detail}
- * that the caller receives as {@code {"detail": ..., "code": ...}}.
+ * A refusal as the caller receives it: the status, the machine-readable {@code code} and the human
+ * {@code detail}, sent as {@code {"detail": ..., "code": ...}}. Made here at the edge only: from a
+ * {@link Refusal} the rest of the server throws ({@link #of}), or from Jetty's and Javalin's own
+ * refusals.
  */
 public class ApiException extends RuntimeException {
   private final int status;
@@ -44,5 +47,39 @@ public class ApiException extends RuntimeException {
 
   public static ApiException notFound(String code, String detail) {
     return new ApiException(404, code, detail);
+  }
+
+  /** The answer to a refusal: its kind's status, its code and detail, and when to retry. */
+  public static ApiException of(Refusal refusal) {
+    return new ApiException(
+        status(refusal.kind()), refusal.code(), refusal.detail(), headers(refusal));
+  }
+
+  private static Map<String, String> headers(Refusal refusal) {
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    if (refusal.retryAfterSeconds() != null) {
+      headers.put("Retry-After", String.valueOf(refusal.retryAfterSeconds()));
+    }
+    if (refusal.challenge() != null) {
+      headers.put("WWW-Authenticate", refusal.challenge());
+    }
+    return headers;
+  }
+
+  /** The HTTP status of each kind of refusal. */
+  public static int status(Refusal.Kind kind) {
+    return switch (kind) {
+      case UNREADABLE -> 400;
+      case UNAUTHENTICATED -> 401;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case GONE -> 410;
+      case TOO_LARGE -> 413;
+      case UNSUPPORTED_TYPE -> 415;
+      case INVALID -> 422;
+      case TOO_MANY -> 429;
+      case UNAVAILABLE -> 503;
+    };
   }
 }

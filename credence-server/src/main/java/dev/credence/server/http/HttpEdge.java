@@ -1,6 +1,7 @@
 package dev.credence.server.http;
 
 import dev.credence.api.ErrorBody;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.store.StoreErrors;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -53,6 +54,7 @@ public final class HttpEdge {
     config.routes.before(ctx -> beforeEach(ctx, headers));
     config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(headers)));
     config.routes.exception(ApiException.class, (e, ctx) -> any.render(ctx, e));
+    config.routes.exception(Refusal.class, (e, ctx) -> any.render(ctx, ApiException.of(e)));
     config.routes.exception(
         HttpResponseException.class, (e, ctx) -> any.render(ctx, fromJavalin(e, ctx)));
     config.routes.exception(Exception.class, (e, ctx) -> any.render(ctx, unexpected(e, ctx)));
@@ -60,7 +62,7 @@ public final class HttpEdge {
         404,
         ctx -> {
           if (ctx.attribute("credence.handled") == null) {
-            any.render(ctx, ApiException.notFound("not_found", "No such endpoint: " + ctx.path()));
+            any.render(ctx, new ApiException(404, "not_found", "No such endpoint: " + ctx.path()));
           }
         });
     config.routes.error(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.credence.server.errors.Refusal;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 
@@ -25,16 +26,16 @@ public final class Json {
     try {
       node = body.length == 0 ? null : MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
-      throw ApiException.unprocessable(
+      throw Refusal.invalid(
           "invalid_json", "Request body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw ApiException.unprocessable("invalid_json", "Request body could not be read");
+      throw Refusal.invalid("invalid_json", "Request body could not be read");
     }
     if (node == null || node.isMissingNode()) {
-      throw ApiException.unprocessable("invalid_json", "Request body is empty; send a JSON object");
+      throw Refusal.invalid("invalid_json", "Request body is empty; send a JSON object");
     }
     if (!node.isObject()) {
-      throw ApiException.unprocessable("invalid_json", "Request body must be a JSON object");
+      throw Refusal.invalid("invalid_json", "Request body must be a JSON object");
     }
     return node;
   }

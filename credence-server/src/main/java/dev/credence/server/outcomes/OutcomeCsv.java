@@ -1,7 +1,7 @@
 package dev.credence.server.outcomes;
 
 import dev.credence.api.UidRules;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -51,9 +51,9 @@ public final class OutcomeCsv {
   public record Row(int line, String uid, String outcome, LocalDate date) {}
 
   /** A row refused, by its line number in the file (the header is line 1). */
-  public record Refusal(int line, String reason) {}
+  public record RefusedLine(int line, String reason) {}
 
-  public record Parsed(List<Row> rows, List<Refusal> refused) {}
+  public record Parsed(List<Row> rows, List<RefusedLine> refused) {}
 
   /**
    * Reads the whole file, or refuses it as a whole with 422.
@@ -69,7 +69,7 @@ public final class OutcomeCsv {
     }
     checkHeader(lines[header]);
     List<Row> rows = new ArrayList<>();
-    List<Refusal> refused = new ArrayList<>();
+    List<RefusedLine> refused = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
     int count = 0;
     for (int i = header + 1; i < lines.length; i++) {
@@ -89,12 +89,13 @@ public final class OutcomeCsv {
       try {
         row = row(line, number, today);
       } catch (RowRefused e) {
-        refused.add(new Refusal(number, e.getMessage()));
+        refused.add(new RefusedLine(number, e.getMessage()));
         continue;
       }
       Integer first = seen.putIfAbsent(row.uid() + "\n" + row.outcome(), number);
       if (first != null) {
-        refused.add(new Refusal(number, "duplicate of line " + first + " (same uid and outcome)"));
+        refused.add(
+            new RefusedLine(number, "duplicate of line " + first + " (same uid and outcome)"));
         continue;
       }
       rows.add(row);
@@ -284,7 +285,7 @@ public final class OutcomeCsv {
     return value.length() > 40 ? value.substring(0, 40) + "…" : value;
   }
 
-  private static ApiException refused(String code, String detail) {
-    return ApiException.unprocessable(code, detail);
+  private static Refusal refused(String code, String detail) {
+    return Refusal.invalid(code, detail);
   }
 }

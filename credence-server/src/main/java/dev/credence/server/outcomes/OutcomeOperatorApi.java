@@ -7,7 +7,8 @@ import dev.credence.server.audit.Actor;
 import dev.credence.server.deployments.DeploymentAudit;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
+import dev.credence.server.errors.Refusal.Kind;
 import dev.credence.server.http.RefusedBodies;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -41,8 +42,10 @@ public final class OutcomeOperatorApi {
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
     if (!type.startsWith("text/csv")) {
       RefusedBodies.drain(ctx, DRAIN_LIMIT);
-      throw new ApiException(
-          415, "unsupported_media_type", "Send the outcomes as text/csv (uid,outcome,date).");
+      throw new Refusal(
+          Kind.UNSUPPORTED_TYPE,
+          "unsupported_media_type",
+          "Send the outcomes as text/csv (uid,outcome,date).");
     }
     ctx.json(upload(ctx.pathParam("integration_id"), body(ctx)));
   }
@@ -69,7 +72,7 @@ public final class OutcomeOperatorApi {
     answer.put("unchanged", upload.unchanged());
     answer.put("refused_count", upload.refusedCount());
     ArrayNode refused = answer.putArray("refused");
-    for (OutcomeCsv.Refusal refusal : upload.refused()) {
+    for (OutcomeCsv.RefusedLine refusal : upload.refused()) {
       refused.addObject().put("line", refusal.line()).put("reason", refusal.reason());
     }
     return answer;
@@ -89,7 +92,7 @@ public final class OutcomeOperatorApi {
     }
     if (bytes == null || bytes.length > OutcomeCsv.MAX_BYTES) {
       RefusedBodies.drain(ctx, DRAIN_LIMIT);
-      throw new ApiException(413, "csv_too_large", OutcomeCsv.tooLarge());
+      throw new Refusal(Kind.TOO_LARGE, "csv_too_large", OutcomeCsv.tooLarge());
     }
     return bytes;
   }

@@ -5,8 +5,8 @@ import static dev.credence.server.store.Timestamps.utc;
 import dev.credence.server.audit.Actor;
 import dev.credence.server.audit.AuditLog;
 import dev.credence.server.audit.Change;
-import dev.credence.server.http.ApiException;
-import dev.credence.server.outcomes.OutcomeCsv.Refusal;
+import dev.credence.server.errors.Refusal;
+import dev.credence.server.outcomes.OutcomeCsv.RefusedLine;
 import dev.credence.server.outcomes.OutcomeCsv.Row;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.sessions.SessionStore;
@@ -66,7 +66,7 @@ public final class OutcomeUploads {
       int changed,
       int unchanged,
       int refusedCount,
-      List<Refusal> refused) {
+      List<RefusedLine> refused) {
     public int accepted() {
       return added + changed + unchanged;
     }
@@ -81,16 +81,15 @@ public final class OutcomeUploads {
 
   public Upload upload(Target target, byte[] file, Actor actor) {
     if (file == null || file.length == 0) {
-      throw ApiException.unprocessable(
-          "csv_missing", "Choose a CSV file to upload; the one sent was empty.");
+      throw Refusal.invalid("csv_missing", "Choose a CSV file to upload; the one sent was empty.");
     }
     if (file.length > OutcomeCsv.MAX_BYTES) {
-      throw ApiException.unprocessable("csv_too_large", OutcomeCsv.tooLarge());
+      throw Refusal.invalid("csv_too_large", OutcomeCsv.tooLarge());
     }
     String integrationId = target.integrationId();
     OutcomeCsv.Parsed parsed =
         OutcomeCsv.parse(file, clock.instant().atOffset(EARLIEST_ZONE).toLocalDate());
-    List<Refusal> refused = new ArrayList<>(parsed.refused());
+    List<RefusedLine> refused = new ArrayList<>(parsed.refused());
     Set<String> known =
         sessions
             .findByUids(integrationId, parsed.rows().stream().map(Row::uid).distinct().toList())
@@ -102,10 +101,10 @@ public final class OutcomeUploads {
       if (known.contains(row.uid())) {
         good.add(row);
       } else {
-        refused.add(new Refusal(row.line(), "unknown uid in " + target.label()));
+        refused.add(new RefusedLine(row.line(), "unknown uid in " + target.label()));
       }
     }
-    refused.sort(Comparator.comparingInt(Refusal::line));
+    refused.sort(Comparator.comparingInt(RefusedLine::line));
     int[] stored;
     try {
       stored = jdbi.inTransaction(h -> store(h, integrationId, good, actor.name()));

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
+import dev.credence.server.errors.Refusal.Kind;
 import dev.credence.server.http.Json;
 import dev.credence.server.results.ResultStore.StoredResult;
 import dev.credence.server.sessions.Session;
@@ -69,7 +70,7 @@ public final class ResultApi {
             .findByUid(environment.integrationId(), uid)
             .orElseThrow(
                 () ->
-                    ApiException.notFound(
+                    Refusal.notFound(
                         "uid_not_found", "No session with uid '" + uid + "' on this integration"));
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("uid", session.uid());
@@ -145,11 +146,11 @@ public final class ResultApi {
   private Environment authenticate(Context ctx) {
     String key = ctx.header("api-key");
     if (key == null || key.isBlank()) {
-      throw new ApiException(401, "api_key_missing", "Missing api-key header");
+      throw new Refusal(Kind.UNAUTHENTICATED, "api_key_missing", "Missing api-key header");
     }
     return deployments
         .authenticate(key.trim())
-        .orElseThrow(() -> new ApiException(401, "api_key_invalid", "Invalid api-key"));
+        .orElseThrow(() -> new Refusal(Kind.UNAUTHENTICATED, "api_key_invalid", "Invalid api-key"));
   }
 
   private static int limit(String value) {
@@ -164,8 +165,7 @@ public final class ResultApi {
     } catch (NumberFormatException e) {
       // refused below
     }
-    throw ApiException.unprocessable(
-        "invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
+    throw Refusal.invalid("invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
   }
 
   /** A position in the scored order: the scoring time, then the session id for equal times. */
@@ -180,7 +180,7 @@ public final class ResultApi {
 
   static Cursor cursor(String cursor, String since) {
     if (cursor != null && since != null) {
-      throw ApiException.unprocessable(
+      throw Refusal.invalid(
           "invalid_cursor", "Give either cursor (to continue) or since (to start), not both");
     }
     if (cursor != null) {
@@ -199,7 +199,7 @@ public final class ResultApi {
       } catch (RuntimeException e) {
         // refused below
       }
-      throw ApiException.unprocessable(
+      throw Refusal.invalid(
           "invalid_cursor", "cursor must be a next_cursor value returned by this API");
     }
     if (since != null) {
@@ -207,7 +207,7 @@ public final class ResultApi {
         // Results at or after since: start just before it, below every session id.
         return new Cursor(Instant.ofEpochSecond(Long.parseLong(since.trim())).minusNanos(1), "");
       } catch (RuntimeException e) {
-        throw ApiException.unprocessable(
+        throw Refusal.invalid(
             "invalid_since", "since must be a time in epoch seconds, such as 1767225600");
       }
     }

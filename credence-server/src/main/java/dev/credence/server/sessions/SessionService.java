@@ -6,7 +6,8 @@ import dev.credence.api.UidRules;
 import dev.credence.api.UidViolation;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
+import dev.credence.server.errors.Refusal.Kind;
 import dev.credence.server.http.Json;
 import dev.credence.server.store.Ids;
 import dev.credence.server.store.StoreErrors;
@@ -14,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -65,8 +65,8 @@ public final class SessionService {
       request = Json.parseObject(body);
       String integrationId = integrationId(request);
       if (!integrationId.equals(environment.integrationId())) {
-        throw new ApiException(
-            403,
+        throw new Refusal(
+            Kind.FORBIDDEN,
             "integration_forbidden",
             "This api-key does not belong to integration_id '"
                 + integrationId
@@ -125,13 +125,13 @@ public final class SessionService {
       }
       throw e;
     }
-    throw new ApiException(
-        429,
+    throw new Refusal(
+        Kind.TOO_MANY,
         "open_sessions_limit",
         "This integration already has "
             + cap
             + " open sessions, its limit; retry when some finish or expire",
-        Map.of("Retry-After", "60"));
+        60);
   }
 
   private Environment authenticateByKey(String apiKey, String signature, byte[] body) {
@@ -178,7 +178,7 @@ public final class SessionService {
   private static JsonNode parseSignedOnly(byte[] body) {
     try {
       return Json.parseObject(body);
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       throw unauthorized(
           "signature_invalid",
           "Missing api-key header; a request signed with X-Signature alone must carry a JSON body"
@@ -191,8 +191,7 @@ public final class SessionService {
       return new Issued(existing, environment, tokens.issue(existing, environment), false);
     }
     String state = existing.isExpiredAt(now) ? "expired" : existing.status().name().toLowerCase();
-    throw new ApiException(
-        409,
+    throw Refusal.conflict(
         "uid_already_used",
         "uid '"
             + existing.uid()
@@ -212,15 +211,15 @@ public final class SessionService {
         rateLimiter.acquire(environment.integrationId(), perMinute, nanoTime.getAsLong());
     if (!wait.isZero()) {
       long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-      throw new ApiException(
-          429,
+      throw new Refusal(
+          Kind.TOO_MANY,
           "rate_limited",
           "This integration allows "
               + perMinute
               + " new sessions a minute; retry after "
               + seconds
               + " s",
-          Map.of("Retry-After", String.valueOf(seconds)));
+          (int) seconds);
     }
   }
 
@@ -240,10 +239,10 @@ public final class SessionService {
   private static String integrationId(JsonNode request) {
     JsonNode value = request.get("integration_id");
     if (value == null || value.isNull()) {
-      throw ApiException.unprocessable("integration_id_missing", "integration_id is required");
+      throw Refusal.invalid("integration_id_missing", "integration_id is required");
     }
     if (!value.isTextual()) {
-      throw ApiException.unprocessable("integration_id_type", "integration_id must be a string");
+      throw Refusal.invalid("integration_id_type", "integration_id must be a string");
     }
     return value.textValue();
   }
@@ -251,11 +250,10 @@ public final class SessionService {
   private static String uid(JsonNode request) {
     JsonNode value = request.get("uid");
     if (value == null || value.isNull()) {
-      throw ApiException.unprocessable("uid_missing", "uid is required");
+      throw Refusal.invalid("uid_missing", "uid is required");
     }
     if (!value.isTextual()) {
-      throw ApiException.unprocessable(
-          "uid_type", "uid must be a string (send numeric ids in quotes)");
+      throw Refusal.invalid("uid_type", "uid must be a string (send numeric ids in quotes)");
     }
     checkUid(value.textValue());
     return value.textValue();
@@ -264,7 +262,7 @@ public final class SessionService {
   private static void checkUid(String uid) {
     Optional<UidViolation> violation = UidRules.check(uid);
     if (violation.isPresent()) {
-      throw ApiException.unprocessable(violation.get().code(), violation.get().detail());
+      throw Refusal.invalid(violation.get().code(), violation.get().detail());
     }
   }
 
@@ -275,8 +273,8 @@ public final class SessionService {
         : uid.substring(0, UidRules.MAX_LENGTH - 2) + "-2";
   }
 
-  private static ApiException unauthorized(String code, String detail) {
-    return new ApiException(401, code, detail);
+  private static Refusal unauthorized(String code, String detail) {
+    return new Refusal(Kind.UNAUTHENTICATED, code, detail);
   }
 
   private static boolean present(String header) {

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
+import dev.credence.server.errors.Refusal.Kind;
 import dev.credence.server.http.Json;
 import dev.credence.server.store.Ids;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The test event (docs/integration-guide.md, "The webhook test call"): sent at once to an
@@ -49,7 +49,7 @@ public final class WebhookTestCall {
   /**
    * Sends the test event now.
    *
-   * @throws ApiException 429 {@code rate_limited}, with {@code Retry-After}, past the limit
+   * @throws Refusal TOO_MANY {@code rate_limited}, with {@code Retry-After}, past the limit
    */
   public Sent send(Environment environment) {
     String url = environment.settings().webhookUrl();
@@ -59,15 +59,15 @@ public final class WebhookTestCall {
     Duration wait = limit.acquire(environment.integrationId());
     if (!wait.isZero()) {
       long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-      throw new ApiException(
-          429,
+      throw new Refusal(
+          Kind.TOO_MANY,
           "rate_limited",
           "This environment may send "
               + limit.perMinute()
               + " test webhooks a minute; retry after "
               + seconds
               + " s",
-          Map.of("Retry-After", String.valueOf(seconds)));
+          (int) seconds);
     }
     return new Sent(
         url, sender.send(url, deployments.apiKey(environment), Ids.newId(), body(environment)));

@@ -3,7 +3,7 @@ package dev.credence.server.outcomes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
@@ -38,14 +38,15 @@ class OutcomeCsvTest {
             .getBytes(StandardCharsets.UTF_8);
     assertThat(OutcomeCsv.parse(file, TODAY).refused())
         .containsExactly(
-            new OutcomeCsv.Refusal(5, "date '2026-13-01' is not a real date written YYYY-MM-DD"));
+            new OutcomeCsv.RefusedLine(
+                5, "date '2026-13-01' is not a real date written YYYY-MM-DD"));
   }
 
   @Test
   void tomorrowIsTheFuture() {
     byte[] file = "uid,outcome,date\nA-001,repaid,2026-11-23\n".getBytes(StandardCharsets.UTF_8);
     assertThat(OutcomeCsv.parse(file, TODAY).refused())
-        .extracting(OutcomeCsv.Refusal::reason)
+        .extracting(OutcomeCsv.RefusedLine::reason)
         .containsExactly("date 2026-11-23 is in the future");
   }
 
@@ -53,7 +54,8 @@ class OutcomeCsvTest {
   void aNulByteIsNotText() {
     byte[] file = "uid,outcome,date\nA\0,repaid,2026-01-01\n".getBytes(StandardCharsets.UTF_8);
     assertThatThrownBy(() -> OutcomeCsv.parse(file, TODAY))
-        .isInstanceOf(ApiException.class)
+        .isInstanceOfSatisfying(
+            Refusal.class, r -> assertThat(r.kind()).isEqualTo(Refusal.Kind.INVALID))
         .hasMessageContaining("not a CSV text file");
   }
 }
