@@ -11,26 +11,13 @@ import dev.credence.server.calibration.ModelOperatorApi;
 import dev.credence.server.calibration.ModelRegistry;
 import dev.credence.server.calibration.ReliabilityReport;
 import dev.credence.server.config.Config;
-import dev.credence.server.console.Accounts;
-import dev.credence.server.console.AuthPages;
-import dev.credence.server.console.CompanyEnvironments;
-import dev.credence.server.console.ConsoleOperatorApi;
-import dev.credence.server.console.ConsoleWeb;
-import dev.credence.server.console.DeploymentPages;
-import dev.credence.server.console.LinkBatches;
-import dev.credence.server.console.LinkPages;
-import dev.credence.server.console.LoanOutcomes;
-import dev.credence.server.console.Mailer;
-import dev.credence.server.console.ModelPages;
-import dev.credence.server.console.OutcomePages;
-import dev.credence.server.console.ResultPages;
-import dev.credence.server.console.ResultQuery;
-import dev.credence.server.console.UserPages;
+import dev.credence.server.console.Console;
+import dev.credence.server.console.accounts.Accounts;
+import dev.credence.server.console.accounts.Mailer;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentStore;
 import dev.credence.server.deployments.OperatorApi;
 import dev.credence.server.deployments.SecretBox;
-import dev.credence.server.http.ClientAddress;
 import dev.credence.server.http.Connectors;
 import dev.credence.server.http.HealthApi;
 import dev.credence.server.http.HttpEdge;
@@ -167,27 +154,6 @@ public final class Application implements AutoCloseable {
         new SessionAdminApi(deployments, reopener, events, webhooks, audit);
 
     Accounts accounts = accounts(config, clock, database, deployments, audit);
-    ConsoleWeb console = new ConsoleWeb(accounts, deployments, config.publicUrl());
-    ConsoleOperatorApi consoleOperator = new ConsoleOperatorApi(accounts);
-    AuthPages authPages =
-        new AuthPages(
-            accounts, deployments, console, new ClientAddress(config.console().trustedProxies()));
-    UserPages userPages = new UserPages(accounts, audit, console);
-    DeploymentPages deploymentPages = new DeploymentPages(deployments, webhookTest, audit, console);
-    CompanyEnvironments companyEnvironments = new CompanyEnvironments(deployments);
-    LinkPages linkPages =
-        new LinkPages(
-            new LinkBatches(
-                database.jdbi(),
-                companyEnvironments,
-                sessions,
-                sessionStore,
-                tokens,
-                audit,
-                config.publicUrl(),
-                clock),
-            companyEnvironments,
-            console);
     OutcomeUploads outcomeUploads = new OutcomeUploads(database.jdbi(), sessionStore, audit, clock);
     OutcomeOperatorApi outcomeOperator = new OutcomeOperatorApi(deployments, outcomeUploads);
     ModelOperatorApi modelOperator =
@@ -200,24 +166,23 @@ public final class Application implements AutoCloseable {
             modelRegistry,
             new ReliabilityReport(assessmentStore, items),
             clock);
-    OutcomePages outcomePages =
-        new OutcomePages(
-            new LoanOutcomes(database.jdbi(), companyEnvironments, outcomeUploads),
-            companyEnvironments,
-            console);
-    ModelPages modelPages = new ModelPages(modelOperator, companyEnvironments, console);
-    ResultPages resultPages =
-        new ResultPages(
-            new ResultQuery(database.jdbi(), database.isH2()),
-            deployments,
-            results,
-            events,
-            webhooks,
-            reopener,
-            audit,
-            console,
+    Console console =
+        Console.wire(
+            config,
             clock,
-            config.dataDir().resolve("exports"));
+            database,
+            accounts,
+            deployments,
+            audit,
+            sessions,
+            sessionStore,
+            tokens,
+            webhookTest,
+            webhooks,
+            outcomeUploads,
+            modelOperator,
+            results,
+            reopener);
 
     Javalin http =
         Javalin.create(
@@ -231,7 +196,7 @@ public final class Application implements AutoCloseable {
               c.jetty.modifyServer(
                   server -> server.setStopTimeout(config.shutdown().timeout().toMillis()));
               c.http.maxRequestSize = MAX_REQUEST_BYTES;
-              ConsoleWeb.limitUploads(c.jetty.multipartConfig);
+              Console.limitUploads(c.jetty.multipartConfig);
               c.http.prefer405over404 = true;
               // Jetty's per-connection header cache matches values ignoring case, which would let
               // a case variant of the operator token pass on a reused connection.
@@ -246,7 +211,7 @@ public final class Application implements AutoCloseable {
               HttpEdge.install(
                   c,
                   new SecurityHeaders(config.edge().hsts()),
-                  ConsoleWeb.PREFIX,
+                  Console.PREFIX,
                   console::renderError);
               health.routes(c.routes);
               openApi.routes(c.routes);
@@ -257,15 +222,7 @@ public final class Application implements AutoCloseable {
               sessionAdmin.routes(c.routes);
               outcomeOperator.routes(c.routes);
               modelOperator.routes(c.routes);
-              consoleOperator.routes(c.routes);
               console.routes(c.routes);
-              authPages.routes(c.routes);
-              userPages.routes(c.routes);
-              deploymentPages.routes(c.routes);
-              linkPages.routes(c.routes);
-              outcomePages.routes(c.routes);
-              modelPages.routes(c.routes);
-              resultPages.routes(c.routes);
               assessment.routes(c.routes);
             });
     Workers workers;

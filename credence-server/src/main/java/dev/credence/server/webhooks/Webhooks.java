@@ -101,6 +101,16 @@ public final class Webhooks {
                     DELIVERY.instance(head.id()).scheduledTo(Instant.now())));
   }
 
+  /** An event of a session with its delivery attempts, oldest first. */
+  public record EventLog(Event event, List<Delivery> deliveries) {}
+
+  /** A session's events, oldest first, each with its delivery attempts: what a person reads. */
+  public List<EventLog> history(String sessionId) {
+    return events.forSession(sessionId).stream()
+        .map(e -> new EventLog(e, events.deliveries(e.id())))
+        .toList();
+  }
+
   /**
    * Sends an event again now, whatever became of it, with a fresh retry window. A manual action: it
    * goes at once, even if an earlier event of its session is still waiting. Returns false when
