@@ -13,21 +13,9 @@ import dev.credence.server.calibration.ModelOperatorApi;
 import dev.credence.server.calibration.ModelRegistry;
 import dev.credence.server.calibration.ReliabilityReport;
 import dev.credence.server.config.Config;
-import dev.credence.server.console.Accounts;
-import dev.credence.server.console.AuthPages;
-import dev.credence.server.console.CompanyEnvironments;
-import dev.credence.server.console.ConsoleOperatorApi;
-import dev.credence.server.console.ConsoleWeb;
-import dev.credence.server.console.DeploymentPages;
-import dev.credence.server.console.LinkBatches;
-import dev.credence.server.console.LinkPages;
-import dev.credence.server.console.LoanOutcomes;
-import dev.credence.server.console.Mailer;
-import dev.credence.server.console.ModelPages;
-import dev.credence.server.console.OutcomePages;
-import dev.credence.server.console.ResultPages;
-import dev.credence.server.console.ResultQuery;
-import dev.credence.server.console.UserPages;
+import dev.credence.server.console.Console;
+import dev.credence.server.console.accounts.Accounts;
+import dev.credence.server.console.accounts.Mailer;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentStore;
 import dev.credence.server.deployments.OperatorApi;
@@ -36,7 +24,6 @@ import dev.credence.server.endings.ExpirySweep;
 import dev.credence.server.endings.SessionAdminApi;
 import dev.credence.server.endings.SessionEndings;
 import dev.credence.server.endings.SessionReopener;
-import dev.credence.server.http.ClientAddress;
 import dev.credence.server.http.Connectors;
 import dev.credence.server.http.HealthApi;
 import dev.credence.server.http.HttpEdge;
@@ -142,20 +129,23 @@ public final class Application implements AutoCloseable {
               new ReliabilityReport(assessment.store(), assessment.items()),
               clock);
       Accounts accounts = accounts(config, clock, database, deployments, audit);
-      ConsoleParts console =
-          console(
+      Console console =
+          Console.wire(
               config,
               clock,
               database,
               accounts,
               deployments,
               audit,
-              sessions,
-              webhooks,
-              results,
-              endings,
+              sessions.service(),
+              sessions.store(),
+              sessions.tokens(),
+              webhooks.testCall(),
+              webhooks.webhooks(),
               outcomeUploads,
-              models);
+              models,
+              results.store(),
+              endings.reopener());
       HealthApi health = new HealthApi(database);
       List<Routes> features =
           List.of(
@@ -168,11 +158,10 @@ public final class Application implements AutoCloseable {
               endings.adminApi()::routes,
               new OutcomeOperatorApi(deployments, outcomeUploads)::routes,
               models::routes,
-              new ConsoleOperatorApi(accounts)::routes,
-              console.routes());
+              console::routes);
       AssessmentPages pages =
           assessmentPages(clock, assessment, sessions, deployments, endings.endings());
-      Javalin http = http(config, console.web(), features, pages::routes);
+      Javalin http = http(config, console, features, pages::routes);
       http.start();
       try {
         webhooks.workers().start(endings.sweep());
@@ -328,78 +317,8 @@ public final class Application implements AutoCloseable {
         new SessionAdminApi(deployments, reopener, webhooks.events(), webhooks.webhooks(), audit));
   }
 
-  /** The dashboard: its web core, which renders its errors, and the routes of its pages. */
-  private record ConsoleParts(ConsoleWeb web, Routes routes) {}
-
-  private static ConsoleParts console(
-      Config config,
-      Clock clock,
-      Database database,
-      Accounts accounts,
-      DeploymentService deployments,
-      AuditLog audit,
-      SessionParts sessions,
-      WebhookParts webhooks,
-      ResultParts results,
-      EndingParts endings,
-      OutcomeUploads outcomeUploads,
-      ModelOperatorApi models) {
-    ConsoleWeb console = new ConsoleWeb(accounts, deployments, config.publicUrl());
-    AuthPages authPages =
-        new AuthPages(
-            accounts, deployments, console, new ClientAddress(config.console().trustedProxies()));
-    UserPages userPages = new UserPages(accounts, audit, console);
-    DeploymentPages deploymentPages =
-        new DeploymentPages(deployments, webhooks.testCall(), audit, console);
-    CompanyEnvironments companyEnvironments = new CompanyEnvironments(deployments);
-    LinkPages linkPages =
-        new LinkPages(
-            new LinkBatches(
-                database.jdbi(),
-                companyEnvironments,
-                sessions.service(),
-                sessions.store(),
-                sessions.tokens(),
-                audit,
-                config.publicUrl(),
-                clock),
-            companyEnvironments,
-            console);
-    OutcomePages outcomePages =
-        new OutcomePages(
-            new LoanOutcomes(database.jdbi(), companyEnvironments, outcomeUploads),
-            companyEnvironments,
-            console);
-    ModelPages modelPages = new ModelPages(models, companyEnvironments, console);
-    ResultPages resultPages =
-        new ResultPages(
-            new ResultQuery(database.jdbi(), database.isH2()),
-            deployments,
-            results.store(),
-            webhooks.events(),
-            webhooks.webhooks(),
-            endings.reopener(),
-            audit,
-            console,
-            clock,
-            config.dataDir().resolve("exports"));
-    Routes routes =
-        r -> {
-          console.routes(r);
-          authPages.routes(r);
-          userPages.routes(r);
-          deploymentPages.routes(r);
-          linkPages.routes(r);
-          outcomePages.routes(r);
-          modelPages.routes(r);
-          resultPages.routes(r);
-        };
-    return new ConsoleParts(console, routes);
-  }
-
   /** The HTTP server: Jetty's settings, the edge (headers, errors), static assets, every route. */
-  private static Javalin http(
-      Config config, ConsoleWeb console, List<Routes> features, Routes links) {
+  private static Javalin http(Config config, Console console, List<Routes> features, Routes links) {
     return Javalin.create(
         c -> {
           c.startup.showJavalinBanner = false;
@@ -410,7 +329,7 @@ public final class Application implements AutoCloseable {
           c.jetty.modifyServer(
               server -> server.setStopTimeout(config.shutdown().timeout().toMillis()));
           c.http.maxRequestSize = MAX_REQUEST_BYTES;
-          ConsoleWeb.limitUploads(c.jetty.multipartConfig);
+          Console.limitUploads(c.jetty.multipartConfig);
           c.http.prefer405over404 = true;
           // Jetty's per-connection header cache matches values ignoring case, which would let a
           // case variant of the operator token pass on a reused connection.
@@ -423,10 +342,7 @@ public final class Application implements AutoCloseable {
                 files.headers = java.util.Map.of("Cache-Control", "public, max-age=3600");
               });
           HttpEdge.install(
-              c,
-              new SecurityHeaders(config.edge().hsts()),
-              ConsoleWeb.PREFIX,
-              console::renderError);
+              c, new SecurityHeaders(config.edge().hsts()), Console.PREFIX, console::renderError);
           Routes.declare(c.routes, features, links);
         });
   }

@@ -1,7 +1,7 @@
 package dev.credence.server;
 
 import dev.credence.server.config.Config;
-import dev.credence.server.console.Accounts;
+import dev.credence.server.console.accounts.Accounts;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentService.CreatedDeployment;
 import java.io.PrintStream;

@@ -4,9 +4,11 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import dev.credence.server.webhooks.EventStore.Delivery;
 import dev.credence.server.webhooks.EventStore.Event;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,6 +41,16 @@ public final class Webhooks {
    */
   public void dispatch(String sessionId) {
     delivery.scheduleHead(sessionId, scheduler);
+  }
+
+  /** An event of a session with its delivery attempts, oldest first. */
+  public record EventLog(Event event, List<Delivery> deliveries) {}
+
+  /** A session's events, oldest first, each with its delivery attempts: what a person reads. */
+  public List<EventLog> history(String sessionId) {
+    return events.forSession(sessionId).stream()
+        .map(e -> new EventLog(e, events.deliveries(e.id())))
+        .toList();
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.credence.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.credence.server.console.web.ConsoleWeb;
 import dev.credence.server.testing.Browser;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
