@@ -11,6 +11,7 @@ import dev.credence.server.assessment.PageModel.LanguageOption;
 import dev.credence.server.assessment.SessionLinks.Link;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.HttpEdge;
 import dev.credence.server.store.StoreErrors;
@@ -108,8 +109,8 @@ public final class AssessmentPages {
                         String next = action.apply(ctx, opened, view);
                         ctx.redirect(
                             next == null ? "/" + opened.token() : next, HttpStatus.SEE_OTHER);
-                      } catch (ApiException refused) {
-                        show(ctx, opened, refused.detail(), refused.status());
+                      } catch (Refusal refused) {
+                        show(ctx, opened, refused.detail(), ApiException.statusOf(refused));
                       }
                     }));
   }
@@ -126,7 +127,7 @@ public final class AssessmentPages {
   private String language(Context ctx, Link opened, View view) {
     String language = ctx.formParam("lang");
     if (language == null || !languageIds().contains(language)) {
-      throw ApiException.unprocessable("invalid_language", "Unknown language: " + language);
+      throw Refusal.invalid("invalid_language", "Unknown language: " + language);
     }
     service.setLanguage(opened.session(), language);
     return null;
@@ -156,7 +157,7 @@ public final class AssessmentPages {
     try {
       return Integer.parseInt(ctx.formParam(name));
     } catch (NumberFormatException e) {
-      throw ApiException.unprocessable("invalid_form", "The form is missing " + name);
+      throw Refusal.invalid("invalid_form", "The form is missing " + name);
     }
   }
 

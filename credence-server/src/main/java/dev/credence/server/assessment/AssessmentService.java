@@ -12,7 +12,7 @@ import dev.credence.server.assessment.Journey.MemoryStep;
 import dev.credence.server.assessment.Journey.Position;
 import dev.credence.server.assessment.Journey.QuestionnairePage;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.Json;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.sessions.SessionLifecycle;
@@ -351,11 +351,11 @@ public final class AssessmentService {
     return "OTHER";
   }
 
-  private static ApiException refused(String code, String detail) {
-    return ApiException.unprocessable(code, detail);
+  private static Refusal refused(String code, String detail) {
+    return Refusal.invalid(code, detail);
   }
 
-  private static ApiException conflict(String detail) {
-    return new ApiException(409, "step_not_current", detail);
+  private static Refusal conflict(String detail) {
+    return Refusal.conflict("step_not_current", detail);
   }
 }

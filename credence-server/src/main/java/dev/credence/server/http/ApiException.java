@@ -66,6 +66,11 @@ public class ApiException extends RuntimeException {
     return headers;
   }
 
+  /** The HTTP status a refusal is answered with. */
+  public static int statusOf(Refusal refusal) {
+    return status(refusal.kind());
+  }
+
   /** The HTTP status of each kind of refusal. */
   public static int status(Refusal.Kind kind) {
     return switch (kind) {

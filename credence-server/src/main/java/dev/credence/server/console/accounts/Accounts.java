@@ -11,7 +11,8 @@ import dev.credence.server.console.web.ConsoleUser;
 import dev.credence.server.console.web.ConsoleUser.Role;
 import dev.credence.server.console.web.Secrets;
 import dev.credence.server.deployments.DeploymentService;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
+import dev.credence.server.errors.Refusal.Kind;
 import dev.credence.server.store.Ids;
 import dev.credence.server.store.StoreErrors;
 import java.time.Clock;
@@ -159,7 +160,7 @@ public final class Accounts implements ConsoleSessions {
   /** The operator's way in for a company's first Admin: an invitation link. */
   public InvitationLink inviteFirstAdmin(String companyId, String email) {
     if (companyId == null || deployments.findCompany(companyId).isEmpty()) {
-      throw ApiException.notFound("company_not_found", "No company with id '" + companyId + "'");
+      throw Refusal.notFound("company_not_found", "No company with id '" + companyId + "'");
     }
     return invite(companyId, Actor.OPERATOR, email, Role.ADMIN);
   }
@@ -173,11 +174,10 @@ public final class Accounts implements ConsoleSessions {
   private InvitationLink invite(String companyId, Actor invitedBy, String email, Role role) {
     String normalized = checkEmail(email);
     if (role == null) {
-      throw ApiException.unprocessable("role_invalid", "Choose a role: Admin or Viewer.");
+      throw Refusal.invalid("role_invalid", "Choose a role: Admin or Viewer.");
     }
     if (store.listUsers(companyId).stream().anyMatch(u -> u.email().equals(normalized))) {
-      throw ApiException.unprocessable(
-          "user_exists", normalized + " is already a user of this company.");
+      throw Refusal.invalid("user_exists", normalized + " is already a user of this company.");
     }
     Instant now = clock.instant();
     String token = Secrets.newToken();
@@ -218,16 +218,16 @@ public final class Accounts implements ConsoleSessions {
             ? null
             : store.findInvitation(Secrets.hash(token)).orElse(null);
     if (invitation == null) {
-      throw new ApiException(
-          404, "invitation_not_found", "This invitation link is not valid. Ask for a new one.");
+      throw Refusal.notFound(
+          "invitation_not_found", "This invitation link is not valid. Ask for a new one.");
     }
     if (invitation.acceptedAt() != null) {
-      throw new ApiException(
-          410, "invitation_used", "This invitation has already been used. Sign in instead.");
+      throw new Refusal(
+          Kind.GONE, "invitation_used", "This invitation has already been used. Sign in instead.");
     }
     if (!invitation.expiresAt().isAfter(clock.instant())) {
-      throw new ApiException(
-          410,
+      throw new Refusal(
+          Kind.GONE,
           "invitation_expired",
           "This invitation expired 24 hours after it was sent. Ask an Admin for a new one.");
     }
@@ -240,11 +240,10 @@ public final class Accounts implements ConsoleSessions {
     String checkedName = checkName(name);
     String problem = Passwords.problem(password, invitation.email(), checkedName);
     if (problem != null) {
-      throw ApiException.unprocessable("password_weak", problem);
+      throw Refusal.invalid("password_weak", problem);
     }
     if (store.emailTaken(invitation.email())) {
-      throw new ApiException(
-          409,
+      throw Refusal.conflict(
           "email_taken",
           invitation.email() + " already has a Credence account; sign in with it instead.");
     }
@@ -264,16 +263,15 @@ public final class Accounts implements ConsoleSessions {
       accepted = store.acceptInvitation(invitation.tokenHash(), user, hash);
     } catch (RuntimeException e) {
       if (StoreErrors.isUniqueViolation(e)) {
-        throw new ApiException(
-            409,
+        throw Refusal.conflict(
             "email_taken",
             invitation.email() + " already has a Credence account; sign in with it instead.");
       }
       throw e;
     }
     if (!accepted) {
-      throw new ApiException(
-          410, "invitation_used", "This invitation has already been used. Sign in instead.");
+      throw new Refusal(
+          Kind.GONE, "invitation_used", "This invitation has already been used. Sign in instead.");
     }
     audit.record(
         user, "invitation.accepted", user.email(), null, Map.of("role", user.role(), "name", name));
@@ -292,7 +290,7 @@ public final class Accounts implements ConsoleSessions {
             .filter(i -> i.companyId().equals(actor.companyId()))
             .orElseThrow(() -> notFound("invitation_not_found", "No such invitation"));
     if (!store.deleteInvitation(actor.companyId(), tokenHash)) {
-      throw new ApiException(409, "invitation_used", "This invitation has already been used.");
+      throw Refusal.conflict("invitation_used", "This invitation has already been used.");
     }
     audit.record(
         actor,
@@ -311,15 +309,15 @@ public final class Accounts implements ConsoleSessions {
   public void changeRole(ConsoleUser actor, String userId, Role role) {
     actor.requireAdmin();
     if (role == null) {
-      throw ApiException.unprocessable("role_invalid", "Choose a role: Admin or Viewer.");
+      throw Refusal.invalid("role_invalid", "Choose a role: Admin or Viewer.");
     }
     ConsoleUser user = userOf(actor, userId);
     if (user.role() == role) {
       return;
     }
     if (user.isAdmin() && store.countAdmins(actor.companyId()) <= 1) {
-      throw new ApiException(
-          409, "last_admin", "A company keeps at least one Admin: make another user Admin first.");
+      throw Refusal.conflict(
+          "last_admin", "A company keeps at least one Admin: make another user Admin first.");
     }
     store.updateRole(user.id(), role);
     audit.record(
@@ -334,8 +332,8 @@ public final class Accounts implements ConsoleSessions {
     actor.requireAdmin();
     ConsoleUser user = userOf(actor, userId);
     if (user.isAdmin() && store.countAdmins(actor.companyId()) <= 1) {
-      throw new ApiException(
-          409, "last_admin", "A company keeps at least one Admin: make another user Admin first.");
+      throw Refusal.conflict(
+          "last_admin", "A company keeps at least one Admin: make another user Admin first.");
     }
     store.deleteUser(user.id());
     audit.record(
@@ -352,8 +350,8 @@ public final class Accounts implements ConsoleSessions {
         .orElseThrow(() -> notFound("user_not_found", "No such user in your company"));
   }
 
-  private static ApiException notFound(String code, String detail) {
-    return ApiException.notFound(code, detail);
+  private static Refusal notFound(String code, String detail) {
+    return Refusal.notFound(code, detail);
   }
 
   static String normalizeEmail(String email) {
@@ -363,8 +361,7 @@ public final class Accounts implements ConsoleSessions {
   private static String checkEmail(String email) {
     String normalized = normalizeEmail(email);
     if (normalized.length() > 254 || !EMAIL.matcher(normalized).matches()) {
-      throw ApiException.unprocessable(
-          "email_invalid", "Enter an e-mail address such as name@example.com.");
+      throw Refusal.invalid("email_invalid", "Enter an e-mail address such as name@example.com.");
     }
     return normalized;
   }
@@ -372,7 +369,7 @@ public final class Accounts implements ConsoleSessions {
   private static String checkName(String name) {
     String stripped = name == null ? "" : name.strip();
     if (stripped.isEmpty() || stripped.length() > MAX_NAME_LENGTH) {
-      throw ApiException.unprocessable(
+      throw Refusal.invalid(
           "name_invalid", "Enter your name (1 to " + MAX_NAME_LENGTH + " characters).");
     }
     return stripped;

@@ -4,6 +4,7 @@ import dev.credence.server.console.accounts.AccountStore.Invitation;
 import dev.credence.server.console.web.ConsolePage;
 import dev.credence.server.console.web.ConsoleWeb;
 import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.ClientAddress;
 import gg.jte.generated.precompiled.console.accounts.JteinvitationGenerated;
@@ -126,11 +127,11 @@ public final class AuthPages {
     Accounts.SignIn.Success success;
     try {
       success = accounts.accept(token, name, password);
-    } catch (ApiException e) {
-      if (e.status() != 422 && e.status() != 409) {
+    } catch (Refusal e) {
+      if (e.kind() != Refusal.Kind.INVALID && e.kind() != Refusal.Kind.CONFLICT) {
         throw e;
       }
-      showInvitation(ctx, e.status(), invitation, name, e.detail());
+      showInvitation(ctx, ApiException.statusOf(e), invitation, name, e.detail());
       return;
     }
     web.signIn(ctx, success.token());

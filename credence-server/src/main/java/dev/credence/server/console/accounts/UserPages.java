@@ -4,6 +4,7 @@ import dev.credence.server.console.web.ConsolePage;
 import dev.credence.server.console.web.ConsoleUser;
 import dev.credence.server.console.web.ConsoleUser.Role;
 import dev.credence.server.console.web.ConsoleWeb;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.ApiException;
 import gg.jte.generated.precompiled.console.accounts.JteusersGenerated;
 import io.javalin.config.RoutesConfig;
@@ -40,7 +41,7 @@ public final class UserPages {
     try {
       var link = accounts.invite(actor, ctx.formParam("email"), role(ctx.formParam("role")));
       show(ctx, 200, link, null, null);
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       showRefusal(ctx, e);
     }
   }
@@ -50,7 +51,7 @@ public final class UserPages {
     try {
       accounts.changeRole(actor, ctx.pathParam("id"), role(ctx.formParam("role")));
       ctx.redirect(ConsoleWeb.PREFIX + "/users?done=role");
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       showRefusal(ctx, e);
     }
   }
@@ -65,7 +66,7 @@ public final class UserPages {
         return;
       }
       ctx.redirect(ConsoleWeb.PREFIX + "/users?done=removed");
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       showRefusal(ctx, e);
     }
   }
@@ -75,17 +76,17 @@ public final class UserPages {
     try {
       accounts.withdrawInvitation(actor, ctx.pathParam("id"));
       ctx.redirect(ConsoleWeb.PREFIX + "/users?done=withdrawn");
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       showRefusal(ctx, e);
     }
   }
 
   /** A refused change is shown on the page with its reason; 403 and 404 keep their own page. */
-  private void showRefusal(Context ctx, ApiException e) {
-    if (e.status() == 403 || e.status() == 404) {
+  private void showRefusal(Context ctx, Refusal e) {
+    if (e.kind() == Refusal.Kind.FORBIDDEN || e.kind() == Refusal.Kind.NOT_FOUND) {
       throw e;
     }
-    show(ctx, e.status(), null, e.detail(), null);
+    show(ctx, ApiException.statusOf(e), null, e.detail(), null);
   }
 
   private void show(

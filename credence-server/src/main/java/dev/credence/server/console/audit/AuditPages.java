@@ -4,7 +4,8 @@ import dev.credence.server.audit.AuditLog;
 import dev.credence.server.console.web.ConsolePage;
 import dev.credence.server.console.web.ConsoleUser;
 import dev.credence.server.console.web.ConsoleWeb;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
+import dev.credence.server.errors.Refusal.Kind;
 import gg.jte.generated.precompiled.console.audit.JteauditGenerated;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -27,8 +28,8 @@ public final class AuditPages {
   private void auditLog(Context ctx) {
     ConsoleUser viewer = ConsoleWeb.user(ctx);
     if (!viewer.isAdmin()) {
-      throw new ApiException(
-          403,
+      throw new Refusal(
+          Kind.FORBIDDEN,
           "admin_required",
           "Only an Admin can read the audit log; you are signed in as a Viewer.");
     }
@@ -46,7 +47,7 @@ public final class AuditPages {
     try {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
-      throw ApiException.unprocessable("before_invalid", "before must be an audit entry number");
+      throw Refusal.invalid("before_invalid", "before must be an audit entry number");
     }
   }
 }

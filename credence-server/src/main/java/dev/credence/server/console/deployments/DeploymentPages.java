@@ -13,6 +13,7 @@ import dev.credence.server.deployments.DeploymentStore.Deployment;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.deployments.EnvironmentKind;
 import dev.credence.server.deployments.EnvironmentSettings;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.webhooks.WebhookSender;
 import dev.credence.server.webhooks.WebhookTestCall;
@@ -85,8 +86,8 @@ public final class DeploymentPages {
     CreatedDeployment created;
     try {
       created = deployments.createDeployment(actor.companyId(), name);
-    } catch (ApiException e) {
-      list(ctx, e.status(), name == null ? "" : name, e.detail());
+    } catch (Refusal e) {
+      list(ctx, ApiException.statusOf(e), name == null ? "" : name, e.detail());
       return;
     }
     audit.record(actor, DeploymentAudit.deploymentCreated(created));
@@ -153,8 +154,8 @@ public final class DeploymentPages {
     Environment updated;
     try {
       updated = deployments.patchSettings(target.environment().integrationId(), changes);
-    } catch (ApiException e) {
-      if (e.status() != 422) {
+    } catch (Refusal e) {
+      if (e.kind() != Refusal.Kind.INVALID) {
         throw e;
       }
       show(ctx, 422, target, Extras.refused(form, e.detail()));
@@ -172,11 +173,11 @@ public final class DeploymentPages {
     WebhookTestCall.Sent sent;
     try {
       sent = webhookTest.send(target.environment());
-    } catch (ApiException e) {
-      if (e.status() != 429) {
+    } catch (Refusal e) {
+      if (e.kind() != Refusal.Kind.TOO_MANY) {
         throw e;
       }
-      e.headers().forEach(ctx::header);
+      ApiException.of(e).headers().forEach(ctx::header);
       show(ctx, 429, target, Extras.error(e.detail()));
       return;
     }
@@ -219,8 +220,8 @@ public final class DeploymentPages {
     return new Target(found.deployment(), found.environment(kind).orElseThrow(this::notFound));
   }
 
-  private ApiException notFound() {
-    return ApiException.notFound("deployment_not_found", "There is no such deployment.");
+  private Refusal notFound() {
+    return Refusal.notFound("deployment_not_found", "There is no such deployment.");
   }
 
   /**

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.credence.server.deployments.EnvironmentSettings;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.Json;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
@@ -211,7 +211,7 @@ public final class SettingsForm {
         if (!after.get(field.name()).equals(before.get(field.name()))) {
           patch.set(field.name(), value);
         }
-      } catch (ApiException e) {
+      } catch (Refusal e) {
         errors.put(field.name(), e.detail());
       }
     }

@@ -10,7 +10,7 @@ import dev.credence.server.console.web.CompanyEnvironments;
 import dev.credence.server.console.web.CompanyEnvironments.Choice;
 import dev.credence.server.console.web.ConsoleUser;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.sessions.AccessTokens;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.sessions.SessionService;
@@ -117,8 +117,7 @@ public final class LinkBatches {
     }
     List<Session> used = sessionStore.findByUids(integrationId, uids);
     if (!used.isEmpty()) {
-      throw new ApiException(
-          409,
+      throw Refusal.conflict(
           "batch_uid_used",
           "uid '"
               + used.get(0).uid()
@@ -135,7 +134,7 @@ public final class LinkBatches {
         SessionService.Issued issued;
         try {
           issued = sessions.open(environment, uid);
-        } catch (ApiException e) {
+        } catch (Refusal e) {
           stoppedBecause = e.detail();
           break;
         }
@@ -197,8 +196,7 @@ public final class LinkBatches {
     return list(viewer).stream()
         .filter(l -> l.batch().id().equals(batchId))
         .findFirst()
-        .orElseThrow(
-            () -> ApiException.notFound("batch_not_found", "There is no such batch of links."));
+        .orElseThrow(() -> Refusal.notFound("batch_not_found", "There is no such batch of links."));
   }
 
   /** The links of a batch, in uid order: Admins only, for links let anyone take the assessment. */
@@ -232,7 +230,7 @@ public final class LinkBatches {
   private static String checkName(String raw) {
     String name = raw == null ? "" : raw.strip();
     if (!NAME.matcher(name).matches()) {
-      throw ApiException.unprocessable(
+      throw Refusal.invalid(
           "batch_name_invalid",
           "The batch name must be 1 to "
               + MAX_NAME_LENGTH
@@ -250,7 +248,7 @@ public final class LinkBatches {
       count = 0;
     }
     if (count < 1 || count > MAX_COUNT) {
-      throw ApiException.unprocessable(
+      throw Refusal.invalid(
           "batch_count_invalid",
           "The number of links must be a whole number from 1 to " + MAX_COUNT + ".");
     }
@@ -262,7 +260,7 @@ public final class LinkBatches {
     for (String uid : uids) {
       Optional<UidViolation> violation = UidRules.check(uid);
       if (violation.isPresent()) {
-        throw ApiException.unprocessable(
+        throw Refusal.invalid(
             "batch_name_invalid",
             "This batch name makes uids such as '"
                 + uid
@@ -322,9 +320,8 @@ public final class LinkBatches {
         });
   }
 
-  private static ApiException taken(String name, Choice choice) {
-    return new ApiException(
-        409,
+  private static Refusal taken(String name, Choice choice) {
+    return Refusal.conflict(
         "batch_name_taken",
         "A batch named '"
             + name

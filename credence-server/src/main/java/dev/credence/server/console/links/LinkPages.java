@@ -5,6 +5,7 @@ import dev.credence.server.console.web.ConsolePage;
 import dev.credence.server.console.web.ConsoleUser;
 import dev.credence.server.console.web.ConsoleWeb;
 import dev.credence.server.console.web.Csv;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.ApiException;
 import gg.jte.generated.precompiled.console.links.JtelinksGenerated;
 import io.javalin.config.RoutesConfig;
@@ -61,11 +62,11 @@ public final class LinkPages {
     LinkBatches.Generated generated;
     try {
       generated = batches.generate(actor, form.integrationId(), form.name(), form.count());
-    } catch (ApiException e) {
-      if (e.status() == 403 || e.status() == 404) {
+    } catch (Refusal e) {
+      if (e.kind() == Refusal.Kind.FORBIDDEN || e.kind() == Refusal.Kind.NOT_FOUND) {
         throw e;
       }
-      render(ctx, e.status(), null, e.detail(), form);
+      render(ctx, ApiException.statusOf(e), null, e.detail(), form);
       return;
     }
     if (generated.complete()) {

@@ -10,7 +10,7 @@ import dev.credence.server.console.web.ConsolePage;
 import dev.credence.server.console.web.ConsoleUser;
 import dev.credence.server.console.web.ConsoleWeb;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.scoring.TrustIndicators.Confidence;
 import gg.jte.generated.precompiled.console.models.JtemodelsGenerated;
 import io.javalin.config.RoutesConfig;
@@ -143,8 +143,8 @@ public final class ModelPages {
     String version = ctx.formParam("version");
     try {
       models.activate(environment, version == null ? "" : version, Actor.of(user));
-    } catch (ApiException e) {
-      if (e.status() != 404 || !e.code().equals("model_not_found")) {
+    } catch (Refusal e) {
+      if (e.kind() != Refusal.Kind.NOT_FOUND || !e.code().equals("model_not_found")) {
         throw e;
       }
       render(ctx, 404, choice, null, null, e.detail());
@@ -161,8 +161,8 @@ public final class ModelPages {
     JsonNode fitted;
     try {
       fitted = models.fit(environment, options(ctx), Actor.of(user));
-    } catch (ApiException e) {
-      if (e.status() != 422) {
+    } catch (Refusal e) {
+      if (e.kind() != Refusal.Kind.INVALID) {
         throw e;
       }
       render(ctx, 422, choice, null, null, e.detail());
@@ -185,13 +185,13 @@ public final class ModelPages {
     Set<String> bad = new LinkedHashSet<>(ctx.formParams("bad"));
     String confidence = ctx.formParam("min_confidence");
     if (confidence == null || !Set.of("HIGH", "MEDIUM", "LOW").contains(confidence)) {
-      throw ApiException.unprocessable(
+      throw Refusal.invalid(
           "invalid_request", "Choose the lowest score confidence: HIGH, MEDIUM or LOW.");
     }
     try {
       return new ModelFitting.Options(bad, Confidence.valueOf(confidence));
     } catch (IllegalArgumentException e) {
-      throw ApiException.unprocessable("invalid_request", e.getMessage() + ".");
+      throw Refusal.invalid("invalid_request", e.getMessage() + ".");
     }
   }
 

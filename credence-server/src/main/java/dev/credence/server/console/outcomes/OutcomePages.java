@@ -4,6 +4,7 @@ import dev.credence.server.console.web.CompanyEnvironments;
 import dev.credence.server.console.web.ConsolePage;
 import dev.credence.server.console.web.ConsoleUser;
 import dev.credence.server.console.web.ConsoleWeb;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.outcomes.OutcomeCsv;
 import dev.credence.server.outcomes.OutcomeUploads;
@@ -53,18 +54,18 @@ public final class OutcomePages {
     try {
       OutcomeUploads.Upload report = outcomes.upload(actor, integrationId, content(ctx));
       render(ctx, 200, report, null, integrationId);
-    } catch (ApiException e) {
-      if (e.status() == 403 || e.status() == 404) {
+    } catch (Refusal e) {
+      if (e.kind() == Refusal.Kind.FORBIDDEN || e.kind() == Refusal.Kind.NOT_FOUND) {
         throw e;
       }
-      render(ctx, e.status(), null, e.detail(), integrationId);
+      render(ctx, ApiException.statusOf(e), null, e.detail(), integrationId);
     }
   }
 
   /** The file sent, or null if none; refused past the size limit without reading it all. */
   private static byte[] content(Context ctx) {
     if (!ctx.isMultipartFormData()) {
-      throw ApiException.unprocessable(
+      throw Refusal.invalid(
           "upload_not_multipart", "Send the file with the upload form (multipart/form-data).");
     }
     UploadedFile file = ctx.uploadedFile("file");
@@ -72,7 +73,7 @@ public final class OutcomePages {
       return null;
     }
     if (file.size() > OutcomeCsv.MAX_BYTES) {
-      throw ApiException.unprocessable("csv_too_large", OutcomeCsv.tooLarge());
+      throw Refusal.invalid("csv_too_large", OutcomeCsv.tooLarge());
     }
     try (InputStream in = file.content()) {
       return in.readNBytes(OutcomeCsv.MAX_BYTES + 1);

@@ -7,7 +7,7 @@ import dev.credence.server.deployments.DeploymentService.DeploymentWithEnvironme
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.endings.SessionAudit;
 import dev.credence.server.endings.SessionReopener;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.results.ResultStore;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.webhooks.EventStore;
@@ -58,7 +58,7 @@ public final class CompanyResults {
   Session session(Environment environment, String uid) {
     try {
       return reopener.find(environment, uid);
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       throw notFound();
     }
   }
@@ -101,8 +101,8 @@ public final class CompanyResults {
     audit.record(actor, SessionAudit.redelivered(event));
   }
 
-  static ApiException notFound() {
-    return ApiException.notFound(
+  static Refusal notFound() {
+    return Refusal.notFound(
         "result_not_found", "There is no such session, result or event in your deployments.");
   }
 }

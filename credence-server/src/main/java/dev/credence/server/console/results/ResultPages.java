@@ -8,6 +8,7 @@ import dev.credence.server.deployments.DeploymentService.DeploymentWithEnvironme
 import dev.credence.server.deployments.DeploymentStore.Deployment;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.endings.SessionReopener;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.results.ResultStore;
 import dev.credence.server.sessions.Session;
@@ -116,7 +117,7 @@ public final class ResultPages {
     List<DeploymentWithEnvironments> mine = results.deployments(viewer);
     ResultFilter filter = filter(ctx, mine).firstPage();
     if (!filter.valid()) {
-      throw ApiException.unprocessable("filter_invalid", String.join(" ", filter.errors()));
+      throw Refusal.invalid("filter_invalid", String.join(" ", filter.errors()));
     }
     String name = exports.fileName(filter);
     ExportFiles.Written export = exports.write(mine, filter);
@@ -171,11 +172,11 @@ public final class ResultPages {
     SessionReopener.Reopened reopened;
     try {
       reopened = results.reopen(actor, environment, ctx.pathParam("uid"));
-    } catch (ApiException e) {
-      if (e.status() == 404) {
+    } catch (Refusal e) {
+      if (e.kind() == Refusal.Kind.NOT_FOUND) {
         throw CompanyResults.notFound();
       }
-      show(ctx, e.status(), null, e.detail());
+      show(ctx, ApiException.statusOf(e), null, e.detail());
       return;
     }
     show(ctx, 200, reopened, null);

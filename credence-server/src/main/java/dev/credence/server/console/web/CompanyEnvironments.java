@@ -4,7 +4,7 @@ import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentService.DeploymentWithEnvironments;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.deployments.EnvironmentKind;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,8 +81,8 @@ public final class CompanyEnvironments {
         .orElseThrow(CompanyEnvironments::unknown);
   }
 
-  private static ApiException unknown() {
-    return ApiException.notFound(
+  private static Refusal unknown() {
+    return Refusal.notFound(
         "environment_not_found", "There is no such environment in your company's deployments.");
   }
 }

@@ -1,6 +1,7 @@
 package dev.credence.server.console.web;
 
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
+import dev.credence.server.errors.Refusal.Kind;
 import dev.credence.server.http.RefusedBodies;
 import dev.credence.server.outcomes.OutcomeCsv;
 import io.javalin.config.MultipartConfig;
@@ -62,8 +63,10 @@ final class ConsoleGuard {
     }
     if (current == null) {
       if (post) {
-        throw new ApiException(
-            401, "signed_out", "Your session has ended. Sign in again, then repeat the change.");
+        throw new Refusal(
+            Kind.UNAUTHENTICATED,
+            "signed_out",
+            "Your session has ended. Sign in again, then repeat the change.");
       }
       String next = path + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
       ctx.redirect(
@@ -100,7 +103,7 @@ final class ConsoleGuard {
   }
 
   /** Jetty's multipart parser says "max length exceeded" when it stops at the limit. */
-  private static ApiException uploadRefused(Context ctx, Exception e) {
+  private static Refusal uploadRefused(Context ctx, Exception e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof IllegalStateException && String.valueOf(t.getMessage()).startsWith("max ")) {
         // Jetty will not read this connection again after its parser stopped: say so, or the
@@ -110,11 +113,12 @@ final class ConsoleGuard {
         return uploadTooLarge();
       }
     }
-    return new ApiException(400, "upload_unreadable", "The upload could not be read; try again.");
+    return new Refusal(
+        Kind.UNREADABLE, "upload_unreadable", "The upload could not be read; try again.");
   }
 
-  private static ApiException uploadTooLarge() {
-    return new ApiException(413, "upload_too_large", OutcomeCsv.tooLarge());
+  private static Refusal uploadTooLarge() {
+    return new Refusal(Kind.TOO_LARGE, "upload_too_large", OutcomeCsv.tooLarge());
   }
 
   /** Limits Jetty's reading of file uploads to the largest the dashboard accepts, in memory. */
@@ -155,9 +159,9 @@ final class ConsoleGuard {
     }
   }
 
-  private static ApiException csrfRefused() {
-    return new ApiException(
-        403,
+  private static Refusal csrfRefused() {
+    return new Refusal(
+        Kind.FORBIDDEN,
         "csrf_invalid",
         "This form was not sent from a current dashboard page. Reload the page and try again.");
   }

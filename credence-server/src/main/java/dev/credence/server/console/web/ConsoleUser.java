@@ -1,7 +1,8 @@
 package dev.credence.server.console.web;
 
 import dev.credence.server.audit.Actor;
-import dev.credence.server.http.ApiException;
+import dev.credence.server.errors.Refusal;
+import dev.credence.server.errors.Refusal.Kind;
 import java.time.Instant;
 
 /** A dashboard user: one company, one role. */
@@ -32,8 +33,10 @@ public record ConsoleUser(
   /** Admins change; Viewers are refused with 403. */
   public void requireAdmin() {
     if (!isAdmin()) {
-      throw new ApiException(
-          403, "admin_required", "Only an Admin can change this; you are signed in as a Viewer.");
+      throw new Refusal(
+          Kind.FORBIDDEN,
+          "admin_required",
+          "Only an Admin can change this; you are signed in as a Viewer.");
     }
   }
 }

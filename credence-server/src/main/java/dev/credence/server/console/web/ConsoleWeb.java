@@ -1,6 +1,8 @@
 package dev.credence.server.console.web;
 
 import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.errors.Refusal;
+import dev.credence.server.errors.Refusal.Kind;
 import dev.credence.server.http.ApiException;
 import gg.jte.generated.precompiled.console.web.JteerrorGenerated;
 import gg.jte.html.HtmlTemplateOutput;
@@ -58,7 +60,7 @@ public final class ConsoleWeb {
   public static ConsoleSession current(Context ctx) {
     ConsoleSession current = ctx.attribute(CURRENT);
     if (current == null) {
-      throw new ApiException(401, "signed_out", "Sign in to the dashboard first.");
+      throw new Refusal(Kind.UNAUTHENTICATED, "signed_out", "Sign in to the dashboard first.");
     }
     return current;
   }
