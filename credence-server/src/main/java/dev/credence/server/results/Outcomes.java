@@ -10,7 +10,7 @@ import dev.credence.server.assessment.Journey;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.webhooks.EventStore;
-import dev.credence.server.webhooks.EventType;
+import dev.credence.api.EventType;
 import dev.credence.server.webhooks.NewEvent;
 import dev.credence.server.webhooks.Webhooks;
 import java.time.Clock;

@@ -1,8 +1,11 @@
-package dev.credence.server.webhooks;
+package dev.credence.api;
 
 /**
- * The webhook events (spec section 6), declared in the order they are sent when one journey makes
- * several: complete before its score, expired before incomplete.
+ * The events of a session's webhook deliveries, declared in the order they are sent when one ending
+ * makes several: complete before its score, expired before incomplete.
+ *
+ * <p>The test delivery's type, {@link #WEBHOOK_TEST}, is not one of them: it belongs to no session
+ * and is never stored or retried.
  */
 public enum EventType {
   APPLICATION_COMPLETE("application.complete"),
@@ -10,6 +13,9 @@ public enum EventType {
   APPLICATION_CANCELLED("application.cancelled"),
   APPLICATION_EXPIRED("application.expired"),
   APPLICATION_INCOMPLETE("application.incomplete");
+
+  /** {@code event.type} of the delivery the webhook test call sends. */
+  public static final String WEBHOOK_TEST = "webhook.test";
 
   private final String wireName;
 
@@ -22,6 +28,11 @@ public enum EventType {
     return wireName;
   }
 
+  /**
+   * The type named {@code name} on the wire.
+   *
+   * @throws IllegalArgumentException if no event type has that name
+   */
   public static EventType fromWireName(String name) {
     for (EventType type : values()) {
       if (type.wireName.equals(name)) {
