@@ -3,6 +3,7 @@ package dev.credence.server.results;
 import static dev.credence.server.store.Timestamps.utc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.credence.api.EventType;
 import dev.credence.server.assessment.AssessmentConfig;
 import dev.credence.server.assessment.AssessmentService;
 import dev.credence.server.assessment.AssessmentService.View;
@@ -10,7 +11,6 @@ import dev.credence.server.assessment.Journey;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.webhooks.EventStore;
-import dev.credence.api.EventType;
 import dev.credence.server.webhooks.NewEvent;
 import dev.credence.server.webhooks.Webhooks;
 import java.time.Clock;

@@ -331,5 +331,4 @@ public final class Scorer {
             null); // evidence is added by the caller
     return Json.MAPPER.valueToTree(calculated);
   }
-
 }

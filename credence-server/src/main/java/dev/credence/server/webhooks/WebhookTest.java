@@ -76,8 +76,7 @@ public final class WebhookTest {
 
   private String body(Environment environment) {
     ObjectNode details =
-        Json.MAPPER.valueToTree(
-            new EventDetails.WebhookTest(clock.instant().getEpochSecond()));
+        Json.MAPPER.valueToTree(new EventDetails.WebhookTest(clock.instant().getEpochSecond()));
     return Json.write(
         new WebhookEnvelope(
             TEST_UID,
