@@ -8,14 +8,29 @@ package dev.credence.api;
  * and is never stored or retried.
  */
 public enum EventType {
-  APPLICATION_COMPLETE("application.complete"),
-  PSYCHOMETRIC_SCORE_COMPLETE("psychometric_score.complete"),
-  APPLICATION_CANCELLED("application.cancelled"),
-  APPLICATION_EXPIRED("application.expired"),
-  APPLICATION_INCOMPLETE("application.incomplete");
+  APPLICATION_COMPLETE(WireNames.APPLICATION_COMPLETE),
+  PSYCHOMETRIC_SCORE_COMPLETE(WireNames.PSYCHOMETRIC_SCORE_COMPLETE),
+  APPLICATION_CANCELLED(WireNames.APPLICATION_CANCELLED),
+  APPLICATION_EXPIRED(WireNames.APPLICATION_EXPIRED),
+  APPLICATION_INCOMPLETE(WireNames.APPLICATION_INCOMPLETE);
 
   /** {@code event.type} of the delivery the webhook test call sends. */
-  public static final String WEBHOOK_TEST = "webhook.test";
+  public static final String WEBHOOK_TEST = WireNames.WEBHOOK_TEST;
+
+  /**
+   * The wire names as compile-time constants, for {@code case} labels of a switch over {@code
+   * event.type}; the enum's values carry the same strings.
+   */
+  public static final class WireNames {
+    public static final String APPLICATION_COMPLETE = "application.complete";
+    public static final String PSYCHOMETRIC_SCORE_COMPLETE = "psychometric_score.complete";
+    public static final String APPLICATION_CANCELLED = "application.cancelled";
+    public static final String APPLICATION_EXPIRED = "application.expired";
+    public static final String APPLICATION_INCOMPLETE = "application.incomplete";
+    public static final String WEBHOOK_TEST = "webhook.test";
+
+    private WireNames() {}
+  }
 
   private final String wireName;
 
