@@ -109,7 +109,7 @@ public final class CredenceClient {
     if (uid == null || uid.isBlank()) {
       throw new IllegalArgumentException("uid is required");
     }
-    return Result.read(get("/v1/results/" + encode(uid)));
+    return Result.read(get("/v1/results/" + encode(uid)).node());
   }
 
   /**
@@ -118,7 +118,7 @@ public final class CredenceClient {
    */
   public ResultPage results(Instant since, int limit) {
     String query = since == null ? "" : "since=" + since.getEpochSecond() + "&";
-    return ResultPage.read(get("/v1/results?" + query + "limit=" + limit));
+    return ResultPage.read(get("/v1/results?" + query + "limit=" + limit).node());
   }
 
   /** The page after {@code cursor}, a {@link ResultPage#nextCursor()} of an earlier page. */
@@ -126,7 +126,7 @@ public final class CredenceClient {
     if (cursor == null || cursor.isBlank()) {
       throw new IllegalArgumentException("cursor is required: a nextCursor of an earlier page");
     }
-    return ResultPage.read(get("/v1/results?cursor=" + encode(cursor) + "&limit=" + limit));
+    return ResultPage.read(get("/v1/results?cursor=" + encode(cursor) + "&limit=" + limit).node());
   }
 
   /**

@@ -27,6 +27,11 @@ final class Fields {
     return new Fields(node, path);
   }
 
+  /** The object itself, for reading into a wire record. */
+  JsonNode node() {
+    return node;
+  }
+
   Fields object(String name) {
     return of(node.get(name), name(name));
   }

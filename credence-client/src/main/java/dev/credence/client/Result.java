@@ -1,5 +1,8 @@
 package dev.credence.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.credence.api.ResultResponse;
+
 /**
  * A uid's session as the pull API reports it.
  *
@@ -13,11 +16,17 @@ public record Result(String uid, String integrationId, String status, ScoreDetai
     return "completed".equals(status);
   }
 
-  static Result read(Fields result) {
+  static Result read(JsonNode body) {
+    return read(Wire.read(body, ResultResponse.class, ""), "");
+  }
+
+  /** A result read into its wire record, with {@code path} naming it in errors. */
+  static Result read(ResultResponse result, String path) {
+    String at = path.isEmpty() ? "" : path + ".";
     return new Result(
-        result.text("uid"),
-        result.text("integration_id"),
-        result.text("status"),
-        result.isNull("details") ? null : ScoreDetails.read(result.object("details")));
+        Wire.text(result.uid(), at + "uid"),
+        Wire.text(result.integrationId(), at + "integration_id"),
+        Wire.text(result.status(), at + "status"),
+        result.details() == null ? null : ScoreDetails.read(result.details(), at + "details"));
   }
 }

@@ -1,5 +1,9 @@
 package dev.credence.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.credence.api.ResultPageResponse;
+import dev.credence.api.ResultResponse;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,10 +16,16 @@ import java.util.List;
  */
 public record ResultPage(List<Result> results, String nextCursor, boolean hasMore) {
 
-  static ResultPage read(Fields page) {
+  static ResultPage read(JsonNode body) {
+    ResultPageResponse page = Wire.read(body, ResultPageResponse.class, "");
+    List<ResultResponse> results = Wire.objects(page.results(), "results");
+    List<Result> read = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      read.add(Result.read(results.get(i), "results[" + i + "]"));
+    }
     return new ResultPage(
-        page.objects("results").stream().map(Result::read).toList(),
-        page.text("next_cursor"),
-        page.bool("has_more"));
+        List.copyOf(read),
+        Wire.text(page.nextCursor(), "next_cursor"),
+        Wire.bool(page.hasMore(), "has_more"));
   }
 }

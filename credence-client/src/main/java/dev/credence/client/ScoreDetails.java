@@ -1,6 +1,8 @@
 package dev.credence.client;
 
+import dev.credence.api.EventDetails;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,26 +44,38 @@ public record ScoreDetails(
   /** One measured trait, such as {@code domain.C}, with its value from 0 to 100 and its band. */
   public record Trait(String key, int value, String riskBand) {}
 
-  static ScoreDetails read(Fields details) {
-    Fields calculated = details.object("calculated");
+  /** The details as read into their wire record, with {@code path} naming them in errors. */
+  static ScoreDetails read(EventDetails.PsychometricScoreComplete details, String path) {
+    String at = path + ".calculated";
+    dev.credence.api.Calculated calculated = Wire.object(details.calculated(), at);
+    List<dev.credence.api.Calculated.Trait> traits =
+        Wire.objects(calculated.traits(), at + ".traits");
+    List<Trait> read = new ArrayList<>();
+    for (int i = 0; i < traits.size(); i++) {
+      dev.credence.api.Calculated.Trait t = traits.get(i);
+      String trait = at + ".traits[" + i + "]";
+      read.add(
+          new Trait(
+              Wire.text(t.key(), trait + ".key"),
+              (int) Wire.integer(t.value(), trait + ".value"),
+              Wire.text(t.riskBand(), trait + ".risk_band")));
+    }
     return new ScoreDetails(
-        details.optionalTime("application_started_at"),
-        details.time("application_completed_at"),
-        details.time("scored_at"),
-        details.text("platform"),
+        Wire.optionalTime(details.applicationStartedAt()),
+        Wire.time(details.applicationCompletedAt(), path + ".application_completed_at"),
+        Wire.time(details.scoredAt(), path + ".scored_at"),
+        Wire.text(details.platform(), path + ".platform"),
         new Calculated(
-            (int) calculated.integer("score"),
-            calculated.text("risk_band"),
-            calculated.text("score_confidence"),
-            calculated.objects("traits").stream()
-                .map(t -> new Trait(t.text("key"), (int) t.integer("value"), t.text("risk_band")))
-                .toList(),
-            calculated.strings("flags"),
-            calculated.isNull("probability_of_default")
-                ? null
-                : calculated.number("probability_of_default"),
-            calculated.isNull("review_required") ? null : calculated.bool("review_required"),
-            calculated.isNull("model") ? null : calculated.object("model").optionalText("version"),
-            calculated.isNull("missing") ? List.of() : calculated.strings("missing")));
+            (int) Wire.integer(calculated.score(), at + ".score"),
+            Wire.text(calculated.riskBand(), at + ".risk_band"),
+            Wire.text(calculated.scoreConfidence(), at + ".score_confidence"),
+            List.copyOf(read),
+            Wire.strings(calculated.flags(), at + ".flags"),
+            calculated.probabilityOfDefault(),
+            calculated.reviewRequired(),
+            calculated.model() == null ? null : calculated.model().version(),
+            calculated.missing() == null
+                ? List.of()
+                : Wire.strings(calculated.missing(), at + ".missing")));
   }
 }

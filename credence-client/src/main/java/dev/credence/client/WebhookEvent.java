@@ -1,5 +1,10 @@
 package dev.credence.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.credence.api.EventDetails;
+import dev.credence.api.EventType;
+import dev.credence.api.WebhookEnvelope;
 import java.time.Instant;
 import java.util.List;
 
@@ -28,7 +33,7 @@ public sealed interface WebhookEvent {
   record ApplicationComplete(
       String uid, String integrationId, Instant startedAt, Instant completedAt, String platform)
       implements WebhookEvent {
-    public static final String TYPE = "application.complete";
+    public static final String TYPE = EventType.WireNames.APPLICATION_COMPLETE;
 
     @Override
     public String type() {
@@ -39,7 +44,7 @@ public sealed interface WebhookEvent {
   /** {@code psychometric_score.complete}: the result, right after {@code application.complete}. */
   record PsychometricScoreComplete(String uid, String integrationId, ScoreDetails details)
       implements WebhookEvent {
-    public static final String TYPE = "psychometric_score.complete";
+    public static final String TYPE = EventType.WireNames.PSYCHOMETRIC_SCORE_COMPLETE;
 
     @Override
     public String type() {
@@ -56,7 +61,7 @@ public sealed interface WebhookEvent {
       String platform,
       List<String> reasons)
       implements WebhookEvent {
-    public static final String TYPE = "application.cancelled";
+    public static final String TYPE = EventType.WireNames.APPLICATION_CANCELLED;
 
     @Override
     public String type() {
@@ -76,7 +81,7 @@ public sealed interface WebhookEvent {
       Instant expiredAt,
       String platform)
       implements WebhookEvent {
-    public static final String TYPE = "application.expired";
+    public static final String TYPE = EventType.WireNames.APPLICATION_EXPIRED;
 
     @Override
     public String type() {
@@ -97,7 +102,7 @@ public sealed interface WebhookEvent {
       String platform,
       List<String> reasons)
       implements WebhookEvent {
-    public static final String TYPE = "application.incomplete";
+    public static final String TYPE = EventType.WireNames.APPLICATION_INCOMPLETE;
 
     @Override
     public String type() {
@@ -109,7 +114,7 @@ public sealed interface WebhookEvent {
    * {@code webhook.test}: sent only by the webhook test call, with the uid {@code webhook-test}.
    */
   record WebhookTest(String uid, String integrationId, Instant sentAt) implements WebhookEvent {
-    public static final String TYPE = "webhook.test";
+    public static final String TYPE = EventType.WireNames.WEBHOOK_TEST;
 
     @Override
     public String type() {
@@ -123,47 +128,67 @@ public sealed interface WebhookEvent {
    * @throws Fields.Malformed if it does not have the documented shape
    * @return null for an event type this client does not know
    */
-  static WebhookEvent read(Fields envelope) {
-    String uid = envelope.text("uid");
-    String integrationId = envelope.text("integration_id");
-    Fields event = envelope.object("event");
-    Fields d = event.object("details");
-    return switch (event.text("type")) {
-      case ApplicationComplete.TYPE ->
-          new ApplicationComplete(
-              uid,
-              integrationId,
-              d.time("application_started_at"),
-              d.time("application_completed_at"),
-              d.text("platform"));
+  static WebhookEvent read(JsonNode body) {
+    WebhookEnvelope envelope = Wire.read(body, WebhookEnvelope.class, "");
+    String uid = Wire.text(envelope.uid(), "uid");
+    String integrationId = Wire.text(envelope.integrationId(), "integration_id");
+    WebhookEnvelope.Event event = Wire.object(envelope.event(), "event");
+    ObjectNode d = Wire.object(event.details(), "event.details");
+    String details = "event.details";
+    return switch (Wire.text(event.type(), "event.type")) {
+      case ApplicationComplete.TYPE -> {
+        var c = Wire.read(d, EventDetails.ApplicationComplete.class, details);
+        yield new ApplicationComplete(
+            uid,
+            integrationId,
+            Wire.time(c.applicationStartedAt(), details + ".application_started_at"),
+            Wire.time(c.applicationCompletedAt(), details + ".application_completed_at"),
+            Wire.text(c.platform(), details + ".platform"));
+      }
       case PsychometricScoreComplete.TYPE ->
-          new PsychometricScoreComplete(uid, integrationId, ScoreDetails.read(d));
-      case ApplicationCancelled.TYPE ->
-          new ApplicationCancelled(
+          new PsychometricScoreComplete(
               uid,
               integrationId,
-              d.time("application_created_at"),
-              d.time("application_cancelled_at"),
-              d.text("platform"),
-              event.strings("reasons"));
-      case ApplicationExpired.TYPE ->
-          new ApplicationExpired(
+              ScoreDetails.read(
+                  Wire.read(d, EventDetails.PsychometricScoreComplete.class, details), details));
+      case ApplicationCancelled.TYPE -> {
+        var c = Wire.read(d, EventDetails.ApplicationCancelled.class, details);
+        yield new ApplicationCancelled(
+            uid,
+            integrationId,
+            Wire.time(c.applicationCreatedAt(), details + ".application_created_at"),
+            Wire.time(c.applicationCancelledAt(), details + ".application_cancelled_at"),
+            Wire.text(c.platform(), details + ".platform"),
+            Wire.strings(event.reasons(), "event.reasons"));
+      }
+      case ApplicationExpired.TYPE -> {
+        var e = Wire.read(d, EventDetails.ApplicationExpired.class, details);
+        yield new ApplicationExpired(
+            uid,
+            integrationId,
+            Wire.time(e.applicationCreatedAt(), details + ".application_created_at"),
+            Wire.optionalTime(e.applicationStartedAt()),
+            Wire.time(e.applicationExpiredAt(), details + ".application_expired_at"),
+            Wire.text(e.platform(), details + ".platform"));
+      }
+      case ApplicationIncomplete.TYPE -> {
+        var i = Wire.read(d, EventDetails.ApplicationIncomplete.class, details);
+        yield new ApplicationIncomplete(
+            uid,
+            integrationId,
+            Wire.time(i.applicationStartedAt(), details + ".application_started_at"),
+            Wire.time(i.applicationExpiredAt(), details + ".application_expired_at"),
+            (int) Wire.integer(i.progressPercent(), details + ".progress_percent"),
+            Wire.text(i.platform(), details + ".platform"),
+            Wire.strings(event.reasons(), "event.reasons"));
+      }
+      case WebhookTest.TYPE ->
+          new WebhookTest(
               uid,
               integrationId,
-              d.time("application_created_at"),
-              d.optionalTime("application_started_at"),
-              d.time("application_expired_at"),
-              d.text("platform"));
-      case ApplicationIncomplete.TYPE ->
-          new ApplicationIncomplete(
-              uid,
-              integrationId,
-              d.time("application_started_at"),
-              d.time("application_expired_at"),
-              (int) d.integer("progress_percent"),
-              d.text("platform"),
-              event.strings("reasons"));
-      case WebhookTest.TYPE -> new WebhookTest(uid, integrationId, d.time("sent_at"));
+              Wire.time(
+                  Wire.read(d, EventDetails.WebhookTest.class, details).sentAt(),
+                  details + ".sent_at"));
       default -> null;
     };
   }

@@ -1,6 +1,7 @@
 package dev.credence.client;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.credence.api.Signatures;
@@ -132,9 +133,9 @@ public final class WebhookVerifier {
     WebhookEvent event;
     String type;
     try {
-      Fields envelope = Fields.of(JSON.readTree(body), "");
+      JsonNode envelope = JSON.readTree(body);
       event = WebhookEvent.read(envelope);
-      type = envelope.object("event").text("type");
+      type = envelope.path("event").path("type").asText();
     } catch (IOException e) {
       throw refused(Reason.MALFORMED_BODY, "The body is not JSON");
     } catch (Fields.Malformed e) {

@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.credence.server.http.ApiException;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -25,14 +26,19 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   private static final String ROOT = "dev.credence.server";
 
+  /** Packages every package may use: the domain's refusals. */
+  static final Set<String> EVERYONE_MAY_USE = Set.of("errors");
+
   /**
-   * What each top-level package may use besides itself, lowest first: the picture in
-   * docs/architecture.md, as a table. A package missing here fails the test until it is placed.
+   * What each top-level package may use besides itself and {@link #EVERYONE_MAY_USE}, lowest first:
+   * the picture in docs/architecture.md, as a table. A package missing here fails the test until it
+   * is placed.
    */
   static final Map<String, Set<String>> MAY_USE =
       Map.ofEntries(
           Map.entry("outbound", Set.of()),
           Map.entry("scoring", Set.of()),
+          Map.entry("errors", Set.of()),
           Map.entry("config", Set.of("outbound")),
           Map.entry("store", Set.of("config")),
           Map.entry("http", Set.of("config", "store")),
@@ -113,6 +119,19 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheHttpEdgeTurnsRefusalsIntoStatuses() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + ".http")
+        .should()
+        .callConstructor(ApiException.class, int.class, String.class, String.class)
+        .orShould()
+        .callConstructor(ApiException.class, int.class, String.class, String.class, Map.class)
+        .because("services and pages throw errors.Refusal; http maps its kind to a status")
+        .check(classes);
+  }
+
+  @Test
   void eachPackageUsesOnlyThePackagesBelowIt() {
     Map<String, Set<String>> unexpected = new TreeMap<>();
     for (JavaClass from : classes) {
@@ -124,7 +143,10 @@ class ArchitectureTest {
       assertThat(allowed).as("package %s is placed in MAY_USE", source).isNotNull();
       for (Dependency dependency : from.getDirectDependenciesFromSelf()) {
         String target = topPackage(dependency.getTargetClass());
-        if (target != null && !target.equals(source) && !allowed.contains(target)) {
+        if (target != null
+            && !target.equals(source)
+            && !allowed.contains(target)
+            && !EVERYONE_MAY_USE.contains(target)) {
           unexpected
               .computeIfAbsent(source + " -> " + target, k -> new TreeSet<>())
               .add(from.getSimpleName() + " uses " + dependency.getTargetClass().getSimpleName());

@@ -1,6 +1,7 @@
 package dev.credence.server.endings;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.credence.api.EventType;
 import dev.credence.server.assessment.AssessmentConfig;
 import dev.credence.server.assessment.AssessmentService;
 import dev.credence.server.assessment.AssessmentService.View;
@@ -15,7 +16,6 @@ import dev.credence.server.sessions.SessionLifecycle;
 import dev.credence.server.sessions.SessionLifecycle.Change;
 import dev.credence.server.sessions.SessionStore;
 import dev.credence.server.webhooks.EventStore;
-import dev.credence.server.webhooks.EventType;
 import dev.credence.server.webhooks.NewEvent;
 import dev.credence.server.webhooks.Webhooks;
 import java.time.Clock;

@@ -41,14 +41,6 @@ public class ApiException extends RuntimeException {
     return headers;
   }
 
-  public static ApiException unprocessable(String code, String detail) {
-    return new ApiException(422, code, detail);
-  }
-
-  public static ApiException notFound(String code, String detail) {
-    return new ApiException(404, code, detail);
-  }
-
   /** The answer to a refusal: its kind's status, its code and detail, and when to retry. */
   public static ApiException of(Refusal refusal) {
     return new ApiException(

@@ -2,9 +2,9 @@ package dev.credence.server.results;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.credence.api.Calculated;
 import dev.credence.server.assessment.AssessmentConfig;
 import dev.credence.server.assessment.AssessmentService.View;
 import dev.credence.server.assessment.AssessmentSetting;
@@ -315,29 +315,21 @@ public final class Scorer {
    */
   static ObjectNode calculated(
       ModelResult model, TrustIndicators.Trust trust, ItemBank.Length length) {
-    ObjectNode c = JsonNodeFactory.instance.objectNode();
-    c.put("score", model.score());
-    c.put("risk_band", model.riskBand());
-    c.put("score_confidence", trust.scoreConfidence().name());
-    ArrayNode traits = c.putArray("traits");
-    for (ModelResult.Trait trait : model.traits()) {
-      traits
-          .addObject()
-          .put("key", trait.key())
-          .put("value", trait.value())
-          .put("risk_band", trait.riskBand());
-    }
-    ArrayNode flags = c.putArray("flags");
-    trust.flags().forEach(flag -> flags.add(flag.name()));
-    c.put("probability_of_default", probability(model.pd()));
-    c.put("review_required", trust.reviewRequired());
-    c.putObject("model")
-        .put("version", model.modelVersion())
-        .put("calibrated", model.calibrated())
-        .put("norms", model.normsSource())
-        .put("form", formName(length));
-    ArrayNode missing = c.putArray("missing");
-    model.missing().forEach(missing::add);
-    return c;
+    Calculated calculated =
+        new Calculated(
+            model.score(),
+            model.riskBand(),
+            trust.scoreConfidence().name(),
+            model.traits().stream()
+                .map(t -> new Calculated.Trait(t.key(), t.value(), t.riskBand()))
+                .toList(),
+            trust.flags().stream().map(Enum::name).toList(),
+            probability(model.pd()),
+            trust.reviewRequired(),
+            new Calculated.Model(
+                model.modelVersion(), model.calibrated(), model.normsSource(), formName(length)),
+            model.missing(),
+            null); // evidence is added by the caller
+    return Json.MAPPER.valueToTree(calculated);
   }
 }

@@ -3,6 +3,7 @@ package dev.credence.server.webhooks;
 import static dev.credence.server.store.Timestamps.instant;
 import static dev.credence.server.store.Timestamps.utc;
 
+import dev.credence.api.EventType;
 import dev.credence.server.store.Ids;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -2,6 +2,8 @@ package dev.credence.server.webhooks;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.credence.api.EventType;
+import dev.credence.api.WebhookEnvelope;
 import dev.credence.server.http.Json;
 import java.util.List;
 
@@ -29,15 +31,7 @@ public record NewEvent(EventType type, ObjectNode details, List<String> reasons)
    * {@code event.reasons} after the details when the event has reasons; compact JSON.
    */
   public String body(String uid, String integrationId) {
-    ObjectNode envelope = JsonNodeFactory.instance.objectNode();
-    envelope.put("uid", uid);
-    envelope.put("integration_id", integrationId);
-    ObjectNode event = envelope.putObject("event");
-    event.put("type", type.wireName());
-    event.set("details", details);
-    if (reasons != null) {
-      reasons.forEach(event.putArray("reasons")::add);
-    }
-    return Json.write(envelope);
+    return Json.write(
+        new WebhookEnvelope(uid, integrationId, new WebhookEnvelope.Event(type, details, reasons)));
   }
 }

@@ -1,7 +1,9 @@
 package dev.credence.server.webhooks;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.credence.api.EventDetails;
+import dev.credence.api.EventType;
+import dev.credence.api.WebhookEnvelope;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.errors.Refusal;
@@ -19,7 +21,7 @@ import java.time.Duration;
  */
 public final class WebhookTestCall {
   /** The event type of a test delivery; never sent otherwise. */
-  public static final String TEST_EVENT = "webhook.test";
+  public static final String TEST_EVENT = EventType.WEBHOOK_TEST;
 
   /** The uid of a test delivery (no session has it: uids are chosen by lenders). */
   public static final String TEST_UID = "webhook-test";
@@ -74,12 +76,12 @@ public final class WebhookTestCall {
   }
 
   private String body(Environment environment) {
-    ObjectNode details = NewEvent.newDetails();
-    details.put("sent_at", clock.instant().getEpochSecond());
-    ObjectNode envelope = JsonNodeFactory.instance.objectNode();
-    envelope.put("uid", TEST_UID);
-    envelope.put("integration_id", environment.integrationId());
-    envelope.putObject("event").put("type", TEST_EVENT).set("details", details);
-    return Json.write(envelope);
+    ObjectNode details =
+        Json.MAPPER.valueToTree(new EventDetails.WebhookTest(clock.instant().getEpochSecond()));
+    return Json.write(
+        new WebhookEnvelope(
+            TEST_UID,
+            environment.integrationId(),
+            new WebhookEnvelope.Event(TEST_EVENT, details, null)));
   }
 }

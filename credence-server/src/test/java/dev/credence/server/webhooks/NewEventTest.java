@@ -2,6 +2,7 @@ package dev.credence.server.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.credence.api.EventType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
