@@ -1,6 +1,7 @@
 package dev.credence.server.assessment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.credence.server.scoring.AnswerSheet.Choice;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -73,9 +74,6 @@ public record AssessmentConfig(List<Module> modules) {
       return ordered("type", type(), "balloons", balloons, "max_pumps", maxPumps);
     }
   }
-
-  /** One delay-discounting choice: {@code today} points now or {@code later} in {@code days}. */
-  public record Choice(int today, int later, int days) {}
 
   /** Smaller-sooner or larger-later choices, one a page. */
   public record Choices(List<Choice> set) implements Module {

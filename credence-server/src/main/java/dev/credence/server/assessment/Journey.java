@@ -1,7 +1,6 @@
 package dev.credence.server.assessment;
 
 import dev.credence.server.assessment.AssessmentConfig.Balloons;
-import dev.credence.server.assessment.AssessmentConfig.Choice;
 import dev.credence.server.assessment.AssessmentConfig.Choices;
 import dev.credence.server.assessment.AssessmentConfig.MemorySpan;
 import dev.credence.server.assessment.AssessmentConfig.Module;
@@ -9,6 +8,7 @@ import dev.credence.server.assessment.AssessmentConfig.Questionnaire;
 import dev.credence.server.assessment.AssessmentStore.Balloon;
 import dev.credence.server.assessment.AssessmentStore.MemoryRound;
 import dev.credence.server.assessment.AssessmentStore.Progress;
+import dev.credence.server.scoring.AnswerSheet.Choice;
 import java.util.List;
 
 /**

@@ -170,8 +170,11 @@ public final class Scorer {
             a ->
                 questionnaire.add(
                     new ItemAnswer(
-                        items.item(ITEM_LANGUAGE, a.item()), a.value(), a.page(), a.elapsedMs())));
-    List<AssessmentConfig.Choice> choiceSet =
+                        items.item(ITEM_LANGUAGE, a.item()).facts(),
+                        a.value(),
+                        a.page(),
+                        a.elapsedMs())));
+    List<AnswerSheet.Choice> choiceSet =
         view.config().modules().stream()
             .filter(AssessmentConfig.Choices.class::isInstance)
             .map(m -> ((AssessmentConfig.Choices) m).set())
@@ -186,8 +189,12 @@ public final class Scorer {
         questionnaire,
         choiceSet,
         later,
-        view.progress().balloons(),
-        view.progress().rounds(),
+        view.progress().balloons().stream()
+            .map(b -> new AnswerSheet.Balloon(b.index(), b.burstPoint(), b.pumps(), b.outcome()))
+            .toList(),
+        view.progress().rounds().stream()
+            .map(r -> new AnswerSheet.MemoryRound(r.round(), r.digits(), r.correct()))
+            .toList(),
         visits.visits(),
         visits.devices());
   }
@@ -236,7 +243,7 @@ public final class Scorer {
       boolean languageOnly) {
     ItemBank.Length length = length(config);
     Norms defaults =
-        Norms.defaults(maxPumps(config), length == null ? ItemBank.Length.FULL : length);
+        Norms.defaults(maxPumps(config), (length == null ? ItemBank.Length.FULL : length).items());
     int minimum = settings.normsMinimum();
     Instant now = clock.instant();
     // per form: the defaults a population falls back on differ with the form's length

@@ -5,8 +5,8 @@ import static dev.credence.server.scoring.Sheets.plus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.credence.server.assessment.AssessmentConfig;
-import dev.credence.server.assessment.AssessmentConfig.Choice;
-import dev.credence.server.assessment.AssessmentStore.Balloon;
+import dev.credence.server.scoring.AnswerSheet.Balloon;
+import dev.credence.server.scoring.AnswerSheet.Choice;
 import dev.credence.server.scoring.AnswerSheet.ItemAnswer;
 import dev.credence.server.scoring.TrustIndicators.Confidence;
 import dev.credence.server.scoring.TrustIndicators.Flag;
