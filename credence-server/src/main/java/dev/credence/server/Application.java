@@ -1,11 +1,14 @@
 package dev.credence.server;
 
+import dev.credence.server.assessment.AssessmentModules;
 import dev.credence.server.assessment.AssessmentPages;
 import dev.credence.server.assessment.AssessmentService;
 import dev.credence.server.assessment.AssessmentStore;
 import dev.credence.server.assessment.ItemBank;
 import dev.credence.server.assessment.Messages;
 import dev.credence.server.assessment.SessionLinks;
+import dev.credence.server.assessment.modules.Modules;
+import dev.credence.server.assessment.questionnaire.QuestionnaireStore;
 import dev.credence.server.audit.AuditLog;
 import dev.credence.server.calibration.ModelOperatorApi;
 import dev.credence.server.calibration.ModelRegistry;
@@ -99,16 +102,23 @@ public final class Application implements AutoCloseable {
   }
 
   public static Application start(Config config, Clock clock) {
+    return start(config, clock, Modules.standard());
+  }
+
+  /** With the assessment modules {@code modules} (e.g. the standard ones and more). */
+  public static Application start(Config config, Clock clock, AssessmentModules modules) {
+    AssessmentModules.readSettingsWith(modules);
     Database database = Database.open(config.database());
     try {
-      return wire(config, clock, database);
+      return wire(config, clock, database, modules);
     } catch (RuntimeException e) {
       database.close();
       throw e;
     }
   }
 
-  private static Application wire(Config config, Clock clock, Database database) {
+  private static Application wire(
+      Config config, Clock clock, Database database, AssessmentModules modules) {
     DeploymentService deployments = deployments(config, clock, database);
     deployments.checkMasterKey();
     SessionStore sessionStore = new SessionStore(database.jdbi());
@@ -122,7 +132,8 @@ public final class Application implements AutoCloseable {
             deployments, sessionStore, tokens, new RateLimiter(), clock, System::nanoTime);
     ItemBank items = ItemBank.load();
     AssessmentStore assessmentStore = new AssessmentStore(database.jdbi());
-    AssessmentService assessmentService = new AssessmentService(assessmentStore, items, clock);
+    AssessmentService assessmentService =
+        new AssessmentService(assessmentStore, items, modules, clock);
     Config.Workers workerSettings = config.workers();
     WebhookSender sender =
         new WebhookSender(
@@ -140,7 +151,7 @@ public final class Application implements AutoCloseable {
             clock);
     ResultStore results = new ResultStore(database.jdbi());
     ModelRegistry modelRegistry = ModelRegistry.open(database.jdbi(), clock);
-    Scorer scorer = new Scorer(assessmentStore, results, items, modelRegistry, clock);
+    Scorer scorer = new Scorer(results, items.version(), modelRegistry, clock);
     Outcomes outcomes = new Outcomes(database.jdbi(), assessmentService, scorer, webhooks, clock);
     AssessmentPages assessment =
         new AssessmentPages(
@@ -150,6 +161,7 @@ public final class Application implements AutoCloseable {
             items,
             Messages.load(),
             deployments,
+            modules,
             clock);
     ExpirySweep sweep = new ExpirySweep(sessionStore, deployments, outcomes, clock);
 
@@ -198,7 +210,7 @@ public final class Application implements AutoCloseable {
             outcomeUploads,
             scorer,
             modelRegistry,
-            new ReliabilityReport(assessmentStore, items),
+            new ReliabilityReport(new QuestionnaireStore(assessmentStore, modules), items),
             clock);
     OutcomePages outcomePages =
         new OutcomePages(

@@ -227,7 +227,7 @@ public final class DeploymentStore {
   /** The stored JSON of a configuration; NULL (rows from before it existed) is the default. */
   private static AssessmentConfig assessment(String json) {
     if (json == null) {
-      return AssessmentConfig.DEFAULT;
+      return AssessmentConfig.defaults();
     }
     java.util.List<String> problems = new java.util.ArrayList<>();
     AssessmentConfig config;

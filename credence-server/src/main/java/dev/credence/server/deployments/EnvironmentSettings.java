@@ -130,7 +130,7 @@ public record EnvironmentSettings(
         false,
         test ? 60 : null,
         test ? 100 : null,
-        AssessmentConfig.DEFAULT,
+        AssessmentConfig.defaults(),
         CreditModel.DEFAULT,
         Norms.DEFAULT_MINIMUM);
   }
@@ -254,7 +254,7 @@ public record EnvironmentSettings(
       }
       case "assessment" -> {
         if (value.isNull()) {
-          return AssessmentConfig.DEFAULT;
+          return AssessmentConfig.defaults();
         }
         AssessmentConfig config = AssessmentConfig.parse(value, problems);
         return config == null ? INVALID : config;

@@ -60,7 +60,7 @@ public final class Outcomes {
       return false;
     }
     Session session = view.session();
-    Scored scored = scorer.score(view, assessment.form(view.config()));
+    Scored scored = scorer.score(view, assessment.sheet(view));
     Instant now = scored.scoredAt();
     boolean done =
         jdbi.inTransaction(

@@ -119,6 +119,41 @@ public record AnswerSheet(
     }
   }
 
+  /** Filled by each module of the assessment with what it contributes; empty parts stay empty. */
+  public static final class Builder {
+    private List<ItemAnswer> questionnaire = List.of();
+    private List<Choice> choiceSet = List.of();
+    private Map<Integer, Boolean> laterChosen = Map.of();
+    private List<Balloon> balloons = List.of();
+    private List<MemoryRound> memoryRounds = List.of();
+
+    public Builder questionnaire(List<ItemAnswer> answers) {
+      this.questionnaire = answers;
+      return this;
+    }
+
+    public Builder choices(List<Choice> set, Map<Integer, Boolean> laterChosen) {
+      this.choiceSet = set;
+      this.laterChosen = laterChosen;
+      return this;
+    }
+
+    public Builder balloons(List<Balloon> balloons) {
+      this.balloons = balloons;
+      return this;
+    }
+
+    public Builder memoryRounds(List<MemoryRound> rounds) {
+      this.memoryRounds = rounds;
+      return this;
+    }
+
+    public AnswerSheet build(int visits, int devices) {
+      return new AnswerSheet(
+          questionnaire, choiceSet, laterChosen, balloons, memoryRounds, visits, devices);
+    }
+  }
+
   /** Changes of device after the first one. */
   public int deviceChanges() {
     return Math.max(0, devices - 1);

@@ -5,7 +5,7 @@ import static dev.credence.server.scoring.Sheets.plus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.credence.server.assessment.AssessmentConfig;
+import dev.credence.server.assessment.choices.ChoicesModule;
 import dev.credence.server.scoring.AnswerSheet.Balloon;
 import dev.credence.server.scoring.AnswerSheet.ItemAnswer;
 import dev.credence.server.scoring.AnswerSheet.MemoryRound;
@@ -170,6 +170,6 @@ class TraitScorerTest {
     for (int i = 0; i < later.length; i++) {
       chosen.put(i + 1, later[i]);
     }
-    return Sheets.choices(AssessmentConfig.DEFAULT_CHOICES, chosen);
+    return Sheets.choices(ChoicesModule.DEFAULT_CHOICES, chosen);
   }
 }
