@@ -1,5 +1,6 @@
 package dev.credence.server;
 
+import dev.credence.server.assessment.AssessmentModules;
 import dev.credence.server.assessment.AssessmentPages;
 import dev.credence.server.assessment.AssessmentService;
 import dev.credence.server.assessment.AssessmentSetting;
@@ -8,6 +9,8 @@ import dev.credence.server.assessment.ItemBank;
 import dev.credence.server.assessment.JourneyEndings;
 import dev.credence.server.assessment.Messages;
 import dev.credence.server.assessment.SessionLinks;
+import dev.credence.server.assessment.modules.Modules;
+import dev.credence.server.assessment.questionnaire.QuestionnaireStore;
 import dev.credence.server.audit.AuditLog;
 import dev.credence.server.calibration.ModelOperatorApi;
 import dev.credence.server.calibration.ModelRegistry;
@@ -92,9 +95,14 @@ public final class Application implements AutoCloseable {
   }
 
   public static Application start(Config config, Clock clock) {
+    return start(config, clock, Modules.standard());
+  }
+
+  /** With the assessment modules {@code modules} (the standard ones, and more in tests). */
+  public static Application start(Config config, Clock clock, AssessmentModules modules) {
     Database database = Database.open(config.database());
     try {
-      return wire(config, clock, database);
+      return wire(config, clock, database, modules);
     } catch (RuntimeException e) {
       database.close();
       throw e;
@@ -105,15 +113,16 @@ public final class Application implements AutoCloseable {
    * Builds the parts feature by feature, each from the parts it needs, lowest first: nothing is
    * handed a part after it was built.
    */
-  private static Application wire(Config config, Clock clock, Database database) {
+  private static Application wire(
+      Config config, Clock clock, Database database, AssessmentModules modules) {
     Jdbi jdbi = database.jdbi();
     AuditLog audit = new AuditLog(jdbi, clock);
-    DeploymentService deployments = deployments(config, clock, database);
+    DeploymentService deployments = deployments(config, clock, database, modules);
     deployments.checkMasterKey();
     SessionParts sessions = sessions(config, clock, jdbi, deployments);
     WebhookParts webhooks = webhooks(config, clock, database, deployments);
     try {
-      AssessmentParts assessment = assessment(clock, jdbi, sessions);
+      AssessmentParts assessment = assessment(clock, jdbi, sessions, modules);
       ResultParts results = results(clock, jdbi, assessment);
       EndingParts endings =
           endings(config, clock, jdbi, sessions, assessment, results, webhooks, deployments, audit);
@@ -126,7 +135,8 @@ public final class Application implements AutoCloseable {
               outcomeUploads,
               results.scorer(),
               results.models(),
-              new ReliabilityReport(assessment.store(), assessment.items()),
+              new ReliabilityReport(
+                  new QuestionnaireStore(assessment.store(), modules), assessment.items()),
               clock);
       Accounts accounts = accounts(config, clock, database, deployments, audit);
       Console console =
@@ -239,14 +249,19 @@ public final class Application implements AutoCloseable {
 
   /** The applicant's journey: its answers, the item bank, the journey's rules. */
   private record AssessmentParts(
-      AssessmentStore store, ItemBank items, Messages messages, AssessmentService service) {}
+      AssessmentStore store,
+      ItemBank items,
+      Messages messages,
+      AssessmentModules modules,
+      AssessmentService service) {}
 
-  private static AssessmentParts assessment(Clock clock, Jdbi jdbi, SessionParts sessions) {
+  private static AssessmentParts assessment(
+      Clock clock, Jdbi jdbi, SessionParts sessions, AssessmentModules modules) {
     ItemBank items = ItemBank.load();
     AssessmentStore store = new AssessmentStore(jdbi);
     AssessmentService service =
-        new AssessmentService(store, sessions.store(), sessions.lifecycle(), items, clock);
-    return new AssessmentParts(store, items, Messages.load(), service);
+        new AssessmentService(store, sessions.store(), sessions.lifecycle(), items, modules, clock);
+    return new AssessmentParts(store, items, Messages.load(), modules, service);
   }
 
   /** The applicant's pages, which end sessions through {@code endings}. */
@@ -263,6 +278,7 @@ public final class Application implements AutoCloseable {
         assessment.items(),
         assessment.messages(),
         deployments,
+        assessment.modules(),
         clock);
   }
 
@@ -272,7 +288,8 @@ public final class Application implements AutoCloseable {
   private static ResultParts results(Clock clock, Jdbi jdbi, AssessmentParts assessment) {
     ResultStore store = new ResultStore(jdbi);
     ModelRegistry models = ModelRegistry.open(jdbi, clock);
-    Scorer scorer = new Scorer(assessment.store(), store, assessment.items(), models, clock);
+    Scorer scorer =
+        new Scorer(store, assessment.modules(), assessment.items().version(), models, clock);
     return new ResultParts(store, models, scorer);
   }
 
@@ -347,8 +364,14 @@ public final class Application implements AutoCloseable {
         });
   }
 
+  /** Deployments, with the standard assessment modules checking the assessment setting. */
   static DeploymentService deployments(Config config, Clock clock, Database database) {
-    AssessmentSetting assessment = new AssessmentSetting();
+    return deployments(config, clock, database, Modules.standard());
+  }
+
+  private static DeploymentService deployments(
+      Config config, Clock clock, Database database, AssessmentModules modules) {
+    AssessmentSetting assessment = new AssessmentSetting(modules);
     return new DeploymentService(
         new DeploymentStore(database.jdbi(), assessment),
         new SecretBox(config.masterKeyBytes()),

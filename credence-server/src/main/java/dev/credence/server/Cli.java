@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.credence.server.assessment.AssessmentModules;
 import dev.credence.server.assessment.AssessmentStore;
 import dev.credence.server.assessment.ItemBank;
+import dev.credence.server.assessment.modules.Modules;
+import dev.credence.server.assessment.questionnaire.QuestionnaireStore;
 import dev.credence.server.audit.AuditLog;
 import dev.credence.server.calibration.ModelOperatorApi;
 import dev.credence.server.calibration.ModelRegistry;
@@ -209,9 +212,9 @@ final class Cli {
             audit,
             results,
             new OutcomeUploads(database.jdbi(), new SessionStore(database.jdbi()), audit, clock),
-            new Scorer(answers, results, items, registry, clock),
+            new Scorer(results, Modules.standard(), items.version(), registry, clock),
             registry,
-            new ReliabilityReport(answers, items),
+            new ReliabilityReport(new QuestionnaireStore(answers, Modules.standard()), items),
             clock);
     String id = id(rest);
     List<String> after = rest.subList(1, rest.size());

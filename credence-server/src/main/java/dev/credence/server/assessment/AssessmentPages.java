@@ -1,12 +1,6 @@
 package dev.credence.server.assessment;
 
 import dev.credence.server.assessment.AssessmentService.View;
-import dev.credence.server.assessment.AssessmentStore.Balloon;
-import dev.credence.server.assessment.AssessmentStore.MemoryRound;
-import dev.credence.server.assessment.Journey.BalloonStep;
-import dev.credence.server.assessment.Journey.ChoiceStep;
-import dev.credence.server.assessment.Journey.MemoryStep;
-import dev.credence.server.assessment.Journey.QuestionnairePage;
 import dev.credence.server.assessment.PageModel.LanguageOption;
 import dev.credence.server.assessment.SessionLinks.Link;
 import dev.credence.server.deployments.DeploymentService;
@@ -15,8 +9,9 @@ import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.HttpEdge;
 import dev.credence.server.store.StoreErrors;
-import gg.jte.ContentType;
-import gg.jte.TemplateEngine;
+import gg.jte.generated.precompiled.assessment.JteconsentGenerated;
+import gg.jte.generated.precompiled.assessment.JteendGenerated;
+import gg.jte.html.OwaspHtmlTemplateOutput;
 import gg.jte.output.StringOutput;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -24,12 +19,10 @@ import io.javalin.http.HttpStatus;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -50,10 +43,10 @@ public final class AssessmentPages {
   private final Messages messages;
   private final DeploymentService deployments;
   private final Clock clock;
-  private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
   private final SessionLinks links;
   private final JourneyEndings endings;
   private final EndPages endPages = new EndPages();
+  private final AssessmentModules modules;
 
   public AssessmentPages(
       SessionLinks links,
@@ -62,7 +55,9 @@ public final class AssessmentPages {
       ItemBank items,
       Messages messages,
       DeploymentService deployments,
+      AssessmentModules modules,
       Clock clock) {
+    this.modules = modules;
     this.links = links;
     this.service = service;
     this.endings = endings;
@@ -84,10 +79,10 @@ public final class AssessmentPages {
         "/{token}", ctx -> guarded(ctx, () -> opened(ctx).ifPresent(o -> show(ctx, o, null, 200))));
     routes.post("/{token}/consent", ctx -> act(ctx, this::consent));
     routes.post("/{token}/language", ctx -> act(ctx, this::language));
-    routes.post("/{token}/questionnaire", ctx -> act(ctx, this::questionnaire));
-    routes.post("/{token}/choices", ctx -> act(ctx, this::choice));
-    routes.post("/{token}/balloons", ctx -> act(ctx, this::balloon));
-    routes.post("/{token}/memory", ctx -> act(ctx, this::memory));
+    for (AssessmentModule<?, ?> module : modules.all()) {
+      routes.post(
+          "/{token}/" + module.path(), ctx -> act(ctx, (c, opened, view) -> post(module, c, view)));
+    }
   }
 
   // --- actions ----------------------------------------------------------------------------------
@@ -133,32 +128,16 @@ public final class AssessmentPages {
     return null;
   }
 
-  private String questionnaire(Context ctx, Link opened, View view) {
-    service.answerPage(view, intParam(ctx, "page"), ctx.formParamMap());
-    return null;
-  }
-
-  private String choice(Context ctx, Link opened, View view) {
-    service.choose(view, intParam(ctx, "index"), ctx.formParam("choice"));
-    return null;
-  }
-
-  private String balloon(Context ctx, Link opened, View view) {
-    service.play(view, intParam(ctx, "balloon"), ctx.formParam("action"));
-    return null;
-  }
-
-  private String memory(Context ctx, Link opened, View view) {
-    service.answerMemory(view, intParam(ctx, "round"), ctx.formParam("answer"));
-    return null;
-  }
-
-  private static int intParam(Context ctx, String name) {
-    try {
-      return Integer.parseInt(ctx.formParam(name));
-    } catch (NumberFormatException e) {
-      throw Refusal.invalid("invalid_form", "The form is missing " + name);
+  /** A module's answer: handled by the module when it is the step to answer now. */
+  private String post(AssessmentModule<?, ?> module, Context ctx, View view) {
+    StepContext step = new StepContext(view, ctx, null, service);
+    if (view.position().step() instanceof Journey.InModule current
+        && current.module().type().equals(module.type())) {
+      current.module().post(step);
+    } else {
+      module.post(null, null, step);
     }
+    return null;
   }
 
   // --- rendering --------------------------------------------------------------------------------
@@ -176,52 +155,17 @@ public final class AssessmentPages {
       return;
     }
     PageModel page = page(ctx, opened.token(), language, environment, view, error);
-    Map<String, Object> params = new java.util.HashMap<>();
-    params.put("page", page);
-    String template;
-    if (step instanceof Journey.Consent) {
-      template = "assessment/consent.jte";
-      params.put("company", deployments.companyName(environment.companyId()));
-      params.put("privacyUrl", environment.settings().privacyPolicyUrl());
-    } else if (step instanceof QuestionnairePage questions) {
-      template = "assessment/questionnaire.jte";
-      String itemLanguage = items.hasLanguage(language) ? language : FALLBACK_LANGUAGE;
-      List<ItemBank.Item> shown = new ArrayList<>();
-      for (String id : questions.itemIds()) {
-        shown.add(items.item(itemLanguage, id));
-      }
-      params.put("step", questions);
-      params.put("items", shown);
-      params.put("choices", items.choices(itemLanguage));
-      service.shown(opened.session());
-    } else if (step instanceof BalloonStep balloons) {
-      template = "assessment/balloons.jte";
-      Balloon current = service.balloon(view);
-      params.put("step", balloons);
-      params.put("pumps", current.pumps());
-      // Twenty sizes spread over the possible pumps, so the balloon grows from the first pump.
-      int maxPumps = AssessmentService.balloonSettings(view).maxPumps();
-      params.put("size", Math.min(20, (current.pumps() * 20 + maxPumps - 1) / maxPumps));
-    } else if (step instanceof ChoiceStep choice) {
-      template = "assessment/choice.jte";
-      params.put("step", choice);
-      service.shown(opened.session());
+    Html html;
+    if (step instanceof Journey.InModule current) {
+      html = current.module().render(new StepContext(view, ctx, page, service));
     } else {
-      MemoryStep memory = (MemoryStep) step;
-      MemoryRound round = service.memoryRound(view);
-      Duration left =
-          Duration.between(
-              clock.instant(),
-              round.shownAt().plus(AssessmentService.memoryShowTime(round.digits())));
-      params.put("step", memory);
-      params.put("digits", left.isNegative() || left.isZero() ? null : round.digits());
-      if (params.get("digits") != null) {
-        // The digits go away by themselves, with or without JavaScript.
-        ctx.header("Refresh", String.valueOf(Math.max(1, (left.toMillis() + 999) / 1000)));
-      }
-      template = "assessment/memory.jte";
+      String company = deployments.companyName(environment.companyId());
+      String privacyUrl = environment.settings().privacyPolicyUrl();
+      html =
+          (out, interceptor) ->
+              JteconsentGenerated.render(out, interceptor, page, company, privacyUrl);
     }
-    render(ctx, status, template, params, page.nonce(), environment);
+    render(ctx, status, html, page.nonce(), environment);
   }
 
   /**
@@ -283,15 +227,10 @@ public final class AssessmentPages {
     return List.copyOf(ids);
   }
 
-  private void render(
-      Context ctx,
-      int status,
-      String template,
-      Map<String, Object> params,
-      String nonce,
-      Environment environment) {
+  private void render(Context ctx, int status, Html html, String nonce, Environment environment) {
     StringOutput output = new StringOutput();
-    engine.render(template, params, output);
+    // As the template engine renders HTML: escaped by OWASP's encoder, with no interceptor.
+    html.render(new OwaspHtmlTemplateOutput(output), null);
     ctx.header("Content-Security-Policy", policy(nonce, environment));
     ctx.status(status).contentType("text/html; charset=utf-8").result(output.toString());
   }
@@ -418,12 +357,14 @@ public final class AssessmentPages {
               0,
               0,
               null);
-      Map<String, Object> params = new java.util.HashMap<>();
-      params.put("page", page);
-      params.put("title", page.t(kind + ".title"));
-      params.put("text", page.t(kind + ".text"));
-      params.put("link", link);
-      render(ctx, status, "assessment/end.jte", params, nonce, environment);
+      String title = page.t(kind + ".title");
+      String text = page.t(kind + ".text");
+      render(
+          ctx,
+          status,
+          (out, interceptor) -> JteendGenerated.render(out, interceptor, page, title, text, link),
+          nonce,
+          environment);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.credence.server.assessment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.credence.server.scoring.AnswerSheet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -173,6 +174,11 @@ public final class ItemBank {
         throw new IllegalArgumentException("an answer is 1 to 5, not " + answer);
       }
       return minusKeyed ? 6 - answer : answer;
+    }
+
+    /** What scoring needs of this item: its id, keying, domain and facet. */
+    public AnswerSheet.ItemFacts facts() {
+      return new AnswerSheet.ItemFacts(id, minusKeyed, domain, facet);
     }
   }
 

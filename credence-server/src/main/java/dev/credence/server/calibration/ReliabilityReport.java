@@ -3,9 +3,9 @@ package dev.credence.server.calibration;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.credence.server.assessment.AssessmentStore;
-import dev.credence.server.assessment.AssessmentStore.CompletedQuestionnaire;
 import dev.credence.server.assessment.ItemBank;
+import dev.credence.server.assessment.questionnaire.QuestionnaireStore;
+import dev.credence.server.assessment.questionnaire.QuestionnaireStore.CompletedQuestionnaire;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -54,17 +54,17 @@ public final class ReliabilityReport {
   /** Alpha is undefined for these answers (their totals do not vary); no numbers. */
   public static final String NOT_COMPUTABLE = "not_computable";
 
-  private final AssessmentStore answers;
+  private final QuestionnaireStore answers;
   private final ItemBank items;
   private final int page;
   private final int maxSessions;
 
-  public ReliabilityReport(AssessmentStore answers, ItemBank items) {
+  public ReliabilityReport(QuestionnaireStore answers, ItemBank items) {
     this(answers, items, PAGE, MAX_SESSIONS);
   }
 
   /** With {@code page} sessions a query and at most {@code maxSessions} in all. */
-  ReliabilityReport(AssessmentStore answers, ItemBank items, int page, int maxSessions) {
+  ReliabilityReport(QuestionnaireStore answers, ItemBank items, int page, int maxSessions) {
     if (page < 1 || maxSessions < 1) {
       throw new IllegalArgumentException("page and maxSessions must be positive");
     }
@@ -117,7 +117,7 @@ public final class ReliabilityReport {
     Map<ItemBank.Length, List<int[]>> scored = new EnumMap<>(ItemBank.Length.class);
     Map<ItemBank.Length, Integer> taken = new EnumMap<>(ItemBank.Length.class);
     int read = 0;
-    AssessmentStore.Cursor after = null;
+    QuestionnaireStore.Cursor after = null;
     while (read < maxSessions) {
       int limit = Math.min(page, maxSessions - read);
       List<CompletedQuestionnaire> sessions =
@@ -135,7 +135,7 @@ public final class ReliabilityReport {
         break;
       }
       CompletedQuestionnaire last = sessions.get(sessions.size() - 1);
-      after = new AssessmentStore.Cursor(last.finishedAt(), last.sessionId());
+      after = new QuestionnaireStore.Cursor(last.finishedAt(), last.sessionId());
     }
     List<Form> forms = new ArrayList<>();
     for (Map.Entry<ItemBank.Length, List<int[]>> form : scored.entrySet()) {

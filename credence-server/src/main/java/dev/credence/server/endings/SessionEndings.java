@@ -76,7 +76,7 @@ public final class SessionEndings implements JourneyEndings {
       return false;
     }
     Session session = view.session();
-    Scored scored = scorer.score(view, assessment.form(view.config()));
+    Scored scored = scorer.score(view, assessment.sheet(view));
     Instant now = scored.scoredAt();
     boolean done =
         jdbi.inTransaction(

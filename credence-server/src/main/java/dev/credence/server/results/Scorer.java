@@ -5,17 +5,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.api.Calculated;
-import dev.credence.server.assessment.AssessmentConfig;
+import dev.credence.server.assessment.AssessmentModules;
 import dev.credence.server.assessment.AssessmentService.View;
-import dev.credence.server.assessment.AssessmentSetting;
-import dev.credence.server.assessment.AssessmentStore;
-import dev.credence.server.assessment.AssessmentStore.Answer;
-import dev.credence.server.assessment.ItemBank;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.deployments.EnvironmentSettings;
 import dev.credence.server.http.Json;
 import dev.credence.server.scoring.AnswerSheet;
-import dev.credence.server.scoring.AnswerSheet.ItemAnswer;
+import dev.credence.server.scoring.Design;
 import dev.credence.server.scoring.ModelResult;
 import dev.credence.server.scoring.Norms;
 import dev.credence.server.scoring.TraitScorer;
@@ -24,43 +20,39 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Scores a finished journey: reads everything it answered into an {@link AnswerSheet}, then runs
- * the pure scoring ({@link TraitScorer}, {@link TrustIndicators}, the environment's credit model
- * under its norms). An environment's own norms are rebuilt from its latest results at most every
- * {@link #NORMS_REFRESH}, once it has the minimum it is set to. An active registry model ({@link
+ * Scores a finished journey: given everything it answered as an {@link AnswerSheet}, runs the pure
+ * scoring ({@link TraitScorer}, {@link TrustIndicators}, the environment's credit model under its
+ * norms). An environment's own norms are rebuilt from its latest results at most every {@link
+ * #NORMS_REFRESH}, once it has the minimum it is set to. An active registry model ({@link
  * ActiveModels}) replaces the settings' model and scores under its own frozen norms.
  */
 public final class Scorer {
   static final Duration NORMS_REFRESH = Duration.ofMinutes(10);
   static final int NORMS_SAMPLE = 10_000;
-  private static final String ITEM_LANGUAGE = "en"; // keys and facets are the same in every one
   private static final TypeReference<Map<String, Double>> FEATURES = new TypeReference<>() {};
 
-  private final AssessmentStore answers;
   private final ResultStore results;
-  private final ItemBank items;
+  private final AssessmentModules modules;
+  private final String itemBank;
   private final ActiveModels activeModels;
   private final Clock clock;
   private final Map<String, CachedNorms> norms = new ConcurrentHashMap<>();
 
   public Scorer(
-      AssessmentStore answers,
       ResultStore results,
-      ItemBank items,
+      AssessmentModules modules,
+      String itemBank,
       ActiveModels activeModels,
       Clock clock) {
-    this.answers = answers;
     this.results = results;
-    this.items = items;
+    this.modules = modules;
+    this.itemBank = itemBank;
     this.activeModels = activeModels;
     this.clock = clock;
   }
@@ -86,13 +78,13 @@ public final class Scorer {
     }
   }
 
-  public Scored score(View view, List<String> form) {
-    AnswerSheet sheet = sheet(view, form);
+  /** Scores {@code sheet}, what the session of {@code view} answered. */
+  public Scored score(View view, AnswerSheet sheet) {
     TraitScorer.Traits traits = TraitScorer.score(sheet);
     TrustIndicators.Trust trust = TrustIndicators.assess(sheet);
     EnvironmentSettings settings = view.environment().settings();
     Map<String, Double> features = traits.toMap();
-    ItemBank.Length length = length(view.config());
+    Design design = view.config().design();
     String integrationId = view.environment().integrationId();
     // A registry model keeps the norms it was fitted under, so rebuilt norms do not move it.
     Optional<ActiveModels.Active> active = activeModels.find(integrationId);
@@ -103,12 +95,12 @@ public final class Scorer {
       normsUsed = JsonNodeFactory.instance.objectNode().put("source", model.normsSource());
       normsUsed.put("frozen_with_model", model.modelVersion());
     } else {
-      NormsInUse inUse = normsInUse(integrationId, view.config(), settings, view.row().language());
+      NormsInUse inUse = normsInUse(integrationId, design, settings, view.row().language());
       model = settings.scoringModel().score(features, inUse.norms());
       normsUsed = inUse.toJson();
     }
-    ObjectNode calculated = calculated(model, trust, length);
-    ObjectNode evidence = evidence(view.row().language(), items.version(), trust, length, features);
+    ObjectNode calculated = calculated(model, trust, design);
+    ObjectNode evidence = evidence(view.row().language(), itemBank, trust, design, features);
     evidence.set("norms", normsUsed);
     calculated.set("evidence", evidence);
     return new Scored(
@@ -117,7 +109,7 @@ public final class Scorer {
         clock.instant(),
         calculated,
         Json.write(features),
-        formName(length),
+        design.form(),
         view.row().language());
   }
 
@@ -132,7 +124,7 @@ public final class Scorer {
       String language,
       String itemBank,
       TrustIndicators.Trust trust,
-      ItemBank.Length length,
+      Design design,
       Map<String, Double> features) {
     ObjectNode e = JsonNodeFactory.instance.objectNode();
     e.put("language", language);
@@ -147,8 +139,8 @@ public final class Scorer {
       t.put("inconsistent_pairs", trust.inconsistentPairs());
     }
     ObjectNode errors = e.putObject("standard_errors");
-    if (length != null) {
-      double sem = 10 * Math.sqrt(1 - Norms.domainAlpha(length.items() / 5));
+    if (design.formItems() != null) {
+      double sem = 10 * Math.sqrt(1 - Norms.domainAlpha(design.formItems() / 5));
       for (char domain : "NEOAC".toCharArray()) {
         if (features.containsKey("domain." + domain)) {
           errors.put("domain." + domain, Math.round(sem * 10) / 10.0);
@@ -158,48 +150,13 @@ public final class Scorer {
     return e;
   }
 
-  AnswerSheet sheet(View view, List<String> form) {
-    String sessionId = view.session().id();
-    Map<String, Integer> order = new HashMap<>();
-    for (int i = 0; i < form.size(); i++) {
-      order.put(form.get(i), i);
-    }
-    List<ItemAnswer> questionnaire = new ArrayList<>();
-    answers.answers(sessionId, "questionnaire").stream()
-        .sorted(Comparator.comparingInt(a -> order.getOrDefault(a.item(), Integer.MAX_VALUE)))
-        .forEach(
-            a ->
-                questionnaire.add(
-                    new ItemAnswer(
-                        items.item(ITEM_LANGUAGE, a.item()), a.value(), a.page(), a.elapsedMs())));
-    List<AssessmentConfig.Choice> choiceSet =
-        view.config().modules().stream()
-            .filter(AssessmentConfig.Choices.class::isInstance)
-            .map(m -> ((AssessmentConfig.Choices) m).set())
-            .findFirst()
-            .orElse(List.of());
-    Map<Integer, Boolean> later = new HashMap<>();
-    for (Answer choice : answers.answers(sessionId, "choices")) {
-      later.put(Integer.parseInt(choice.item()), choice.value() == 1);
-    }
-    AssessmentStore.Visits visits = answers.visits(sessionId);
-    return new AnswerSheet(
-        questionnaire,
-        choiceSet,
-        later,
-        view.progress().balloons(),
-        view.progress().rounds(),
-        visits.visits(),
-        visits.devices());
-  }
-
   /**
    * The norms a model without norms of its own is scored under in {@code environment} now: what a
    * new fit standardises with and then keeps.
    */
   public Norms currentNorms(Environment environment) {
     EnvironmentSettings settings = environment.settings();
-    return normsOf(environment.integrationId(), AssessmentSetting.of(environment), settings);
+    return normsOf(environment.integrationId(), modules.configOf(environment).design(), settings);
   }
 
   /**
@@ -207,8 +164,8 @@ public final class Scorer {
    * then each scoring counts the results (one indexed count); once built, population norms are
    * reused for {@link #NORMS_REFRESH}.
    */
-  Norms normsOf(String integrationId, AssessmentConfig config, EnvironmentSettings settings) {
-    return normsInUse(integrationId, config, settings, null).norms();
+  Norms normsOf(String integrationId, Design design, EnvironmentSettings settings) {
+    return normsInUse(integrationId, design, settings, null).norms();
   }
 
   /**
@@ -216,39 +173,34 @@ public final class Scorer {
    * the minimum of results (translations may shift answers); otherwise all languages pooled.
    */
   private NormsInUse normsInUse(
-      String integrationId,
-      AssessmentConfig config,
-      EnvironmentSettings settings,
-      String language) {
+      String integrationId, Design design, EnvironmentSettings settings, String language) {
     if (language != null) {
-      NormsInUse own = normsInUse(integrationId, config, settings, language, true);
+      NormsInUse own = normsInUse(integrationId, design, settings, language, true);
       if (own.n() != null) {
         return own;
       }
     }
-    return normsInUse(integrationId, config, settings, null, false);
+    return normsInUse(integrationId, design, settings, null, false);
   }
 
   private NormsInUse normsInUse(
       String integrationId,
-      AssessmentConfig config,
+      Design design,
       EnvironmentSettings settings,
       String language,
       boolean languageOnly) {
-    ItemBank.Length length = length(config);
-    Norms defaults =
-        Norms.defaults(maxPumps(config), length == null ? ItemBank.Length.FULL : length);
+    Norms defaults = Norms.defaults(design.maxPumps(), design.normsFormItems());
     int minimum = settings.normsMinimum();
     Instant now = clock.instant();
     // per form: the defaults a population falls back on differ with the form's length
-    String cacheKey = integrationId + "/" + length + "/" + (languageOnly ? language : "*");
+    String cacheKey = integrationId + "/" + design.form() + "/" + (languageOnly ? language : "*");
     CachedNorms cached = norms.get(cacheKey);
     if (cached != null
         && cached.minimum() == minimum
         && cached.at().plus(NORMS_REFRESH).isAfter(now)) {
       return cached.inUse();
     }
-    String form = formName(length);
+    String form = design.form();
     String only = languageOnly ? language : null;
     if (results.countForNorms(integrationId, form, only) < minimum) {
       NormsInUse none = new NormsInUse(defaults, null, null, null);
@@ -268,28 +220,6 @@ public final class Scorer {
             Norms.fromPopulation(population, minimum, defaults), population.size(), now, only);
     norms.put(cacheKey, new CachedNorms(built, now, minimum));
     return built;
-  }
-
-  /** The form as results name it: {@code short}, {@code standard} or {@code full}; or null. */
-  static String formName(ItemBank.Length length) {
-    return length == null ? null : length.name().toLowerCase(Locale.ROOT);
-  }
-
-  /** The questionnaire's form, or null when the assessment has no questionnaire. */
-  static ItemBank.Length length(AssessmentConfig config) {
-    return config.modules().stream()
-        .filter(AssessmentConfig.Questionnaire.class::isInstance)
-        .map(m -> ((AssessmentConfig.Questionnaire) m).length())
-        .findFirst()
-        .orElse(null);
-  }
-
-  private static int maxPumps(AssessmentConfig config) {
-    return config.modules().stream()
-        .filter(AssessmentConfig.Balloons.class::isInstance)
-        .mapToInt(m -> ((AssessmentConfig.Balloons) m).maxPumps())
-        .findFirst()
-        .orElse(Norms.DEFAULT_MAX_PUMPS);
   }
 
   private static Map<String, Double> parseFeatures(String json) {
@@ -314,7 +244,7 @@ public final class Scorer {
    * fields); {@code model.form} is the questionnaire's form (null without a questionnaire).
    */
   static ObjectNode calculated(
-      ModelResult model, TrustIndicators.Trust trust, ItemBank.Length length) {
+      ModelResult model, TrustIndicators.Trust trust, Design design) {
     Calculated calculated =
         new Calculated(
             model.score(),
@@ -327,7 +257,7 @@ public final class Scorer {
             probability(model.pd()),
             trust.reviewRequired(),
             new Calculated.Model(
-                model.modelVersion(), model.calibrated(), model.normsSource(), formName(length)),
+                model.modelVersion(), model.calibrated(), model.normsSource(), design.form()),
             model.missing(),
             null); // evidence is added by the caller
     return Json.MAPPER.valueToTree(calculated);

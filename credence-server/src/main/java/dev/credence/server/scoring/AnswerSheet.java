@@ -1,16 +1,13 @@
 package dev.credence.server.scoring;
 
-import dev.credence.server.assessment.AssessmentConfig.Choice;
-import dev.credence.server.assessment.AssessmentStore.Balloon;
-import dev.credence.server.assessment.AssessmentStore.MemoryRound;
-import dev.credence.server.assessment.ItemBank.Item;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Everything one finished session answered, as plain values: the input of {@link TraitScorer} and
- * {@link TrustIndicators}. The storage code fills it from the answers, balloons and memory_rounds
- * tables and the session row; nothing here touches a database.
+ * {@link TrustIndicators}. The assessment modules fill it from what they stored (answers, balloons,
+ * memory rounds) and the session row; nothing here touches a database, and its records are its own
+ * so that scoring depends on no other part of the server.
  *
  * @param questionnaire the questionnaire answers in presentation order
  * @param choiceSet the configured choices, in the configured order
@@ -34,13 +31,61 @@ public record AnswerSheet(
     int devices) {
 
   /**
+   * What scoring needs to know of a questionnaire item.
+   *
+   * @param minusKeyed whether the item is reverse-keyed (its score is 6 minus the answer)
+   * @param domain N, E, O, A or C
+   * @param facet 1 to 6
+   */
+  public record ItemFacts(String id, boolean minusKeyed, char domain, int facet) {
+    public ItemFacts {
+      if (id == null || id.isBlank()) {
+        throw new IllegalArgumentException("an item needs an id");
+      }
+      if ("NEOAC".indexOf(domain) < 0 || facet < 1 || facet > 6) {
+        throw new IllegalArgumentException("no such facet: " + domain + facet);
+      }
+    }
+
+    /**
+     * The score of an answer (1 to 5): the answer itself for plus-keyed items, {@code 6 - answer}
+     * for minus-keyed ones.
+     *
+     * @throws IllegalArgumentException if the answer is not 1 to 5
+     */
+    public int score(int answer) {
+      if (answer < 1 || answer > 5) {
+        throw new IllegalArgumentException("an answer is 1 to 5, not " + answer);
+      }
+      return minusKeyed ? 6 - answer : answer;
+    }
+  }
+
+  /** One delay-discounting choice: {@code today} points now or {@code later} in {@code days}. */
+  public record Choice(int today, int later, int days) {}
+
+  /** One balloon played: {@code outcome} is COLLECTED, BURST, or null while it is unfinished. */
+  public record Balloon(int index, int burstPoint, int pumps, String outcome) {
+    public boolean finished() {
+      return outcome != null;
+    }
+  }
+
+  /** One memory round: {@code correct} is null until it is answered. */
+  public record MemoryRound(int round, String digits, Boolean correct) {
+    public boolean answered() {
+      return correct != null;
+    }
+  }
+
+  /**
    * One questionnaire answer.
    *
    * @param answer the option chosen, 1 to 5, before reverse keying
    * @param page the page it was shown on
    * @param pageElapsedMs the time spent on that page (the same on every answer of the page)
    */
-  public record ItemAnswer(Item item, int answer, int page, int pageElapsedMs) {
+  public record ItemAnswer(ItemFacts item, int answer, int page, int pageElapsedMs) {
     public ItemAnswer {
       if (item == null) {
         throw new IllegalArgumentException("an answer needs its item");
@@ -71,6 +116,41 @@ public record AnswerSheet(
     }
     if (visits < 0 || devices < 0) {
       throw new IllegalArgumentException("visits and devices cannot be negative");
+    }
+  }
+
+  /** Filled by each module of the assessment with what it contributes; empty parts stay empty. */
+  public static final class Builder {
+    private List<ItemAnswer> questionnaire = List.of();
+    private List<Choice> choiceSet = List.of();
+    private Map<Integer, Boolean> laterChosen = Map.of();
+    private List<Balloon> balloons = List.of();
+    private List<MemoryRound> memoryRounds = List.of();
+
+    public Builder questionnaire(List<ItemAnswer> answers) {
+      this.questionnaire = answers;
+      return this;
+    }
+
+    public Builder choices(List<Choice> set, Map<Integer, Boolean> laterChosen) {
+      this.choiceSet = set;
+      this.laterChosen = laterChosen;
+      return this;
+    }
+
+    public Builder balloons(List<Balloon> balloons) {
+      this.balloons = balloons;
+      return this;
+    }
+
+    public Builder memoryRounds(List<MemoryRound> rounds) {
+      this.memoryRounds = rounds;
+      return this;
+    }
+
+    public AnswerSheet build(int visits, int devices) {
+      return new AnswerSheet(
+          questionnaire, choiceSet, laterChosen, balloons, memoryRounds, visits, devices);
     }
   }
 

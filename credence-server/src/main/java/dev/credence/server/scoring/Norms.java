@@ -1,6 +1,5 @@
 package dev.credence.server.scoring;
 
-import dev.credence.server.assessment.ItemBank;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +11,7 @@ import java.util.Map;
  * enough finished results ({@link #DEFAULT_MINIMUM}, set per environment), and on the documented
  * defaults before that; {@link #source} says which, and each {@link Norm} says where it came from.
  *
- * <p>The defaults ({@link #defaults(int, ItemBank.Length)}):
+ * <p>The defaults ({@link #defaults(int, int)}):
  *
  * <ul>
  *   <li>domain.N .. domain.C (POMP 0 to 100), per form: mean 50 on every form; SD 15 on the full
@@ -46,8 +45,11 @@ public record Norms(Map<String, Norm> norms, String source) {
   /** Finished results an environment needs before its own population is the reference. */
   public static final int DEFAULT_MINIMUM = 200;
 
-  /** The balloon game's default number of pumps (AssessmentConfig.DEFAULT). */
+  /** The balloon game's default number of pumps (the default assessment's). */
   public static final int DEFAULT_MAX_PUMPS = 64;
+
+  /** The items of the default assessment's questionnaire form (the short form). */
+  public static final int DEFAULT_FORM_ITEMS = 30;
 
   /** The default POMP mean of a domain, every form. */
   public static final double DOMAIN_MEAN = 50;
@@ -75,16 +77,16 @@ public record Norms(Map<String, Norm> norms, String source) {
 
   /** The defaults of the default assessment: the short form, a balloon game of 64 pumps. */
   public static Norms defaults() {
-    return defaults(DEFAULT_MAX_PUMPS, ItemBank.Length.SHORT);
+    return defaults(DEFAULT_MAX_PUMPS, DEFAULT_FORM_ITEMS);
   }
 
   /**
    * The documented defaults (see the class comment) for a balloon game of {@code maxPumps} and a
-   * questionnaire of the given form.
+   * questionnaire form of {@code formItems} items (30, 60 or 120: a fifth of them a domain).
    */
-  public static Norms defaults(int maxPumps, ItemBank.Length form) {
+  public static Norms defaults(int maxPumps, int formItems) {
     Map<String, Norm> norms = new LinkedHashMap<>();
-    double sd = domainSd(form.items() / 5);
+    double sd = domainSd(formItems / 5);
     for (char domain : "NEOAC".toCharArray()) {
       norms.put("domain." + domain, new Norm(DOMAIN_MEAN, sd, DEFAULT));
     }
@@ -132,8 +134,8 @@ public record Norms(Map<String, Norm> norms, String source) {
 
   /**
    * As {@link #fromPopulation(List, int)}, falling back on the given defaults, e.g. {@link
-   * #defaults(int, ItemBank.Length)} for an environment whose form or balloon game differs from the
-   * default assessment's.
+   * #defaults(int, int)} for an environment whose form or balloon game differs from the default
+   * assessment's.
    */
   public static Norms fromPopulation(
       List<Map<String, Double>> results, int minimum, Norms defaults) {

@@ -1,8 +1,8 @@
 package dev.credence.server.scoring;
 
-import dev.credence.server.assessment.AssessmentConfig.Choice;
-import dev.credence.server.assessment.AssessmentStore.Balloon;
-import dev.credence.server.assessment.AssessmentStore.MemoryRound;
+import dev.credence.server.scoring.AnswerSheet.Balloon;
+import dev.credence.server.scoring.AnswerSheet.Choice;
+import dev.credence.server.scoring.AnswerSheet.MemoryRound;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;

@@ -1,7 +1,7 @@
 package dev.credence.server.scoring;
 
-import dev.credence.server.assessment.AssessmentConfig.Choice;
-import dev.credence.server.assessment.AssessmentStore.Balloon;
+import dev.credence.server.scoring.AnswerSheet.Balloon;
+import dev.credence.server.scoring.AnswerSheet.Choice;
 import dev.credence.server.scoring.AnswerSheet.ItemAnswer;
 import java.util.ArrayList;
 import java.util.Collections;

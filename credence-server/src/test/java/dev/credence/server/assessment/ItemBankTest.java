@@ -180,7 +180,9 @@ class ItemBankTest {
 
   private static AnswerSheet answeredThroughout(List<String> form, int answer) {
     List<ItemAnswer> answers =
-        form.stream().map(id -> new ItemAnswer(bank.item("en", id), answer, 1, 600_000)).toList();
+        form.stream()
+            .map(id -> new ItemAnswer(bank.item("en", id).facts(), answer, 1, 600_000))
+            .toList();
     return new AnswerSheet(answers, List.of(), Map.of(), List.of(), List.of(), 1, 1);
   }
 

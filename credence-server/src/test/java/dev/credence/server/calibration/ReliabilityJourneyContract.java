@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.assessment.Applicant;
 import dev.credence.server.assessment.AssessmentStore;
 import dev.credence.server.assessment.ItemBank;
+import dev.credence.server.assessment.modules.Modules;
+import dev.credence.server.assessment.questionnaire.QuestionnaireStore;
 import dev.credence.server.store.Database;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.ServerContract;
@@ -84,7 +86,8 @@ abstract class ReliabilityJourneyContract extends ServerContract {
     // finish in groups of 10 at the same instant, so pages end both inside a group (the id breaks
     // the tie) and at its edge. A smaller bound reads no more than it allows.
     try (Database database = Database.open(server.config().database())) {
-      AssessmentStore store = new AssessmentStore(database.jdbi());
+      QuestionnaireStore store =
+          new QuestionnaireStore(new AssessmentStore(database.jdbi()), Modules.standard());
       ReliabilityReport.Report paged = new ReliabilityReport(store, ITEMS, 7, 1_000).of(production);
       assertThat(paged.sessions()).isEqualTo(APPLICANTS);
       ReliabilityReport.Domain pagedC =

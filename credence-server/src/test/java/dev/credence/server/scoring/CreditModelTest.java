@@ -15,7 +15,7 @@ class CreditModelTest {
 
   private static final CreditModel MODEL = CreditModel.DEFAULT;
   // The full form's norms (domain SD 15), which the arithmetic in the comments below uses.
-  private static final Norms NORMS = Norms.defaults(Norms.DEFAULT_MAX_PUMPS, Length.FULL);
+  private static final Norms NORMS = Norms.defaults(Norms.DEFAULT_MAX_PUMPS, Length.FULL.items());
 
   /** Every default-model feature at its default-norm mean (T = 50, z = 0). */
   private static Map<String, Double> average() {

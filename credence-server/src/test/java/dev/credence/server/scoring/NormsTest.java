@@ -27,7 +27,7 @@ class NormsTest {
       {Length.FULL, 24, 50.0, 15.0},
     };
     for (Object[] row : table) {
-      Norms norms = Norms.defaults(Norms.DEFAULT_MAX_PUMPS, (Length) row[0]);
+      Norms norms = Norms.defaults(Norms.DEFAULT_MAX_PUMPS, ((Length) row[0]).items());
       assertThat(((Length) row[0]).items() / 5).isEqualTo(row[1]);
       for (char domain : "NEOAC".toCharArray()) {
         Norm norm = norms.norms().get("domain." + domain);
@@ -41,12 +41,13 @@ class NormsTest {
     assertThat(Math.pow(Norms.domainSd(12) / 15, 2)).isCloseTo(1.16, within(1e-12));
     assertThat(Norms.domainSd(24)).isCloseTo(15.0, within(1e-12));
     // the default assessment is the short form
-    assertThat(Norms.defaults()).isEqualTo(Norms.defaults(Norms.DEFAULT_MAX_PUMPS, Length.SHORT));
+    assertThat(Norms.defaults())
+        .isEqualTo(Norms.defaults(Norms.DEFAULT_MAX_PUMPS, Length.SHORT.items()));
   }
 
   @Test
   void defaultsAreTheDocumentedTable() {
-    Norms norms = Norms.defaults(Norms.DEFAULT_MAX_PUMPS, Length.FULL);
+    Norms norms = Norms.defaults(Norms.DEFAULT_MAX_PUMPS, Length.FULL.items());
 
     assertThat(norms.source()).isEqualTo(Norms.DEFAULT);
     assertThat(norms.norms().get("domain.C")).isEqualTo(new Norm(50, 15, Norms.DEFAULT));
@@ -59,13 +60,14 @@ class NormsTest {
     assertThat(norms.norms().get(TraitScorer.MEMORY_SPAN))
         .isEqualTo(new Norm(7, 1.5, Norms.DEFAULT));
     // 128 pumps: 32 and 128 / 6.9282 = 18.475
-    assertThat(Norms.defaults(128, Length.SHORT).norms().get(TraitScorer.ADJUSTED_PUMPS).sd())
+    assertThat(
+            Norms.defaults(128, Length.SHORT.items()).norms().get(TraitScorer.ADJUSTED_PUMPS).sd())
         .isCloseTo(18.475, within(1e-3));
   }
 
   @Test
   void tScoresAndPercentilesFollowTheNormal() {
-    Norms norms = Norms.defaults(Norms.DEFAULT_MAX_PUMPS, Length.FULL);
+    Norms norms = Norms.defaults(Norms.DEFAULT_MAX_PUMPS, Length.FULL.items());
 
     // 50 + 10 * (65 - 50) / 15 = 60; Phi(1) = 0.841345
     assertThat(norms.t("domain.N", 65.0)).isCloseTo(60.0, within(1e-12));

@@ -1,10 +1,10 @@
 package dev.credence.server.scoring;
 
-import dev.credence.server.assessment.AssessmentConfig.Choice;
-import dev.credence.server.assessment.AssessmentStore.Balloon;
-import dev.credence.server.assessment.AssessmentStore.MemoryRound;
-import dev.credence.server.assessment.ItemBank.Item;
+import dev.credence.server.scoring.AnswerSheet.Balloon;
+import dev.credence.server.scoring.AnswerSheet.Choice;
 import dev.credence.server.scoring.AnswerSheet.ItemAnswer;
+import dev.credence.server.scoring.AnswerSheet.ItemFacts;
+import dev.credence.server.scoring.AnswerSheet.MemoryRound;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +13,12 @@ import java.util.Map;
 final class Sheets {
   private Sheets() {}
 
-  static Item plus(String id, char domain, int facet) {
-    return new Item(id, "statement " + id, false, domain, facet);
+  static ItemFacts plus(String id, char domain, int facet) {
+    return new ItemFacts(id, false, domain, facet);
   }
 
-  static Item minus(String id, char domain, int facet) {
-    return new Item(id, "statement " + id, true, domain, facet);
+  static ItemFacts minus(String id, char domain, int facet) {
+    return new ItemFacts(id, true, domain, facet);
   }
 
   /** A sheet with only questionnaire answers, one visit on one device. */
@@ -34,7 +34,7 @@ final class Sheets {
   static List<ItemAnswer> distinctFacets(int[] answers, int perPage, int pageMs) {
     List<ItemAnswer> list = new ArrayList<>();
     for (int n = 0; n < answers.length; n++) {
-      Item item = plus("i" + n, "NEOAC".charAt(n % 5), (n / 5) % 6 + 1);
+      ItemFacts item = plus("i" + n, "NEOAC".charAt(n % 5), (n / 5) % 6 + 1);
       list.add(new ItemAnswer(item, answers[n], n / perPage + 1, pageMs));
     }
     return list;

@@ -5,10 +5,10 @@ import static dev.credence.server.scoring.Sheets.plus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.credence.server.assessment.AssessmentConfig;
-import dev.credence.server.assessment.AssessmentStore.Balloon;
-import dev.credence.server.assessment.AssessmentStore.MemoryRound;
+import dev.credence.server.assessment.choices.ChoicesModule;
+import dev.credence.server.scoring.AnswerSheet.Balloon;
 import dev.credence.server.scoring.AnswerSheet.ItemAnswer;
+import dev.credence.server.scoring.AnswerSheet.MemoryRound;
 import dev.credence.server.scoring.TraitScorer.Scale;
 import dev.credence.server.scoring.TraitScorer.Traits;
 import java.time.Instant;
@@ -139,16 +139,16 @@ class TraitScorerTest {
         TraitScorer.score(
             Sheets.memory(
                 List.of(
-                    new MemoryRound(1, "123", "123", true, T0),
-                    new MemoryRound(2, "4567", "4567", true, T0),
-                    new MemoryRound(3, "89012", "89021", false, T0),
-                    new MemoryRound(4, "34567", "3456", false, T0),
-                    new MemoryRound(5, "123456", null, null, T0))));
+                    new MemoryRound(1, "123", true),
+                    new MemoryRound(2, "4567", true),
+                    new MemoryRound(3, "89012", false),
+                    new MemoryRound(4, "34567", false),
+                    new MemoryRound(5, "123456", null))));
 
     // "4567" is the longest correct: 4
     assertThat(traits.memorySpan()).isEqualTo(4);
     assertThat(
-            TraitScorer.score(Sheets.memory(List.of(new MemoryRound(1, "123", "9", false, T0))))
+            TraitScorer.score(Sheets.memory(List.of(new MemoryRound(1, "123", false))))
                 .memorySpan())
         .isZero();
   }
@@ -170,6 +170,6 @@ class TraitScorerTest {
     for (int i = 0; i < later.length; i++) {
       chosen.put(i + 1, later[i]);
     }
-    return Sheets.choices(AssessmentConfig.DEFAULT_CHOICES, chosen);
+    return Sheets.choices(ChoicesModule.DEFAULT_CHOICES, chosen);
   }
 }

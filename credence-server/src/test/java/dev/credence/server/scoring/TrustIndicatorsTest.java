@@ -4,9 +4,9 @@ import static dev.credence.server.scoring.Sheets.minus;
 import static dev.credence.server.scoring.Sheets.plus;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.credence.server.assessment.AssessmentConfig;
-import dev.credence.server.assessment.AssessmentConfig.Choice;
-import dev.credence.server.assessment.AssessmentStore.Balloon;
+import dev.credence.server.assessment.choices.ChoicesModule;
+import dev.credence.server.scoring.AnswerSheet.Balloon;
+import dev.credence.server.scoring.AnswerSheet.Choice;
 import dev.credence.server.scoring.AnswerSheet.ItemAnswer;
 import dev.credence.server.scoring.TrustIndicators.Confidence;
 import dev.credence.server.scoring.TrustIndicators.Flag;
@@ -191,8 +191,7 @@ class TrustIndicatorsTest {
         chosen.put(i + 1, choices.charAt(i) == 'L');
         ordered.add(choices.charAt(i) == 'L');
       }
-      Trust trust =
-          TrustIndicators.assess(Sheets.choices(AssessmentConfig.DEFAULT_CHOICES, chosen));
+      Trust trust = TrustIndicators.assess(Sheets.choices(ChoicesModule.DEFAULT_CHOICES, chosen));
       assertThat(TrustIndicators.switchPoints(ordered)).as(choices).isEqualTo(row[1]);
       assertThat(trust.flags().contains(Flag.GAME_IMPLAUSIBLE)).as(choices).isEqualTo(row[2]);
     }
@@ -213,7 +212,7 @@ class TrustIndicatorsTest {
     // Unanswered choices are left out
     Trust partial =
         TrustIndicators.assess(
-            Sheets.choices(AssessmentConfig.DEFAULT_CHOICES, Map.of(2, false, 8, true)));
+            Sheets.choices(ChoicesModule.DEFAULT_CHOICES, Map.of(2, false, 8, true)));
 
     assertThat(fits.flags()).isEmpty();
     assertThat(fitsNone.flags()).containsExactly(Flag.GAME_IMPLAUSIBLE);

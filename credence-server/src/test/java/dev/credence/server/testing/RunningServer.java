@@ -3,6 +3,8 @@ package dev.credence.server.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.credence.server.Application;
+import dev.credence.server.assessment.AssessmentModules;
+import dev.credence.server.assessment.modules.Modules;
 import dev.credence.server.config.Config;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,12 +36,25 @@ public final class RunningServer extends ServerHttp implements AutoCloseable {
   private final Config config;
   private final TestClock clock;
   private final Map<String, String> env;
+  private final AssessmentModules modules;
 
   private RunningServer(Map<String, String> env, TestClock clock) {
+    this(env, clock, Modules.standard());
+  }
+
+  private RunningServer(Map<String, String> env, TestClock clock, AssessmentModules modules) {
     this.env = Map.copyOf(env);
     this.config = Config.fromEnvironment(env);
     this.clock = clock;
-    this.app = Application.start(config, clock);
+    this.modules = modules;
+    this.app = Application.start(config, clock, modules);
+  }
+
+  /** A server that knows the assessment modules {@code modules} (e.g. a test module as well). */
+  public static RunningServer start(TestDatabase database, AssessmentModules modules) {
+    Map<String, String> env = new HashMap<>(database.newDatabase());
+    env.putAll(baseEnvironment(tempDir()));
+    return new RunningServer(env, TestClock.startingNow(), modules);
   }
 
   public static RunningServer start(TestDatabase database) {
@@ -96,7 +111,7 @@ public final class RunningServer extends ServerHttp implements AutoCloseable {
   /** Stops this server and starts a new one on the same port, database and clock. */
   public RunningServer restart() {
     close();
-    return new RunningServer(env, clock);
+    return new RunningServer(env, clock, modules);
   }
 
   /**
@@ -107,7 +122,7 @@ public final class RunningServer extends ServerHttp implements AutoCloseable {
     close();
     Map<String, String> changed = new HashMap<>(env);
     changed.putAll(changes);
-    return new RunningServer(changed, clock);
+    return new RunningServer(changed, clock, modules);
   }
 
   /**
@@ -117,7 +132,7 @@ public final class RunningServer extends ServerHttp implements AutoCloseable {
   public RunningServer secondNode() {
     Map<String, String> second = new HashMap<>(env);
     second.put("CREDENCE_PORT", String.valueOf(freePort()));
-    return new RunningServer(second, clock);
+    return new RunningServer(second, clock, modules);
   }
 
   public Config config() {

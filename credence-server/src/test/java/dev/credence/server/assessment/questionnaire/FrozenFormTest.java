@@ -1,11 +1,14 @@
-package dev.credence.server.assessment;
+package dev.credence.server.assessment.questionnaire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.credence.server.assessment.AssessmentConfig.Questionnaire;
+import dev.credence.server.assessment.AssessmentConfig;
+import dev.credence.server.assessment.AssessmentModules;
+import dev.credence.server.assessment.ItemBank;
 import dev.credence.server.assessment.ItemBank.Length;
+import dev.credence.server.assessment.modules.Modules;
+import dev.credence.server.assessment.questionnaire.QuestionnaireModule.Questionnaire;
 import dev.credence.server.http.Json;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,34 +20,43 @@ import org.junit.jupiter.api.Test;
  */
 class FrozenFormTest {
   private static ItemBank bank;
-  private static AssessmentService service;
+  private static final AssessmentModules MODULES = Modules.standard();
+  private static final QuestionnaireModule QUESTIONNAIRE = new QuestionnaireModule();
 
   @BeforeAll
   static void load() {
     bank = ItemBank.load();
-    service = new AssessmentService(null, null, null, bank, Clock.systemUTC());
+  }
+
+  /** The questionnaire's form of a configuration (its item ids in order). */
+  private static List<String> form(AssessmentConfig config) {
+    return config.settings(QUESTIONNAIRE).orElseThrow().form(bank);
   }
 
   @Test
   void aStartedSessionRecordsTheItemIdsOfItsForm() {
     for (Length length : Length.values()) {
       AssessmentConfig environment = config(length);
-      AssessmentConfig frozen = environment.withQuestionnaireItems(service.form(environment));
+      AssessmentConfig frozen = environment.frozen(bank);
       String json = Json.write(frozen.toJson());
 
       assertThat(json).contains("\"items\":[\"" + bank.form(length).get(0) + "\"");
-      AssessmentConfig read = AssessmentService.started(json, bank);
+      AssessmentConfig read = MODULES.started(json, bank);
       assertThat(read).isEqualTo(frozen);
-      assertThat(service.form(read)).as("%s", length).isEqualTo(bank.form(length));
+      assertThat(form(read)).as("%s", length).isEqualTo(bank.form(length));
     }
   }
 
   @Test
   void recordedItemsWinOverTheCurrentForm() {
     List<String> shown = bank.legacyForm(Length.SHORT);
-    AssessmentConfig frozen = config(Length.SHORT).withQuestionnaireItems(shown);
+    AssessmentConfig frozen =
+        new AssessmentConfig(
+            List.of(
+                AssessmentConfig.Module.of(
+                    QUESTIONNAIRE, new Questionnaire(Length.SHORT, 6).withItems(shown))));
 
-    assertThat(service.form(AssessmentService.started(Json.write(frozen.toJson()), bank)))
+    assertThat(form(MODULES.started(Json.write(frozen.toJson()), bank)))
         .isEqualTo(shown)
         .isNotEqualTo(bank.form(Length.SHORT));
   }
@@ -53,7 +65,7 @@ class FrozenFormTest {
   void aSessionFrozenBeforeItemIdsWereRecordedKeepsTheLegacyForm() {
     for (Length length : Length.values()) {
       String before = Json.write(config(length).toJson()); // no "items"
-      assertThat(service.form(AssessmentService.started(before, bank)))
+      assertThat(form(MODULES.started(before, bank)))
           .as("%s", length)
           .isEqualTo(bank.legacyForm(length));
     }
@@ -65,7 +77,7 @@ class FrozenFormTest {
     String withItems =
         "{\"modules\": [{\"type\": \"questionnaire\", \"length\": \"short\", \"items\": []}]}";
 
-    assertThat(AssessmentConfig.parse(tree(withItems), problems)).isNull();
+    assertThat(MODULES.parse(tree(withItems), problems)).isNull();
     assertThat(problems)
         .containsExactly("unknown field 'items' in assessment module 'questionnaire'");
   }
@@ -77,12 +89,13 @@ class FrozenFormTest {
         "{\"modules\": [{\"type\": \"questionnaire\", \"length\": \"short\", \"items\": [\"a\","
             + " \"b\"]}]}";
 
-    assertThat(AssessmentConfig.parseStarted(tree(twoItems), problems)).isNull();
+    assertThat(MODULES.parseStarted(tree(twoItems), problems)).isNull();
     assertThat(problems).containsExactly("questionnaire items must be the 30 item ids of the form");
   }
 
   private static AssessmentConfig config(Length length) {
-    return new AssessmentConfig(List.of(new Questionnaire(length, 6)));
+    return new AssessmentConfig(
+        List.of(AssessmentConfig.Module.of(QUESTIONNAIRE, new Questionnaire(length, 6))));
   }
 
   private static com.fasterxml.jackson.databind.JsonNode tree(String json) {

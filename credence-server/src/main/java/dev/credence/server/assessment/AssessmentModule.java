@@ -1,0 +1,74 @@
+package dev.credence.server.assessment;
+
+import dev.credence.server.scoring.AnswerSheet;
+import dev.credence.server.scoring.Design;
+import java.util.Map;
+
+/**
+ * One kind of assessment module (a questionnaire, a game): everything the journey, the pages and
+ * the scoring need to know of it. An implementation lives in its own package and is registered in
+ * one list ({@code assessment.modules.Modules}); nothing else names it.
+ *
+ * @param <S> its settings as an environment configures them (a record)
+ * @param <P> what the applicant has done in it so far, read from its stored rows
+ */
+public interface AssessmentModule<S, P> {
+
+  /** Its name in the {@code assessment} setting, e.g. {@code "balloons"}. */
+  String type();
+
+  /** Where its page posts, under the link: {@code /{token}/{path}}. */
+  String path();
+
+  /** The class of its settings, so that a configuration can hand them out typed. */
+  Class<S> settingsType();
+
+  /** Its settings when the environment sets none of its fields. */
+  S defaults();
+
+  /**
+   * Reads its settings from one entry of {@code assessment.modules}; every field it reads goes
+   * through {@code fields}, which collects the problems and refuses the fields it did not read.
+   */
+  S parse(ModuleFields fields);
+
+  /** Writes its settings after {@code "type"}, in the order they are shown. */
+  void toJson(S settings, Map<String, Object> json);
+
+  /** The settings a session freezes when it starts (e.g. the item ids of a form). */
+  default S freeze(S settings, ItemBank items) {
+    return settings;
+  }
+
+  /** The settings of a session frozen before the current shape of its frozen copy. */
+  default S started(S settings, ItemBank items) {
+    return settings;
+  }
+
+  /** What the session has done in it, from its stored rows. */
+  P progress(S settings, SessionData data);
+
+  /** How many steps it has, for the progress bar. */
+  int steps(S settings, P progress);
+
+  /** How many of those are answered. */
+  int answered(S settings, P progress);
+
+  /** Whether nothing is left to answer in it. */
+  boolean finished(S settings, P progress);
+
+  /** Its page for the step to answer now (never called once it is finished). */
+  Html render(S settings, P progress, StepContext step);
+
+  /**
+   * Handles its form post. {@code settings} and {@code progress} are null when it is not the step
+   * to answer now: it then refuses with a conflict (after reading its fields, as the answer would).
+   */
+  void post(S settings, P progress, StepContext step);
+
+  /** What its settings tell the scoring before any answer (the form, the balloon game). */
+  default void design(S settings, Design.Builder design) {}
+
+  /** What it adds to the answer sheet of a finished session. */
+  default void answers(S settings, P progress, SessionData data, AnswerSheet.Builder sheet) {}
+}

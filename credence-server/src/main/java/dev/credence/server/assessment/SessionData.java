@@ -1,0 +1,24 @@
+package dev.credence.server.assessment;
+
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * What a module reads its progress from: the session, the item bank, the database for its own
+ * tables, and the session's rows of the shared answers table (by module, then item), read once.
+ */
+public record SessionData(
+    String sessionId,
+    AssessmentStore store,
+    ItemBank items,
+    Map<String, Map<String, Integer>> all) {
+
+  /** The stored answers of one module, by item. */
+  public Map<String, Integer> answers(String module) {
+    return all.getOrDefault(module, Map.of());
+  }
+
+  public Jdbi jdbi() {
+    return store.jdbi();
+  }
+}

@@ -1,0 +1,117 @@
+package dev.credence.server.assessment.balloons;
+
+import static dev.credence.server.store.Timestamps.utc;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** The balloons table: one row a balloon shown, with its burst point, pumps and outcome. */
+public final class BalloonStore {
+  private final Jdbi jdbi;
+
+  BalloonStore(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** A balloon as stored; {@code outcome} is COLLECTED, BURST, or null while it is in play. */
+  public record Balloon(int index, int burstPoint, int pumps, String outcome) {
+    public boolean finished() {
+      return outcome != null;
+    }
+  }
+
+  /** The session's balloons in order. */
+  List<Balloon> balloons(String sessionId) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT balloon, burst_point, pumps, outcome FROM balloons"
+                        + " WHERE session_id = ? ORDER BY balloon")
+                .bind(0, sessionId)
+                .map(BalloonStore::balloon)
+                .list());
+  }
+
+  public void startBalloon(String sessionId, int index, int burstPoint, Instant now) {
+    jdbi.useHandle(
+        h ->
+            h.createUpdate(
+                    "INSERT INTO balloons (session_id, balloon, burst_point, pumps, started_at)"
+                        + " VALUES (?, ?, ?, 0, ?)")
+                .bind(0, sessionId)
+                .bind(1, index)
+                .bind(2, burstPoint)
+                .bind(3, utc(now))
+                .execute());
+  }
+
+  /**
+   * One pump of an unfinished balloon, under a row lock so two quick taps cannot both count past
+   * the burst point. Returns the balloon after the pump, or empty if it was already finished.
+   */
+  public Optional<Balloon> pump(String sessionId, int index, Instant now) {
+    return jdbi.inTransaction(
+        h -> {
+          Optional<Balloon> balloon = lockBalloon(h, sessionId, index);
+          if (balloon.isEmpty() || balloon.get().finished()) {
+            return Optional.empty();
+          }
+          Balloon b = balloon.get();
+          int pumps = b.pumps() + 1;
+          String outcome = pumps >= b.burstPoint() ? "BURST" : null;
+          h.createUpdate(
+                  "UPDATE balloons SET pumps = ?, outcome = ?, finished_at = ?"
+                      + " WHERE session_id = ? AND balloon = ?")
+              .bind(0, pumps)
+              .bind(1, outcome)
+              .bind(2, outcome == null ? null : utc(now))
+              .bind(3, sessionId)
+              .bind(4, index)
+              .execute();
+          return Optional.of(new Balloon(index, b.burstPoint(), pumps, outcome));
+        });
+  }
+
+  /** Banks an unfinished balloon's points; empty if it was already finished. */
+  public Optional<Balloon> collect(String sessionId, int index, Instant now) {
+    return jdbi.inTransaction(
+        h -> {
+          Optional<Balloon> balloon = lockBalloon(h, sessionId, index);
+          if (balloon.isEmpty() || balloon.get().finished()) {
+            return Optional.empty();
+          }
+          h.createUpdate(
+                  "UPDATE balloons SET outcome = 'COLLECTED', finished_at = ?"
+                      + " WHERE session_id = ? AND balloon = ?")
+              .bind(0, utc(now))
+              .bind(1, sessionId)
+              .bind(2, index)
+              .execute();
+          Balloon b = balloon.get();
+          return Optional.of(new Balloon(index, b.burstPoint(), b.pumps(), "COLLECTED"));
+        });
+  }
+
+  private static Optional<Balloon> lockBalloon(Handle h, String sessionId, int index) {
+    return h.createQuery(
+            "SELECT balloon, burst_point, pumps, outcome FROM balloons"
+                + " WHERE session_id = ? AND balloon = ? FOR UPDATE")
+        .bind(0, sessionId)
+        .bind(1, index)
+        .map(BalloonStore::balloon)
+        .findOne();
+  }
+
+  private static Balloon balloon(
+      java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx)
+      throws java.sql.SQLException {
+    return new Balloon(
+        rs.getInt("balloon"),
+        rs.getInt("burst_point"),
+        rs.getInt("pumps"),
+        rs.getString("outcome"));
+  }
+}
