@@ -128,16 +128,7 @@ public final class Application implements AutoCloseable {
           endings(config, clock, jdbi, sessions, assessment, results, webhooks, deployments, audit);
       OutcomeUploads outcomeUploads = new OutcomeUploads(jdbi, sessions.store(), audit, clock);
       ModelOperatorApi models =
-          new ModelOperatorApi(
-              deployments,
-              audit,
-              results.store(),
-              outcomeUploads,
-              results.scorer(),
-              results.models(),
-              new ReliabilityReport(
-                  new QuestionnaireStore(assessment.store(), modules), assessment.items()),
-              clock);
+          calibration(clock, deployments, audit, assessment, results, outcomeUploads);
       Accounts accounts = accounts(config, clock, database, deployments, audit);
       Console console =
           Console.wire(
@@ -182,8 +173,8 @@ public final class Application implements AutoCloseable {
       return new Application(
           database, deployments, accounts, http, webhooks.workers(), health, webhooks.sender());
     } catch (RuntimeException e) {
-      webhooks
-          .close(); // the scheduler was built, the sender opened: neither outlives a failed start
+      // The scheduler was built and the sender opened: neither outlives a failed start.
+      webhooks.close();
       throw e;
     }
   }
@@ -291,6 +282,26 @@ public final class Application implements AutoCloseable {
     Scorer scorer =
         new Scorer(store, assessment.modules(), assessment.items().version(), models, clock);
     return new ResultParts(store, models, scorer);
+  }
+
+  /** Calibration: fitting models on outcomes, activating them, their report. */
+  private static ModelOperatorApi calibration(
+      Clock clock,
+      DeploymentService deployments,
+      AuditLog audit,
+      AssessmentParts assessment,
+      ResultParts results,
+      OutcomeUploads outcomeUploads) {
+    return new ModelOperatorApi(
+        deployments,
+        audit,
+        results.store(),
+        outcomeUploads,
+        results.scorer(),
+        results.models(),
+        new ReliabilityReport(
+            new QuestionnaireStore(assessment.store(), assessment.modules()), assessment.items()),
+        clock);
   }
 
   /** How sessions end: completed, cancelled, expired (the sweep), re-opened. */

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.credence.server.assessment.AssessmentModules;
 import dev.credence.server.assessment.AssessmentStore;
 import dev.credence.server.assessment.ItemBank;
 import dev.credence.server.assessment.modules.Modules;

@@ -29,9 +29,11 @@ final class Workers implements AutoCloseable {
   private static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
   private final Scheduler scheduler;
+  private final WebhookDelivery delivery;
   private volatile Runnable expirySweep;
 
   private Workers(DataSource dataSource, Config.Workers config, WebhookDelivery delivery) {
+    this.delivery = delivery;
     RecurringTask<Void> expiry =
         Tasks.recurring("expiry-sweep", FixedDelay.of(config.expirySweep()))
             .execute((instance, context) -> expirySweep.run());
@@ -65,9 +67,14 @@ final class Workers implements AutoCloseable {
     return scheduler;
   }
 
-  /** Runs the tasks, the expiry sweep among them; nothing of them runs before this. */
+  /**
+   * Runs the tasks, the expiry sweep among them; nothing of them runs before this. First every
+   * pending event without a delivery scheduled gets one (a crash may have stopped this node between
+   * storing an event and scheduling it).
+   */
   void start(ExpirySweep sweep) {
     this.expirySweep = sweep::run;
+    delivery.repairAll(scheduler);
     scheduler.start();
   }
 

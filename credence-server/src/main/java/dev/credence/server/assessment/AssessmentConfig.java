@@ -1,6 +1,5 @@
 package dev.credence.server.assessment;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.scoring.Design;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,7 +4,6 @@ import dev.credence.server.assessment.AssessmentStore.Answer;
 import dev.credence.server.assessment.AssessmentStore.JourneyRow;
 import dev.credence.server.assessment.Journey.Position;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.Json;
 import dev.credence.server.scoring.AnswerSheet;
 import dev.credence.server.sessions.Session;
@@ -124,7 +123,7 @@ public final class AssessmentService {
 
   /**
    * Accept starts the assessment. Returns whether it was accepted; a decline changes nothing here,
-   * the caller cancels the session ({@code Outcomes.cancel}).
+   * the caller cancels the session ({@link JourneyEndings#cancel}).
    */
   public boolean consent(View view, String decision) {
     requireStep(

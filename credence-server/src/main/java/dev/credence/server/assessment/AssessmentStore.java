@@ -11,9 +11,9 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The SQL of the journey: reads of its state on the session row (which the sessions package
- * writes) and the answers table the modules share (modules with tables of their own keep their
- * SQL in their package).
+ * The SQL of the journey: reads of its state on the session row (which the sessions package writes)
+ * and the answers table the modules share (modules with tables of their own keep their SQL in their
+ * package).
  */
 public final class AssessmentStore {
   private final Jdbi jdbi;

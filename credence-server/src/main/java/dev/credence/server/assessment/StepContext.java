@@ -93,6 +93,6 @@ public final class StepContext {
 
   /** An answer to a step that is not the one to answer now: 409. */
   public static Refusal conflict(String detail) {
-    return Refusal.conflict( "step_not_current", detail);
+    return Refusal.conflict("step_not_current", detail);
   }
 }

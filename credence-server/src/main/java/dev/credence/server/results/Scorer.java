@@ -243,8 +243,7 @@ public final class Scorer {
    * {@code details.calculated} as lenders receive it (docs/webhooks.md, "Examples", with Credence's
    * fields); {@code model.form} is the questionnaire's form (null without a questionnaire).
    */
-  static ObjectNode calculated(
-      ModelResult model, TrustIndicators.Trust trust, Design design) {
+  static ObjectNode calculated(ModelResult model, TrustIndicators.Trust trust, Design design) {
     Calculated calculated =
         new Calculated(
             model.score(),

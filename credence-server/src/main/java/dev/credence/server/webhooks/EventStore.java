@@ -152,6 +152,23 @@ public final class EventStore {
   }
 
   /**
+   * Sessions with events to send, in session id order after {@code after} (empty for the first
+   * page), for the repair at a node's start.
+   */
+  public List<String> sessionsWithPendingAfter(String after, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT DISTINCT session_id FROM events WHERE status = 'PENDING'"
+                        + " AND session_id > ? ORDER BY session_id FETCH FIRST "
+                        + limit
+                        + " ROWS ONLY")
+                .bind(0, after)
+                .mapTo(String.class)
+                .list());
+  }
+
+  /**
    * Logs an attempt and counts it on its event, with the time of the next one (null if none) and
    * the end of the event's retry window.
    */

@@ -91,6 +91,25 @@ public final class WebhookDelivery {
     return sessions.size();
   }
 
+  /**
+   * At a node's start, before it runs any task: schedules the head event of every session with an
+   * event pending, however recent, so that what a node stopped by a crash left unscheduled goes out
+   * at once rather than at the next repair pass. A no-op for heads already scheduled (by another
+   * node, or waiting for a retry). Returns how many sessions it looked at.
+   */
+  public int repairAll(SchedulerClient client) {
+    int seen = 0;
+    List<String> batch;
+    String after = "";
+    do {
+      batch = events.sessionsWithPendingAfter(after, 1000);
+      batch.forEach(session -> scheduleHead(session, client));
+      seen += batch.size();
+      after = batch.isEmpty() ? after : batch.get(batch.size() - 1);
+    } while (batch.size() == 1000);
+    return seen;
+  }
+
   private CompletionHandler<Void> attempt(String eventId, SchedulerClient client) {
     Optional<Event> found = events.find(eventId);
     if (found.isEmpty() || found.get().status() != Status.PENDING) {

@@ -115,6 +115,16 @@ public final class RunningServer extends ServerHttp implements AutoCloseable {
   }
 
   /**
+   * Stops this server, runs {@code whileStopped} (which may open the database itself), and starts a
+   * new one on the same port, database and clock.
+   */
+  public RunningServer restartAfter(Runnable whileStopped) {
+    close();
+    whileStopped.run();
+    return new RunningServer(env, clock, modules);
+  }
+
+  /**
    * Stops this server and starts a new one on the same port, database and clock, with {@code
    * changes} to its settings.
    */

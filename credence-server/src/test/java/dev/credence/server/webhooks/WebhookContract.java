@@ -11,6 +11,7 @@ import dev.credence.server.assessment.Applicant;
 import dev.credence.server.assessment.ItemBank;
 import dev.credence.server.results.ResultApi;
 import dev.credence.server.scoring.CreditModel;
+import dev.credence.server.store.Database;
 import dev.credence.server.testing.RawListener;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
@@ -261,6 +262,43 @@ abstract class WebhookContract extends ServerContract {
         uid,
         WAIT,
         e -> e.size() == 2 && e.stream().allMatch(x -> done(x)));
+  }
+
+  @Test
+  void anEventWhoseDeliveryWasNeverScheduledGoesOutWhenTheServerStarts() {
+    WebhookReceiver later = WebhookReceiver.down();
+    setWebhook(later.url());
+    try {
+      String uid = newUid();
+      applicant(uid).finish();
+      // As a crash between storing the events and scheduling them leaves it: events PENDING, no
+      // delivery task. The repair pass finds such events only once they are a minute old.
+      AtomicInteger removed = new AtomicInteger();
+      server =
+          server.restartAfter(
+              () -> {
+                try (Database database = Database.open(server.config().database())) {
+                  removed.set(
+                      database
+                          .jdbi()
+                          .withHandle(
+                              h ->
+                                  h.createUpdate(
+                                          "DELETE FROM scheduled_tasks"
+                                              + " WHERE task_name = 'webhook-delivery'")
+                                      .execute()));
+                }
+                later.listen(); // the receiver is back: only a delivery task is missing
+              });
+      assertThat(removed.get()).as("deliveries that were scheduled").isPositive();
+
+      List<Received> got = later.await(2, WAIT);
+      assertThat(got)
+          .extracting(r -> body(r).at("/event/type").asText())
+          .containsExactly("application.complete", "psychometric_score.complete");
+    } finally {
+      later.close();
+    }
   }
 
   @Test

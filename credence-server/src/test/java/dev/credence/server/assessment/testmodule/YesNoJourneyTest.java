@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.assessment.Applicant;
-import dev.credence.server.assessment.AssessmentModules;
 import dev.credence.server.assessment.modules.Modules;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
