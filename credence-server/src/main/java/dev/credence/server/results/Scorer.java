@@ -83,7 +83,7 @@ public final class Scorer {
     TraitScorer.Traits traits = TraitScorer.score(sheet);
     TrustIndicators.Trust trust = TrustIndicators.assess(sheet);
     EnvironmentSettings settings = view.environment().settings();
-    Map<String, Double> features = traits.toMap();
+    Map<String, Double> features = TraitScorer.features(traits, sheet);
     Design design = view.config().design();
     String integrationId = view.environment().integrationId();
     // A registry model keeps the norms it was fitted under, so rebuilt norms do not move it.

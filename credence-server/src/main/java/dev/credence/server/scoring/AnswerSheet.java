@@ -20,6 +20,9 @@ import java.util.Map;
  *     or on another device (sessions.visits)
  * @param devices how many devices were seen, the first one included (sessions.user_agents, which
  *     counts the first visit and every later change of user agent)
+ * @param measures what a module measures beyond the fields above, keyed {@code <module
+ *     type>.<measure>} ({@code yes_no.yes_share}), in the order they were added: stored with the
+ *     result's features, so a model can be fitted on them
  */
 public record AnswerSheet(
     List<ItemAnswer> questionnaire,
@@ -28,7 +31,24 @@ public record AnswerSheet(
     List<Balloon> balloons,
     List<MemoryRound> memoryRounds,
     int visits,
-    int devices) {
+    int devices,
+    Map<String, Double> measures) {
+
+  /** A measure's key: the module's type, a dot, the measure's name. */
+  private static final java.util.regex.Pattern MEASURE_KEY =
+      java.util.regex.Pattern.compile("[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*");
+
+  /** A sheet without measures of other modules. */
+  public AnswerSheet(
+      List<ItemAnswer> questionnaire,
+      List<Choice> choiceSet,
+      Map<Integer, Boolean> laterChosen,
+      List<Balloon> balloons,
+      List<MemoryRound> memoryRounds,
+      int visits,
+      int devices) {
+    this(questionnaire, choiceSet, laterChosen, balloons, memoryRounds, visits, devices, Map.of());
+  }
 
   /**
    * What scoring needs to know of a questionnaire item.
@@ -103,6 +123,19 @@ public record AnswerSheet(
   }
 
   public AnswerSheet {
+    Map<String, Double> ordered = new java.util.LinkedHashMap<>();
+    measures.forEach(
+        (key, value) -> {
+          if (!MEASURE_KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException(
+                "a measure is keyed <module type>.<name> in lower case, not '" + key + "'");
+          }
+          if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("measure " + key + " is not a finite number");
+          }
+          ordered.put(key, value);
+        });
+    measures = java.util.Collections.unmodifiableMap(ordered);
     questionnaire = List.copyOf(questionnaire);
     choiceSet = List.copyOf(choiceSet);
     laterChosen = Map.copyOf(laterChosen);
@@ -126,6 +159,7 @@ public record AnswerSheet(
     private Map<Integer, Boolean> laterChosen = Map.of();
     private List<Balloon> balloons = List.of();
     private List<MemoryRound> memoryRounds = List.of();
+    private final Map<String, Double> measures = new java.util.LinkedHashMap<>();
 
     public Builder questionnaire(List<ItemAnswer> answers) {
       this.questionnaire = answers;
@@ -148,9 +182,20 @@ public record AnswerSheet(
       return this;
     }
 
+    /**
+     * A module's own measure, keyed {@code <module type>.<name>}: stored with the result's features
+     * (and so available to a fitted model) without any change to the scoring.
+     */
+    public Builder measure(String key, double value) {
+      if (measures.putIfAbsent(key, value) != null) {
+        throw new IllegalArgumentException("measure " + key + " is given twice");
+      }
+      return this;
+    }
+
     public AnswerSheet build(int visits, int devices) {
       return new AnswerSheet(
-          questionnaire, choiceSet, laterChosen, balloons, memoryRounds, visits, devices);
+          questionnaire, choiceSet, laterChosen, balloons, memoryRounds, visits, devices, measures);
     }
   }
 

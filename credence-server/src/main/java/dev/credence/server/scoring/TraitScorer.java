@@ -86,6 +86,24 @@ public final class TraitScorer {
     }
   }
 
+  /**
+   * The features a result is scored and stored with: the traits ({@link Traits#toMap}), then what
+   * the modules measured beyond them ({@link AnswerSheet#measures}). A measure may not take a
+   * trait's key.
+   */
+  public static Map<String, Double> features(Traits traits, AnswerSheet sheet) {
+    Map<String, Double> features = traits.toMap();
+    sheet
+        .measures()
+        .forEach(
+            (key, value) -> {
+              if (features.putIfAbsent(key, value) != null) {
+                throw new IllegalArgumentException("measure " + key + " takes a trait's key");
+              }
+            });
+    return features;
+  }
+
   public static Traits score(AnswerSheet sheet) {
     Map<String, int[]> facets = new TreeMap<>(TraitScorer::byDomainOrder);
     Map<String, int[]> domains = new TreeMap<>(TraitScorer::byDomainOrder);

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.assessment.Applicant;
 import dev.credence.server.assessment.modules.Modules;
+import dev.credence.server.http.Json;
+import dev.credence.server.store.Database;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.TestDatabase;
@@ -38,7 +40,7 @@ class YesNoJourneyTest {
   }
 
   @Test
-  void anEnvironmentRunsTheTestModuleToTheEnd() {
+  void anEnvironmentRunsTheTestModuleToTheEnd() throws Exception {
     Deployment deployment = server.newDeployment();
     String integration = deployment.productionIntegrationId();
     JsonNode settings =
@@ -80,6 +82,19 @@ class YesNoJourneyTest {
             Duration.ofSeconds(10),
             e -> e.stream().anyMatch(x -> x.toString().contains("psychometric_score.complete")));
     assertThat(events.toString()).contains("application.complete");
+    // Its own measure is stored with the result's features, beside the traits: one yes of two.
+    try (Database database = Database.open(server.config().database())) {
+      String features =
+          database
+              .jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery("SELECT features FROM results WHERE uid = ?")
+                          .bind(0, "YES-000001")
+                          .mapTo(String.class)
+                          .one());
+      assertThat(Json.MAPPER.readTree(features).get("yes_no.yes_share").asDouble()).isEqualTo(0.5);
+    }
   }
 
   @Test

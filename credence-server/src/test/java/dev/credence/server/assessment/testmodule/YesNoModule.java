@@ -7,13 +7,15 @@ import dev.credence.server.assessment.Html;
 import dev.credence.server.assessment.ModuleFields;
 import dev.credence.server.assessment.SessionData;
 import dev.credence.server.assessment.StepContext;
+import dev.credence.server.scoring.AnswerSheet;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A module that exists only in the tests: {@code questions} yes/no questions, one a page, stored in
  * the shared answers table (item "1".."n", 1 for yes). It shows what a new module needs: settings,
- * steps, a page, a form post; it adds nothing to the scoring.
+ * steps, a page, a form post, and a measure of its own for the scoring ({@code yes_no.yes_share},
+ * the share of questions answered yes).
  */
 public final class YesNoModule
     implements AssessmentModule<YesNoModule.YesNo, Map<String, Integer>> {
@@ -101,5 +103,14 @@ public final class YesNoModule
     int value = "yes".equals(answer) ? 1 : 0;
     step.save(
         type(), List.of(new Answer(String.valueOf(question), value, question, step.elapsedMs())));
+  }
+
+  @Override
+  public void answers(
+      YesNo settings, Map<String, Integer> answers, SessionData data, AnswerSheet.Builder sheet) {
+    if (!answers.isEmpty()) {
+      long yes = answers.values().stream().filter(v -> v == 1).count();
+      sheet.measure("yes_no.yes_share", (double) yes / answers.size());
+    }
   }
 }
