@@ -1,6 +1,7 @@
 package dev.credence.server.http;
 
 import dev.credence.server.errors.Refusal;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -48,7 +49,7 @@ public class ApiException extends RuntimeException {
   }
 
   private static Map<String, String> headers(Refusal refusal) {
-    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    Map<String, String> headers = new LinkedHashMap<>();
     if (refusal.retryAfterSeconds() != null) {
       headers.put("Retry-After", String.valueOf(refusal.retryAfterSeconds()));
     }

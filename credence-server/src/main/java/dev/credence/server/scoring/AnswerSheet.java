@@ -1,7 +1,10 @@
 package dev.credence.server.scoring;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Everything one finished session answered, as plain values: the input of {@link TraitScorer} and
@@ -35,8 +38,7 @@ public record AnswerSheet(
     Map<String, Double> measures) {
 
   /** A measure's key: the module's type, a dot, the measure's name. */
-  private static final java.util.regex.Pattern MEASURE_KEY =
-      java.util.regex.Pattern.compile("[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*");
+  private static final Pattern MEASURE_KEY = Pattern.compile("[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*");
 
   /** A sheet without measures of other modules. */
   public AnswerSheet(
@@ -123,7 +125,7 @@ public record AnswerSheet(
   }
 
   public AnswerSheet {
-    Map<String, Double> ordered = new java.util.LinkedHashMap<>();
+    Map<String, Double> ordered = new LinkedHashMap<>();
     measures.forEach(
         (key, value) -> {
           if (!MEASURE_KEY.matcher(key).matches()) {
@@ -135,7 +137,7 @@ public record AnswerSheet(
           }
           ordered.put(key, value);
         });
-    measures = java.util.Collections.unmodifiableMap(ordered);
+    measures = Collections.unmodifiableMap(ordered);
     questionnaire = List.copyOf(questionnaire);
     choiceSet = List.copyOf(choiceSet);
     laterChosen = Map.copyOf(laterChosen);
@@ -159,7 +161,7 @@ public record AnswerSheet(
     private Map<Integer, Boolean> laterChosen = Map.of();
     private List<Balloon> balloons = List.of();
     private List<MemoryRound> memoryRounds = List.of();
-    private final Map<String, Double> measures = new java.util.LinkedHashMap<>();
+    private final Map<String, Double> measures = new LinkedHashMap<>();
 
     public Builder questionnaire(List<ItemAnswer> answers) {
       this.questionnaire = answers;

@@ -5,6 +5,7 @@ import static dev.credence.server.store.Timestamps.utc;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
@@ -156,7 +157,7 @@ public final class SessionLifecycle {
         == 1;
   }
 
-  private static java.util.List<String> from(Change change) {
+  private static List<String> from(Change change) {
     return RULES.get(change).from().stream().map(Enum::name).sorted().toList();
   }
 
