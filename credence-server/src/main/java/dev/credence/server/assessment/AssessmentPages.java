@@ -10,6 +10,7 @@ import dev.credence.server.http.ApiException;
 import dev.credence.server.http.HttpEdge;
 import dev.credence.server.store.StoreErrors;
 import gg.jte.generated.precompiled.assessment.JteconsentGenerated;
+import gg.jte.generated.precompiled.assessment.JtedeclineGenerated;
 import gg.jte.generated.precompiled.assessment.JteendGenerated;
 import gg.jte.html.OwaspHtmlTemplateOutput;
 import gg.jte.output.StringOutput;
@@ -110,14 +111,34 @@ public final class AssessmentPages {
                     }));
   }
 
+  /**
+   * Consent, with a second chance to decline: "I do not agree" only shows the confirmation (a
+   * redirect to the link with {@link #CONFIRM_DECLINE}, so a reload or Back never posts again); the
+   * confirmed decline cancels the session, and going back shows consent again.
+   */
   private String consent(Context ctx, Link opened, View view) {
-    if (service.consent(view, ctx.formParam("decision"))) {
+    String decision = ctx.formParam("decision");
+    if (BACK.equals(decision)) {
       return null;
     }
-    endings.cancel(view);
-    String cancelled = opened.environment().settings().cancelledUrl();
-    return cancelled != null ? cancelled : null;
+    if (DECLINE_CONFIRMED.equals(decision)) {
+      service.consent(view, "decline");
+      endings.cancel(view);
+      return opened.environment().settings().cancelledUrl();
+    }
+    if (service.consent(view, decision)) {
+      return null;
+    }
+    return "/" + opened.token() + "?" + CONFIRM_DECLINE;
   }
+
+  /** The confirmation page's answers: decline for good, or back to consent. */
+  private static final String DECLINE_CONFIRMED = "decline_confirmed";
+
+  private static final String BACK = "back";
+
+  /** The query of the link that shows the confirmation of a decline instead of consent. */
+  private static final String CONFIRM_DECLINE = "confirm=decline";
 
   private String language(Context ctx, Link opened, View view) {
     String language = ctx.formParam("lang");
@@ -158,12 +179,13 @@ public final class AssessmentPages {
     Html html;
     if (step instanceof Journey.InModule current) {
       html = current.module().render(new StepContext(view, ctx, page, service));
+    } else if (CONFIRM_DECLINE.equals(ctx.queryString())) {
+      html = (out, interceptor) -> JtedeclineGenerated.render(out, interceptor, page);
     } else {
-      String company = deployments.companyName(environment.companyId());
       String privacyUrl = environment.settings().privacyPolicyUrl();
       html =
           (out, interceptor) ->
-              JteconsentGenerated.render(out, interceptor, page, company, privacyUrl);
+              JteconsentGenerated.render(out, interceptor, page, page.lender(), privacyUrl);
     }
     render(ctx, status, html, page.nonce(), environment);
   }
@@ -202,6 +224,7 @@ public final class AssessmentPages {
         nonce(),
         environment.settings().brandPrimaryColor(),
         environment.settings().brandLogoUrl(),
+        deployments.companyName(environment.companyId()),
         view.position().percent(),
         view.position().module(),
         view.position().modules(),
@@ -344,6 +367,7 @@ public final class AssessmentPages {
         String language,
         String link) {
       String nonce = nonce();
+      var settings = environment == null ? null : environment.settings();
       PageModel page =
           new PageModel(
               null,
@@ -351,18 +375,25 @@ public final class AssessmentPages {
               List.of(),
               messages,
               nonce,
-              environment == null ? null : environment.settings().brandPrimaryColor(),
-              environment == null ? null : environment.settings().brandLogoUrl(),
+              settings == null ? null : settings.brandPrimaryColor(),
+              settings == null ? null : settings.brandLogoUrl(),
+              environment == null ? null : deployments.companyName(environment.companyId()),
               0,
               0,
               0,
               null);
       String title = page.t(kind + ".title");
       String text = page.t(kind + ".text");
+      // How to reach the lender, when it set a way: the applicant's next step after any ending.
+      String contact =
+          settings == null || settings.lenderContact() == null || !page.hasLender()
+              ? null
+              : page.t("end.contact", page.lender(), settings.lenderContact());
       render(
           ctx,
           status,
-          (out, interceptor) -> JteendGenerated.render(out, interceptor, page, title, text, link),
+          (out, interceptor) ->
+              JteendGenerated.render(out, interceptor, page, title, text, contact, link),
           nonce,
           environment);
     }

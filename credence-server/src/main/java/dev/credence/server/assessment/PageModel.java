@@ -3,8 +3,9 @@ package dev.credence.server.assessment;
 import java.util.List;
 
 /**
- * What every assessment page shows besides its step: the language and its switcher, the brand, the
- * progress bar, and the refusal of the last answer if there was one.
+ * What every assessment page shows besides its step: the language and its switcher, the lender (its
+ * name in the title and the header, its logo), the brand, the progress bar, and the refusal of the
+ * last answer if there was one.
  */
 public record PageModel(
     String token,
@@ -14,6 +15,7 @@ public record PageModel(
     String nonce,
     String brandColor,
     String logoUrl,
+    String lender,
     int percent,
     int module,
     int modules,
@@ -33,6 +35,11 @@ public record PageModel(
   /** From the first module on; consent and the end pages have no progress bar. */
   public boolean hasProgress() {
     return module > 0 && modules > 0;
+  }
+
+  /** Null where no lender is known: a link that matches no session, or the database down. */
+  public boolean hasLender() {
+    return lender != null && !lender.isBlank();
   }
 
   public boolean hasError() {

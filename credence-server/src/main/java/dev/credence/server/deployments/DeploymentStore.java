@@ -22,7 +22,7 @@ public final class DeploymentStore {
       "e.integration_id, e.deployment_id, d.company_id, e.kind, e.api_key_hash,"
           + " e.api_key_ciphertext, e.api_key_hint, e.api_key_rotated_at, e.session_expiry_hours,"
           + " e.complete_url, e.cancelled_url, e.expired_url, e.show_completion_page,"
-          + " e.webhook_url, e.privacy_policy_url, e.brand_logo_url, e.brand_primary_color,"
+          + " e.webhook_url, e.privacy_policy_url, e.lender_contact, e.brand_logo_url, e.brand_primary_color,"
           + " e.hmac_required, e.rate_limit_per_minute, e.max_open_sessions, e.assessment_config, e.scoring_model,"
           + " e.norms_minimum, e.created_at,"
           + " e.updated_at";
@@ -152,7 +152,7 @@ public final class DeploymentStore {
                     "UPDATE environments SET session_expiry_hours = :hours, complete_url ="
                         + " :complete, cancelled_url = :cancelled, expired_url = :expired,"
                         + " show_completion_page = :showCompletion, webhook_url = :webhook,"
-                        + " privacy_policy_url = :privacy, brand_logo_url = :logo,"
+                        + " privacy_policy_url = :privacy, lender_contact = :contact, brand_logo_url = :logo,"
                         + " brand_primary_color = :color, hmac_required = :hmac,"
                         + " rate_limit_per_minute = :rate, max_open_sessions = :maxOpen,"
                         + " assessment_config = :assessment, scoring_model = :model,"
@@ -187,11 +187,13 @@ public final class DeploymentStore {
             "INSERT INTO environments (integration_id, deployment_id, kind, api_key_hash,"
                 + " api_key_ciphertext, api_key_hint, api_key_rotated_at, session_expiry_hours,"
                 + " complete_url, cancelled_url, expired_url, show_completion_page, webhook_url,"
-                + " privacy_policy_url, brand_logo_url, brand_primary_color, hmac_required,"
+                + " privacy_policy_url, lender_contact, brand_logo_url, brand_primary_color,"
+                + " hmac_required,"
                 + " rate_limit_per_minute, max_open_sessions, assessment_config, scoring_model, norms_minimum,"
                 + " created_at, updated_at) VALUES"
                 + " (:id, :deployment, :kind, :hash, :ciphertext, :hint, :rotated, :hours,"
-                + " :complete, :cancelled, :expired, :showCompletion, :webhook, :privacy, :logo,"
+                + " :complete, :cancelled, :expired, :showCompletion, :webhook, :privacy, :contact,"
+                + " :logo,"
                 + " :color, :hmac, :rate, :maxOpen, :assessment, :model, :normsMinimum, :created, :updated)")
         .bind("id", e.integrationId())
         .bind("deployment", e.deploymentId())
@@ -215,6 +217,7 @@ public final class DeploymentStore {
     p.put("showCompletion", s.showCompletionPage());
     p.put("webhook", s.webhookUrl());
     p.put("privacy", s.privacyPolicyUrl());
+    p.put("contact", s.lenderContact());
     p.put("logo", s.brandLogoUrl());
     p.put("color", s.brandPrimaryColor());
     p.put("hmac", s.hmacRequired());
@@ -265,6 +268,7 @@ public final class DeploymentStore {
             rs.getBoolean("show_completion_page"),
             rs.getString("webhook_url"),
             rs.getString("privacy_policy_url"),
+            rs.getString("lender_contact"),
             rs.getString("brand_logo_url"),
             rs.getString("brand_primary_color"),
             rs.getBoolean("hmac_required"),

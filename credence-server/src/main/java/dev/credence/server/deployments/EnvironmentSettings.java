@@ -28,6 +28,7 @@ public record EnvironmentSettings(
     boolean showCompletionPage,
     String webhookUrl,
     String privacyPolicyUrl,
+    String lenderContact,
     String brandLogoUrl,
     String brandPrimaryColor,
     boolean hmacRequired,
@@ -43,6 +44,7 @@ public record EnvironmentSettings(
   public static final int MAX_OPEN_SESSIONS = 100_000_000;
   public static final int MIN_NORMS_MINIMUM = 20;
   public static final int MAX_NORMS_MINIMUM = 100_000;
+  public static final int MAX_CONTACT_LENGTH = 200;
   private static final int MAX_URL_LENGTH = 2048;
   private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
 
@@ -56,6 +58,7 @@ public record EnvironmentSettings(
           "show_completion_page",
           "webhook_url",
           "privacy_policy_url",
+          "lender_contact",
           "brand_logo_url",
           "brand_primary_color",
           "hmac_required",
@@ -83,6 +86,7 @@ public record EnvironmentSettings(
     checkUrl("webhook_url", webhookUrl, problems);
     checkUrl("privacy_policy_url", privacyPolicyUrl, problems);
     checkUrl("brand_logo_url", brandLogoUrl, problems);
+    checkContact(lenderContact, problems);
     if (brandPrimaryColor != null && !COLOR.matcher(brandPrimaryColor).matches()) {
       problems.add("brand_primary_color must be a colour like #1a73e8");
     }
@@ -127,6 +131,7 @@ public record EnvironmentSettings(
         null,
         null,
         null,
+        null,
         false,
         test ? 60 : null,
         test ? 100 : null,
@@ -144,6 +149,7 @@ public record EnvironmentSettings(
     json.put("show_completion_page", showCompletionPage);
     json.put("webhook_url", webhookUrl);
     json.put("privacy_policy_url", privacyPolicyUrl);
+    json.put("lender_contact", lenderContact);
     json.put("brand_logo_url", brandLogoUrl);
     json.put("brand_primary_color", brandPrimaryColor);
     json.put("hmac_required", hmacRequired);
@@ -295,6 +301,7 @@ public record EnvironmentSettings(
         (Boolean) v.get("show_completion_page"),
         (String) v.get("webhook_url"),
         (String) v.get("privacy_policy_url"),
+        (String) v.get("lender_contact"),
         (String) v.get("brand_logo_url"),
         (String) v.get("brand_primary_color"),
         (Boolean) v.get("hmac_required"),
@@ -330,6 +337,27 @@ public record EnvironmentSettings(
       // reported below
     }
     problems.add(name + " must be an absolute http:// or https:// URL (got '" + url + "')");
+  }
+
+  /**
+   * Shown to applicants as one line of plain text (escaped, never HTML): a line break or another
+   * control character would not show as the lender meant it.
+   */
+  private static void checkContact(String contact, List<String> problems) {
+    if (contact == null) {
+      return;
+    }
+    if (contact.codePointCount(0, contact.length()) > MAX_CONTACT_LENGTH) {
+      problems.add(
+          "lender_contact must be at most "
+              + MAX_CONTACT_LENGTH
+              + " characters (got "
+              + contact.codePointCount(0, contact.length())
+              + ")");
+    }
+    if (contact.codePoints().anyMatch(Character::isISOControl)) {
+      problems.add("lender_contact must be one line of plain text, without control characters");
+    }
   }
 
   private static void checkLimit(String name, Integer value, int max, List<String> problems) {

@@ -87,6 +87,13 @@ public final class SettingsForm {
               Type.URL,
               "none"),
           new Field(
+              "lender_contact",
+              "Contact line",
+              "How an applicant reaches you, shown on the end pages as plain text, at most 200"
+                  + " characters. Empty: none.",
+              Type.TEXT,
+              "none"),
+          new Field(
               "brand_logo_url",
               "Logo URL",
               "Shown at the top of every assessment page. Empty: no logo.",
