@@ -96,7 +96,7 @@ def decline_or_leave(base, api_key, integration, uids, decline, concurrency):
                 if status != 200 or f'action="{link}/consent"'.encode() not in data:
                     raise BenchError(f"{uid}: the link does not show the consent step ({status})")
                 status, _, data, _, _ = http.request(
-                    "POST", f"{link}/consent", "decision=decline",
+                    "POST", f"{link}/consent", "decision=decline_confirmed",
                     {"Content-Type": "application/x-www-form-urlencoded"})
                 if status != 303:
                     raise BenchError(f"{uid}: declining answered {status}: {data[:200]!r}")

@@ -120,7 +120,7 @@ class CreateSessionTest {
     CredenceClient client = client(deployment.testKey());
     String uid = newUid();
     Session session = client.createSession(uid, deployment.testIntegrationId());
-    new Applicant(server, session.accessToken()).post("consent", "decision", "decline");
+    new Applicant(server, session.accessToken()).decline();
 
     UidAlreadyUsedException refused =
         catchThrowableOfType(

@@ -60,8 +60,7 @@ class WebhookVerifierTest {
     new Applicant(server, client.createSession("HOOK-COMPLETE", integration).accessToken())
         .finish();
     receiver.await(2, WAIT);
-    new Applicant(server, client.createSession("HOOK-CANCEL", integration).accessToken())
-        .post("consent", "decision", "decline");
+    new Applicant(server, client.createSession("HOOK-CANCEL", integration).accessToken()).decline();
     receiver.await(3, WAIT);
     Applicant started =
         new Applicant(server, client.createSession("HOOK-STARTED", integration).accessToken());

@@ -112,6 +112,17 @@ public final class Applicant {
   }
 
   /**
+   * Declines consent and confirms it: the answer to the confirmation, a redirect to the Cancelled
+   * URL or to the link.
+   */
+  public HttpResponse<String> decline() {
+    HttpResponse<String> asked = post("consent", "decision", "decline");
+    assertThat(asked.statusCode()).as(asked.body()).isEqualTo(303);
+    assertThat(asked.headers().firstValue("Location")).hasValue("/" + token + "?confirm=decline");
+    return post("consent", "decision", "decline_confirmed");
+  }
+
+  /**
    * Consents and answers all of {@link #QUESTIONNAIRE_ONLY}: the next opening of the link completes
    * the session.
    */

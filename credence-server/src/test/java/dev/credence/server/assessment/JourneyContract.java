@@ -122,12 +122,140 @@ abstract class JourneyContract extends ServerContract {
     server.patchIntegration(
         deployment.productionIntegrationId(), "{\"cancelled_url\": \"https://lender.example/no\"}");
     String token = newSession();
-    HttpResponse<String> declined = post(token, "consent", "decision", "decline");
+    HttpResponse<String> declined = new Applicant(server, token).decline();
     assertThat(declined.statusCode()).isEqualTo(303);
     assertThat(declined.headers().firstValue("Location")).hasValue("https://lender.example/no");
     assertThat(page(token).body()).doesNotContain("/" + token + "/consent");
     assertRedirectsToLink(post(token, "consent", "decision", "accept"), token);
     assertThat(page(token).body()).doesNotContain("/" + token + "/consent");
+  }
+
+  @Test
+  void declineAsksForConfirmationFirstAndEndsNothing() {
+    String token = newSession();
+    HttpResponse<String> asked = post(token, "consent", "decision", "decline");
+    assertThat(asked.statusCode()).isEqualTo(303);
+    assertThat(asked.headers().firstValue("Location")).hasValue("/" + token + "?confirm=decline");
+
+    HttpResponse<String> confirmation = server.get("/" + token + "?confirm=decline");
+    assertThat(confirmation.statusCode()).isEqualTo(200);
+    assertThat(confirmation.body())
+        .contains("Are you sure? If you do not agree, the assessment stops here.")
+        .contains("action=\"/" + token + "/consent\"")
+        .contains("name=\"decision\" value=\"back\"")
+        .contains("name=\"decision\" value=\"decline_confirmed\"")
+        .doesNotContain("value=\"accept\"");
+    assertThat(server.get("/" + token + "?confirm=decline").body())
+        .as("a reload shows the confirmation again")
+        .contains("value=\"decline_confirmed\"");
+
+    HttpResponse<String> consentPage = page(token);
+    assertThat(consentPage.statusCode()).as("nothing ended").isEqualTo(200);
+    assertThat(consentPage.body()).contains("value=\"accept\"").contains("value=\"decline\"");
+    assertThat(sessionStatus(token)).isEqualTo("created");
+  }
+
+  @Test
+  void goingBackFromTheConfirmationReturnsToConsent() {
+    String token = newSession();
+    post(token, "consent", "decision", "decline");
+    assertRedirectsToLink(post(token, "consent", "decision", "back"), token);
+    HttpResponse<String> consentPage = page(token);
+    assertThat(consentPage.body())
+        .contains("value=\"accept\"")
+        .doesNotContain("value=\"decline_confirmed\"");
+    assertThat(sessionStatus(token)).isEqualTo("created");
+    consent(token);
+    assertThat(sessionStatus(token)).isEqualTo("started");
+    assertThat(server.get("/" + token + "?confirm=decline").body())
+        .as("after consent the confirmation is gone: the step to answer now shows")
+        .doesNotContain("value=\"decline_confirmed\"");
+    assertThat(post(token, "consent", "decision", "decline_confirmed").statusCode())
+        .as("a late confirmation changes nothing")
+        .isEqualTo(409);
+    assertThat(sessionStatus(token)).isEqualTo("started");
+  }
+
+  @Test
+  void theConfirmedDeclineEndsOnTheBuiltInPage() {
+    String token = newSession();
+    assertRedirectsToLink(new Applicant(server, token).decline(), token);
+    HttpResponse<String> cancelled = page(token);
+    assertThat(cancelled.statusCode()).isEqualTo(200);
+    assertThat(cancelled.body()).contains("Assessment stopped").doesNotContain("<form");
+    assertThat(sessionStatus(token)).isEqualTo("cancelled [application.cancelled]");
+  }
+
+  @Test
+  void theLenderIsNamedInTheTitleAndTheHeaderOfEveryPage() {
+    String token = newSession();
+    assertThat(page(token).body())
+        .contains("<title>Before you start · Acme Lending</title>")
+        .contains("<p class=\"lender-name\">Acme Lending</p>")
+        .doesNotContain("<img");
+    consent(token);
+    assertThat(page(token).body())
+        .contains("· Acme Lending</title>")
+        .contains("<p class=\"lender-name\">Acme Lending</p>");
+    server.patchIntegration(
+        deployment.productionIntegrationId(),
+        "{\"brand_logo_url\": \"https://lender.example/logo.png\"}");
+    assertThat(page(token).body())
+        .contains(
+            "<img class=\"logo\" src=\"https://lender.example/logo.png\" alt=\"Acme Lending"
+                + " logo\" height=\"40\">")
+        .contains("<p class=\"lender-name\">Acme Lending</p>");
+    assertThat(post(token, "language", "lang", "es").statusCode()).isEqualTo(303);
+    assertThat(page(token).body()).contains("alt=\"Logotipo de Acme Lending\"");
+  }
+
+  @Test
+  void theEndPagesShowTheLendersContactLineAsPlainText() {
+    String id = deployment.productionIntegrationId();
+    String declined = newSession();
+    assertThat(page(declined).body()).doesNotContain("class=\"contact\"");
+    server.patchIntegration(id, "{\"lender_contact\": \"Call <b>0800 123</b> & ask for Ana\"}");
+    String escaped = "Call &lt;b&gt;0800 123&lt;/b&gt; &amp; ask for Ana";
+    assertThat(page(declined).body()).as("not on consent").doesNotContain("class=\"contact\"");
+
+    new Applicant(server, declined).decline();
+    assertThat(page(declined).body())
+        .contains("<p class=\"contact\">To reach Acme Lending: " + escaped + "</p>")
+        .doesNotContain("<b>0800");
+
+    String finished = newSession();
+    consent(finished);
+    playThrough(finished);
+    HttpResponse<String> thanks = page(finished);
+    assertThat(thanks.body()).contains("Thank you!").contains(escaped);
+    assertThat(page(finished).body()).as("finished").contains(escaped);
+
+    String late = newSession();
+    assertRedirectsToLink(post(late, "language", "lang", "fr"), late);
+    server.clock().advance(Duration.ofHours(25));
+    HttpResponse<String> expired = page(late);
+    assertThat(expired.statusCode()).isEqualTo(410);
+    assertThat(expired.body()).contains("Pour joindre Acme Lending : " + escaped);
+
+    server.patchIntegration(id, "{\"lender_contact\": null}");
+    assertThat(page(declined).body()).doesNotContain("class=\"contact\"");
+  }
+
+  /** The session's status and its events' types, as the operator's session API shows them. */
+  private String sessionStatus(String token) {
+    var events =
+        json(
+            server.operator(
+                "GET",
+                "/v1/admin/integrations/"
+                    + deployment.productionIntegrationId()
+                    + "/sessions/"
+                    + UIDS_BY_TOKEN.get(token)
+                    + "/events",
+                null));
+    List<String> types = new ArrayList<>();
+    events.path("events").forEach(e -> types.add(e.path("type").asText()));
+    return events.path("status").asText() + (types.isEmpty() ? "" : " " + types);
   }
 
   @Test

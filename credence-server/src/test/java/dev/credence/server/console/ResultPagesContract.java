@@ -103,7 +103,7 @@ abstract class ResultPagesContract extends ServerContract {
     // A day later: two applicants answer differently, one declines; one Test session.
     production(lender, HIGH).finish(4);
     production(lender, LOW).finish(2);
-    production(lender, DECLINED).post("consent", "decision", "decline");
+    production(lender, DECLINED).decline();
     createdOn.put(TEST_UID, today());
     lender.applicant(acme.testKey(), acme.testIntegrationId(), TEST_UID).finish(3);
     for (String uid : List.of(HIGH, LOW)) {

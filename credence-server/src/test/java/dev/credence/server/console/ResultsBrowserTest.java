@@ -75,9 +75,7 @@ class ResultsBrowserTest {
     lender.applicant(deployment.productionKey(), production, "BR-agree-01").finish(5);
     lender.applicant(deployment.productionKey(), production, "BR-agree-02").finish(4);
     lender.applicant(deployment.productionKey(), production, "BR-disagree-01").finish(2);
-    lender
-        .applicant(deployment.productionKey(), production, "BR-declined-01")
-        .post("consent", "decision", "decline");
+    lender.applicant(deployment.productionKey(), production, "BR-declined-01").decline();
     lender.applicant(deployment.testKey(), deployment.testIntegrationId(), "BR-test-01");
 
     // The company's first Admin, invited by the operator; the browsers sign in as them.

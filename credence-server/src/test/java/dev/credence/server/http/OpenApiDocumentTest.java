@@ -119,7 +119,7 @@ class OpenApiDocumentTest {
         json(server.createSession(key, sessionBody("CUST-00000004", integration)))
             .get("access_token")
             .asText();
-    new Applicant(server, declined).post("consent", "decision", "decline");
+    new Applicant(server, declined).decline();
     probe("POST", tokens, sessionBody("CUST-00000004", integration), key);
     Deployment limited = server.newDeployment();
     server.patchIntegration(limited.testIntegrationId(), "{\"rate_limit_per_minute\": 1}");
@@ -179,8 +179,7 @@ class OpenApiDocumentTest {
           integration,
           "{\"webhook_url\": \"" + receiver.url() + "\", \"session_expiry_hours\": 1}");
       new Applicant(server, token(key, integration, "HOOK-00000001")).finish();
-      new Applicant(server, token(key, integration, "HOOK-00000002"))
-          .post("consent", "decision", "decline");
+      new Applicant(server, token(key, integration, "HOOK-00000002")).decline();
       Applicant started = new Applicant(server, token(key, integration, "HOOK-00000003"));
       started.consent();
       started.answerFirstPage();

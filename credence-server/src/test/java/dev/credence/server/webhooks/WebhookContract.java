@@ -406,7 +406,7 @@ abstract class WebhookContract extends ServerContract {
   void declinedConsentSendsCancelledWithItsReason() {
     String uid = newUid();
     Applicant applicant = applicant(uid);
-    assertThat(applicant.post("consent", "decision", "decline").statusCode()).isEqualTo(303);
+    assertThat(applicant.decline().statusCode()).isEqualTo(303);
 
     JsonNode cancelled = body(receiver.await(1, WAIT).get(0));
     assertThat(cancelled.at("/event/type").asText()).isEqualTo("application.cancelled");
