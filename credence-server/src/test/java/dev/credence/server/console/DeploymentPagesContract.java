@@ -40,6 +40,7 @@ abstract class DeploymentPagesContract extends ServerContract {
           "show_completion_page", "true",
           "webhook_url", "",
           "privacy_policy_url", "",
+          "lender_contact", "",
           "brand_logo_url", "",
           "brand_primary_color", "",
           "rate_limit_per_minute", "60",
@@ -185,15 +186,19 @@ abstract class DeploymentPagesContract extends ServerContract {
     form.put("rate_limit_per_minute", "");
     form.put("show_completion_page", "false"); // the hidden field of an unticked box
     form.put("scoring_model", customModel("custom-7"));
+    form.put("lender_contact", "Call <b>Ana</b> & Co: 0800 123");
     HttpResponse<String> saved = admin.post(page + "/test/settings", form);
     assertThat(saved.statusCode()).as(saved.body()).isEqualTo(302);
     assertThat(saved.headers().firstValue("Location")).hasValue(page + "?env=test&done=settings");
-    assertThat(admin.get(page + "?env=test&done=settings").body()).contains("Settings saved");
+    assertThat(admin.get(page + "?env=test&done=settings").body())
+        .contains("Settings saved")
+        .contains("value=\"Call &lt;b>Ana&lt;/b> &amp; Co: 0800 123\"");
 
     JsonNode test = integration(d.testIntegrationId());
     assertThat(test.get("session_expiry_hours").asInt()).isEqualTo(48);
     assertThat(test.get("complete_url").asText()).isEqualTo("https://lender.example.com/done");
     assertThat(test.get("brand_primary_color").asText()).isEqualTo("#1A73E8");
+    assertThat(test.get("lender_contact").asText()).isEqualTo("Call <b>Ana</b> & Co: 0800 123");
     assertThat(test.get("rate_limit_per_minute").isNull()).isTrue();
     assertThat(test.get("show_completion_page").asBoolean()).isFalse();
     assertThat(test.at("/scoring_model/version").asText()).isEqualTo("custom-7");
@@ -273,7 +278,8 @@ abstract class DeploymentPagesContract extends ServerContract {
                 "webhook_url", "lender.example.com/hooks",
                 "brand_primary_color", "#12345",
                 "scoring_model", "[1, 2]",
-                "rate_limit_per_minute", "0")
+                "rate_limit_per_minute", "0",
+                "lender_contact", "x".repeat(201))
             .entrySet()) {
       Map<String, String> one = new LinkedHashMap<>(DEFAULT_TEST_FORM);
       one.put(bad.getKey(), bad.getValue());

@@ -305,6 +305,7 @@ abstract class OperatorApiContract extends ServerContract {
             "expired_url",
             "webhook_url",
             "privacy_policy_url",
+            "lender_contact",
             "brand_logo_url",
             "brand_primary_color")) {
       assertThat(test.has(url)).as(url).isTrue();
@@ -357,6 +358,7 @@ abstract class OperatorApiContract extends ServerContract {
             + "\"show_completion_page\":false,"
             + "\"webhook_url\":\"https://hooks.example.com/credence\","
             + "\"privacy_policy_url\":\"https://lender.example.com/privacy\","
+            + "\"lender_contact\":\"  Call 0800 123 456, Monday to Friday  \","
             + "\"brand_logo_url\":\"https://cdn.example.com/logo.png\","
             + "\"brand_primary_color\":\"#1A73e8\","
             + "\"hmac_required\":true,"
@@ -375,6 +377,9 @@ abstract class OperatorApiContract extends ServerContract {
     assertThat(got.get("webhook_url").asText()).isEqualTo("https://hooks.example.com/credence");
     assertThat(got.get("privacy_policy_url").asText())
         .isEqualTo("https://lender.example.com/privacy");
+    assertThat(got.get("lender_contact").asText())
+        .as("trimmed")
+        .isEqualTo("Call 0800 123 456, Monday to Friday");
     assertThat(got.get("brand_logo_url").asText()).isEqualTo("https://cdn.example.com/logo.png");
     assertThat(got.get("brand_primary_color").asText()).isEqualTo("#1A73e8");
     assertThat(got.get("hmac_required").asBoolean()).isTrue();
@@ -395,6 +400,23 @@ abstract class OperatorApiContract extends ServerContract {
     assertThat(live.get("session_expiry_hours").asInt()).isEqualTo(24);
     assertThat(live.get("complete_url").isNull()).isTrue();
     assertThat(live.get("hmac_required").asBoolean()).isFalse();
+  }
+
+  @Test
+  void theContactLineIsPlainTextOfAtMost200Characters() {
+    Deployment d = server.newDeployment();
+    String longest = "é".repeat(200);
+    patchOk(d.testIntegrationId(), "{\"lender_contact\":\"" + longest + "\"}");
+    assertThat(integration(d.testIntegrationId()).get("lender_contact").asText())
+        .isEqualTo(longest);
+    // Markup is kept as typed: the pages show it as text, never as HTML.
+    patchOk(d.testIntegrationId(), "{\"lender_contact\":\"<b>Ana</b> & Co: 0800\"}");
+    assertThat(integration(d.testIntegrationId()).get("lender_contact").asText())
+        .isEqualTo("<b>Ana</b> & Co: 0800");
+    patchOk(d.testIntegrationId(), "{\"lender_contact\":\"   \"}");
+    assertThat(integration(d.testIntegrationId()).get("lender_contact").isNull())
+        .as("blank is none")
+        .isTrue();
   }
 
   @Test
@@ -428,11 +450,14 @@ abstract class OperatorApiContract extends ServerContract {
         d.testIntegrationId(),
         "{\"complete_url\":null,\"rate_limit_per_minute\":null,\"max_open_sessions\":null,"
             + "\"brand_primary_color\":null}");
+    patchOk(d.testIntegrationId(), "{\"lender_contact\":\"hello@lender.example.com\"}");
+    patchOk(d.testIntegrationId(), "{\"lender_contact\":null}");
     JsonNode got = integration(d.testIntegrationId());
     assertThat(got.get("complete_url").isNull()).isTrue();
     assertThat(got.get("rate_limit_per_minute").isNull()).isTrue();
     assertThat(got.get("max_open_sessions").isNull()).isTrue();
     assertThat(got.get("brand_primary_color").isNull()).isTrue();
+    assertThat(got.get("lender_contact").isNull()).isTrue();
     assertThat(got.get("expired_url").asText()).isEqualTo("https://lender.example.com/expired");
   }
 
@@ -477,6 +502,13 @@ abstract class OperatorApiContract extends ServerContract {
         Arguments.of("{\"brand_primary_color\":\"red\"}", "brand_primary_color"),
         Arguments.of("{\"brand_primary_color\":\"#12345\"}", "brand_primary_color"),
         Arguments.of("{\"brand_primary_color\":\"#12345g\"}", "brand_primary_color"),
+        Arguments.of(
+            "{\"lender_contact\":\"" + "x".repeat(201) + "\"}",
+            "lender_contact must be at most 200 characters (got 201)"),
+        Arguments.of(
+            "{\"lender_contact\":\"Call us\\nor write\"}",
+            "lender_contact must be one line of plain text"),
+        Arguments.of("{\"lender_contact\":12345}", "lender_contact must be a string or null"),
         Arguments.of("{\"norms_minimum\":19}", "norms_minimum"),
         Arguments.of("{\"norms_minimum\":100001}", "norms_minimum"),
         Arguments.of("{\"norms_minimum\":null}", "norms_minimum"),
