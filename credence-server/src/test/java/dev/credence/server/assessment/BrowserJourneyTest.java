@@ -67,6 +67,8 @@ class BrowserJourneyTest {
   private static final By NEXT = By.cssSelector("form[action$='/questionnaire'] button");
   private static final By ACCEPT = By.cssSelector("button[name=decision][value=accept]");
   private static final By DECLINE = By.cssSelector("button[name=decision][value=decline]");
+  private static final By CONFIRM_DECLINE =
+      By.cssSelector("button[name=decision][value=decline_confirmed]");
 
   private RunningServer server;
   private Lender lender;
@@ -168,6 +170,7 @@ class BrowserJourneyTest {
     browser.open(link);
     step(browser, "consent");
     browser.clickAndWait(browser.driver().findElement(DECLINE));
+    browser.clickAndWait(browser.driver().findElement(CONFIRM_DECLINE));
     assertThat(browser.driver().getCurrentUrl()).isEqualTo(lender.url("/cancelled"));
     step(browser, "cancelled-url");
     browser.open(link);
@@ -177,6 +180,7 @@ class BrowserJourneyTest {
     String builtIn = newSession(deployment(null));
     browser.open(builtIn);
     browser.clickAndWait(browser.driver().findElement(DECLINE));
+    browser.clickAndWait(browser.driver().findElement(CONFIRM_DECLINE));
     assertThat(browser.driver().getCurrentUrl()).isEqualTo(builtIn);
     assertThat(h1()).isEqualTo(text("en", "cancelled.title"));
     assertThat(browser.driver().findElement(By.tagName("main")).getText())
