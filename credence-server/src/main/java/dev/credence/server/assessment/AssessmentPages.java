@@ -106,7 +106,11 @@ public final class AssessmentPages {
                         ctx.redirect(
                             next == null ? "/" + opened.token() : next, HttpStatus.SEE_OTHER);
                       } catch (Refusal refused) {
-                        show(ctx, opened, refused.detail(), ApiException.statusOf(refused));
+                        if (fromScript(ctx)) {
+                          HttpEdge.respond(ctx, ApiException.of(refused));
+                        } else {
+                          show(ctx, opened, refused.detail(), ApiException.statusOf(refused));
+                        }
                       }
                     }));
   }
@@ -149,16 +153,38 @@ public final class AssessmentPages {
     return null;
   }
 
-  /** A module's answer: handled by the module when it is the step to answer now. */
+  /**
+   * A module's answer: handled by the module when it is the step to answer now. A script is told of
+   * a refusal in JSON; a form is answered with the link whatever happened (post/redirect/get), so
+   * Back and reload never re-send it: an answer to a step that is not the one on screen (a double
+   * tap, a re-sent post) changes nothing and says nothing, any other refusal is kept for the page
+   * the link shows next, with what the applicant had filled in.
+   */
   private String post(AssessmentModule<?, ?> module, Context ctx, View view) {
     StepContext step = new StepContext(view, ctx, null, service);
-    if (view.position().step() instanceof Journey.InModule current
-        && current.module().type().equals(module.type())) {
-      current.module().post(step);
-    } else {
-      module.post(null, null, step);
+    try {
+      if (view.position().step() instanceof Journey.InModule current
+          && current.module().type().equals(module.type())) {
+        current.module().post(step);
+      } else {
+        module.post(null, null, step);
+      }
+      step.forgetRefused();
+    } catch (Refusal refused) {
+      if (fromScript(ctx)) {
+        throw refused;
+      }
+      if (!StepContext.NOT_CURRENT.equals(refused.code())) {
+        step.remember(refused);
+      }
     }
     return null;
+  }
+
+  /** A script asks for JSON ({@code fetch} with {@code Accept: application/json}); a form never. */
+  private static boolean fromScript(Context ctx) {
+    String accept = ctx.header("Accept");
+    return accept != null && accept.contains("application/json");
   }
 
   // --- rendering --------------------------------------------------------------------------------

@@ -363,6 +363,74 @@ class BrowserJourneyTest {
     step(browser, "page-2");
   }
 
+  /**
+   * The plain form, with no script on the page, in a browser that skips {@code required} (the test
+   * sets the form's {@code novalidate} from the driver, as such a browser behaves): a page sent
+   * with two statements unanswered comes back through a redirect to the link, in French only,
+   * naming the two, with every other answer still ticked; answering the two moves on.
+   */
+  @Test
+  void aRefusedQuestionnairePageWithoutJavaScriptKeepsItsAnswersAndNamesTheMissing() {
+    String link = newSession(deployment(null));
+    Browser french = other(Browser.phone("fr-FR,fr"));
+    WebDriver driver = french.driver();
+    french.open(link);
+    french.clickAndWait(driver.findElement(ACCEPT));
+    assertThat(driver.findElement(By.tagName("html")).getDomAttribute("lang")).isEqualTo("fr");
+    assertThat(driver.findElements(By.tagName("script"))).as("no script on the page").isEmpty();
+    List<WebElement> items = driver.findElements(STATEMENTS);
+    List<String> legends = texts(driver.findElements(By.cssSelector("fieldset.item legend")));
+    assertThat(items).hasSize(10);
+    for (int i = 0; i < items.size(); i++) {
+      if (i != 2 && i != 7) {
+        items.get(i).findElements(By.cssSelector(".scale label")).get(i % 5).click();
+      }
+    }
+    french.js("document.querySelector(\"form[action$='/questionnaire']\").noValidate = true");
+    step(french, "page-1-two-unanswered");
+    french.clickAndWait(driver.findElement(NEXT));
+
+    assertThat(driver.getCurrentUrl()).as("redirected to the link").isEqualTo(link);
+    WebElement alert = driver.findElement(By.cssSelector("[role=alert]"));
+    assertThat(alert.getText().replace('\u00A0', ' '))
+        .contains(text("fr", "q.missing"))
+        .contains(text("fr", "q.missing_list").replace('\u00A0', ' '))
+        .doesNotContain(text("en", "q.missing"));
+    assertThat(texts(alert.findElements(By.tagName("li"))))
+        .as("the two statements left unanswered, named")
+        .containsExactly(legends.get(2), legends.get(7));
+    assertThat(texts(driver.findElements(By.cssSelector("fieldset.item legend"))))
+        .isEqualTo(legends);
+    items = driver.findElements(STATEMENTS);
+    for (int i = 0; i < items.size(); i++) {
+      List<WebElement> radios = items.get(i).findElements(By.cssSelector("input[type=radio]"));
+      List<Boolean> selected = radios.stream().map(WebElement::isSelected).toList();
+      if (i == 2 || i == 7) {
+        assertThat(selected).as("statement %d", i + 1).doesNotContain(true);
+        assertThat(items.get(i).getText()).contains(text("fr", "q.not_answered"));
+      } else {
+        assertThat(selected.indexOf(true)).as("statement %d still ticked", i + 1).isEqualTo(i % 5);
+      }
+    }
+    assertThat(driver.findElement(By.tagName("main")).getText())
+        .as("no English on the French page")
+        .doesNotContain("could not be saved")
+        .doesNotContain("Please");
+    step(french, "page-1-refused");
+
+    // The alert's links lead to the statements; answering them sends the page.
+    alert.findElements(By.tagName("a")).get(0).click();
+    assertThat(driver.getCurrentUrl()).endsWith("#" + items.get(2).getDomAttribute("id"));
+    items.get(2).findElements(By.cssSelector(".scale label")).get(0).click();
+    items.get(7).findElements(By.cssSelector(".scale label")).get(4).click();
+    step(french, "page-1-completed");
+    french.clickAndWait(driver.findElement(NEXT));
+    assertThat(driver.findElement(By.cssSelector(".card > .muted")).getText())
+        .isEqualTo(text("fr", "q.page", 2, 3));
+    assertThat(driver.findElements(By.cssSelector("[role=alert]"))).isEmpty();
+    step(french, "page-2");
+  }
+
   // --- playing the journey ----------------------------------------------------------------------
 
   private void playQuestionnaire(Browser b, List<Integer> progress) {

@@ -51,6 +51,10 @@ abstract class JourneyContract extends ServerContract {
     return new Applicant(server, token).post(path, fields);
   }
 
+  private HttpResponse<String> script(String token, String path, String... fields) {
+    return new Applicant(server, token).postAsScript(path, fields);
+  }
+
   private static void assertRedirectsToLink(HttpResponse<String> response, String token) {
     Applicant.assertRedirectsToLink(response, token);
   }
@@ -317,32 +321,42 @@ abstract class JourneyContract extends ServerContract {
     return flags;
   }
 
+  /**
+   * Refusals as a script sees them (it asks for JSON): a status and a code. A form's refused post
+   * is answered with the link instead (post/redirect/get, {@link CleanDataContract}); either way
+   * nothing changes.
+   */
   @Test
   void answersThatDoNotFitAreRefusedAndChangeNothing() {
     String token = newSession();
-    assertThat(post(token, "questionnaire", "page", "1").statusCode())
+    assertThat(script(token, "questionnaire", "page", "1").statusCode())
         .as("before consent")
         .isEqualTo(409);
+    assertRedirectsToLink(post(token, "questionnaire", "page", "1"), token);
+    assertThat(page(token).body()).as("a form before consent").contains("/" + token + "/consent");
     consent(token);
     List<String> ids = items(page(token).body());
-
     String[] outOfRange = answers(ids, "1", 4);
     outOfRange[3] = "6";
-    assertThat(post(token, "questionnaire", outOfRange).statusCode()).isEqualTo(422);
+    assertThat(script(token, "questionnaire", outOfRange).statusCode()).isEqualTo(422);
     String[] missing = answers(ids.subList(0, 9), "1", 4);
-    assertThat(post(token, "questionnaire", missing).statusCode()).isEqualTo(422);
+    HttpResponse<String> refused = script(token, "questionnaire", missing);
+    assertThat(refused.statusCode()).isEqualTo(422);
+    assertThat(json(refused).get("code").asText()).isEqualTo("answer_missing");
     List<String> withStranger = new ArrayList<>(List.of(answers(ids, "1", 4)));
     withStranger.addAll(List.of("item_00000000-0000-0000-0000-000000000000", "3"));
-    assertThat(post(token, "questionnaire", withStranger.toArray(String[]::new)).statusCode())
+    assertThat(script(token, "questionnaire", withStranger.toArray(String[]::new)).statusCode())
         .isEqualTo(422);
-    assertThat(post(token, "questionnaire", answers(ids, "2", 4)).statusCode()).isEqualTo(409);
+    HttpResponse<String> notCurrent = script(token, "questionnaire", answers(ids, "2", 4));
+    assertThat(notCurrent.statusCode()).isEqualTo(409);
+    assertThat(json(notCurrent).get("code").asText()).isEqualTo("step_not_current");
     assertThat(items(page(token).body())).as("still on page 1").isEqualTo(ids);
 
     assertRedirectsToLink(post(token, "questionnaire", answers(ids, "1", 4)), token);
-    assertThat(post(token, "questionnaire", answers(ids, "1", 5)).statusCode())
+    assertThat(script(token, "questionnaire", answers(ids, "1", 5)).statusCode())
         .as("a page already answered")
         .isEqualTo(409);
-    assertThat(post(token, "choices", "index", "1", "choice", "later").statusCode())
+    assertThat(script(token, "choices", "index", "1", "choice", "later").statusCode())
         .as("a step not reached")
         .isEqualTo(409);
   }
@@ -360,16 +374,26 @@ abstract class JourneyContract extends ServerContract {
     int pumps = 0;
     HttpResponse<String> response;
     do {
-      response = post(token, "balloons", "balloon", "1", "action", "pump");
+      response =
+          post(token, "balloons", "balloon", "1", "pumps", String.valueOf(pumps), "action", "pump");
       pumps++;
     } while (response.statusCode() == 303
         && page(token).body().contains("name=\"balloon\" value=\"1\""));
     assertThat(pumps).as("the server decides when it bursts").isBetween(1, 64);
-    assertThat(post(token, "balloons", "balloon", "1", "action", "pump").statusCode())
+    String pumped = String.valueOf(pumps);
+    assertThat(script(token, "balloons", "balloon", "1", "pumps", pumped, "action", "pump"))
+        .extracting(HttpResponse::statusCode)
         .isEqualTo(409);
-    assertThat(post(token, "balloons", "balloon", "1", "action", "collect").statusCode())
+    assertThat(script(token, "balloons", "balloon", "1", "pumps", pumped, "action", "collect"))
+        .extracting(HttpResponse::statusCode)
         .isEqualTo(409);
-    assertThat(page(token).body()).contains("name=\"balloon\" value=\"2\"");
+    assertRedirectsToLink(
+        post(token, "balloons", "balloon", "1", "pumps", pumped, "action", "pump"), token);
+    String next = page(token).body();
+    assertThat(next)
+        .contains("name=\"balloon\" value=\"2\"")
+        .contains("name=\"pumps\" value=\"0\"");
+    assertThat(next).as("a stale post says nothing").doesNotContain("role=\"alert\"");
   }
 
   @Test

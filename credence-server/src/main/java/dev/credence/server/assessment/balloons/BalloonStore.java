@@ -49,14 +49,15 @@ public final class BalloonStore {
   }
 
   /**
-   * One pump of an unfinished balloon, under a row lock so two quick taps cannot both count past
-   * the burst point. Returns the balloon after the pump, or empty if it was already finished.
+   * One pump of an unfinished balloon that has exactly {@code counted} pumps, under a row lock so
+   * that two quick taps carrying the same count make one pump. Returns the balloon after the pump,
+   * or empty if it was already finished or its count has moved on.
    */
-  public Optional<Balloon> pump(String sessionId, int index, Instant now) {
+  public Optional<Balloon> pump(String sessionId, int index, int counted, Instant now) {
     return jdbi.inTransaction(
         h -> {
           Optional<Balloon> balloon = lockBalloon(h, sessionId, index);
-          if (balloon.isEmpty() || balloon.get().finished()) {
+          if (!playable(balloon, counted)) {
             return Optional.empty();
           }
           Balloon b = balloon.get();
@@ -75,12 +76,15 @@ public final class BalloonStore {
         });
   }
 
-  /** Banks an unfinished balloon's points; empty if it was already finished. */
-  public Optional<Balloon> collect(String sessionId, int index, Instant now) {
+  /**
+   * Banks an unfinished balloon's points, if it has exactly {@code counted} pumps (the points the
+   * applicant saw); empty if it was already finished or its count has moved on.
+   */
+  public Optional<Balloon> collect(String sessionId, int index, int counted, Instant now) {
     return jdbi.inTransaction(
         h -> {
           Optional<Balloon> balloon = lockBalloon(h, sessionId, index);
-          if (balloon.isEmpty() || balloon.get().finished()) {
+          if (!playable(balloon, counted)) {
             return Optional.empty();
           }
           h.createUpdate(
@@ -93,6 +97,10 @@ public final class BalloonStore {
           Balloon b = balloon.get();
           return Optional.of(new Balloon(index, b.burstPoint(), b.pumps(), "COLLECTED"));
         });
+  }
+
+  private static boolean playable(Optional<Balloon> balloon, int counted) {
+    return balloon.isPresent() && !balloon.get().finished() && balloon.get().pumps() == counted;
   }
 
   private static Optional<Balloon> lockBalloon(Handle h, String sessionId, int index) {

@@ -94,28 +94,39 @@ public final class BalloonsModule
     // Twenty sizes spread over the possible pumps, so the balloon grows from the first pump.
     int maxPumps = settings.maxPumps();
     int size = Math.min(20, (pumps * 20 + maxPumps - 1) / maxPumps);
+    String refusal =
+        step.refused(balloons.index()).map(r -> step.page().t("error.try_again")).orElse(null);
     return (out, interceptor) ->
-        JteballoonsGenerated.render(out, interceptor, step.page(), balloons, pumps, size);
+        JteballoonsGenerated.render(out, interceptor, step.page(), balloons, pumps, size, refusal);
   }
 
-  /** Pumps or collects the balloon on screen; a finished balloon cannot be pumped again. */
+  /**
+   * Pumps or collects the balloon on screen. The form says how many pumps it had counted ({@code
+   * pumps}); a post whose count is not the balloon's (a double tap, a re-sent post) changes
+   * nothing, and a finished balloon cannot be pumped again.
+   */
   public void post(Balloons settings, List<Balloon> played, StepContext step) {
     int index = step.intParam("balloon");
+    int counted = step.intParam("pumps");
     String action = step.formParam("action");
     BalloonStep current = settings == null ? null : step(settings, played);
     if (current == null || current.index() != index) {
       throw StepContext.conflict("Balloon " + index + " is finished; play the balloon on screen");
     }
+    step.keep(index, "");
     balloon(settings, current, step);
     BalloonStore store = new BalloonStore(step.jdbi());
     Instant now = step.now();
     Optional<Balloon> result =
         switch (action == null ? "" : action) {
-          case "pump" -> store.pump(step.sessionId(), index, now);
-          case "collect" -> store.collect(step.sessionId(), index, now);
+          case "pump" -> store.pump(step.sessionId(), index, counted, now);
+          case "collect" -> store.collect(step.sessionId(), index, counted, now);
           default -> throw StepContext.refused("invalid_action", "Pump or collect");
         };
-    result.orElseThrow(() -> StepContext.conflict("Balloon " + index + " is finished"));
+    result.orElseThrow(
+        () ->
+            StepContext.conflict(
+                "Balloon " + index + " is finished or has moved on from " + counted + " pumps"));
   }
 
   /** The balloon on screen, drawing its burst point the first time it is shown. */

@@ -133,10 +133,16 @@ public final class ChoicesModule
   public Html render(Choices settings, Map<String, Integer> answers, StepContext step) {
     ChoiceStep choice = step(settings, answers);
     step.shown();
-    return (out, interceptor) -> JtechoiceGenerated.render(out, interceptor, step.page(), choice);
+    String refusal =
+        step.refused(choice.index()).map(r -> step.page().t("error.try_again")).orElse(null);
+    return (out, interceptor) ->
+        JtechoiceGenerated.render(out, interceptor, step.page(), choice, refusal);
   }
 
-  /** One delay-discounting choice: "today" (smaller-sooner) is 0, "later" is 1. */
+  /**
+   * One delay-discounting choice: "today" (smaller-sooner) is 0, "later" is 1. The form names the
+   * choice it answers ({@code index}), so a repeated post of a choice already made changes nothing.
+   */
   public void post(Choices settings, Map<String, Integer> answers, StepContext step) {
     int index = step.intParam("index");
     String choice = step.formParam("choice");
@@ -144,6 +150,7 @@ public final class ChoicesModule
     if (current == null || current.index() != index) {
       throw StepContext.conflict("That choice is not the one to make now");
     }
+    step.keep(index, "");
     int value =
         switch (choice == null ? "" : choice) {
           case "today" -> 0;

@@ -116,8 +116,21 @@ public final class MemorySpanModule
       // The digits go away by themselves, with or without JavaScript.
       step.header("Refresh", String.valueOf(Math.max(1, (left.toMillis() + 999) / 1000)));
     }
+    // A refusal is shown with the answer field only: while the digits show, it would distract.
+    String refusal =
+        digits != null
+            ? null
+            : step.refused(memory.round())
+                .map(
+                    r ->
+                        step.page()
+                            .t(
+                                "invalid_digits".equals(r.code())
+                                    ? "mem.digits_only"
+                                    : "error.try_again"))
+                .orElse(null);
     return (out, interceptor) ->
-        JtememoryGenerated.render(out, interceptor, step.page(), memory, digits);
+        JtememoryGenerated.render(out, interceptor, step.page(), memory, digits, refusal);
   }
 
   /** The digits of the round on screen, drawn the first time it is shown. */
@@ -147,7 +160,10 @@ public final class MemorySpanModule
     }
   }
 
-  /** The typed answer of the round on screen: digits only, compared by the server. */
+  /**
+   * The typed answer of the round on screen: digits only, compared by the server. The form names
+   * its round, so a repeated post of a round already answered changes nothing.
+   */
   public void post(MemorySpan settings, List<MemoryRound> rounds, StepContext step) {
     int round = step.intParam("round");
     String answer = step.formParam("answer");
@@ -155,6 +171,7 @@ public final class MemorySpanModule
     if (memory == null || memory.round() != round || memory.current() == null) {
       throw StepContext.conflict("That memory round is not the one to answer now");
     }
+    step.keep(round, "");
     String typed = answer == null ? "" : answer.replaceAll("\\s", "");
     if (!typed.matches("\\d{0,32}")) {
       throw StepContext.refused("invalid_digits", "Type digits only");

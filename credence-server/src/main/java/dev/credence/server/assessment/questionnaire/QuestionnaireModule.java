@@ -58,6 +58,25 @@ public final class QuestionnaireModule
 
   public record QuestionnairePage(int page, int pages, List<String> itemIds) {}
 
+  /**
+   * A refused page shown again: the reason, in the interface language, the answers the applicant
+   * had ticked (by item id) and the statements left unanswered (item ids, in page order).
+   */
+  public record Refused(String reason, Map<String, Integer> ticked, List<String> missing) {
+    public Refused {
+      ticked = Map.copyOf(ticked);
+      missing = List.copyOf(missing);
+    }
+
+    public boolean ticked(String itemId, int value) {
+      return ticked.getOrDefault(itemId, 0) == value;
+    }
+
+    public boolean missing(String itemId) {
+      return missing.contains(itemId);
+    }
+  }
+
   public String type() {
     return "questionnaire";
   }
@@ -174,11 +193,37 @@ public final class QuestionnaireModule
     }
     List<String> choices = bank.choices(itemLanguage);
     step.shown();
+    Refused refused =
+        step.refused(questions.page()).map(r -> refused(r, questions, step)).orElse(null);
     return (out, interceptor) ->
-        JtequestionnaireGenerated.render(out, interceptor, step.page(), questions, shown, choices);
+        JtequestionnaireGenerated.render(
+            out, interceptor, step.page(), questions, shown, choices, refused);
   }
 
-  /** One page of the questionnaire: every statement on it, each 1 to 5. */
+  /** The page's refusal from what the post kept: one digit an item of the page, 0 for none. */
+  private static Refused refused(
+      StepContext.Refused kept, QuestionnairePage page, StepContext step) {
+    Map<String, Integer> ticked = new HashMap<>();
+    List<String> missing = new ArrayList<>();
+    List<String> ids = page.itemIds();
+    boolean fits = kept.kept().length() == ids.size();
+    for (int i = 0; i < ids.size(); i++) {
+      int value = fits ? kept.kept().charAt(i) - '0' : 0;
+      if (value >= 1 && value <= 5) {
+        ticked.put(ids.get(i), value);
+      } else if (fits) {
+        missing.add(ids.get(i));
+      }
+    }
+    boolean unanswered = "answer_missing".equals(kept.code()) && !missing.isEmpty();
+    String reason = step.page().t(unanswered ? "q.missing" : "error.try_again");
+    return new Refused(reason, ticked, unanswered ? missing : List.of());
+  }
+
+  /**
+   * One page of the questionnaire: every statement on it, each 1 to 5. A refused page keeps what
+   * was ticked, so the page shown again has it ticked still and names what is missing.
+   */
   public void post(Questionnaire settings, Progress progress, StepContext step) {
     int page = step.intParam("page");
     Map<String, List<String>> form = step.formParams();
@@ -186,6 +231,7 @@ public final class QuestionnaireModule
     if (current == null || current.page() != page) {
       throw StepContext.conflict("That page of statements is not the one to answer now");
     }
+    step.keep(page, ticked(current, form));
     List<Answer> answers = new ArrayList<>();
     for (String key : form.keySet()) {
       if (key.startsWith("item_") && !current.itemIds().contains(key.substring(5))) {
@@ -202,6 +248,17 @@ public final class QuestionnaireModule
       answers.add(new Answer(itemId, oneToFive(values.get(0)), page, elapsed));
     }
     step.save(type(), answers);
+  }
+
+  /** One digit an item of the page: its answer 1 to 5, or 0 when it has none that fits. */
+  private static String ticked(QuestionnairePage page, Map<String, List<String>> form) {
+    StringBuilder ticked = new StringBuilder();
+    for (String itemId : page.itemIds()) {
+      List<String> values = form.get("item_" + itemId);
+      String value = values == null || values.isEmpty() ? "" : values.get(0).trim();
+      ticked.append(value.matches("[1-5]") ? value : "0");
+    }
+    return ticked.toString();
   }
 
   private static int oneToFive(String value) {

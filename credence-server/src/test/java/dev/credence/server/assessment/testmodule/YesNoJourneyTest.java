@@ -62,10 +62,16 @@ class YesNoJourneyTest {
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(first.body()).contains("Are you &lt;sure&gt;?").contains("1 of 2");
 
-    HttpResponse<String> refused = applicant.post("yes_no", "question", "2", "answer", "yes");
+    // A script is told of a refusal by its status; a form is sent back to the link either way.
+    HttpResponse<String> refused =
+        applicant.postAsScript("yes_no", "question", "2", "answer", "yes");
     assertThat(refused.statusCode()).isEqualTo(409);
-    HttpResponse<String> invalid = applicant.post("yes_no", "question", "1", "answer", "maybe");
+    HttpResponse<String> invalid =
+        applicant.postAsScript("yes_no", "question", "1", "answer", "maybe");
     assertThat(invalid.statusCode()).isEqualTo(422);
+    Applicant.assertRedirectsToLink(
+        applicant.post("yes_no", "question", "1", "answer", "maybe"), token);
+    assertThat(applicant.page().body()).as("nothing saved").contains("1 of 2");
 
     Applicant.assertRedirectsToLink(
         applicant.post("yes_no", "question", "1", "answer", "yes"), token);
