@@ -17,6 +17,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -59,6 +61,7 @@ class SteadyPageBrowserTest {
 
   private RunningServer server;
   private Browser browser;
+  private Path screenshots;
 
   @BeforeAll
   void start() {
@@ -78,8 +81,16 @@ class SteadyPageBrowserTest {
   }
 
   @BeforeEach
-  void blank() {
+  void blank(TestInfo info) {
     browser.driver().get("about:blank");
+    screenshots =
+        Browser.emptyDirectory(
+            Path.of(
+                System.getProperty("basedir", "."),
+                "target",
+                "screenshots",
+                "SteadyPageBrowserTest",
+                info.getTestMethod().orElseThrow().getName()));
   }
 
   // --- every page an applicant can see ----------------------------------------------------------
@@ -131,6 +142,7 @@ class SteadyPageBrowserTest {
           .as("no sideways scrolling at %d pumps", pumps)
           .isEqualTo(true);
     }
+    browser.screenshot(screenshots.resolve("balloon-at-128-pumps.png"));
     assertThat(browser.box(".balloon-body").height())
         .as("it has grown")
         .isGreaterThan(3 * smallest.height());
@@ -159,6 +171,7 @@ class SteadyPageBrowserTest {
     tap(PUMP, "a pump of the next balloon", pump, collect, taps);
     tap(PUMP, "a burst", pump, collect, taps);
     assertThat(browser.find("main").getText()).contains(text("en", "bart.burst"));
+    browser.screenshot(screenshots.resolve("after-a-burst.png"));
     assertThat(taps).hasSize(5);
   }
 
@@ -217,7 +230,11 @@ class SteadyPageBrowserTest {
    */
   private Map<String, List<String>> walkEveryPage(Function<Browser, List<String>> check) {
     Map<String, List<String>> found = new LinkedHashMap<>();
-    Consumer<String> look = name -> found.put(name, check.apply(browser));
+    Consumer<String> look =
+        name -> {
+          browser.screenshot(screenshots.resolve(String.format("%02d-%s.png", found.size(), name)));
+          found.put(name, check.apply(browser));
+        };
 
     String link = newSession(newUid(), small());
     browser.open(link);
