@@ -30,10 +30,11 @@ import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Debian's headless Chromium, driven through Debian's chromedriver: a phone (360 by 740 CSS pixels,
- * drawn at twice the density like most phones) or a desktop. Selenium is given both paths, so it
- * never runs Selenium Manager or downloads anything. Each browser has its own fresh profile, so a
- * second one is a second device.
+ * Debian's headless Chromium, driven through Debian's chromedriver: a phone (360 by 740 CSS pixels
+ * unless told otherwise, drawn at twice the density like most phones) or a desktop. It can run
+ * axe-core on the page ({@link #axeViolations}) and measure what it lays out. Selenium is given
+ * both paths, so it never runs Selenium Manager or downloads anything. Each browser has its own
+ * fresh profile, so a second one is a second device.
  */
 public final class Browser implements AutoCloseable {
   public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
