@@ -312,7 +312,14 @@ class BrowserJourneyTest {
     assertThat(french).containsAll(shown);
     assertThat(shown).doesNotContainAnyElementsOf(english);
     assertThat(texts(driver.findElements(By.cssSelector("fieldset.item:first-of-type label"))))
-        .isEqualTo(bank.choices("fr"));
+        .as("the product's plain answer scale, in French")
+        .isEqualTo(
+            List.of(
+                text("fr", "q.choice.1"),
+                text("fr", "q.choice.2"),
+                text("fr", "q.choice.3"),
+                text("fr", "q.choice.4"),
+                text("fr", "q.choice.5")));
     assertThat(driver.findElement(NEXT).getText()).isEqualTo(text("fr", "button.next"));
     step(spanish, "questionnaire-fr");
 

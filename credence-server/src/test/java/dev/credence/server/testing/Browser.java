@@ -30,10 +30,11 @@ import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Debian's headless Chromium, driven through Debian's chromedriver: a phone (360 by 740 CSS pixels,
- * drawn at twice the density like most phones) or a desktop. Selenium is given both paths, so it
- * never runs Selenium Manager or downloads anything. Each browser has its own fresh profile, so a
- * second one is a second device.
+ * Debian's headless Chromium, driven through Debian's chromedriver: a phone (360 by 740 CSS pixels
+ * unless told otherwise, drawn at twice the density like most phones) or a desktop. It can run
+ * axe-core on the page ({@link #axeViolations}) and measure what it lays out. Selenium is given
+ * both paths, so it never runs Selenium Manager or downloads anything. Each browser has its own
+ * fresh profile, so a second one is a second device.
  */
 public final class Browser implements AutoCloseable {
   public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -97,15 +98,20 @@ public final class Browser implements AutoCloseable {
    * @param languages the browser's preferred languages, as in Accept-Language ("es-CO,es")
    */
   public static Browser phone(String languages) {
-    return start(languages, true);
+    return phone(languages, WIDTH, HEIGHT);
+  }
+
+  /** A new phone of another screen size, in CSS pixels (390 by 844 is a common one). */
+  public static Browser phone(String languages, int width, int height) {
+    return start(languages, true, width, height);
   }
 
   /** A new desktop browser, 1280 by 900, with a fresh profile. */
   public static Browser desktop(String languages) {
-    return start(languages, false);
+    return start(languages, false, 1280, 900);
   }
 
-  private static Browser start(String languages, boolean phone) {
+  private static Browser start(String languages, boolean phone, int width, int height) {
     Path profile;
     try {
       profile = Files.createTempDirectory("credence-chromium-");
@@ -128,7 +134,7 @@ public final class Browser implements AutoCloseable {
         "--disable-sync",
         "--disable-extensions",
         "--hide-scrollbars", // phones draw scrollbars over the page, not beside it
-        phone ? "--window-size=" + WIDTH + "," + HEIGHT : "--window-size=1280,900",
+        "--window-size=" + width + "," + height,
         "--lang=" + languages.split(",")[0],
         "--user-agent=" + userAgent,
         "--user-data-dir=" + profile);
@@ -140,7 +146,7 @@ public final class Browser implements AutoCloseable {
           "mobileEmulation",
           Map.of(
               "deviceMetrics",
-              Map.of("width", WIDTH, "height", HEIGHT, "pixelRatio", 2.0, "touch", true),
+              Map.of("width", width, "height", height, "pixelRatio", 2.0, "touch", true),
               "userAgent",
               userAgent));
     }
@@ -328,6 +334,101 @@ public final class Browser implements AutoCloseable {
 
   public Object js(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
+  }
+
+  /**
+   * What axe-core finds wrong on the page now, one line a rule: its id, its impact and the CSS
+   * selectors of the elements it fails on. axe-core runs its default rules (WCAG 2.0 to 2.2 A and
+   * AA, and its best practices). Its script is the one npm installs at build time into {@code
+   * credence-server/axe} at the version pinned there; it is injected into the page by the driver,
+   * which the page's Content-Security-Policy does not restrict.
+   */
+  public List<String> axeViolations() {
+    if (!Boolean.TRUE.equals(js("return typeof window.axe === 'object'"))) {
+      js(axeScript());
+    }
+    Object found =
+        ((JavascriptExecutor) driver)
+            .executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                    + "axe.run(document, {resultTypes: ['violations']})"
+                    + ".then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): '"
+                    + " + v.nodes.map(n => n.target.join(' ')).join(', '))))"
+                    + ".catch(e => done(['axe-core failed: ' + e]));");
+    List<String> violations = new ArrayList<>();
+    for (Object line : (List<?>) found) {
+      violations.add(String.valueOf(line));
+    }
+    return violations;
+  }
+
+  private static String axeScript() {
+    Path script =
+        Path.of(
+            System.getProperty("basedir", "."), "axe", "node_modules", "axe-core", "axe.min.js");
+    if (!Files.isRegularFile(script)) {
+      throw new IllegalStateException(
+          script
+              + " is missing: the build installs it (npm ci in credence-server/axe, run by mvn"
+              + " in generate-test-resources)");
+    }
+    try {
+      return Files.readString(script);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Every visible control an applicant can tap (links, buttons, fields, selects; for a radio button
+   * or a checkbox inside a label, the label, which is what a thumb aims at) that is less than
+   * {@code minimum} CSS pixels tall or wide, as its HTML start tag with its size.
+   */
+  public List<String> tapTargetsSmallerThan(double minimum) {
+    Object small =
+        js(
+            "const min = arguments[0];"
+                + "return Array.from(document.querySelectorAll('a[href], button, select,"
+                + " textarea, summary, [role=button], input:not([type=hidden])'))"
+                + ".map(e => (e.matches('input[type=radio], input[type=checkbox]')"
+                + " && e.closest('label')) || e)"
+                + ".filter((e, i, all) => all.indexOf(e) === i && e.getClientRects().length > 0)"
+                + ".map(e => [e, e.getBoundingClientRect()])"
+                + ".filter(([e, r]) => r.height < min || r.width < min)"
+                + ".map(([e, r]) => e.outerHTML.substring(0, e.outerHTML.indexOf('>') + 1)"
+                + " + ' ' + r.width.toFixed(1) + 'x' + r.height.toFixed(1))",
+            minimum);
+    List<String> targets = new ArrayList<>();
+    for (Object target : (List<?>) small) {
+      targets.add(String.valueOf(target));
+    }
+    return targets;
+  }
+
+  /** Where an element is drawn in the window, in CSS pixels. */
+  public record Box(double x, double y, double width, double height) {
+    /** Whether {@code inner} lies wholly inside this box. */
+    public boolean contains(Box inner) {
+      return inner.x >= x
+          && inner.y >= y
+          && inner.x + inner.width <= x + width
+          && inner.y + inner.height <= y + height;
+    }
+  }
+
+  /** The box of the first element matching the CSS selector, as the browser lays it out. */
+  public Box box(String css) {
+    List<?> r =
+        (List<?>)
+            js(
+                "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+                    + "return [r.x, r.y, r.width, r.height];",
+                css);
+    return new Box(number(r.get(0)), number(r.get(1)), number(r.get(2)), number(r.get(3)));
+  }
+
+  private static double number(Object value) {
+    return ((Number) value).doubleValue();
   }
 
   /** The console's warnings and errors since the last call (a CSP violation is one). */

@@ -191,13 +191,11 @@ public final class QuestionnaireModule
     for (String id : questions.itemIds()) {
       shown.add(bank.item(itemLanguage, id));
     }
-    List<String> choices = bank.choices(itemLanguage);
     step.shown();
     Refused refused =
         step.refused(questions.page()).map(r -> refused(r, questions, step)).orElse(null);
     return (out, interceptor) ->
-        JtequestionnaireGenerated.render(
-            out, interceptor, step.page(), questions, shown, choices, refused);
+        JtequestionnaireGenerated.render(out, interceptor, step.page(), questions, shown, refused);
   }
 
   /** The page's refusal from what the post kept: one digit an item of the page, 0 for none. */
