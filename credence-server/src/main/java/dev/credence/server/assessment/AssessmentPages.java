@@ -239,7 +239,8 @@ public final class AssessmentPages {
       View view,
       String error) {
     List<LanguageOption> options = new ArrayList<>();
-    for (String id : languageIds()) {
+    for (String id :
+        Languages.forSwitcher(languageIds(), ctx.header("Accept-Language"), language)) {
       options.add(new LanguageOption(id, Languages.nativeName(id), id.equals(language)));
     }
     return new PageModel(

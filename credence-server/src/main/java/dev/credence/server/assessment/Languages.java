@@ -1,9 +1,14 @@
 package dev.credence.server.assessment;
 
+import java.text.Collator;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -74,6 +79,37 @@ public final class Languages {
       }
     }
     return fallback;
+  }
+
+  /**
+   * The languages in the order the switcher lists them: {@code current} first, then those the
+   * browser's Accept-Language header asks for (most wanted first), then the rest by their names in
+   * their own languages, compared as a reader would (accents and case aside). So the applicant's
+   * likely languages are at the top and the others in an order that does not depend on ids.
+   */
+  public static List<String> forSwitcher(
+      Collection<String> available, String acceptLanguageHeader, String current) {
+    Set<String> ordered = new LinkedHashSet<>();
+    if (current != null && available.contains(current)) {
+      ordered.add(current);
+    }
+    List<String> rest = new ArrayList<>(available);
+    while (!rest.isEmpty()) {
+      String wanted = negotiate(acceptLanguageHeader, rest, null);
+      if (wanted == null) {
+        break;
+      }
+      ordered.add(wanted);
+      rest.remove(wanted);
+    }
+    Collator collator = Collator.getInstance(Locale.ROOT);
+    collator.setStrength(Collator.PRIMARY);
+    available.stream()
+        .sorted(
+            Comparator.comparing(Languages::nativeName, collator)
+                .thenComparing(Comparator.naturalOrder()))
+        .forEach(ordered::add);
+    return List.copyOf(ordered);
   }
 
   /**

@@ -107,4 +107,32 @@ class LanguagesTest {
     assertThat(Languages.nativeName("zh-cn")).isEqualTo("中文 (中国)");
     assertThat(Languages.nativeName("xx")).isEqualTo("xx");
   }
+
+  @Test
+  void theSwitcherListsTheCurrentThenTheBrowsersThenTheRestByTheirOwnNames() {
+    List<String> available = List.of("en", "zh-cn", "sw", "de", "fr", "es", "id", "pt-br");
+
+    assertThat(Languages.forSwitcher(available, "sw, fr;q=0.8, *;q=0.1", "en"))
+        .containsExactly("en", "sw", "fr", "id", "de", "es", "pt-br", "zh-cn");
+  }
+
+  @Test
+  void withoutAHeaderTheSwitcherIsTheCurrentThenAlphabeticalAccentsAside() {
+    List<String> available = List.of("fr", "en", "es", "de", "pt-br", "id");
+
+    // Bahasa Indonesia, Deutsch, English, Español, Français, Português (Brasil)
+    assertThat(Languages.forSwitcher(available, null, "fr"))
+        .containsExactly("fr", "id", "de", "en", "es", "pt-br");
+  }
+
+  @Test
+  void theSwitcherListsEveryLanguageOnceWhateverTheHeaderSays() {
+    List<String> available = List.of("en", "pt-br", "es");
+
+    assertThat(Languages.forSwitcher(available, "pt-PT, pt;q=0.9, en-GB;q=0.5, xx", "es"))
+        .containsExactly("es", "pt-br", "en");
+    assertThat(Languages.forSwitcher(available, "not a header;;;", "nope"))
+        .containsExactlyInAnyOrderElementsOf(available)
+        .hasSize(3);
+  }
 }
