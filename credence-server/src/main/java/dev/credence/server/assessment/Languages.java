@@ -81,6 +81,20 @@ public final class Languages {
     return fallback;
   }
 
+  /** Languages written right to left, by their primary subtag. */
+  private static final Set<String> RIGHT_TO_LEFT =
+      Set.of("ar", "dv", "fa", "he", "iw", "ps", "sd", "ug", "ur", "yi");
+
+  /**
+   * {@code rtl} for a language written right to left (Arabic, Hebrew, Persian, Urdu...), else
+   * {@code ltr}.
+   */
+  public static String direction(String id) {
+    String tag = normalise(id);
+    int dash = tag.indexOf('-');
+    return RIGHT_TO_LEFT.contains(dash < 0 ? tag : tag.substring(0, dash)) ? "rtl" : "ltr";
+  }
+
   /**
    * The languages in the order the switcher lists them: {@code current} first, then those the
    * browser's Accept-Language header asks for (most wanted first), then the rest by their names in

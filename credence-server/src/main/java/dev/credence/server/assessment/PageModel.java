@@ -28,6 +28,32 @@ public record PageModel(
     return messages.text(language, key, args);
   }
 
+  /**
+   * The language the interface is actually shown in: the session's, or the one it falls back to
+   * where the interface has no text in it ("ar" is shown in English). The page is marked with it.
+   */
+  public String interfaceLanguage() {
+    return messages.interfaceLanguage(language);
+  }
+
+  /** The interface's writing direction, {@code rtl} or {@code ltr}. */
+  public String direction() {
+    return Languages.direction(interfaceLanguage());
+  }
+
+  /**
+   * The {@code lang} of text written in {@code textLanguage} (such as the statements) when it is
+   * not the interface's, else null so that the attribute is left out; its direction likewise.
+   */
+  public String langOf(String textLanguage) {
+    return textLanguage.equals(interfaceLanguage()) ? null : textLanguage;
+  }
+
+  public String dirOf(String textLanguage) {
+    String direction = Languages.direction(textLanguage);
+    return direction.equals(direction()) ? null : direction;
+  }
+
   public String action(String path) {
     return "/" + token + "/" + path;
   }

@@ -420,6 +420,32 @@ abstract class JourneyContract extends ServerContract {
   }
 
   @Test
+  void statementsInAnotherLanguageThanTheInterfaceCarryTheirOwnLangAndDirection() {
+    // Arabic: the statements in Arabic, right to left; the interface, which has no Arabic, in
+    // English and said so.
+    String arabic = newSession();
+    assertRedirectsToLink(post(arabic, "language", "lang", "ar"), arabic);
+    consent(arabic);
+    String page = page(arabic).body();
+    assertThat(page).contains("<html lang=\"en\" dir=\"ltr\">");
+    assertThat(page).contains("<legend lang=\"ar\" dir=\"rtl\">").doesNotContain("<legend>");
+    // Swahili: the interface in Swahili, the statements (which the item bank lacks) in English.
+    String swahili = newSession();
+    assertRedirectsToLink(post(swahili, "language", "lang", "sw"), swahili);
+    consent(swahili);
+    page = page(swahili).body();
+    assertThat(page).contains("<html lang=\"sw\" dir=\"ltr\">");
+    assertThat(page).contains("<legend lang=\"en\">").doesNotContain("<legend>");
+    // French: interface and statements alike, so nothing to mark.
+    String french = newSession();
+    assertRedirectsToLink(post(french, "language", "lang", "fr"), french);
+    consent(french);
+    page = page(french).body();
+    assertThat(page).contains("<html lang=\"fr\" dir=\"ltr\">").contains("<legend>");
+    assertThat(page).doesNotContain("<legend lang=");
+  }
+
+  @Test
   void endPagesKeepTheSessionsLanguage() {
     String token = newSession();
     assertRedirectsToLink(post(token, "language", "lang", "fr"), token);

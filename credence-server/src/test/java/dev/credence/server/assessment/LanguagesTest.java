@@ -135,4 +135,15 @@ class LanguagesTest {
         .containsExactlyInAnyOrderElementsOf(available)
         .hasSize(3);
   }
+
+  @Test
+  void rightToLeftLanguagesAreKnownByTheirPrimarySubtag() {
+    assertThat(Languages.direction("ar")).isEqualTo("rtl");
+    assertThat(Languages.direction("he")).isEqualTo("rtl");
+    assertThat(Languages.direction("fa-IR")).isEqualTo("rtl");
+    assertThat(Languages.direction("ur")).isEqualTo("rtl");
+    assertThat(Languages.direction("en")).isEqualTo("ltr");
+    assertThat(Languages.direction("sw")).isEqualTo("ltr");
+    assertThat(Languages.direction("zh-cn")).isEqualTo("ltr");
+  }
 }

@@ -195,7 +195,8 @@ public final class QuestionnaireModule
     Refused refused =
         step.refused(questions.page()).map(r -> refused(r, questions, step)).orElse(null);
     return (out, interceptor) ->
-        JtequestionnaireGenerated.render(out, interceptor, step.page(), questions, shown, refused);
+        JtequestionnaireGenerated.render(
+            out, interceptor, step.page(), questions, shown, refused, itemLanguage);
   }
 
   /** The page's refusal from what the post kept: one digit an item of the page, 0 for none. */
