@@ -109,7 +109,8 @@ public final class AssessmentPages {
                         if (fromScript(ctx)) {
                           HttpEdge.respond(ctx, ApiException.of(refused));
                         } else {
-                          show(ctx, opened, refused.detail(), ApiException.statusOf(refused));
+                          // In the applicant's language only: the English detail is for scripts.
+                          show(ctx, opened, "error.try_again", ApiException.statusOf(refused));
                         }
                       }
                     }));
@@ -189,7 +190,7 @@ public final class AssessmentPages {
 
   // --- rendering --------------------------------------------------------------------------------
 
-  private void show(Context ctx, Link opened, String error, int status) {
+  private void show(Context ctx, Link opened, String errorKey, int status) {
     if (ctx.method() == io.javalin.http.HandlerType.GET) {
       service.visit(opened.session(), ctx.userAgent());
     }
@@ -201,7 +202,7 @@ public final class AssessmentPages {
       finish(ctx, opened, view, language);
       return;
     }
-    PageModel page = page(ctx, opened.token(), language, environment, view, error);
+    PageModel page = page(ctx, opened.token(), language, environment, view, errorKey);
     Html html;
     if (step instanceof Journey.InModule current) {
       html = current.module().render(new StepContext(view, ctx, page, service));
@@ -237,7 +238,7 @@ public final class AssessmentPages {
       String language,
       Environment environment,
       View view,
-      String error) {
+      String errorKey) {
     List<LanguageOption> options = new ArrayList<>();
     for (String id :
         Languages.forSwitcher(languageIds(), ctx.header("Accept-Language"), language)) {
@@ -255,7 +256,7 @@ public final class AssessmentPages {
         view.position().percent(),
         view.position().module(),
         view.position().modules(),
-        error);
+        errorKey);
   }
 
   /** The session's language; on the first visit, the browser's, remembered from then on. */

@@ -19,7 +19,7 @@ public record PageModel(
     int percent,
     int module,
     int modules,
-    String error) {
+    String errorKey) {
 
   public record LanguageOption(String id, String name, boolean selected) {}
 
@@ -68,7 +68,11 @@ public record PageModel(
     return lender != null && !lender.isBlank();
   }
 
+  /**
+   * A refused form (consent, language) is said in the page's language: {@code errorKey} names the
+   * message, never the refusal's English detail.
+   */
   public boolean hasError() {
-    return error != null;
+    return errorKey != null;
   }
 }

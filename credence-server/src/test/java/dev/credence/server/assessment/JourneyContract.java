@@ -446,6 +446,24 @@ abstract class JourneyContract extends ServerContract {
   }
 
   @Test
+  void aRefusedConsentOrLanguageFormIsSaidInTheApplicantsLanguageOnly() {
+    String token = newSession();
+    assertRedirectsToLink(post(token, "language", "lang", "fr"), token);
+    HttpResponse<String> language = post(token, "language", "lang", "xx-nope");
+    assertThat(language.statusCode()).isEqualTo(422);
+    assertThat(language.body())
+        .contains("<html lang=\"fr\"")
+        .contains("role=\"alert\">Cette réponse n’a pas pu être enregistrée")
+        .doesNotContain("Unknown language")
+        .doesNotContain("could not be saved");
+    HttpResponse<String> consent = post(token, "consent", "decision", "perhaps");
+    assertThat(consent.statusCode()).isEqualTo(422);
+    assertThat(consent.body())
+        .contains("role=\"alert\">Cette réponse n’a pas pu être enregistrée")
+        .doesNotContain("Choose accept or decline");
+  }
+
+  @Test
   void endPagesKeepTheSessionsLanguage() {
     String token = newSession();
     assertRedirectsToLink(post(token, "language", "lang", "fr"), token);
