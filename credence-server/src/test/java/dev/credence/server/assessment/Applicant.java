@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.ServerHttp;
 import dev.credence.server.testing.TestClock;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -229,5 +234,26 @@ public final class Applicant {
     consent();
     playThrough(value);
     assertThat(page().statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * An interface text straight from {@code i18n/messages_<language>.properties}, its {@code {n}}
+   * filled in: what a page must show, read apart from the server's own {@code Messages}.
+   */
+  public static String interfaceText(String language, String key, Object... args) {
+    Properties texts = new Properties();
+    String resource = "/i18n/messages_" + language + ".properties";
+    try (InputStream in = Applicant.class.getResourceAsStream(resource)) {
+      assertThat(in).as(resource).isNotNull();
+      texts.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String text = texts.getProperty(key);
+    assertThat(text).as(key + " in " + resource).isNotNull();
+    for (int i = 0; i < args.length; i++) {
+      text = text.replace("{" + i + "}", String.valueOf(args[i]));
+    }
+    return text;
   }
 }

@@ -11,8 +11,6 @@ import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.TestDatabase;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,7 +23,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -134,7 +131,7 @@ class BrowserJourneyTest {
                     + " window.devicePixelRatio]"))
         .as("a phone-sized window: 360 CSS pixels wide, no scrollbar, drawn at twice the density")
         .isEqualTo(List.of(360L, 360L, 2L));
-    assertThat(h1()).isEqualTo(text("en", "consent.title"));
+    assertThat(h1()).isEqualTo(Applicant.interfaceText("en", "consent.title"));
     assertThat(browser.driver().getPageSource()).contains("Acme Lending");
     step(browser, "consent");
     browser.clickAndWait(browser.driver().findElement(ACCEPT));
@@ -156,7 +153,7 @@ class BrowserJourneyTest {
     assertThat(Set.copyOf(progress)).as("it grows").hasSizeGreaterThan(8);
 
     browser.open(link);
-    assertThat(h1()).isEqualTo(text("en", "finished.title"));
+    assertThat(h1()).isEqualTo(Applicant.interfaceText("en", "finished.title"));
     assertThat(browser.driver().findElements(By.tagName("form"))).isEmpty();
     step(browser, "link-again-finished");
     System.out.printf(
@@ -174,7 +171,9 @@ class BrowserJourneyTest {
     assertThat(browser.driver().getCurrentUrl()).isEqualTo(lender.url("/cancelled"));
     step(browser, "cancelled-url");
     browser.open(link);
-    assertThat(h1()).as("the link afterwards").isEqualTo(text("en", "cancelled.title"));
+    assertThat(h1())
+        .as("the link afterwards")
+        .isEqualTo(Applicant.interfaceText("en", "cancelled.title"));
     assertThat(browser.driver().findElements(ACCEPT)).isEmpty();
 
     String builtIn = newSession(deployment(null));
@@ -182,9 +181,9 @@ class BrowserJourneyTest {
     browser.clickAndWait(browser.driver().findElement(DECLINE));
     browser.clickAndWait(browser.driver().findElement(CONFIRM_DECLINE));
     assertThat(browser.driver().getCurrentUrl()).isEqualTo(builtIn);
-    assertThat(h1()).isEqualTo(text("en", "cancelled.title"));
+    assertThat(h1()).isEqualTo(Applicant.interfaceText("en", "cancelled.title"));
     assertThat(browser.driver().findElement(By.tagName("main")).getText())
-        .contains(text("en", "cancelled.text"));
+        .contains(Applicant.interfaceText("en", "cancelled.text"));
     assertThat(browser.driver().findElements(By.tagName("form"))).isEmpty();
     step(browser, "cancelled-built-in");
   }
@@ -196,7 +195,7 @@ class BrowserJourneyTest {
     browser.open(link);
     browser.clickAndWait(browser.driver().findElement(ACCEPT));
     List<String> first = statements();
-    assertThat(pageLabel()).isEqualTo(text("en", "q.page", 1, 3));
+    assertThat(pageLabel()).isEqualTo(Applicant.interfaceText("en", "q.page", 1, 3));
     answerStatements(browser, 2);
     step(browser, "page-1-answered");
     browser.clickAndWait(browser.driver().findElement(NEXT));
@@ -205,7 +204,9 @@ class BrowserJourneyTest {
     int percent = progressValue(browser);
 
     browser.waitForNextPage(() -> browser.driver().navigate().refresh());
-    assertThat(pageLabel()).as("after a reload").isEqualTo(text("en", "q.page", 2, 3));
+    assertThat(pageLabel())
+        .as("after a reload")
+        .isEqualTo(Applicant.interfaceText("en", "q.page", 2, 3));
     assertThat(statements()).isEqualTo(second);
     assertThat(progressValue(browser)).isEqualTo(percent);
     step(browser, "page-2-after-reload");
@@ -215,7 +216,7 @@ class BrowserJourneyTest {
     reopened.open(link);
     assertThat(reopened.driver().findElement(By.cssSelector(".card > .muted")).getText())
         .as("in a fresh browser")
-        .isEqualTo(text("en", "q.page", 2, 3));
+        .isEqualTo(Applicant.interfaceText("en", "q.page", 2, 3));
     assertThat(texts(reopened.driver().findElements(By.cssSelector("fieldset.item legend"))))
         .isEqualTo(second);
     assertThat(progressValue(reopened)).isEqualTo(percent);
@@ -235,15 +236,17 @@ class BrowserJourneyTest {
     playBalloons(reopened, progress);
     playChoices(reopened, progress);
     playMemory(reopened, progress, false);
-    assertThat(h1(reopened)).isEqualTo(text("en", "done.title"));
+    assertThat(h1(reopened)).isEqualTo(Applicant.interfaceText("en", "done.title"));
     WebElement back = reopened.driver().findElement(By.cssSelector("a.button"));
-    assertThat(back.getText()).isEqualTo(text("en", "button.back_to_lender"));
+    assertThat(back.getText()).isEqualTo(Applicant.interfaceText("en", "button.back_to_lender"));
     step(reopened, "thank-you");
     reopened.clickAndWait(back);
     assertThat(reopened.driver().getCurrentUrl()).isEqualTo(lender.url("/thanks"));
 
     browser.open(link);
-    assertThat(h1()).as("the phone, afterwards").isEqualTo(text("en", "finished.title"));
+    assertThat(h1())
+        .as("the phone, afterwards")
+        .isEqualTo(Applicant.interfaceText("en", "finished.title"));
     step(browser, "phone-afterwards-finished");
   }
 
@@ -258,13 +261,13 @@ class BrowserJourneyTest {
     browser.clickAndWait(browser.driver().findElement(NEXT));
     // A late post is sent back to the link, which shows why (status 410); a reload is harmless.
     assertThat(browser.driver().getCurrentUrl()).isEqualTo(link);
-    assertThat(h1()).isEqualTo(text("en", "expired.title"));
+    assertThat(h1()).isEqualTo(Applicant.interfaceText("en", "expired.title"));
     assertThat(browser.driver().findElement(By.tagName("main")).getText())
-        .contains(text("en", "expired.text"));
+        .contains(Applicant.interfaceText("en", "expired.text"));
     assertThat(browser.driver().findElements(By.tagName("form"))).isEmpty();
     step(browser, "expired-built-in", "status of 410");
     browser.open(link);
-    assertThat(h1()).as("opened again").isEqualTo(text("en", "expired.title"));
+    assertThat(h1()).as("opened again").isEqualTo(Applicant.interfaceText("en", "expired.title"));
     browser.consoleProblems();
 
     Deployment withUrl = deployment("{\"expired_url\": \"" + lender.url("/late") + "\"}");
@@ -286,9 +289,10 @@ class BrowserJourneyTest {
     spanish.open(link);
     WebDriver driver = spanish.driver();
     assertThat(driver.findElement(By.tagName("html")).getDomAttribute("lang")).isEqualTo("es");
-    assertThat(driver.findElement(ACCEPT).getText()).isEqualTo(text("es", "consent.accept"));
+    assertThat(driver.findElement(ACCEPT).getText())
+        .isEqualTo(Applicant.interfaceText("es", "consent.accept"));
     assertThat(driver.findElement(By.tagName("h1")).getText())
-        .isEqualTo(text("es", "consent.title"));
+        .isEqualTo(Applicant.interfaceText("es", "consent.title"));
     assertThat(
             new Select(driver.findElement(By.id("lang")))
                 .getFirstSelectedOption()
@@ -300,7 +304,8 @@ class BrowserJourneyTest {
     step(spanish, "french-chosen");
     spanish.clickAndWait(driver.findElement(By.cssSelector("form.language button")));
     assertThat(driver.findElement(By.tagName("html")).getDomAttribute("lang")).isEqualTo("fr");
-    assertThat(driver.findElement(ACCEPT).getText()).isEqualTo(text("fr", "consent.accept"));
+    assertThat(driver.findElement(ACCEPT).getText())
+        .isEqualTo(Applicant.interfaceText("fr", "consent.accept"));
     step(spanish, "consent-fr");
     spanish.clickAndWait(driver.findElement(ACCEPT));
 
@@ -315,12 +320,13 @@ class BrowserJourneyTest {
         .as("the product's plain answer scale, in French")
         .isEqualTo(
             List.of(
-                text("fr", "q.choice.1"),
-                text("fr", "q.choice.2"),
-                text("fr", "q.choice.3"),
-                text("fr", "q.choice.4"),
-                text("fr", "q.choice.5")));
-    assertThat(driver.findElement(NEXT).getText()).isEqualTo(text("fr", "button.next"));
+                Applicant.interfaceText("fr", "q.choice.1"),
+                Applicant.interfaceText("fr", "q.choice.2"),
+                Applicant.interfaceText("fr", "q.choice.3"),
+                Applicant.interfaceText("fr", "q.choice.4"),
+                Applicant.interfaceText("fr", "q.choice.5")));
+    assertThat(driver.findElement(NEXT).getText())
+        .isEqualTo(Applicant.interfaceText("fr", "button.next"));
     step(spanish, "questionnaire-fr");
 
     Browser again = other(Browser.phone("es-CO,es"));
@@ -343,7 +349,7 @@ class BrowserJourneyTest {
         .isEqualTo(browser.driver().findElement(ACCEPT));
     step(browser, "consent-accept-focused");
     browser.waitForNextPage(() -> keys.sendKeys(Keys.ENTER).perform());
-    assertThat(pageLabel()).isEqualTo(text("en", "q.page", 1, 3));
+    assertThat(pageLabel()).isEqualTo(Applicant.interfaceText("en", "q.page", 1, 3));
     step(browser, "questionnaire");
 
     List<WebElement> items = browser.driver().findElements(STATEMENTS);
@@ -366,7 +372,7 @@ class BrowserJourneyTest {
     assertThat(focused()).isEqualTo(browser.driver().findElement(NEXT));
     step(browser, "next-focused");
     browser.waitForNextPage(() -> keys.sendKeys(Keys.ENTER).perform());
-    assertThat(pageLabel()).isEqualTo(text("en", "q.page", 2, 3));
+    assertThat(pageLabel()).isEqualTo(Applicant.interfaceText("en", "q.page", 2, 3));
     step(browser, "page-2");
   }
 
@@ -400,9 +406,9 @@ class BrowserJourneyTest {
     assertThat(driver.getCurrentUrl()).as("redirected to the link").isEqualTo(link);
     WebElement alert = driver.findElement(By.cssSelector("[role=alert]"));
     assertThat(alert.getText().replace('\u00A0', ' '))
-        .contains(text("fr", "q.missing"))
-        .contains(text("fr", "q.missing_list").replace('\u00A0', ' '))
-        .doesNotContain(text("en", "q.missing"));
+        .contains(Applicant.interfaceText("fr", "q.missing"))
+        .contains(Applicant.interfaceText("fr", "q.missing_list").replace('\u00A0', ' '))
+        .doesNotContain(Applicant.interfaceText("en", "q.missing"));
     assertThat(texts(alert.findElements(By.tagName("li"))))
         .as("the two statements left unanswered, named")
         .containsExactly(legends.get(2), legends.get(7));
@@ -414,7 +420,8 @@ class BrowserJourneyTest {
       List<Boolean> selected = radios.stream().map(WebElement::isSelected).toList();
       if (i == 2 || i == 7) {
         assertThat(selected).as("statement %d", i + 1).doesNotContain(true);
-        assertThat(items.get(i).getText()).contains(text("fr", "q.not_answered"));
+        assertThat(items.get(i).getText())
+            .contains(Applicant.interfaceText("fr", "q.not_answered"));
       } else {
         assertThat(selected.indexOf(true)).as("statement %d still ticked", i + 1).isEqualTo(i % 5);
       }
@@ -433,7 +440,7 @@ class BrowserJourneyTest {
     step(french, "page-1-completed");
     french.clickAndWait(driver.findElement(NEXT));
     assertThat(driver.findElement(By.cssSelector(".card > .muted")).getText())
-        .isEqualTo(text("fr", "q.page", 2, 3));
+        .isEqualTo(Applicant.interfaceText("fr", "q.page", 2, 3));
     assertThat(driver.findElements(By.cssSelector("[role=alert]"))).isEmpty();
     step(french, "page-2");
   }
@@ -479,11 +486,11 @@ class BrowserJourneyTest {
     Map<Integer, Integer> pumps = new HashMap<>();
     while (!b.driver().findElements(balloon).isEmpty()) {
       progress.add(progressValue(b));
-      assertThat(h1(b)).isEqualTo(text("en", "bart.title"));
+      assertThat(h1(b)).isEqualTo(Applicant.interfaceText("en", "bart.title"));
       int index = Integer.parseInt(b.driver().findElement(balloon).getDomAttribute("value"));
       int pumped = pumps.getOrDefault(index, 0);
       assertThat(b.driver().findElement(By.cssSelector(".card")).getText())
-          .contains(text("en", "bart.current", pumped));
+          .contains(Applicant.interfaceText("en", "bart.current", pumped));
       step(b, "balloon-" + index + "-" + pumped + "-pumps");
       if (pumped < 2) {
         pumps.put(index, pumped + 1);
@@ -502,7 +509,7 @@ class BrowserJourneyTest {
     while (!b.driver().findElements(later).isEmpty()) {
       n++;
       progress.add(progressValue(b));
-      assertThat(h1(b)).isEqualTo(text("en", "dd.title"));
+      assertThat(h1(b)).isEqualTo(Applicant.interfaceText("en", "dd.title"));
       step(b, "choice-" + n);
       b.clickAndWait(b.driver().findElement(n % 2 == 1 ? later : today));
     }
@@ -524,7 +531,7 @@ class BrowserJourneyTest {
       // already in the browser, still shows them until its Refresh header reloads it.
       server.clock().advance(Duration.ofSeconds(30));
       progress.add(progressValue(b));
-      assertThat(h1(b)).isEqualTo(text("en", "mem.title"));
+      assertThat(h1(b)).isEqualTo(Applicant.interfaceText("en", "mem.title"));
       int length = correctly ? 2 + round : 3; // one digit more after each right answer
       assertThat(digits).as("round %d", round).matches("[0-9]{" + length + "}");
       step(b, "memory-round-" + round + "-digits");
@@ -620,24 +627,6 @@ class BrowserJourneyTest {
 
   private static Set<String> itemTexts(List<ItemBank.Item> items) {
     return items.stream().map(ItemBank.Item::text).collect(Collectors.toSet());
-  }
-
-  /** An interface text straight from {@code i18n/messages_<language>.properties}. */
-  private static String text(String language, String key, Object... args) {
-    Properties texts = new Properties();
-    String resource = "/i18n/messages_" + language + ".properties";
-    try (InputStream in = BrowserJourneyTest.class.getResourceAsStream(resource)) {
-      assertThat(in).as(resource).isNotNull();
-      texts.load(new InputStreamReader(in, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    String text = texts.getProperty(key);
-    assertThat(text).as(key + " in " + resource).isNotNull();
-    for (int i = 0; i < args.length; i++) {
-      text = text.replace("{" + i + "}", String.valueOf(args[i]));
-    }
-    return text;
   }
 
   /** The lender's own site, on 127.0.0.1: any path answers a small page, and is remembered. */

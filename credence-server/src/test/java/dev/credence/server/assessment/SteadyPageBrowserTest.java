@@ -11,19 +11,13 @@ import dev.credence.server.testing.Browser.Box;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.TestDatabase;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -129,7 +123,8 @@ class SteadyPageBrowserTest {
           pumps,
           uid);
       browser.open(link);
-      assertThat(browser.find("main").getText()).contains(text("en", "bart.current", pumps));
+      assertThat(browser.find("main").getText())
+          .contains(Applicant.interfaceText("en", "bart.current", pumps));
       Box now = browser.box(".balloon");
       Box balloon = browser.box(".balloon-body");
       assertThat(List.of(now.width(), now.height()))
@@ -165,12 +160,14 @@ class SteadyPageBrowserTest {
     tap(PUMP, "a first pump (the instructions go away)", pump, collect, taps);
     tap(PUMP, "a second pump", pump, collect, taps);
     tap(COLLECT, "a collect (the next balloon, with the outcome above it)", pump, collect, taps);
-    assertThat(browser.find("main").getText()).contains(text("en", "bart.collected", 2));
+    assertThat(browser.find("main").getText())
+        .contains(Applicant.interfaceText("en", "bart.collected", 2));
     setBurstPoint(uid, 2, 2);
     browser.open(link);
     tap(PUMP, "a pump of the next balloon", pump, collect, taps);
     tap(PUMP, "a burst", pump, collect, taps);
-    assertThat(browser.find("main").getText()).contains(text("en", "bart.burst"));
+    assertThat(browser.find("main").getText())
+        .contains(Applicant.interfaceText("en", "bart.burst"));
     browser.screenshot(screenshots.resolve("after-a-burst.png"));
     assertThat(taps).hasSize(5);
   }
@@ -203,7 +200,7 @@ class SteadyPageBrowserTest {
         phone.clickAndWait(phone.driver().findElement(ACCEPT));
         List<String> scale = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
-          scale.add(text(language, "q.choice." + i));
+          scale.add(Applicant.interfaceText(language, "q.choice." + i));
         }
         List<WebElement> items = phone.driver().findElements(By.cssSelector("fieldset.item"));
         assertThat(items).isNotEmpty();
@@ -251,23 +248,23 @@ class SteadyPageBrowserTest {
 
     browser.open(newSession(newUid(), small()));
     browser.clickAndWait(browser.driver().findElement(DECLINE));
-    List<WebElement> confirm = buttonsSaying(text("en", "consent.decline_yes"));
+    List<WebElement> confirm = buttonsSaying(Applicant.interfaceText("en", "consent.decline_yes"));
     if (!confirm.isEmpty()) {
       look.accept("decline-confirmation");
       browser.clickAndWait(confirm.get(0));
     }
-    assertThat(h1()).isEqualTo(text("en", "cancelled.title"));
+    assertThat(h1()).isEqualTo(Applicant.interfaceText("en", "cancelled.title"));
     look.accept("cancelled");
 
     String late = newSession(newUid(), small());
     browser.open(late);
     server.clock().advance(Duration.ofHours(25));
     browser.open(late);
-    assertThat(h1()).isEqualTo(text("en", "expired.title"));
+    assertThat(h1()).isEqualTo(Applicant.interfaceText("en", "expired.title"));
     look.accept("expired");
 
     browser.open(server.baseUrl() + "/" + "A".repeat(40));
-    assertThat(h1()).isEqualTo(text("en", "invalid.title"));
+    assertThat(h1()).isEqualTo(Applicant.interfaceText("en", "invalid.title"));
     look.accept("invalid-link");
     return found;
   }
@@ -389,23 +386,5 @@ class SteadyPageBrowserTest {
                   });
       assertThat(changed).as(statement).isEqualTo(1);
     }
-  }
-
-  /** An interface text straight from {@code i18n/messages_<language>.properties}. */
-  private static String text(String language, String key, Object... args) {
-    Properties texts = new Properties();
-    String resource = "/i18n/messages_" + language + ".properties";
-    try (InputStream in = SteadyPageBrowserTest.class.getResourceAsStream(resource)) {
-      assertThat(in).as(resource).isNotNull();
-      texts.load(new InputStreamReader(in, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    String text = texts.getProperty(key);
-    assertThat(text).as(key + " in " + resource).isNotNull();
-    for (int i = 0; i < args.length; i++) {
-      text = text.replace("{" + i + "}", String.valueOf(args[i]));
-    }
-    return text;
   }
 }

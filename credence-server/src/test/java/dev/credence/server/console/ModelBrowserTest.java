@@ -1,6 +1,5 @@
 package dev.credence.server.console;
 
-import static dev.credence.server.testing.RunningServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.credence.server.calibration.LabelledApplicants;
@@ -9,9 +8,7 @@ import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.TestDatabase;
-import java.net.URI;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +30,8 @@ import org.openqa.selenium.support.ui.Select;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ModelBrowserTest {
-  private static final String EMAIL = "model-admin@example.com";
+  /** The company's first Admin, invited by the operator; the browsers sign in as them. */
+  private String email;
 
   private RunningServer server;
   private Deployment deployment;
@@ -56,22 +54,7 @@ class ModelBrowserTest {
         LabelledApplicants.create(
             server, deployment, "BROWSER", LabelledApplicants.ENOUGH, 20261209));
 
-    var invited =
-        server.operator(
-            "POST",
-            "/v1/admin/companies/" + deployment.companyId() + "/admins",
-            "{\"email\":\"" + EMAIL + "\"}");
-    String invitation = URI.create(json(invited).get("invitation_url").asText()).getPath();
-    ConsoleClient accepting = new ConsoleClient(server);
-    accepting.get(invitation);
-    var accepted =
-        accepting.post(
-            invitation,
-            Map.of(
-                "name", "Model Admin",
-                "password", ConsoleClient.PASSWORD,
-                "repeat", ConsoleClient.PASSWORD));
-    assertThat(accepted.statusCode()).isEqualTo(302);
+    email = ConsoleClient.firstAdmin(server, deployment.companyId()).email();
   }
 
   @AfterAll
@@ -95,7 +78,7 @@ class ModelBrowserTest {
     browser = Browser.desktop("en");
     device = "laptop";
     shots = 0;
-    browser.signIn(server.baseUrl(), "/console/models", EMAIL, ConsoleClient.PASSWORD);
+    browser.signIn(server.baseUrl(), "/console/models", email, ConsoleClient.PASSWORD);
     assertThat(browser.find("main").getText()).contains("it has no fit report");
     step("settings-model");
 
@@ -118,7 +101,7 @@ class ModelBrowserTest {
     browser = Browser.phone("en");
     device = "phone";
     shots = 0;
-    browser.signIn(server.baseUrl(), "/console/models", EMAIL, ConsoleClient.PASSWORD);
+    browser.signIn(server.baseUrl(), "/console/models", email, ConsoleClient.PASSWORD);
     assertThat(browser.find("main").getText())
         .contains("Fit report")
         .contains("Population stability");

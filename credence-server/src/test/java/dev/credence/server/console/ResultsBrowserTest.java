@@ -1,6 +1,5 @@
 package dev.credence.server.console;
 
-import static dev.credence.server.testing.RunningServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.credence.server.assessment.Applicant;
@@ -40,7 +39,8 @@ import org.openqa.selenium.support.ui.Select;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResultsBrowserTest {
-  private static final String EMAIL = "results-admin@example.com";
+  /** The company's first Admin, invited by the operator; the browsers sign in as them. */
+  private String email;
 
   private RunningServer server;
   private WebhookReceiver receiver;
@@ -78,23 +78,7 @@ class ResultsBrowserTest {
     lender.applicant(deployment.productionKey(), production, "BR-declined-01").decline();
     lender.applicant(deployment.testKey(), deployment.testIntegrationId(), "BR-test-01");
 
-    // The company's first Admin, invited by the operator; the browsers sign in as them.
-    var invited =
-        server.operator(
-            "POST",
-            "/v1/admin/companies/" + deployment.companyId() + "/admins",
-            "{\"email\":\"" + EMAIL + "\"}");
-    String invitation = URI.create(json(invited).get("invitation_url").asText()).getPath();
-    ConsoleClient accepting = new ConsoleClient(server);
-    accepting.get(invitation);
-    var accepted =
-        accepting.post(
-            invitation,
-            Map.of(
-                "name", "Results Admin",
-                "password", ConsoleClient.PASSWORD,
-                "repeat", ConsoleClient.PASSWORD));
-    assertThat(accepted.statusCode()).isEqualTo(302);
+    email = ConsoleClient.firstAdmin(server, deployment.companyId()).email();
   }
 
   @AfterAll
@@ -127,7 +111,7 @@ class ResultsBrowserTest {
             "Browser.setDownloadBehavior",
             Map.of("behavior", "allow", "downloadPath", downloads.toString()));
 
-    browser.signIn(server.baseUrl(), "/console/results", EMAIL, ConsoleClient.PASSWORD);
+    browser.signIn(server.baseUrl(), "/console/results", email, ConsoleClient.PASSWORD);
     assertThat(rows()).hasSize(6);
     assertThat(histogramBars()).isPositive();
     step("results");
@@ -182,7 +166,7 @@ class ResultsBrowserTest {
     browser = Browser.phone("en");
     device = "phone";
     shots = 0;
-    browser.signIn(server.baseUrl(), "/console/results?uid=BR-", EMAIL, ConsoleClient.PASSWORD);
+    browser.signIn(server.baseUrl(), "/console/results?uid=BR-", email, ConsoleClient.PASSWORD);
     assertThat(rows()).hasSize(6);
     step("results");
 
