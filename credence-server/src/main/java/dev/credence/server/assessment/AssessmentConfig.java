@@ -60,7 +60,8 @@ public record AssessmentConfig(List<Module> modules) {
     }
 
     public ModuleState state(SessionData data) {
-      return ModuleState.of(module, settings, module.progress(settings, data));
+      return ModuleState.of(
+          module, settings, module.progress(settings, data), data.started().contains(type()));
     }
 
     public void design(Design.Builder design) {

@@ -2,6 +2,7 @@ package dev.credence.server.assessment;
 
 import dev.credence.server.scoring.AnswerSheet;
 import dev.credence.server.scoring.Design;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -65,6 +66,31 @@ public interface AssessmentModule<S, P> {
    * to answer now: it then refuses with a conflict (after reading its fields, as the answer would).
    */
   void post(S settings, P progress, StepContext step);
+
+  /**
+   * A game's introduction: its title and instructions (interface text keys), shown with a Ready
+   * button before its first step, so that nothing is shown or timed before the applicant has read
+   * how it is played. Null for a module that opens with its first step (the questionnaire).
+   */
+  default Intro intro(S settings) {
+    return null;
+  }
+
+  /** A title and the paragraphs of instructions under it, as interface text keys. */
+  record Intro(String title, List<String> paragraphs) {
+    public Intro {
+      paragraphs = List.copyOf(paragraphs);
+    }
+  }
+
+  /**
+   * What a script is told after one of its posts was applied (the post asked for JSON): the state
+   * the page's script needs to go on without loading the page, such as the next memory round.
+   * {@code progress} is read after the post; null says nothing more than that it was applied.
+   */
+  default Map<String, Object> scriptReply(S settings, P progress, StepContext step) {
+    return null;
+  }
 
   /** What its settings tell the scoring before any answer (the form, the balloon game). */
   default void design(S settings, Design.Builder design) {}

@@ -12,6 +12,7 @@ import dev.credence.server.store.StoreErrors;
 import gg.jte.generated.precompiled.assessment.JteconsentGenerated;
 import gg.jte.generated.precompiled.assessment.JtedeclineGenerated;
 import gg.jte.generated.precompiled.assessment.JteendGenerated;
+import gg.jte.generated.precompiled.assessment.JteintroGenerated;
 import gg.jte.html.OwaspHtmlTemplateOutput;
 import gg.jte.output.StringOutput;
 import io.javalin.config.RoutesConfig;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -49,6 +51,12 @@ public final class AssessmentPages {
   private final EndPages endPages = new EndPages();
   private final AssessmentModules modules;
 
+  /**
+   * The modules that ship a script of their own ({@code /assets/{path}.js}), by type: it plays the
+   * module's steps on the device where the browser runs scripts; the forms work without it.
+   */
+  private final Map<String, String> scripts = new java.util.HashMap<>();
+
   public AssessmentPages(
       SessionLinks links,
       AssessmentService service,
@@ -66,6 +74,12 @@ public final class AssessmentPages {
     this.messages = messages;
     this.deployments = deployments;
     this.clock = clock;
+    for (AssessmentModule<?, ?> module : modules.all()) {
+      String script = "public/assets/" + module.path() + ".js";
+      if (AssessmentPages.class.getClassLoader().getResource(script) != null) {
+        scripts.put(module.type(), module.path());
+      }
+    }
   }
 
   /**
@@ -103,8 +117,13 @@ public final class AssessmentPages {
                       View view = service.view(opened.session(), opened.environment());
                       try {
                         String next = action.apply(ctx, opened, view);
-                        ctx.redirect(
-                            next == null ? "/" + opened.token() : next, HttpStatus.SEE_OTHER);
+                        if (fromScript(ctx)) {
+                          Map<String, Object> reply = ctx.attribute(SCRIPT_REPLY);
+                          ctx.status(200).json(reply == null ? Map.of() : reply);
+                        } else {
+                          ctx.redirect(
+                              next == null ? "/" + opened.token() : next, HttpStatus.SEE_OTHER);
+                        }
                       } catch (Refusal refused) {
                         if (fromScript(ctx)) {
                           HttpEdge.respond(ctx, ApiException.of(refused));
@@ -163,14 +182,22 @@ public final class AssessmentPages {
    */
   private String post(AssessmentModule<?, ?> module, Context ctx, View view) {
     StepContext step = new StepContext(view, ctx, null, service);
+    ModuleState current = current(view, module);
     try {
-      if (view.position().step() instanceof Journey.InModule current
-          && current.module().type().equals(module.type())) {
-        current.module().post(step);
+      if (ctx.formParam(READY) != null) {
+        if (current == null || current.waitingIntro() == null) {
+          throw StepContext.conflict("The game has started already");
+        }
+        service.ready(view, module.type());
+      } else if (current != null && current.waitingIntro() == null) {
+        current.post(step);
       } else {
         module.post(null, null, step);
       }
       step.forgetRefused();
+      if (fromScript(ctx)) {
+        replyToScript(module, ctx, view);
+      }
     } catch (Refusal refused) {
       if (fromScript(ctx)) {
         throw refused;
@@ -180,6 +207,32 @@ public final class AssessmentPages {
       }
     }
     return null;
+  }
+
+  /** The form field of an introduction's Ready button. */
+  private static final String READY = "ready";
+
+  /** Where a module post leaves what its script is told ({@link AssessmentModule#scriptReply}). */
+  private static final String SCRIPT_REPLY = "credence.script-reply";
+
+  /** {@code module}'s state when it is the step to answer now, else null. */
+  private static ModuleState current(View view, AssessmentModule<?, ?> module) {
+    return view.position().step() instanceof Journey.InModule current
+            && current.module().type().equals(module.type())
+        ? current.module()
+        : null;
+  }
+
+  /** What the module tells its script, from the session as it is after the post. */
+  private void replyToScript(AssessmentModule<?, ?> module, Context ctx, View before) {
+    View after = service.view(before.session(), before.environment());
+    ModuleState current = current(after, module);
+    if (current != null && current.waitingIntro() == null) {
+      Map<String, Object> reply = current.scriptReply(new StepContext(after, ctx, null, service));
+      if (reply != null) {
+        ctx.attribute(SCRIPT_REPLY, reply);
+      }
+    }
   }
 
   /** A script asks for JSON ({@code fetch} with {@code Accept: application/json}); a form never. */
@@ -204,7 +257,11 @@ public final class AssessmentPages {
     }
     PageModel page = page(ctx, opened.token(), language, environment, view, errorKey);
     Html html;
-    if (step instanceof Journey.InModule current) {
+    if (step instanceof Journey.InModule current && current.module().waitingIntro() != null) {
+      AssessmentModule.Intro intro = current.module().waitingIntro();
+      String path = current.module().module().path();
+      html = (out, interceptor) -> JteintroGenerated.render(out, interceptor, page, intro, path);
+    } else if (step instanceof Journey.InModule current) {
       html = current.module().render(new StepContext(view, ctx, page, service));
     } else if (CONFIRM_DECLINE.equals(ctx.queryString())) {
       html = (out, interceptor) -> JtedeclineGenerated.render(out, interceptor, page);
@@ -256,7 +313,10 @@ public final class AssessmentPages {
         view.position().percent(),
         view.position().module(),
         view.position().modules(),
-        errorKey);
+        errorKey,
+        view.position().step() instanceof Journey.InModule current
+            ? scripts.get(current.module().type())
+            : null);
   }
 
   /** The session's language; on the first visit, the browser's, remembered from then on. */
@@ -409,6 +469,7 @@ public final class AssessmentPages {
               0,
               0,
               0,
+              null,
               null);
       String title = page.t(kind + ".title");
       String text = page.t(kind + ".text");

@@ -68,7 +68,8 @@ public final class AssessmentService {
 
   /** What the modules read their progress from. */
   SessionData data(String sessionId) {
-    return new SessionData(sessionId, store, items, store.answers(sessionId));
+    return new SessionData(
+        sessionId, store, items, store.answers(sessionId), store.started(sessionId));
   }
 
   /**
@@ -139,6 +140,16 @@ public final class AssessmentService {
       return false;
     }
     throw StepContext.refused("invalid_decision", "Choose accept or decline");
+  }
+
+  /**
+   * The applicant pressed Ready on {@code module}'s introduction; pressing it again (a double tap,
+   * a re-sent post) is a conflict and changes nothing.
+   */
+  void ready(View view, String module) {
+    if (!store.start(view.session().id(), module, clock.instant())) {
+      throw StepContext.conflict("The game has started already");
+    }
   }
 
   void save(View view, String module, List<Answer> answers) {

@@ -3,11 +3,13 @@ package dev.credence.server.assessment;
 import static dev.credence.server.store.Timestamps.instant;
 import static dev.credence.server.store.Timestamps.utc;
 
+import dev.credence.server.store.StoreErrors;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -74,6 +76,37 @@ public final class AssessmentStore {
               .list();
           return answers;
         });
+  }
+
+  /** The modules whose introduction the applicant pressed Ready on. */
+  public Set<String> started(String sessionId) {
+    return jdbi.withHandle(
+        h ->
+            Set.copyOf(
+                h.createQuery("SELECT module FROM module_starts WHERE session_id = ?")
+                    .bind(0, sessionId)
+                    .mapTo(String.class)
+                    .list()));
+  }
+
+  /** Records the press of Ready on a module; false if it was recorded already. */
+  public boolean start(String sessionId, String module, Instant now) {
+    try {
+      jdbi.useHandle(
+          h ->
+              h.createUpdate(
+                      "INSERT INTO module_starts (session_id, module, started_at) VALUES (?, ?, ?)")
+                  .bind(0, sessionId)
+                  .bind(1, module)
+                  .bind(2, utc(now))
+                  .execute());
+      return true;
+    } catch (RuntimeException e) {
+      if (StoreErrors.isUniqueViolation(e)) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** Every stored answer with its page and time, for scoring, in the order they were given. */

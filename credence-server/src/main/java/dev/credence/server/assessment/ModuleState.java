@@ -1,6 +1,7 @@
 package dev.credence.server.assessment;
 
 import dev.credence.server.scoring.AnswerSheet;
+import java.util.Map;
 
 /** One configured module with what the session has done in it. */
 public interface ModuleState {
@@ -20,14 +21,33 @@ public interface ModuleState {
 
   void answers(SessionData data, AnswerSheet.Builder sheet);
 
-  /** Binds a module's settings and progress, so each call keeps their types together. */
-  static <S, P> ModuleState of(AssessmentModule<S, P> module, S settings, P progress) {
-    return new Bound<>(module, settings, progress);
+  /** Its introduction while the applicant has not pressed Ready, else null. */
+  AssessmentModule.Intro waitingIntro();
+
+  /** What a script is told after its post was applied (null: nothing more). */
+  Map<String, Object> scriptReply(StepContext step);
+
+  /**
+   * Binds a module's settings and progress, so each call keeps their types together; {@code
+   * started} says whether the applicant pressed Ready on its introduction.
+   */
+  static <S, P> ModuleState of(
+      AssessmentModule<S, P> module, S settings, P progress, boolean started) {
+    return new Bound<>(module, settings, progress, started);
   }
 
-  record Bound<S, P>(AssessmentModule<S, P> module, S settings, P progress) implements ModuleState {
+  record Bound<S, P>(AssessmentModule<S, P> module, S settings, P progress, boolean started)
+      implements ModuleState {
     public String type() {
       return module.type();
+    }
+
+    public AssessmentModule.Intro waitingIntro() {
+      return started ? null : module.intro(settings);
+    }
+
+    public Map<String, Object> scriptReply(StepContext step) {
+      return module.scriptReply(settings, progress, step);
     }
 
     public int steps() {

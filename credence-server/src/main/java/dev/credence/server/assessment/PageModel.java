@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * What every assessment page shows besides its step: the language and its switcher, the lender (its
  * name in the title and the header, its logo), the brand, the progress bar, and the refusal of the
- * last answer if there was one.
+ * last answer if there was one; and, on a game's pages, the game's script ({@code
+ * /assets/{script}.js}, with the shared {@code journey.js}), which plays it without page loads
+ * where the browser runs scripts.
  */
 public record PageModel(
     String token,
@@ -19,7 +21,8 @@ public record PageModel(
     int percent,
     int module,
     int modules,
-    String errorKey) {
+    String errorKey,
+    String script) {
 
   public record LanguageOption(String id, String name, boolean selected) {}
 

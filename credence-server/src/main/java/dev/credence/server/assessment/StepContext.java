@@ -91,9 +91,19 @@ public final class StepContext {
     service.shown(view.session());
   }
 
-  /** The time since the step was shown, in milliseconds (0 if it never was), capped at a day. */
+  /**
+   * The time the applicant took over the step, in milliseconds, capped at a day: the server's time
+   * since it rendered the step (0 if it never did), or, when the page's script measured it (a
+   * {@code ms} field, since it showed the step without a page load), the script's figure if it is
+   * no longer than the server's.
+   */
   public int elapsedMs() {
-    return service.elapsedMs(view);
+    int server = service.elapsedMs(view);
+    String measured = http.formParam("ms");
+    if (measured != null && measured.matches("[0-9]{1,9}")) {
+      return Math.min(server, Integer.parseInt(measured));
+    }
+    return server;
   }
 
   /** Saves answers of {@code module} at once; answered already is a conflict. */

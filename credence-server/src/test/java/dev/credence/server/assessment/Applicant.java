@@ -81,6 +81,16 @@ public final class Applicant {
   }
 
   /** As {@link #post}, as a script sends it: asking for JSON, so a refusal is a status. */
+  /**
+   * Presses Ready on the introduction of the game posted to at {@code path}, which the link shows
+   * now (it answers with the link, which then shows the game's first step).
+   */
+  public void ready(String path) {
+    String intro = page().body();
+    assertThat(intro).contains("name=\"ready\"").contains("/" + token + "/" + path);
+    assertRedirectsToLink(post(path, "ready", "1"), token);
+  }
+
   public HttpResponse<String> postAsScript(String path, String... fields) {
     return server.send(
         "POST",
@@ -186,6 +196,7 @@ public final class Applicant {
       clock.advance(perPage);
       assertRedirectsToLink(post("questionnaire", fields.toArray(String[]::new)), token);
     }
+    ready("balloons");
     for (int balloon = 1; balloon <= 2; balloon++) {
       assertThat(page().body()).contains("/" + token + "/balloons");
       assertRedirectsToLink(
@@ -196,11 +207,13 @@ public final class Applicant {
           post("balloons", "balloon", String.valueOf(balloon), "pumps", "1", "action", "collect"),
           token);
     }
+    ready("choices");
     for (int choice = 1; choice <= 2; choice++) {
       assertThat(page().body()).contains("/" + token + "/choices");
       assertRedirectsToLink(
           post("choices", "index", String.valueOf(choice), "choice", "later"), token);
     }
+    ready("memory");
     for (int round = 1; round <= 2; round++) {
       HttpResponse<String> shown = page();
       Matcher digits = DIGITS.matcher(shown.body());

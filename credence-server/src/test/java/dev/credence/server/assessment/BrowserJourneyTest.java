@@ -80,7 +80,7 @@ class BrowserJourneyTest {
     Browser.requireChromium();
     server = RunningServer.start(TestDatabase.H2);
     lender = Lender.start();
-    browser = Browser.phone("en-GB,en");
+    browser = Browser.phoneWithoutScripts("en-GB,en", Browser.WIDTH, Browser.HEIGHT);
   }
 
   @AfterAll
@@ -212,7 +212,8 @@ class BrowserJourneyTest {
     step(browser, "page-2-after-reload");
 
     // The applicant closes the browser and opens the link again: a fresh profile, no history.
-    Browser reopened = other(Browser.phone("en-GB,en"));
+    Browser reopened =
+        other(Browser.phoneWithoutScripts("en-GB,en", Browser.WIDTH, Browser.HEIGHT));
     reopened.open(link);
     assertThat(reopened.driver().findElement(By.cssSelector(".card > .muted")).getText())
         .as("in a fresh browser")
@@ -285,7 +286,7 @@ class BrowserJourneyTest {
   @Test
   void aBrowserThatPrefersSpanishGetsSpanishAndCanSwitchToFrench() {
     String link = newSession(deployment(null));
-    Browser spanish = other(Browser.phone("es-CO,es"));
+    Browser spanish = other(Browser.phoneWithoutScripts("es-CO,es", Browser.WIDTH, Browser.HEIGHT));
     spanish.open(link);
     WebDriver driver = spanish.driver();
     assertThat(driver.findElement(By.tagName("html")).getDomAttribute("lang")).isEqualTo("es");
@@ -329,7 +330,7 @@ class BrowserJourneyTest {
         .isEqualTo(Applicant.interfaceText("fr", "button.next"));
     step(spanish, "questionnaire-fr");
 
-    Browser again = other(Browser.phone("es-CO,es"));
+    Browser again = other(Browser.phoneWithoutScripts("es-CO,es", Browser.WIDTH, Browser.HEIGHT));
     again.open(link);
     assertThat(again.driver().findElement(By.tagName("html")).getDomAttribute("lang"))
         .as("the session keeps its language, whatever the browser prefers")
@@ -385,7 +386,7 @@ class BrowserJourneyTest {
   @Test
   void aRefusedQuestionnairePageWithoutJavaScriptKeepsItsAnswersAndNamesTheMissing() {
     String link = newSession(deployment(null));
-    Browser french = other(Browser.phone("fr-FR,fr"));
+    Browser french = other(Browser.phoneWithoutScripts("fr-FR,fr", Browser.WIDTH, Browser.HEIGHT));
     WebDriver driver = french.driver();
     french.open(link);
     french.clickAndWait(driver.findElement(ACCEPT));
@@ -481,7 +482,21 @@ class BrowserJourneyTest {
     }
   }
 
+  /**
+   * A game opens with its instructions and a Ready button, and nothing of the game before it: the
+   * applicant reads, then presses Ready.
+   */
+  private void ready(Browser b, String title, String name) {
+    assertThat(h1(b)).isEqualTo(Applicant.interfaceText("en", title));
+    assertThat(b.driver().findElements(By.cssSelector("form input[type=hidden]:not([name=ready])")))
+        .as("the instructions show nothing of the game yet")
+        .isEmpty();
+    step(b, name + "-instructions");
+    b.clickAndWait(b.driver().findElement(By.cssSelector("button[name=ready]")));
+  }
+
   private void playBalloons(Browser b, List<Integer> progress) {
+    ready(b, "bart.title", "balloons");
     By balloon = By.cssSelector("input[name=balloon]");
     Map<Integer, Integer> pumps = new HashMap<>();
     while (!b.driver().findElements(balloon).isEmpty()) {
@@ -503,6 +518,7 @@ class BrowserJourneyTest {
   }
 
   private void playChoices(Browser b, List<Integer> progress) {
+    ready(b, "dd.title", "choices");
     By later = By.cssSelector("button[name=choice][value=later]");
     By today = By.cssSelector("button[name=choice][value=today]");
     int n = 0;
@@ -522,6 +538,7 @@ class BrowserJourneyTest {
    * showing time, so the reload the browser makes on its own shows the answer field), type them.
    */
   private void playMemory(Browser b, List<Integer> progress, boolean correctly) {
+    ready(b, "mem.title", "memory");
     By digitsShown = By.cssSelector(".digits");
     for (int round = 1; round <= 2; round++) {
       long loaded = System.nanoTime();

@@ -55,6 +55,7 @@ abstract class CleanDataContract extends ServerContract {
   void twoIdenticalPumpPostsCountOnePump() {
     Started s = newSession(GAMES);
     Applicant applicant = s.applicant();
+    applicant.ready("balloons");
     assertThat(applicant.page().body()).contains("name=\"pumps\" value=\"0\"");
     String[] pump = {"balloon", "1", "pumps", "0", "action", "pump"};
     Applicant.assertRedirectsToLink(applicant.post("balloons", pump), s.token());
@@ -95,6 +96,7 @@ abstract class CleanDataContract extends ServerContract {
     Started s = newSession(GAMES);
     Applicant applicant = s.applicant();
     finishBalloons(applicant, s.token());
+    applicant.ready("choices");
     assertThat(applicant.page().body()).contains("name=\"index\" value=\"1\"");
     Applicant.assertRedirectsToLink(
         applicant.post("choices", "index", "1", "choice", "later"), s.token());
@@ -114,10 +116,12 @@ abstract class CleanDataContract extends ServerContract {
     Started s = newSession(GAMES);
     Applicant applicant = s.applicant();
     finishBalloons(applicant, s.token());
+    applicant.ready("choices");
     for (int choice = 1; choice <= 2; choice++) {
       Applicant.assertRedirectsToLink(
           applicant.post("choices", "index", String.valueOf(choice), "choice", "later"), s.token());
     }
+    applicant.ready("memory");
     assertThat(applicant.page().body()).contains("class=\"digits\"");
     server.clock().advance(Duration.ofSeconds(20));
     assertThat(applicant.page().body()).contains("name=\"answer\"");
@@ -261,6 +265,7 @@ abstract class CleanDataContract extends ServerContract {
 
   /** Collects both balloons straight away (or after a burst): the choices come next. */
   private static void finishBalloons(Applicant applicant, String token) {
+    applicant.ready("balloons");
     for (int balloon = 1; balloon <= 2; balloon++) {
       assertThat(applicant.page().body()).contains("name=\"balloon\" value=\"" + balloon + "\"");
       Applicant.assertRedirectsToLink(

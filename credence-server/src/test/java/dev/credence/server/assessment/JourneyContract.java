@@ -370,7 +370,7 @@ abstract class JourneyContract extends ServerContract {
           post(token, "questionnaire", answers(items(page(token).body()), String.valueOf(page), 3)),
           token);
     }
-    page(token);
+    new Applicant(server, token).ready("balloons");
     int pumps = 0;
     HttpResponse<String> response;
     do {

@@ -112,6 +112,7 @@ class SteadyPageBrowserTest {
     String link = newSession(uid, balloons(2, 128));
     browser.open(link);
     browser.clickAndWait(browser.driver().findElement(ACCEPT));
+    browser.clickAndWait(browser.find("button[name=ready]"));
     Box box = browser.box(".balloon");
     Box smallest = browser.box(".balloon-body");
     assertThat(box.contains(smallest)).isTrue();
@@ -149,6 +150,7 @@ class SteadyPageBrowserTest {
     String link = newSession(uid, balloons(3, 64));
     browser.open(link);
     browser.clickAndWait(browser.driver().findElement(ACCEPT));
+    browser.clickAndWait(browser.find("button[name=ready]"));
     Box pump = browser.box(PUMP);
     Box collect = browser.box(COLLECT);
     assertThat(pump.y() + pump.height()).as("on the screen").isLessThanOrEqualTo(HEIGHT);

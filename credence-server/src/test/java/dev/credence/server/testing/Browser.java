@@ -106,12 +106,28 @@ public final class Browser implements AutoCloseable {
     return start(languages, true, width, height);
   }
 
+  /**
+   * A new phone on which no script of the pages runs, as some applicants' browsers have it (a
+   * data-saving mode, a proxy that strips scripts): the pages must work as plain forms. The
+   * scripts' requests are blocked (every page's script is a file: the Content-Security-Policy
+   * allows no inline script), since turning JavaScript off, by content setting or through the
+   * DevTools protocol, also stops chromedriver's own scripts and makes its clicks hang.
+   */
+  public static Browser phoneWithoutScripts(String languages, int width, int height) {
+    return start(languages, true, width, height, false);
+  }
+
   /** A new desktop browser, 1280 by 900, with a fresh profile. */
   public static Browser desktop(String languages) {
     return start(languages, false, 1280, 900);
   }
 
   private static Browser start(String languages, boolean phone, int width, int height) {
+    return start(languages, phone, width, height, true);
+  }
+
+  private static Browser start(
+      String languages, boolean phone, int width, int height, boolean scripts) {
     Path profile;
     try {
       profile = Files.createTempDirectory("credence-chromium-");
@@ -160,6 +176,12 @@ public final class Browser implements AutoCloseable {
             .build();
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    if (!scripts) {
+      // No script of the pages' loads, as behind a proxy that strips them. The pages have no
+      // inline script (their Content-Security-Policy forbids it), so none runs at all.
+      driver.executeCdpCommand("Network.enable", Map.of());
+      driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*.js")));
+    }
     return new Browser(driver, profile);
   }
 
@@ -239,6 +261,8 @@ public final class Browser implements AutoCloseable {
         line ->
             line.contains(baseUrl + "/favicon.ico - Failed to load resource")
                 && line.contains("status of 404"));
+    // The scripts this browser blocks on purpose (phoneWithoutScripts) are said to have failed.
+    console.removeIf(line -> line.contains(".js - Failed to load resource: net::ERR_BLOCKED"));
     for (String expected : allowed) {
       console.removeIf(line -> line.contains(expected));
     }

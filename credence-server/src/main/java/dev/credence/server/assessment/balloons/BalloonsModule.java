@@ -39,6 +39,10 @@ public final class BalloonsModule
     return "balloons";
   }
 
+  public Intro intro(Balloons settings) {
+    return new Intro("bart.title", List.of("bart.instructions"));
+  }
+
   public Class<Balloons> settingsType() {
     return Balloons.class;
   }

@@ -56,6 +56,10 @@ public final class ChoicesModule
     return "choices";
   }
 
+  public Intro intro(Choices settings) {
+    return new Intro("dd.title", List.of("dd.instructions"));
+  }
+
   public Class<Choices> settingsType() {
     return Choices.class;
   }

@@ -37,6 +37,10 @@ public final class MemorySpanModule
     return "memory";
   }
 
+  public Intro intro(MemorySpan settings) {
+    return new Intro("mem.title", List.of("mem.instructions", "mem.practice"));
+  }
+
   public Class<MemorySpan> settingsType() {
     return MemorySpan.class;
   }
