@@ -32,14 +32,16 @@
   if (!pumpButton || !collectButton || !balloonField || !countedField || !body || !outcome) {
     return;
   }
-  if (!count || !points || points.children.length < 2) {
+  var lines = points ? points.querySelectorAll("span") : [];
+  if (!count || lines.length < 2) {
     return;
   }
-  var current = points.children[0];
-  var total = points.children[1];
+  var current = lines[0];
+  var total = lines[1];
   var balloons = Number(form.getAttribute("data-balloons"));
   var maxPumps = Number(form.getAttribute("data-max-pumps"));
-  var first = Number(balloonField.value);
+  // As the server sent them: a browser may restore a field's value of an earlier visit on reload.
+  var first = Number(balloonField.getAttribute("value"));
   var commitments = form
     .getAttribute("data-commitments")
     .split(" ")
@@ -52,14 +54,19 @@
   /* The game as the device has it. */
   var game = {
     index: first,
-    counted: Number(countedField.value),
-    pumps: Number(countedField.value),
+    counted: Number(countedField.getAttribute("value")),
+    pumps: Number(countedField.getAttribute("value")),
     points: Number(form.getAttribute("data-total")),
     shownAt: performance.now(),
     before: 0,
     done: false,
   };
   var chain = Promise.resolve();
+
+  /* For this long after a balloon is finished, a tap is taken as the end of a double tap meant for
+     it (as a form's second post would be), not as a first tap on the next balloon. */
+  var SETTLE_MS = 300;
+  var settling = null;
 
   function text(name, a, b) {
     return form
@@ -109,8 +116,6 @@
     if (said !== undefined) {
       outcome.textContent = said;
     }
-    balloonField.value = String(game.index);
-    countedField.value = String(game.counted);
   }
 
   function keep() {
@@ -135,6 +140,7 @@
 
   function next(index, said) {
     C.keep("balloon", null);
+    settle();
     game.index = index;
     game.counted = 0;
     game.pumps = 0;
@@ -177,10 +183,23 @@
     }
   }
 
+  /* The form says it is settling (data-settling) while taps are taken for the last balloon. */
+  function settle() {
+    clearTimeout(settling);
+    form.setAttribute("data-settling", "");
+    settling = setTimeout(function () {
+      settling = null;
+      form.removeAttribute("data-settling");
+    }, SETTLE_MS);
+  }
+
   /* Taps are played in the order they came, each on the balloon that was on screen for it. */
   function tapped(play) {
     return function (event) {
       event.preventDefault();
+      if (settling !== null) {
+        return;
+      }
       var index = game.index;
       chain = chain
         .then(function () {
