@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -333,7 +335,7 @@ class BalloonGameBrowserTest {
     String html = new Applicant(server, token).page().body();
     assertThat(html).contains(title);
     List<String> tokens = new ArrayList<>();
-    var m = java.util.regex.Pattern.compile("[a-z-]+=\"([^\"]*)\"").matcher(html);
+    Matcher m = Pattern.compile("[a-z-]+=\"([^\"]*)\"").matcher(html);
     while (m.find()) {
       tokens.addAll(List.of(m.group(1).split("[^0-9A-Za-z]+")));
     }

@@ -15,6 +15,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -194,6 +198,38 @@ abstract class BalloonResultContract extends ServerContract {
     s.applicant().page();
     assertThat(count(s.uid())).as("a second render draws nothing").isEqualTo(3);
     assertThat(row(s.uid(), 1, "burst_point")).isEqualTo(first);
+  }
+
+  @Test
+  void twoRendersAtOnceDrawTheGameOnce() throws Exception {
+    Started s = newSession();
+    s.applicant().ready("balloons");
+    ExecutorService two = Executors.newFixedThreadPool(2);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<String>> pages = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        pages.add(
+            two.submit(
+                () -> {
+                  start.await();
+                  return s.applicant().page().body();
+                }));
+      }
+      start.countDown();
+      String first = pages.get(0).get();
+      String second = pages.get(1).get();
+      assertThat(count(s.uid())).isEqualTo(3);
+      assertThat(commitments(first).stream().map(c -> c[0] + ":" + c[1]).toList())
+          .as("both pages commit to the burst points that were stored")
+          .hasSize(3)
+          .isEqualTo(commitments(second).stream().map(c -> c[0] + ":" + c[1]).toList());
+      String[] firstBalloon = commitments(first).get(0);
+      assertThat(sha256(firstBalloon[0] + ":" + row(s.uid(), 1, "burst_point")))
+          .isEqualTo(firstBalloon[1]);
+    } finally {
+      two.shutdownNow();
+    }
   }
 
   // --- helpers ----------------------------------------------------------------------------------
