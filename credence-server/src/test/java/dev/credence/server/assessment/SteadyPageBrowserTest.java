@@ -36,7 +36,8 @@ import org.openqa.selenium.support.ui.Select;
  * A steady, readable applicant page, in Chromium on a 390 by 844 phone: axe-core finds nothing on
  * any page an applicant can see, everything they tap is at least 44 pixels tall and wide, the
  * balloon stays in its box however far it is pumped, the Pump button stays under the thumb between
- * taps, and the answer options use the product's own plain scale in the interface language.
+ * taps (played on the page by its script, as a phone with JavaScript plays it), and the answer
+ * options use the product's own plain scale in the interface language.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SteadyPageBrowserTest {
@@ -164,6 +165,10 @@ class SteadyPageBrowserTest {
     tap(COLLECT, "a collect (the next balloon, with the outcome above it)", pump, collect, taps);
     assertThat(browser.find("main").getText())
         .contains(Applicant.interfaceText("en", "bart.collected", 2));
+    // The page's script sends the balloon in the background: it reaches the server first.
+    browser
+        .wait(Duration.ofSeconds(15))
+        .until(d -> Long.valueOf(0).equals(browser.js("return Credence.pending().length")));
     setBurstPoint(uid, 2, 2);
     browser.open(link);
     tap(PUMP, "a pump of the next balloon", pump, collect, taps);
@@ -175,10 +180,41 @@ class SteadyPageBrowserTest {
   }
 
   private void tap(String button, String what, Box pump, Box collect, List<String> taps) {
-    browser.clickAndWait(browser.find(button));
+    tapBalloon(button);
     assertThat(browser.box(PUMP)).as("Pump after %s", what).isEqualTo(pump);
     assertThat(browser.box(COLLECT)).as("Collect after %s", what).isEqualTo(collect);
     taps.add(what);
+  }
+
+  /**
+   * A tap in the balloon game: its script plays it on the page (the page's text changes), or, after
+   * the last balloon, the page moves on. Just after a balloon ends the game takes no tap for a
+   * moment (a double tap's second tap is the first balloon's): the tap waits for that.
+   */
+  private void tapBalloon(String button) {
+    browser
+        .wait(Duration.ofSeconds(5))
+        .until(
+            d ->
+                Boolean.TRUE.equals(
+                    browser.js("return !document.querySelector('[data-settling]')")));
+    WebElement page = browser.find("html");
+    String before = browser.find("main").getText();
+    browser.find(button).click();
+    browser
+        .wait(Duration.ofSeconds(15))
+        .until(
+            d -> {
+              if (Browser.gone(page).apply(d)) {
+                return true;
+              }
+              try {
+                return !before.equals(browser.find("main").getText());
+              } catch (org.openqa.selenium.WebDriverException loading) {
+                return false;
+              }
+            });
+    browser.waitForPage();
   }
 
   private void setBurstPoint(String uid, int balloon, int burstPoint) {
@@ -285,7 +321,7 @@ class SteadyPageBrowserTest {
       } else if (!browser.driver().findElements(By.cssSelector(PUMP)).isEmpty()) {
         look.accept(step + "-balloon");
         boolean pump = pumps++ % 3 < 2;
-        browser.clickAndWait(browser.find(pump ? PUMP : COLLECT));
+        tapBalloon(pump ? PUMP : COLLECT);
       } else if (!browser.driver().findElements(By.cssSelector("button[name=choice]")).isEmpty()) {
         look.accept(step + "-choice");
         browser.clickAndWait(browser.find("button[name=choice]"));

@@ -4,11 +4,16 @@ import static dev.credence.server.store.Timestamps.utc;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** The balloons table: one row a balloon shown, with its burst point, pumps and outcome. */
+/**
+ * The balloons table: one row a balloon of the game, drawn all at once when the game is first shown
+ * (its burst point, {@code started_at} the time it was drawn), with its pumps and outcome.
+ */
 public final class BalloonStore {
   private final Jdbi jdbi;
 
@@ -35,17 +40,60 @@ public final class BalloonStore {
                 .list());
   }
 
-  public void startBalloon(String sessionId, int index, int burstPoint, Instant now) {
-    jdbi.useHandle(
-        h ->
+  /**
+   * Draws the balloons not drawn yet, all in one transaction: {@code burstPoints} maps a balloon's
+   * number to its burst point. A concurrent request that drew them first makes this fail with a
+   * unique-key violation and change nothing; its draw stands.
+   */
+  public void draw(String sessionId, Map<Integer, Integer> burstPoints, Instant now) {
+    jdbi.useTransaction(
+        h -> {
+          for (Map.Entry<Integer, Integer> balloon : burstPoints.entrySet()) {
             h.createUpdate(
                     "INSERT INTO balloons (session_id, balloon, burst_point, pumps, started_at)"
                         + " VALUES (?, ?, ?, 0, ?)")
                 .bind(0, sessionId)
-                .bind(1, index)
-                .bind(2, burstPoint)
+                .bind(1, balloon.getKey())
+                .bind(2, balloon.getValue())
                 .bind(3, utc(now))
-                .execute());
+                .execute();
+          }
+        });
+  }
+
+  /**
+   * A balloon played on the device, in one go: an unfinished balloon that has exactly {@code
+   * counted} pumps ends at {@code to} pumps with {@code outcome} (COLLECTED or BURST), under a row
+   * lock. {@code check} sees the locked balloon first and throws to refuse the result, which then
+   * changes nothing. Empty if the balloon was already finished or its count has moved on.
+   */
+  public Optional<Balloon> finish(
+      String sessionId,
+      int index,
+      int counted,
+      int to,
+      String outcome,
+      Consumer<Balloon> check,
+      Instant now) {
+    return jdbi.inTransaction(
+        h -> {
+          Optional<Balloon> balloon = lockBalloon(h, sessionId, index);
+          if (!playable(balloon, counted)) {
+            return Optional.empty();
+          }
+          Balloon b = balloon.get();
+          check.accept(b);
+          h.createUpdate(
+                  "UPDATE balloons SET pumps = ?, outcome = ?, finished_at = ?"
+                      + " WHERE session_id = ? AND balloon = ?")
+              .bind(0, to)
+              .bind(1, outcome)
+              .bind(2, utc(now))
+              .bind(3, sessionId)
+              .bind(4, index)
+              .execute();
+          return Optional.of(new Balloon(index, b.burstPoint(), to, outcome));
+        });
   }
 
   /**
