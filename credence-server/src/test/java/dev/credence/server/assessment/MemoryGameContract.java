@@ -71,6 +71,9 @@ abstract class MemoryGameContract extends ServerContract {
         .contains("class=\"digits\"")
         .doesNotContain(MESSAGES.text("en", "mem.instructions"));
     assertThat(shown.headers().firstValue("Refresh")).hasValue("4");
+    assertThat(shown.headers().firstValue("Content-Security-Policy"))
+        .as("memory.js may send its answers to this server, and nowhere else")
+        .hasValueSatisfying(csp -> assertThat(csp).contains("connect-src 'self'"));
     Round practice = rounds(s.uid()).get(0);
     assertThat(practice.round()).isZero();
     assertThat(practice.digits()).hasSize(3);
