@@ -76,6 +76,15 @@ public interface AssessmentModule<S, P> {
     return null;
   }
 
+  /**
+   * What the game's script needs on its introduction page to play on from Ready without a page
+   * load, such as {@code <template>} elements of its screens with their texts in {@code page}'s
+   * language; null for none. Nothing of a step: no step is drawn before Ready.
+   */
+  default Html introTemplates(S settings, PageModel page) {
+    return null;
+  }
+
   /** A title and the paragraphs of instructions under it, as interface text keys. */
   record Intro(String title, List<String> paragraphs) {
     public Intro {

@@ -13,6 +13,7 @@ import gg.jte.generated.precompiled.assessment.JteconsentGenerated;
 import gg.jte.generated.precompiled.assessment.JtedeclineGenerated;
 import gg.jte.generated.precompiled.assessment.JteendGenerated;
 import gg.jte.generated.precompiled.assessment.JteintroGenerated;
+import gg.jte.html.HtmlContent;
 import gg.jte.html.OwaspHtmlTemplateOutput;
 import gg.jte.output.StringOutput;
 import io.javalin.config.RoutesConfig;
@@ -260,7 +261,16 @@ public final class AssessmentPages {
     if (step instanceof Journey.InModule current && current.module().waitingIntro() != null) {
       AssessmentModule.Intro intro = current.module().waitingIntro();
       String path = current.module().module().path();
-      html = (out, interceptor) -> JteintroGenerated.render(out, interceptor, page, intro, path);
+      Html extra = current.module().introTemplates(page);
+      html =
+          (out, interceptor) ->
+              JteintroGenerated.render(
+                  out,
+                  interceptor,
+                  page,
+                  intro,
+                  path,
+                  extra == null ? null : (HtmlContent) o -> extra.render(o, interceptor));
     } else if (step instanceof Journey.InModule current) {
       html = current.module().render(new StepContext(view, ctx, page, service));
     } else if (CONFIRM_DECLINE.equals(ctx.queryString())) {

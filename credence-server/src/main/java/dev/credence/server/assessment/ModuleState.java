@@ -27,6 +27,9 @@ public interface ModuleState {
   /** What a script is told after its post was applied (null: nothing more). */
   Map<String, Object> scriptReply(StepContext step);
 
+  /** What its script needs on its introduction page (null: nothing). */
+  Html introTemplates(PageModel page);
+
   /**
    * Binds a module's settings and progress, so each call keeps their types together; {@code
    * started} says whether the applicant pressed Ready on its introduction.
@@ -48,6 +51,10 @@ public interface ModuleState {
 
     public Map<String, Object> scriptReply(StepContext step) {
       return module.scriptReply(settings, progress, step);
+    }
+
+    public Html introTemplates(PageModel page) {
+      return module.introTemplates(settings, page);
     }
 
     public int steps() {

@@ -214,7 +214,8 @@ public final class Applicant {
           post("choices", "index", String.valueOf(choice), "choice", "later"), token);
     }
     ready("memory");
-    for (int round = 1; round <= 2; round++) {
+    // Round 0 is the practice round; Begin after it draws round 1.
+    for (int round = 0; round <= 2; round++) {
       HttpResponse<String> shown = page();
       Matcher digits = DIGITS.matcher(shown.body());
       assertThat(digits.find()).as(shown.body()).isTrue();
@@ -222,7 +223,20 @@ public final class Applicant {
       clock.advance(Duration.ofSeconds(20));
       assertThat(page().body()).contains("name=\"answer\"").doesNotContain(digits.group(1) + "<");
       assertRedirectsToLink(post("memory", "round", String.valueOf(round), "answer", "0"), token);
+      if (round == 0) {
+        beginMemory();
+      }
     }
+  }
+
+  /**
+   * Presses Begin after the memory game's practice round, which the link shows now with no digit:
+   * the link then shows round 1.
+   */
+  public void beginMemory() {
+    String practiceDone = page().body();
+    assertThat(practiceDone).contains("name=\"begin\"").doesNotContain("class=\"digits\"");
+    assertRedirectsToLink(post("memory", "begin", "1"), token);
   }
 
   /**

@@ -533,14 +533,15 @@ class BrowserJourneyTest {
   }
 
   /**
-   * Each round: read the digits while they show, let the page replace them by itself (the server
-   * sends a Refresh header for the seconds left by its clock; the test moves that clock past the
-   * showing time, so the reload the browser makes on its own shows the answer field), type them.
+   * The practice round, Begin, then each round: read the digits while they show, let the page
+   * replace them by itself (the server sends a Refresh header for the seconds left by its clock;
+   * the test moves that clock past the showing time, so the reload the browser makes on its own
+   * shows the answer field), type them.
    */
   private void playMemory(Browser b, List<Integer> progress, boolean correctly) {
     ready(b, "mem.title", "memory");
     By digitsShown = By.cssSelector(".digits");
-    for (int round = 1; round <= 2; round++) {
+    for (int round = 0; round <= 2; round++) {
       long loaded = System.nanoTime();
       WebElement shown = b.driver().findElement(By.tagName("html"));
       String digits = b.driver().findElement(digitsShown).getText();
@@ -549,7 +550,14 @@ class BrowserJourneyTest {
       server.clock().advance(Duration.ofSeconds(30));
       progress.add(progressValue(b));
       assertThat(h1(b)).isEqualTo(Applicant.interfaceText("en", "mem.title"));
-      int length = correctly ? 2 + round : 3; // one digit more after each right answer
+      assertThat(b.driver().findElement(By.cssSelector("#memory-stage .muted")).getText())
+          .isEqualTo(
+              round == 0
+                  ? Applicant.interfaceText("en", "mem.practice_round")
+                  : Applicant.interfaceText("en", "mem.round", round));
+      // The practice round and round 1 have the start length; one digit more after each right
+      // answer of a scored round.
+      int length = correctly ? 2 + Math.max(1, round) : 3;
       assertThat(digits).as("round %d", round).matches("[0-9]{" + length + "}");
       step(b, "memory-round-" + round + "-digits");
       b.wait(Duration.ofSeconds(20)).until(Browser.gone(shown));
@@ -568,6 +576,16 @@ class BrowserJourneyTest {
       answer.sendKeys(correctly ? digits : "0");
       step(b, "memory-round-" + round + "-typed");
       b.waitForNextPage(() -> answer.sendKeys(Keys.ENTER));
+      if (round == 0) {
+        // Whether the practice was right, that the game counts from now on, and no digit yet.
+        String said = b.driver().findElement(By.id("memory-stage")).getText();
+        assertThat(said)
+            .contains(Applicant.interfaceText("en", correctly ? "mem.correct" : "mem.wrong"))
+            .contains(Applicant.interfaceText("en", "mem.practice_done"));
+        assertThat(b.driver().findElements(digitsShown)).isEmpty();
+        step(b, "memory-practice-done");
+        b.clickAndWait(b.driver().findElement(By.cssSelector("button[name=begin]")));
+      }
     }
   }
 

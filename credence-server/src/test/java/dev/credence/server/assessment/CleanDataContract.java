@@ -124,6 +124,11 @@ abstract class CleanDataContract extends ServerContract {
     applicant.ready("memory");
     assertThat(applicant.page().body()).contains("class=\"digits\"");
     server.clock().advance(Duration.ofSeconds(20));
+    Applicant.assertRedirectsToLink(
+        applicant.post("memory", "round", "0", "answer", "0"), s.token());
+    applicant.beginMemory();
+    assertThat(applicant.page().body()).contains("class=\"digits\"");
+    server.clock().advance(Duration.ofSeconds(20));
     assertThat(applicant.page().body()).contains("name=\"answer\"");
     Applicant.assertRedirectsToLink(
         applicant.post("memory", "round", "1", "answer", "0"), s.token());

@@ -325,6 +325,8 @@ class SteadyPageBrowserTest {
       } else if (!browser.driver().findElements(By.cssSelector("button[name=choice]")).isEmpty()) {
         look.accept(step + "-choice");
         browser.clickAndWait(browser.find("button[name=choice]"));
+      } else if (!browser.driver().findElements(By.id("memory-screens")).isEmpty()) {
+        playMemory(step, look);
       } else if (!browser.driver().findElements(By.cssSelector(".digits")).isEmpty()) {
         look.accept(step + "-memory-digits");
         WebElement shown = browser.find("html");
@@ -353,6 +355,49 @@ class SteadyPageBrowserTest {
       }
     }
     throw new AssertionError("the journey did not end within 60 steps");
+  }
+
+  /**
+   * The memory game as its script plays it, without a page load: the instructions, then each
+   * round's digits and answer field, and the practice round's outcome with Begin; every answer
+   * right, until the game is over and the link shows what comes next.
+   */
+  private void playMemory(int step, Consumer<String> look) {
+    look.accept(step + "-memory-instructions");
+    WebElement page = browser.find("html");
+    browser.find("button[name=ready]").click();
+    for (int round = 0; round <= 10; round++) {
+      browser
+          .wait(Duration.ofSeconds(20))
+          .until(d -> !d.findElements(By.cssSelector(".digits")).isEmpty());
+      String digits = browser.find(".digits").getText();
+      look.accept(step + "-memory-" + round + "-digits");
+      browser.wait(Duration.ofSeconds(20)).until(d -> !d.findElements(By.id("answer")).isEmpty());
+      look.accept(step + "-memory-" + round + "-answer");
+      WebElement answer = browser.find("#answer");
+      answer.sendKeys(digits, Keys.ENTER);
+      String next =
+          browser
+              .wait(Duration.ofSeconds(20))
+              .until(
+                  d -> {
+                    if (Browser.gone(page).apply(d)) {
+                      return "over";
+                    }
+                    return !d.findElements(By.cssSelector("button[name=begin]")).isEmpty()
+                        ? "begin"
+                        : d.findElements(By.cssSelector(".digits")).isEmpty() ? null : "round";
+                  });
+      if ("over".equals(next)) {
+        browser.waitForPage();
+        return;
+      }
+      if ("begin".equals(next)) {
+        look.accept(step + "-memory-practice-done");
+        browser.find("button[name=begin]").click();
+      }
+    }
+    throw new AssertionError("the memory game did not end within 10 rounds");
   }
 
   private static Map<String, List<String>> withFindings(Map<String, List<String>> found) {
