@@ -347,8 +347,9 @@ public final class AssessmentPages {
   }
 
   /**
-   * Only this server's files, the brand colour in one nonce'd style element, the logo, and forms
-   * that post here or, after a redirect, land on the environment's own redirect URLs.
+   * Only this server's files, the brand colour in one nonce'd style element, the logo, a game
+   * script's answers sent to this server (connect-src), and forms that post here or, after a
+   * redirect, land on the environment's own redirect URLs.
    */
   static String policy(String nonce, Environment environment) {
     Set<String> formTargets = new LinkedHashSet<>(List.of("'self'"));
@@ -360,7 +361,7 @@ public final class AssessmentPages {
     }
     return "default-src 'none'; style-src 'self'"
         + (nonce == null ? "" : " 'nonce-" + nonce + "'")
-        + "; script-src 'self'; img-src 'self' https:; form-action "
+        + "; script-src 'self'; connect-src 'self'; img-src 'self' https:; form-action "
         + String.join(" ", formTargets)
         + "; base-uri 'none'; frame-ancestors 'none'";
   }

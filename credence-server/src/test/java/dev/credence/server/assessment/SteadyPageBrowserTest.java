@@ -288,7 +288,16 @@ class SteadyPageBrowserTest {
         browser.clickAndWait(browser.find(pump ? PUMP : COLLECT));
       } else if (!browser.driver().findElements(By.cssSelector("button[name=choice]")).isEmpty()) {
         look.accept(step + "-choice");
-        browser.clickAndWait(browser.find("button[name=choice]"));
+        // The script shows the next choice without a page load (after the last one, the link
+        // shows the next step); it takes no answer in the first moment a choice is on screen.
+        WebElement shown = browser.find("html");
+        String index = browser.find("main form.choices input[name=index]").getDomAttribute("value");
+        sleep(CHOICE_SETTLES_MS);
+        browser.find("main form.choices button[name=choice]").click();
+        browser
+            .wait(Duration.ofSeconds(15))
+            .until(d -> Browser.gone(shown).apply(d) || !index.equals(choiceOnScreen()));
+        browser.waitForPage();
       } else if (!browser.driver().findElements(By.cssSelector(".digits")).isEmpty()) {
         look.accept(step + "-memory-digits");
         WebElement shown = browser.find("html");
@@ -317,6 +326,25 @@ class SteadyPageBrowserTest {
       }
     }
     throw new AssertionError("the journey did not end within 60 steps");
+  }
+
+  /** Longer than the choices script ignores a tap for after showing a choice (a double tap). */
+  private static final long CHOICE_SETTLES_MS = 400;
+
+  /** The index of the choice on screen, or null when none is. */
+  private String choiceOnScreen() {
+    List<WebElement> index =
+        browser.driver().findElements(By.cssSelector("main form.choices input[name=index]"));
+    return index.isEmpty() ? null : index.get(0).getDomAttribute("value");
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   private static Map<String, List<String>> withFindings(Map<String, List<String>> found) {
