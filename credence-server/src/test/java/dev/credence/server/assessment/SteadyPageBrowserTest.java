@@ -29,6 +29,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -296,6 +297,7 @@ class SteadyPageBrowserTest {
         browser.find("main form.choices button[name=choice]").click();
         browser
             .wait(Duration.ofSeconds(15))
+            .ignoring(StaleElementReferenceException.class) // the page replaced while looking
             .until(d -> Browser.gone(shown).apply(d) || !index.equals(choiceOnScreen()));
         browser.waitForPage();
       } else if (!browser.driver().findElements(By.cssSelector(".digits")).isEmpty()) {
