@@ -29,7 +29,6 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -289,17 +288,20 @@ class SteadyPageBrowserTest {
         browser.clickAndWait(browser.find(pump ? PUMP : COLLECT));
       } else if (!browser.driver().findElements(By.cssSelector("button[name=choice]")).isEmpty()) {
         look.accept(step + "-choice");
-        // The script shows the next choice without a page load (after the last one, the link
-        // shows the next step); it takes no answer in the first moment a choice is on screen.
-        WebElement shown = browser.find("html");
-        String index = browser.find("main form.choices input[name=index]").getDomAttribute("value");
+        // The script shows the next choice without a page load; after the last one (no template
+        // holds a choice after it), the link shows the next step. It takes no answer in the first
+        // moment a choice is on screen.
+        String index = choiceOnScreen();
+        String next = "template.next-choice[data-index='" + (Integer.parseInt(index) + 1) + "']";
+        boolean last = browser.driver().findElements(By.cssSelector(next)).isEmpty();
         sleep(CHOICE_SETTLES_MS);
-        browser.find("main form.choices button[name=choice]").click();
-        browser
-            .wait(Duration.ofSeconds(15))
-            .ignoring(StaleElementReferenceException.class) // the page replaced while looking
-            .until(d -> Browser.gone(shown).apply(d) || !index.equals(choiceOnScreen()));
-        browser.waitForPage();
+        WebElement button = browser.find("main form.choices button[name=choice]");
+        if (last) {
+          browser.clickAndWait(button);
+        } else {
+          button.click();
+          browser.wait(Duration.ofSeconds(15)).until(d -> !index.equals(choiceOnScreen()));
+        }
       } else if (!browser.driver().findElements(By.cssSelector(".digits")).isEmpty()) {
         look.accept(step + "-memory-digits");
         WebElement shown = browser.find("html");
