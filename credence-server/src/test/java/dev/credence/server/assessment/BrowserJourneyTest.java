@@ -526,6 +526,13 @@ class BrowserJourneyTest {
       n++;
       progress.add(progressValue(b));
       assertThat(h1(b)).isEqualTo(Applicant.interfaceText("en", "dd.title"));
+      String shown = b.driver().findElement(By.tagName("main")).getText();
+      assertThat(shown).contains(Applicant.interfaceText("en", "dd.count", n, 2));
+      if (n == 1) {
+        assertThat(shown)
+            .as("the next choice waits unseen for a script, which this phone does not run")
+            .doesNotContain(Applicant.interfaceText("en", "dd.later", 50, 7));
+      }
       step(b, "choice-" + n);
       b.clickAndWait(b.driver().findElement(n % 2 == 1 ? later : today));
     }

@@ -102,6 +102,7 @@ abstract class CleanDataContract extends ServerContract {
         applicant.post("choices", "index", "1", "choice", "later"), s.token());
     String next = applicant.page().body();
     assertThat(next).contains("name=\"index\" value=\"2\"");
+    assertThat(next).doesNotContain("name=\"index\" value=\"1\"");
     for (String choice : List.of("later", "today")) {
       HttpResponse<String> again = applicant.post("choices", "index", "1", "choice", choice);
       Applicant.assertRedirectsToLink(again, s.token());
@@ -109,6 +110,86 @@ abstract class CleanDataContract extends ServerContract {
     }
     assertThat(next).doesNotContain("role=\"alert\"");
     assertThat(storedChoice(s.uid(), "1")).as("the first answer stands").isEqualTo(1);
+  }
+
+  /**
+   * The choice page carries the choices after the current one as templates of the same form, for
+   * its script; without the instructions, which the game's introduction showed.
+   */
+  @Test
+  void aChoicePageCarriesTheLaterChoicesForItsScript() {
+    Started s = newSession(GAMES);
+    Applicant applicant = s.applicant();
+    finishBalloons(applicant, s.token());
+    applicant.ready("choices");
+    String first = applicant.page().body();
+    assertThat(first)
+        .contains(MESSAGES.text("en", "dd.count", 1, 2))
+        .doesNotContain(MESSAGES.text("en", "dd.instructions"));
+    String template = first.substring(first.indexOf("<template"), first.indexOf("</template>"));
+    assertThat(template)
+        .contains("class=\"next-choice\" data-index=\"2\"")
+        .contains("data-count=\"" + MESSAGES.text("en", "dd.count", 2, 2) + "\"")
+        .contains("action=\"/" + s.token() + "/choices\"")
+        .contains("name=\"index\" value=\"2\"")
+        .contains(MESSAGES.text("en", "dd.today", 5))
+        .contains(MESSAGES.text("en", "dd.later", 50, 7));
+    assertThat(first.split("<template", -1)).as("one template: choice 2").hasSize(2);
+    Applicant.assertRedirectsToLink(
+        applicant.post("choices", "index", "1", "choice", "today"), s.token());
+    assertThat(applicant.page().body()).as("the last choice").doesNotContain("<template");
+  }
+
+  /**
+   * A script shows each choice without a page load and sends how long that choice was on screen
+   * ({@code ms}): each choice keeps its own time, not the time since the page was shown, which
+   * bounds it.
+   */
+  @Test
+  void aChoiceSentByItsScriptKeepsTheTimeItWasOnScreen() {
+    Started s = newSession(GAMES);
+    Applicant applicant = s.applicant();
+    finishBalloons(applicant, s.token());
+    applicant.ready("choices");
+    assertThat(applicant.page().body()).contains("name=\"index\" value=\"1\"");
+    server.clock().advance(Duration.ofMillis(5000));
+    HttpResponse<String> first =
+        applicant.postAsScript("choices", "index", "1", "choice", "later", "ms", "4200");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    server.clock().advance(Duration.ofMillis(3000));
+    HttpResponse<String> second =
+        applicant.postAsScript("choices", "index", "2", "choice", "today", "ms", "2900");
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+    assertThat(choiceElapsed(s.uid(), "1")).isEqualTo(4200);
+    assertThat(choiceElapsed(s.uid(), "2"))
+        .as("its own time, not the 8000 ms since the page was shown")
+        .isEqualTo(2900);
+    assertThat(storedChoice(s.uid(), "1")).isEqualTo(1);
+    assertThat(storedChoice(s.uid(), "2")).isZero();
+  }
+
+  /**
+   * What a script says it measured is taken only up to the server's own time since it showed the
+   * page; a form (or a figure that is not a whole number of milliseconds) gets the server's time.
+   */
+  @Test
+  void aChoicesTimeIsNeverLongerThanTheServerSawIt() {
+    Started s = newSession(GAMES);
+    Applicant applicant = s.applicant();
+    finishBalloons(applicant, s.token());
+    applicant.ready("choices");
+    applicant.page();
+    server.clock().advance(Duration.ofMillis(2000));
+    HttpResponse<String> tooLong =
+        applicant.postAsScript("choices", "index", "1", "choice", "later", "ms", "60000");
+    assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(200);
+    assertThat(choiceElapsed(s.uid(), "1")).as("bounded by the server's 2000 ms").isEqualTo(2000);
+    applicant.page();
+    server.clock().advance(Duration.ofMillis(1500));
+    HttpResponse<String> notANumber =
+        applicant.postAsScript("choices", "index", "2", "choice", "later", "ms", "-5");
+    assertThat(notANumber.statusCode()).as(notANumber.body()).isEqualTo(200);
+    assertThat(choiceElapsed(s.uid(), "2")).as("the server's own time").isEqualTo(1500);
   }
 
   @Test
@@ -332,6 +413,16 @@ abstract class CleanDataContract extends ServerContract {
   private int storedChoice(String uid, String item) {
     return query(
         "SELECT a.answer FROM answers a JOIN sessions s ON s.id = a.session_id"
+            + " WHERE s.uid = ? AND a.module = 'choices' AND a.item = '"
+            + item
+            + "'",
+        uid,
+        Integer.class);
+  }
+
+  private int choiceElapsed(String uid, String item) {
+    return query(
+        "SELECT a.elapsed_ms FROM answers a JOIN sessions s ON s.id = a.session_id"
             + " WHERE s.uid = ? AND a.module = 'choices' AND a.item = '"
             + item
             + "'",

@@ -486,6 +486,9 @@ abstract class JourneyContract extends ServerContract {
     assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
     String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
     assertThat(policy).contains("default-src 'none'").contains("form-action 'self'");
+    assertThat(policy)
+        .as("a game's script sends its answers here only")
+        .contains("connect-src 'self'");
     assertThat(page.body()).doesNotContain("http://").doesNotContain("https://");
   }
 

@@ -324,7 +324,20 @@ class SteadyPageBrowserTest {
         tapBalloon(pump ? PUMP : COLLECT);
       } else if (!browser.driver().findElements(By.cssSelector("button[name=choice]")).isEmpty()) {
         look.accept(step + "-choice");
-        browser.clickAndWait(browser.find("button[name=choice]"));
+        // The script shows the next choice without a page load; after the last one (no template
+        // holds a choice after it), the link shows the next step. It takes no answer in the first
+        // moment a choice is on screen.
+        String index = choiceOnScreen();
+        String next = "template.next-choice[data-index='" + (Integer.parseInt(index) + 1) + "']";
+        boolean last = browser.driver().findElements(By.cssSelector(next)).isEmpty();
+        sleep(CHOICE_SETTLES_MS);
+        WebElement button = browser.find("main form.choices button[name=choice]");
+        if (last) {
+          browser.clickAndWait(button);
+        } else {
+          button.click();
+          browser.wait(Duration.ofSeconds(15)).until(d -> !index.equals(choiceOnScreen()));
+        }
       } else if (!browser.driver().findElements(By.id("memory-screens")).isEmpty()) {
         playMemory(step, look);
       } else if (!browser.driver().findElements(By.cssSelector(".digits")).isEmpty()) {
@@ -398,6 +411,25 @@ class SteadyPageBrowserTest {
       }
     }
     throw new AssertionError("the memory game did not end within 10 rounds");
+  }
+
+  /** Longer than the choices script ignores a tap for after showing a choice (a double tap). */
+  private static final long CHOICE_SETTLES_MS = 400;
+
+  /** The index of the choice on screen, or null when none is. */
+  private String choiceOnScreen() {
+    List<WebElement> index =
+        browser.driver().findElements(By.cssSelector("main form.choices input[name=index]"));
+    return index.isEmpty() ? null : index.get(0).getDomAttribute("value");
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   private static Map<String, List<String>> withFindings(Map<String, List<String>> found) {

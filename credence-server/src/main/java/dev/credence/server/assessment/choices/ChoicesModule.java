@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Smaller-sooner or larger-later choices, one a page; stored in the answers table as item "1" to
- * "n", 0 for today and 1 for later.
+ * Smaller-sooner or larger-later choices; stored in the answers table as item "1" to "n", 0 for
+ * today and 1 for later. Without JavaScript each choice is a page and a form post; the page also
+ * carries the choices after it as inert templates, so that its script ({@code /assets/choices.js})
+ * shows each next one at once and sends the answers in the background.
  */
 public final class ChoicesModule
     implements AssessmentModule<ChoicesModule.Choices, Map<String, Integer>> {
@@ -46,6 +48,7 @@ public final class ChoicesModule
     }
   }
 
+  /** One choice as a page shows it: its number (from 1), how many there are, its amounts. */
   public record ChoiceStep(int index, int choices, Choice choice) {}
 
   public String type() {
@@ -134,18 +137,28 @@ public final class ChoicesModule
     return null;
   }
 
+  /**
+   * The choice to make now, as a form, and every choice after it as a template of the same form
+   * (each in the page's language, with its own {@code index}) for the page's script to show next.
+   */
   public Html render(Choices settings, Map<String, Integer> answers, StepContext step) {
     ChoiceStep choice = step(settings, answers);
+    List<ChoiceStep> later = new ArrayList<>();
+    for (int i = choice.index(); i < settings.set().size(); i++) {
+      later.add(new ChoiceStep(i + 1, settings.set().size(), settings.set().get(i)));
+    }
     step.shown();
     String refusal =
         step.refused(choice.index()).map(r -> step.page().t("error.try_again")).orElse(null);
     return (out, interceptor) ->
-        JtechoiceGenerated.render(out, interceptor, step.page(), choice, refusal);
+        JtechoiceGenerated.render(out, interceptor, step.page(), choice, later, refusal);
   }
 
   /**
    * One delay-discounting choice: "today" (smaller-sooner) is 0, "later" is 1. The form names the
    * choice it answers ({@code index}), so a repeated post of a choice already made changes nothing.
+   * Its time is the script's {@code ms} when it sends one (how long that choice was on screen,
+   * bounded by the server's time since the page was shown), else the server's time since then.
    */
   public void post(Choices settings, Map<String, Integer> answers, StepContext step) {
     int index = step.intParam("index");
