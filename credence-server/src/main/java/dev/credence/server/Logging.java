@@ -26,7 +26,7 @@ final class Logging {
 
   /** Text lines: time with its offset, level, thread, logger, the request's ids, the message. */
   static final String TEXT_PATTERN =
-      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36}%replace("
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger%replace("
           + " [%mdc]){' \\[\\]', ''} - %msg%n";
 
   private Logging() {}
