@@ -2,7 +2,11 @@ package dev.credence.server;
 
 import dev.credence.server.config.Config;
 import dev.credence.server.config.ConfigException;
+import dev.credence.server.config.LogSettings;
 import io.javalin.util.JavalinBindException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
@@ -15,16 +19,40 @@ public final class Main {
 
   public static void main(String[] args) {
     boolean serve = args.length == 0 || args[0].equals("serve");
-    configureLogging(serve ? "info" : "warn");
     try {
       if (serve) {
-        serve(Config.fromEnvironment(System.getenv()));
+        Config config = Config.fromEnvironment(System.getenv());
+        Logging.configure(config.logging());
+        serve(config);
       } else {
+        Logging.configureForCommands();
         System.exit(Cli.run(Arrays.asList(args), System.getenv(), System.out, System.err));
       }
     } catch (ConfigException | JavalinBindException e) {
       System.err.println("credence: " + e.getMessage());
       System.exit(2);
+    }
+  }
+
+  /**
+   * The demo's credentials, on the first start only: printed as they are, or with JSON logs as one
+   * log line, so that every line of standard output stays a JSON object.
+   */
+  private static void demo(Config config, Application app, Logger log) {
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    DemoSetup.runIfFirstStart(
+        config,
+        app.deployments(),
+        app.accounts(),
+        new PrintStream(text, true, StandardCharsets.UTF_8));
+    if (text.size() == 0) {
+      return;
+    }
+    if (config.logging().format() == LogSettings.Format.JSON) {
+      log.info(text.toString(StandardCharsets.UTF_8).strip());
+    } else {
+      System.out.print(text.toString(StandardCharsets.UTF_8));
+      System.out.flush();
     }
   }
 
@@ -35,25 +63,8 @@ public final class Main {
       log.info("  {} = {}", line.getKey(), line.getValue());
     }
     Application app = Application.start(config, Clock.systemUTC());
-    DemoSetup.runIfFirstStart(config, app.deployments(), app.accounts(), System.out);
+    demo(config, app, log);
     OrderlyStop.install(app, config.shutdown());
     log.info("Credence listening on port {}; public URL {}", app.port(), config.publicUrl());
-  }
-
-  /** slf4j-simple reads these once, so they are set before the first logger is made. */
-  static void configureLogging(String level) {
-    setDefault("org.slf4j.simpleLogger.defaultLogLevel", level);
-    setDefault("org.slf4j.simpleLogger.showDateTime", "true");
-    setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
-    setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
-    setDefault("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "warn");
-    setDefault("org.slf4j.simpleLogger.log.org.flywaydb", "warn");
-    setDefault("org.slf4j.simpleLogger.log.io.javalin", "warn");
-  }
-
-  private static void setDefault(String property, String value) {
-    if (System.getProperty(property) == null) {
-      System.setProperty(property, value);
-    }
   }
 }

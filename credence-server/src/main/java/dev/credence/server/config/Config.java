@@ -33,7 +33,8 @@ public record Config(
     Console console,
     Edge edge,
     Shutdown shutdown,
-    AllowedNetworks webhookAllowedNetworks) {
+    AllowedNetworks webhookAllowedNetworks,
+    LogSettings logging) {
 
   /**
    * What a stop ({@code SIGTERM}) does, in order: readiness answers 503 at once, requests keep
@@ -222,7 +223,8 @@ public record Config(
                 intValue(env, "CREDENCE_SHUTDOWN_DRAIN_SECONDS", 5, 0, 300)),
             java.time.Duration.ofSeconds(
                 intValue(env, "CREDENCE_SHUTDOWN_TIMEOUT_SECONDS", 30, 1, 600))),
-        webhookAllowedNetworks(env));
+        webhookAllowedNetworks(env),
+        LogSettings.fromEnvironment(env));
   }
 
   private static Edge edge(Map<String, String> env, String publicUrl) {
@@ -364,6 +366,8 @@ public record Config(
             : isHttps(publicUrl) ? "off" : "off (the public URL is http)");
     lines.put("CREDENCE_REQUEST_HEAD_TIMEOUT_MS", String.valueOf(edge.headTimeout().toMillis()));
     lines.put("CREDENCE_CONNECTIONS_PER_ADDRESS", String.valueOf(edge.connectionsPerAddress()));
+    lines.put("CREDENCE_LOG_LEVEL", logging.level());
+    lines.put("CREDENCE_LOG_FORMAT", logging.format().name().toLowerCase(Locale.ROOT));
     lines.put(
         "CREDENCE_SMTP_HOST",
         console.smtp() == null

@@ -52,6 +52,7 @@ public final class HttpEdge {
           }
         };
     config.routes.before(ctx -> beforeEach(ctx, headers));
+    RequestLog.install(config);
     config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(headers)));
     config.routes.exception(ApiException.class, (e, ctx) -> any.render(ctx, e));
     config.routes.exception(Refusal.class, (e, ctx) -> any.render(ctx, ApiException.of(e)));
@@ -81,6 +82,7 @@ public final class HttpEdge {
     }
     ctx.attribute(REQUEST_ID, requestId);
     ctx.header(REQUEST_ID, requestId);
+    RequestLog.begin(requestId);
     headers.forEach(ctx::header);
   }
 
@@ -102,10 +104,12 @@ public final class HttpEdge {
 
   private static ApiException unexpected(Exception e, Context ctx) {
     if (StoreErrors.isUnavailable(e)) {
+      // The route, not the path: a path can hold an applicant's access token.
       LOG.warn(
-          "request {} {}: database unavailable: {}",
+          "request {} {} {}: database unavailable: {}",
           ctx.attribute(REQUEST_ID),
-          ctx.path(),
+          ctx.method(),
+          RequestLog.route(ctx),
           e.toString());
       return new ApiException(
           503,
@@ -113,7 +117,12 @@ public final class HttpEdge {
           "The service's database is unavailable; retry shortly",
           java.util.Map.of("Retry-After", "5"));
     }
-    LOG.error("request {} {} {} failed", ctx.attribute(REQUEST_ID), ctx.method(), ctx.path(), e);
+    LOG.error(
+        "request {} {} {} failed",
+        ctx.attribute(REQUEST_ID),
+        ctx.method(),
+        RequestLog.route(ctx),
+        e);
     return new ApiException(
         500,
         "internal_error",

@@ -9,6 +9,7 @@ import dev.credence.server.deployments.Environment;
 import dev.credence.server.errors.Refusal;
 import dev.credence.server.errors.Refusal.Kind;
 import dev.credence.server.http.Json;
+import dev.credence.server.http.RequestLog;
 import dev.credence.server.results.ResultStore.StoredResult;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.sessions.SessionStatus;
@@ -148,9 +149,13 @@ public final class ResultApi {
     if (key == null || key.isBlank()) {
       throw new Refusal(Kind.UNAUTHENTICATED, "api_key_missing", "Missing api-key header");
     }
-    return deployments
-        .authenticate(key.trim())
-        .orElseThrow(() -> new Refusal(Kind.UNAUTHENTICATED, "api_key_invalid", "Invalid api-key"));
+    Environment environment =
+        deployments
+            .authenticate(key.trim())
+            .orElseThrow(
+                () -> new Refusal(Kind.UNAUTHENTICATED, "api_key_invalid", "Invalid api-key"));
+    RequestLog.integration(environment.integrationId());
+    return environment;
   }
 
   private static int limit(String value) {

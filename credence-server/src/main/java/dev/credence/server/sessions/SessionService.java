@@ -9,6 +9,7 @@ import dev.credence.server.deployments.Environment;
 import dev.credence.server.errors.Refusal;
 import dev.credence.server.errors.Refusal.Kind;
 import dev.credence.server.http.Json;
+import dev.credence.server.http.RequestLog;
 import dev.credence.server.store.Ids;
 import dev.credence.server.store.StoreErrors;
 import java.time.Clock;
@@ -78,6 +79,7 @@ public final class SessionService {
     } else {
       throw unauthorized("api_key_missing", "Missing api-key header");
     }
+    RequestLog.integration(environment.integrationId());
     String uid = uid(request);
     limitRate(environment);
     return open(environment, uid);

@@ -8,6 +8,7 @@ import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
+import dev.credence.server.http.RequestLog;
 import dev.credence.server.webhooks.EventStore.Delivery;
 import dev.credence.server.webhooks.EventStore.Event;
 import dev.credence.server.webhooks.EventStore.Status;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The delivery task: one db-scheduler instance per event, named by the event id, so a node that
@@ -68,7 +70,7 @@ public final class WebhookDelivery {
         // An attempt that broke before the receiver was called (the database was away): try again
         // in 30 s, then later and later; the event stays PENDING, nothing is lost.
         .onFailure(new FailureHandler.ExponentialBackoffFailureHandler<>(Duration.ofSeconds(30)))
-        .execute((instance, context) -> attempt(instance.getId(), context.getSchedulerClient()));
+        .execute((instance, context) -> logged(instance.getId(), context.getSchedulerClient()));
   }
 
   /** Schedules the session's head event to go now, unless it is already scheduled. */
@@ -110,12 +112,26 @@ public final class WebhookDelivery {
     return seen;
   }
 
+  /**
+   * One attempt, every line it logs naming the event and its integration (docs/configuration.md).
+   */
+  private CompletionHandler<Void> logged(String eventId, SchedulerClient client) {
+    MDC.put(RequestLog.EVENT_ID, eventId);
+    try {
+      return attempt(eventId, client);
+    } finally {
+      MDC.remove(RequestLog.EVENT_ID);
+      MDC.remove(RequestLog.INTEGRATION_ID);
+    }
+  }
+
   private CompletionHandler<Void> attempt(String eventId, SchedulerClient client) {
     Optional<Event> found = events.find(eventId);
     if (found.isEmpty() || found.get().status() != Status.PENDING) {
       return new CompletionHandler.OnCompleteRemove<>();
     }
     Event event = found.get();
+    RequestLog.integration(event.integrationId());
     Environment environment = deployments.getIntegration(event.integrationId());
     String url = environment.settings().webhookUrl();
     if (url == null) {

@@ -581,7 +581,12 @@ class ConfigTest {
         Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "intranet.example.com"),
         Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8, 10.1.2.3/16"),
         Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "127.1/8"),
-        Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "::1/200"));
+        Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "::1/200"),
+        Arguments.of("CREDENCE_LOG_LEVEL", "LOUD"),
+        Arguments.of("CREDENCE_LOG_LEVEL", "warning"),
+        Arguments.of("CREDENCE_LOG_LEVEL", "OFF"),
+        Arguments.of("CREDENCE_LOG_FORMAT", "xml"),
+        Arguments.of("CREDENCE_LOG_FORMAT", "logstash"));
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -590,6 +595,46 @@ class ConfigTest {
     assertThatThrownBy(() -> Config.fromEnvironment(env(name, value)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(name);
+  }
+
+  // ---------------------------------------------------------------- logs
+
+  @Test
+  void logsAreTextAtInfoUnlessSaidOtherwise() {
+    Config config = Config.fromEnvironment(env());
+    assertThat(config.logging()).isEqualTo(new LogSettings("INFO", LogSettings.Format.TEXT));
+    assertThat(config.describe())
+        .containsEntry("CREDENCE_LOG_LEVEL", "INFO")
+        .containsEntry("CREDENCE_LOG_FORMAT", "text");
+  }
+
+  @Test
+  void theLogLevelAndFormatAreReadWhateverTheirCase() {
+    for (String level : List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE")) {
+      Config config =
+          Config.fromEnvironment(
+              env(
+                  "CREDENCE_LOG_LEVEL",
+                  " " + level.toLowerCase() + " ",
+                  "CREDENCE_LOG_FORMAT",
+                  "JSON"));
+      assertThat(config.logging()).isEqualTo(new LogSettings(level, LogSettings.Format.JSON));
+      assertThat(config.describe())
+          .containsEntry("CREDENCE_LOG_LEVEL", level)
+          .containsEntry("CREDENCE_LOG_FORMAT", "json");
+    }
+    assertThat(Config.fromEnvironment(env("CREDENCE_LOG_FORMAT", "text")).logging().format())
+        .isEqualTo(LogSettings.Format.TEXT);
+  }
+
+  @Test
+  void aBadLogSettingIsRefusedWithTheValuesItMayTake() {
+    assertThatThrownBy(() -> Config.fromEnvironment(env("CREDENCE_LOG_LEVEL", "verbose")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("CREDENCE_LOG_LEVEL must be ERROR, WARN, INFO, DEBUG or TRACE, got verbose");
+    assertThatThrownBy(() -> Config.fromEnvironment(env("CREDENCE_LOG_FORMAT", "xml")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("CREDENCE_LOG_FORMAT must be text or json, got xml");
   }
 
   @Test

@@ -31,13 +31,13 @@ public final class ConsoleClient {
   private static final AtomicInteger PEOPLE = new AtomicInteger();
   public static final String PASSWORD = "velvet lantern orbit 58";
 
-  private final RunningServer server;
+  private final ServerHttp server;
   private final HttpClient http;
   private String csrf;
   private String email;
   private final CookieManager cookies = new CookieManager();
 
-  public ConsoleClient(RunningServer server) {
+  public ConsoleClient(ServerHttp server) {
     this.server = server;
     this.http =
         HttpClient.newBuilder()
@@ -48,7 +48,7 @@ public final class ConsoleClient {
   }
 
   /** A new company's first Admin: invited by the operator, invitation accepted, signed in. */
-  public static ConsoleClient firstAdmin(RunningServer server, String companyId) {
+  public static ConsoleClient firstAdmin(ServerHttp server, String companyId) {
     String email = "admin" + PEOPLE.incrementAndGet() + "@example.com";
     var invited =
         server.operator(
