@@ -57,6 +57,22 @@ public final class Applicant {
   }
 
   /** An applicant of a server whose clock the test cannot move: no memory game. */
+  /**
+   * An applicant who opened the link of a new session (for {@code uid}, of a deployment whose
+   * Production environment has {@code settings}) and accepted the consent.
+   */
+  public static Applicant consented(RunningServer server, String settings, String uid) {
+    Applicant applicant =
+        new Applicant(server, server.newSession(settings, uid).get("access_token").asText());
+    applicant.consent();
+    return applicant;
+  }
+
+  /** The link's access token. */
+  public String token() {
+    return token;
+  }
+
   public Applicant(ServerHttp server, String token) {
     this(server, null, token);
   }

@@ -1,16 +1,10 @@
 package dev.credence.server.assessment;
 
-import static dev.credence.server.testing.RunningServer.json;
-import static dev.credence.server.testing.RunningServer.sessionBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.credence.server.store.Database;
 import dev.credence.server.testing.Browser;
 import dev.credence.server.testing.RunningServer;
-import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.TestDatabase;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -391,47 +385,34 @@ class ChoicesBrowserTest {
   }
 
   private String newSession(String uid) {
-    Deployment deployment = server.newDeployment();
-    JsonNode patched = server.patchIntegration(deployment.productionIntegrationId(), CHOICES);
-    assertThat(patched.has("error")).as(patched.toString()).isFalse();
-    HttpResponse<String> created =
-        server.createSession(
-            deployment.productionKey(), sessionBody(uid, deployment.productionIntegrationId()));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-    return json(created).get("redirect_url").asText();
+    return server.newSession(CHOICES, uid).get("redirect_url").asText();
   }
 
   /** The stored choices by number: {answer (1 later, 0 today), elapsed_ms}. */
   private Map<Integer, int[]> stored(String uid) {
-    try (Database database = Database.open(server.config().database())) {
-      Map<Integer, int[]> rows = new TreeMap<>();
-      database
-          .jdbi()
-          .useHandle(
-              h ->
-                  h.createQuery(
-                          "SELECT a.item, a.answer, a.elapsed_ms FROM answers a"
-                              + " JOIN sessions s ON s.id = a.session_id"
-                              + " WHERE s.uid = ? AND a.module = 'choices'")
-                      .bind(0, uid)
-                      .map((rs, ctx) -> new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)})
-                      .forEach(row -> rows.put(row[0], new int[] {row[1], row[2]})));
-      return rows;
-    }
+    Map<Integer, int[]> rows = new TreeMap<>();
+    server
+        .database(
+            h ->
+                h.createQuery(
+                        "SELECT a.item, a.answer, a.elapsed_ms FROM answers a"
+                            + " JOIN sessions s ON s.id = a.session_id"
+                            + " WHERE s.uid = ? AND a.module = 'choices'")
+                    .bind(0, uid)
+                    .map((rs, ctx) -> new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)})
+                    .list())
+        .forEach(row -> rows.put(row[0], new int[] {row[1], row[2]}));
+    return rows;
   }
 
   private int answerRows(String uid) {
-    try (Database database = Database.open(server.config().database())) {
-      return database
-          .jdbi()
-          .withHandle(
-              h ->
-                  h.createQuery(
-                          "SELECT COUNT(*) FROM answers a JOIN sessions s ON s.id = a.session_id"
-                              + " WHERE s.uid = ? AND a.module = 'choices'")
-                      .bind(0, uid)
-                      .mapTo(Integer.class)
-                      .one());
-    }
+    return server.database(
+        h ->
+            h.createQuery(
+                    "SELECT COUNT(*) FROM answers a JOIN sessions s ON s.id = a.session_id"
+                        + " WHERE s.uid = ? AND a.module = 'choices'")
+                .bind(0, uid)
+                .mapTo(Integer.class)
+                .one());
   }
 }

@@ -1,11 +1,8 @@
 package dev.credence.server.assessment;
 
 import static dev.credence.server.testing.RunningServer.json;
-import static dev.credence.server.testing.RunningServer.sessionBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.credence.server.store.Database;
-import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.ServerContract;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -31,17 +28,9 @@ abstract class GameIntroContract extends ServerContract {
   private record Started(String uid, Applicant applicant, String token) {}
 
   private Started newSession() {
-    Deployment deployment = server.newDeployment();
-    server.patchIntegration(deployment.productionIntegrationId(), GAMES);
     String uid = "INT-" + String.format("%06d", UIDS.incrementAndGet());
-    HttpResponse<String> created =
-        server.createSession(
-            deployment.productionKey(), sessionBody(uid, deployment.productionIntegrationId()));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-    String token = json(created).get("access_token").asText();
-    Applicant applicant = new Applicant(server, token);
-    applicant.consent();
-    return new Started(uid, applicant, token);
+    Applicant applicant = Applicant.consented(server, GAMES, uid);
+    return new Started(uid, applicant, applicant.token());
   }
 
   @Test
@@ -189,10 +178,6 @@ abstract class GameIntroContract extends ServerContract {
   }
 
   private int query(String sql, String uid) {
-    try (Database database = Database.open(server.config().database())) {
-      return database
-          .jdbi()
-          .withHandle(h -> h.createQuery(sql).bind(0, uid).mapTo(Integer.class).one());
-    }
+    return server.database(h -> h.createQuery(sql).bind(0, uid).mapTo(Integer.class).one());
   }
 }

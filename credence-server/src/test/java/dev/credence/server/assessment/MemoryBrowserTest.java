@@ -1,15 +1,10 @@
 package dev.credence.server.assessment;
 
-import static dev.credence.server.testing.RunningServer.json;
-import static dev.credence.server.testing.RunningServer.sessionBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.credence.server.store.Database;
 import dev.credence.server.testing.Browser;
 import dev.credence.server.testing.RunningServer;
-import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.TestDatabase;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -265,37 +260,27 @@ class MemoryBrowserTest {
 
   /** The memory game alone, from 2 digits to 4: short rounds. */
   private String newSession(String uid) {
-    Deployment deployment = server.newDeployment();
-    server.patchIntegration(
-        deployment.productionIntegrationId(),
+    String memory =
         "{\"assessment\": {\"modules\": ["
-            + "{\"type\": \"memory_span\", \"start_length\": 2, \"max_length\": 4}]}}");
-    HttpResponse<String> created =
-        server.createSession(
-            deployment.productionKey(), sessionBody(uid, deployment.productionIntegrationId()));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-    return json(created).get("redirect_url").asText();
+            + "{\"type\": \"memory_span\", \"start_length\": 2, \"max_length\": 4}]}}";
+    return server.newSession(memory, uid).get("redirect_url").asText();
   }
 
   private List<Round> rounds(String uid) {
-    try (Database database = Database.open(server.config().database())) {
-      return database
-          .jdbi()
-          .withHandle(
-              h ->
-                  h.createQuery(
-                          "SELECT m.round_no, m.digits, m.answer, m.correct FROM memory_rounds m"
-                              + " JOIN sessions s ON s.id = m.session_id WHERE s.uid = ?"
-                              + " ORDER BY m.round_no")
-                      .bind(0, uid)
-                      .map(
-                          (rs, ctx) ->
-                              new Round(
-                                  rs.getInt("round_no"),
-                                  rs.getString("digits"),
-                                  rs.getString("answer"),
-                                  rs.getObject("correct", Boolean.class)))
-                      .list());
-    }
+    return server.database(
+        h ->
+            h.createQuery(
+                    "SELECT m.round_no, m.digits, m.answer, m.correct FROM memory_rounds m"
+                        + " JOIN sessions s ON s.id = m.session_id WHERE s.uid = ?"
+                        + " ORDER BY m.round_no")
+                .bind(0, uid)
+                .map(
+                    (rs, ctx) ->
+                        new Round(
+                            rs.getInt("round_no"),
+                            rs.getString("digits"),
+                            rs.getString("answer"),
+                            rs.getObject("correct", Boolean.class)))
+                .list());
   }
 }

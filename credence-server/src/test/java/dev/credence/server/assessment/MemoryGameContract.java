@@ -1,13 +1,10 @@
 package dev.credence.server.assessment;
 
 import static dev.credence.server.testing.RunningServer.json;
-import static dev.credence.server.testing.RunningServer.sessionBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.credence.server.store.Database;
 import dev.credence.server.store.Timestamps;
-import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.ServerContract;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -41,17 +38,9 @@ abstract class MemoryGameContract extends ServerContract {
       Instant answeredAt) {}
 
   private Started newSession() {
-    Deployment deployment = server.newDeployment();
-    server.patchIntegration(deployment.productionIntegrationId(), MEMORY);
     String uid = "MEM-" + String.format("%06d", UIDS.incrementAndGet());
-    HttpResponse<String> created =
-        server.createSession(
-            deployment.productionKey(), sessionBody(uid, deployment.productionIntegrationId()));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-    String token = json(created).get("access_token").asText();
-    Applicant applicant = new Applicant(server, token);
-    applicant.consent();
-    return new Started(uid, applicant, token);
+    Applicant applicant = Applicant.consented(server, MEMORY, uid);
+    return new Started(uid, applicant, applicant.token());
   }
 
   @Test
@@ -193,25 +182,21 @@ abstract class MemoryGameContract extends ServerContract {
   }
 
   private List<Round> rounds(String uid) {
-    try (Database database = Database.open(server.config().database())) {
-      return database
-          .jdbi()
-          .withHandle(
-              h ->
-                  h.createQuery(
-                          "SELECT m.* FROM memory_rounds m JOIN sessions s ON s.id = m.session_id"
-                              + " WHERE s.uid = ? ORDER BY m.round_no")
-                      .bind(0, uid)
-                      .map(
-                          (rs, ctx) ->
-                              new Round(
-                                  rs.getInt("round_no"),
-                                  rs.getString("digits"),
-                                  rs.getString("answer"),
-                                  rs.getObject("correct", Boolean.class),
-                                  Timestamps.instant(rs, "shown_at"),
-                                  Timestamps.instant(rs, "answered_at")))
-                      .list());
-    }
+    return server.database(
+        h ->
+            h.createQuery(
+                    "SELECT m.* FROM memory_rounds m JOIN sessions s ON s.id = m.session_id"
+                        + " WHERE s.uid = ? ORDER BY m.round_no")
+                .bind(0, uid)
+                .map(
+                    (rs, ctx) ->
+                        new Round(
+                            rs.getInt("round_no"),
+                            rs.getString("digits"),
+                            rs.getString("answer"),
+                            rs.getObject("correct", Boolean.class),
+                            Timestamps.instant(rs, "shown_at"),
+                            Timestamps.instant(rs, "answered_at")))
+                .list());
   }
 }

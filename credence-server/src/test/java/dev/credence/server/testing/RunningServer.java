@@ -153,6 +153,14 @@ public final class RunningServer extends ServerHttp implements AutoCloseable {
     return clock;
   }
 
+  /** Reads or changes the server's database directly, as a test checking what is stored does. */
+  public <T> T database(org.jdbi.v3.core.HandleCallback<T, RuntimeException> callback) {
+    try (dev.credence.server.store.Database database =
+        dev.credence.server.store.Database.open(config.database())) {
+      return database.jdbi().withHandle(callback);
+    }
+  }
+
   /** Every HTTP route of the server, as {@code "GET /v1/results/{uid}"}. */
   public java.util.List<String> routes() {
     return app.routes();

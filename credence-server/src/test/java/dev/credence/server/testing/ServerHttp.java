@@ -101,6 +101,23 @@ public abstract class ServerHttp {
         created.at("/production/api_key").asText());
   }
 
+  /**
+   * A session of a new deployment whose Production environment has {@code settings} (a patch of the
+   * operator API; none refused), as a lender creates it: the answer (access_token, redirect_url,
+   * ...).
+   */
+  public JsonNode newSession(String settings, String uid) {
+    Deployment deployment = newDeployment();
+    JsonNode patched = patchIntegration(deployment.productionIntegrationId(), settings);
+    assertThat(patched.has("error")).as(patched.toString()).isFalse();
+    HttpResponse<String> created =
+        createSession(
+            deployment.productionKey(),
+            RunningServer.sessionBody(uid, deployment.productionIntegrationId()));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+    return json(created);
+  }
+
   /** Loan outcomes through the operator API: a {@code uid,outcome,date} CSV; its report. */
   public HttpResponse<String> uploadOutcomes(String integrationId, String csv) {
     return send(

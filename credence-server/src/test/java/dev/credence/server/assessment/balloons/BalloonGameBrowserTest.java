@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.assessment.Applicant;
-import dev.credence.server.store.Database;
 import dev.credence.server.testing.Browser;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
@@ -383,42 +382,34 @@ class BalloonGameBrowserTest {
 
   /** Each balloon as "number:pumps:outcome", in order. */
   private List<String> stored(String uid) {
-    try (Database database = Database.open(server.config().database())) {
-      return database
-          .jdbi()
-          .withHandle(
-              h ->
-                  h.createQuery(
-                          "SELECT b.balloon, b.pumps, b.outcome FROM balloons b"
-                              + " JOIN sessions s ON s.id = b.session_id WHERE s.uid = ?"
-                              + " ORDER BY b.balloon")
-                      .bind(0, uid)
-                      .map(
-                          (rs, ctx) ->
-                              rs.getInt("balloon")
-                                  + ":"
-                                  + rs.getInt("pumps")
-                                  + ":"
-                                  + rs.getString("outcome"))
-                      .list());
-    }
+    return server.database(
+        h ->
+            h.createQuery(
+                    "SELECT b.balloon, b.pumps, b.outcome FROM balloons b"
+                        + " JOIN sessions s ON s.id = b.session_id WHERE s.uid = ?"
+                        + " ORDER BY b.balloon")
+                .bind(0, uid)
+                .map(
+                    (rs, ctx) ->
+                        rs.getInt("balloon")
+                            + ":"
+                            + rs.getInt("pumps")
+                            + ":"
+                            + rs.getString("outcome"))
+                .list());
   }
 
   private void setBurstPoint(String uid, int balloon, int burstPoint) {
-    try (Database database = Database.open(server.config().database())) {
-      int changed =
-          database
-              .jdbi()
-              .withHandle(
-                  h ->
-                      h.createUpdate(
-                              "UPDATE balloons SET burst_point = ? WHERE balloon = ?"
-                                  + " AND session_id = (SELECT id FROM sessions WHERE uid = ?)")
-                          .bind(0, burstPoint)
-                          .bind(1, balloon)
-                          .bind(2, uid)
-                          .execute());
-      assertThat(changed).isEqualTo(1);
-    }
+    int changed =
+        server.database(
+            h ->
+                h.createUpdate(
+                        "UPDATE balloons SET burst_point = ? WHERE balloon = ?"
+                            + " AND session_id = (SELECT id FROM sessions WHERE uid = ?)")
+                    .bind(0, burstPoint)
+                    .bind(1, balloon)
+                    .bind(2, uid)
+                    .execute());
+    assertThat(changed).isEqualTo(1);
   }
 }

@@ -1,12 +1,9 @@
 package dev.credence.server.assessment.balloons;
 
 import static dev.credence.server.testing.RunningServer.json;
-import static dev.credence.server.testing.RunningServer.sessionBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.credence.server.assessment.Applicant;
-import dev.credence.server.store.Database;
-import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.ServerContract;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -235,16 +232,8 @@ abstract class BalloonResultContract extends ServerContract {
   // --- helpers ----------------------------------------------------------------------------------
 
   private Started newSession() {
-    Deployment deployment = server.newDeployment();
-    server.patchIntegration(deployment.productionIntegrationId(), GAME);
     String uid = "BLN-" + String.format("%06d", UIDS.incrementAndGet());
-    HttpResponse<String> created =
-        server.createSession(
-            deployment.productionKey(), sessionBody(uid, deployment.productionIntegrationId()));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-    Applicant applicant = new Applicant(server, json(created).get("access_token").asText());
-    applicant.consent();
-    return new Started(uid, applicant);
+    return new Started(uid, Applicant.consented(server, GAME, uid));
   }
 
   /** A session whose balloon game has started (Ready pressed, the game shown once). */
@@ -293,21 +282,17 @@ abstract class BalloonResultContract extends ServerContract {
   }
 
   private void setBurstPoint(String uid, int balloon, int burstPoint) {
-    try (Database database = Database.open(server.config().database())) {
-      int changed =
-          database
-              .jdbi()
-              .withHandle(
-                  h ->
-                      h.createUpdate(
-                              "UPDATE balloons SET burst_point = ? WHERE balloon = ?"
-                                  + " AND session_id = (SELECT id FROM sessions WHERE uid = ?)")
-                          .bind(0, burstPoint)
-                          .bind(1, balloon)
-                          .bind(2, uid)
-                          .execute());
-      assertThat(changed).isEqualTo(1);
-    }
+    int changed =
+        server.database(
+            h ->
+                h.createUpdate(
+                        "UPDATE balloons SET burst_point = ? WHERE balloon = ?"
+                            + " AND session_id = (SELECT id FROM sessions WHERE uid = ?)")
+                    .bind(0, burstPoint)
+                    .bind(1, balloon)
+                    .bind(2, uid)
+                    .execute());
+    assertThat(changed).isEqualTo(1);
   }
 
   private int row(String uid, int balloon, String column) {
@@ -315,17 +300,13 @@ abstract class BalloonResultContract extends ServerContract {
   }
 
   private String outcome(String uid, int balloon) {
-    try (Database database = Database.open(server.config().database())) {
-      return database
-          .jdbi()
-          .withHandle(
-              h ->
-                  h.createQuery("SELECT b.outcome" + select(balloon))
-                      .bind(0, uid)
-                      .mapTo(String.class)
-                      .findOne()
-                      .orElse(null));
-    }
+    return server.database(
+        h ->
+            h.createQuery("SELECT b.outcome" + select(balloon))
+                .bind(0, uid)
+                .mapTo(String.class)
+                .findOne()
+                .orElse(null));
   }
 
   private int count(String uid) {
@@ -342,8 +323,6 @@ abstract class BalloonResultContract extends ServerContract {
   }
 
   private <T> T query(String sql, String uid, Class<T> type) {
-    try (Database database = Database.open(server.config().database())) {
-      return database.jdbi().withHandle(h -> h.createQuery(sql).bind(0, uid).mapTo(type).one());
-    }
+    return server.database(h -> h.createQuery(sql).bind(0, uid).mapTo(type).one());
   }
 }
