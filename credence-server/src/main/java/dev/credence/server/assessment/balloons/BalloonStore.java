@@ -83,16 +83,8 @@ public final class BalloonStore {
           }
           Balloon b = balloon.get();
           check.accept(b);
-          h.createUpdate(
-                  "UPDATE balloons SET pumps = ?, outcome = ?, finished_at = ?"
-                      + " WHERE session_id = ? AND balloon = ?")
-              .bind(0, to)
-              .bind(1, outcome)
-              .bind(2, utc(now))
-              .bind(3, sessionId)
-              .bind(4, index)
-              .execute();
-          return Optional.of(new Balloon(index, b.burstPoint(), to, outcome));
+          return Optional.of(
+              save(h, sessionId, new Balloon(index, b.burstPoint(), to, outcome), now));
         });
   }
 
@@ -111,16 +103,8 @@ public final class BalloonStore {
           Balloon b = balloon.get();
           int pumps = b.pumps() + 1;
           String outcome = pumps >= b.burstPoint() ? "BURST" : null;
-          h.createUpdate(
-                  "UPDATE balloons SET pumps = ?, outcome = ?, finished_at = ?"
-                      + " WHERE session_id = ? AND balloon = ?")
-              .bind(0, pumps)
-              .bind(1, outcome)
-              .bind(2, outcome == null ? null : utc(now))
-              .bind(3, sessionId)
-              .bind(4, index)
-              .execute();
-          return Optional.of(new Balloon(index, b.burstPoint(), pumps, outcome));
+          return Optional.of(
+              save(h, sessionId, new Balloon(index, b.burstPoint(), pumps, outcome), now));
         });
   }
 
@@ -145,6 +129,20 @@ public final class BalloonStore {
           Balloon b = balloon.get();
           return Optional.of(new Balloon(index, b.burstPoint(), b.pumps(), "COLLECTED"));
         });
+  }
+
+  /** Writes a balloon's pumps and outcome (its finish time once it has one); returns it. */
+  private static Balloon save(Handle h, String sessionId, Balloon balloon, Instant now) {
+    h.createUpdate(
+            "UPDATE balloons SET pumps = ?, outcome = ?, finished_at = ?"
+                + " WHERE session_id = ? AND balloon = ?")
+        .bind(0, balloon.pumps())
+        .bind(1, balloon.outcome())
+        .bind(2, balloon.finished() ? utc(now) : null)
+        .bind(3, sessionId)
+        .bind(4, balloon.index())
+        .execute();
+    return balloon;
   }
 
   private static boolean playable(Optional<Balloon> balloon, int counted) {
