@@ -67,6 +67,11 @@ class BrowserJourneyTest {
   private static final By CONFIRM_DECLINE =
       By.cssSelector("button[name=decision][value=decline_confirmed]");
 
+  /** A common phone's screen, in CSS pixels. */
+  private static final int PHONE_WIDTH = 390;
+
+  private static final int PHONE_HEIGHT = 844;
+
   private RunningServer server;
   private Lender lender;
   private Browser browser;
@@ -80,7 +85,7 @@ class BrowserJourneyTest {
     Browser.requireChromium();
     server = RunningServer.start(TestDatabase.H2);
     lender = Lender.start();
-    browser = Browser.phoneWithoutScripts("en-GB,en", Browser.WIDTH, Browser.HEIGHT);
+    browser = Browser.phoneWithoutScripts("en-GB,en", PHONE_WIDTH, PHONE_HEIGHT);
   }
 
   @AfterAll
@@ -129,8 +134,8 @@ class BrowserJourneyTest {
             browser.js(
                 "return [window.innerWidth, document.documentElement.clientWidth,"
                     + " window.devicePixelRatio]"))
-        .as("a phone-sized window: 360 CSS pixels wide, no scrollbar, drawn at twice the density")
-        .isEqualTo(List.of(360L, 360L, 2L));
+        .as("a phone-sized window: 390 CSS pixels wide, no scrollbar, drawn at twice the density")
+        .isEqualTo(List.of((long) PHONE_WIDTH, (long) PHONE_WIDTH, 2L));
     assertThat(h1()).isEqualTo(Applicant.interfaceText("en", "consent.title"));
     assertThat(browser.driver().getPageSource()).contains("Acme Lending");
     step(browser, "consent");
@@ -212,8 +217,7 @@ class BrowserJourneyTest {
     step(browser, "page-2-after-reload");
 
     // The applicant closes the browser and opens the link again: a fresh profile, no history.
-    Browser reopened =
-        other(Browser.phoneWithoutScripts("en-GB,en", Browser.WIDTH, Browser.HEIGHT));
+    Browser reopened = other(Browser.phoneWithoutScripts("en-GB,en", PHONE_WIDTH, PHONE_HEIGHT));
     reopened.open(link);
     assertThat(reopened.driver().findElement(By.cssSelector(".card > .muted")).getText())
         .as("in a fresh browser")
@@ -286,7 +290,7 @@ class BrowserJourneyTest {
   @Test
   void aBrowserThatPrefersSpanishGetsSpanishAndCanSwitchToFrench() {
     String link = newSession(deployment(null));
-    Browser spanish = other(Browser.phoneWithoutScripts("es-CO,es", Browser.WIDTH, Browser.HEIGHT));
+    Browser spanish = other(Browser.phoneWithoutScripts("es-CO,es", PHONE_WIDTH, PHONE_HEIGHT));
     spanish.open(link);
     WebDriver driver = spanish.driver();
     assertThat(driver.findElement(By.tagName("html")).getDomAttribute("lang")).isEqualTo("es");
@@ -330,7 +334,7 @@ class BrowserJourneyTest {
         .isEqualTo(Applicant.interfaceText("fr", "button.next"));
     step(spanish, "questionnaire-fr");
 
-    Browser again = other(Browser.phoneWithoutScripts("es-CO,es", Browser.WIDTH, Browser.HEIGHT));
+    Browser again = other(Browser.phoneWithoutScripts("es-CO,es", PHONE_WIDTH, PHONE_HEIGHT));
     again.open(link);
     assertThat(again.driver().findElement(By.tagName("html")).getDomAttribute("lang"))
         .as("the session keeps its language, whatever the browser prefers")
@@ -386,7 +390,7 @@ class BrowserJourneyTest {
   @Test
   void aRefusedQuestionnairePageWithoutJavaScriptKeepsItsAnswersAndNamesTheMissing() {
     String link = newSession(deployment(null));
-    Browser french = other(Browser.phoneWithoutScripts("fr-FR,fr", Browser.WIDTH, Browser.HEIGHT));
+    Browser french = other(Browser.phoneWithoutScripts("fr-FR,fr", PHONE_WIDTH, PHONE_HEIGHT));
     WebDriver driver = french.driver();
     french.open(link);
     french.clickAndWait(driver.findElement(ACCEPT));
