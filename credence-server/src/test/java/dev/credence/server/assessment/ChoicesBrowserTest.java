@@ -61,7 +61,6 @@ class ChoicesBrowserTest {
   void start() {
     Browser.requireChromium();
     server = RunningServer.start(TestDatabase.H2);
-    browser = Browser.phone("en-GB,en", WIDTH, HEIGHT);
   }
 
   @AfterAll
@@ -74,10 +73,20 @@ class ChoicesBrowserTest {
     }
   }
 
+  @AfterEach
+  void closePhone() {
+    if (browser != null) {
+      browser.close();
+      browser = null;
+    }
+  }
+
   @BeforeEach
   void blank(TestInfo info) {
     test = info.getTestMethod().orElseThrow().getName();
-    browser.driver().get("about:blank");
+    // A fresh phone each test: a page's script of the last test may still be on its way to the
+    // next page, and a driver command racing a script's navigation can hang chromedriver.
+    browser = Browser.phone("en-GB,en", WIDTH, HEIGHT);
     browser.consoleProblems();
     screenshots =
         Browser.emptyDirectory(
@@ -88,17 +97,6 @@ class ChoicesBrowserTest {
                 "ChoicesBrowserTest",
                 test));
     shots = 0;
-  }
-
-  /** A test that failed half way leaves the network as the next one expects it. */
-  @AfterEach
-  void network() {
-    try {
-      browser.driver().deleteNetworkConditions();
-    } catch (WebDriverException noneSet) {
-      // chromedriver refuses to delete conditions that were never set
-    }
-    block();
   }
 
   // --- the tests --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,6 @@ class MemoryBrowserTest {
   void start() {
     Browser.requireChromium();
     server = RunningServer.start(TestDatabase.H2);
-    browser = Browser.phone("en-GB,en", 390, 844);
   }
 
   @AfterAll
@@ -54,9 +54,19 @@ class MemoryBrowserTest {
     }
   }
 
+  @AfterEach
+  void closePhone() {
+    if (browser != null) {
+      browser.close();
+      browser = null;
+    }
+  }
+
   @BeforeEach
   void blank(TestInfo info) {
-    browser.driver().get("about:blank");
+    // A fresh phone each test: a page's script of the last test may still be on its way to the
+    // next page, and a driver command racing a script's navigation can hang chromedriver.
+    browser = Browser.phone("en-GB,en", 390, 844);
     browser.consoleProblems();
     screenshots =
         Browser.emptyDirectory(

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,6 @@ class SteadyPageBrowserTest {
   void start() {
     Browser.requireChromium();
     server = RunningServer.start(TestDatabase.H2);
-    browser = Browser.phone("en-GB,en", WIDTH, HEIGHT);
   }
 
   @AfterAll
@@ -74,9 +74,19 @@ class SteadyPageBrowserTest {
     }
   }
 
+  @AfterEach
+  void closePhone() {
+    if (browser != null) {
+      browser.close();
+      browser = null;
+    }
+  }
+
   @BeforeEach
   void blank(TestInfo info) {
-    browser.driver().get("about:blank");
+    // A fresh phone each test: a page's script of the last test may still be on its way to the
+    // next page, and a driver command racing a script's navigation can hang chromedriver.
+    browser = Browser.phone("en-GB,en", WIDTH, HEIGHT);
     screenshots =
         Browser.emptyDirectory(
             Path.of(
