@@ -98,7 +98,9 @@ public final class JourneyBench {
                 + " ms, faster than the emulated latency: the throttling did not hold");
       }
       Duration target = quick ? null : javascript ? TARGET_WITH_JS : TARGET_WITHOUT_JS;
-      Result result = new Result(run, target, fastest, busy);
+      Result result =
+          new Result(
+              run, target, fastest, JourneyTraffic.medianNetworkAnswer(run.requests()), busy);
       results.add(result);
       print(result);
     }

@@ -16,7 +16,12 @@ final class JourneyReport {
    * A mode's journey with its target (null when the assessment walked was not the default one) and
    * what else was measured around it.
    */
-  record Result(JourneyRun run, Duration target, double fastestAnswerMs, int cpuBusyPercent) {
+  record Result(
+      JourneyRun run,
+      Duration target,
+      double fastestAnswerMs,
+      double medianAnswerMs,
+      int cpuBusyPercent) {
     boolean met() {
       return target != null && run.totalMs() <= target.toMillis();
     }
@@ -105,20 +110,27 @@ final class JourneyReport {
     out.add("- Code: commit " + setting.commit());
     out.add("- Command (at the repo root): `" + setting.command() + "`");
     out.add("");
-    out.add("| | total | target | met | CPU busy | fastest network answer |");
+    out.add("| | total | target | met | network answers: fastest, median | CPU busy |");
     out.add("|---|---:|---:|---|---:|---:|");
     for (Result result : results) {
       out.add(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %s | %d%% | %.0f ms |",
+              "| %s | %s | %s | %s | %.0f ms, %.0f ms | %d%% |",
               result.run().mode(),
               time(result.run().totalMs()),
               result.targetTime(),
               result.target() == null ? "-" : result.met() ? "yes" : "**NO**",
-              result.cpuBusyPercent(),
-              result.fastestAnswerMs()));
+              result.fastestAnswerMs(),
+              result.medianAnswerMs(),
+              result.cpuBusyPercent()));
     }
+    out.add("");
+    out.add(
+        "A network answer is the time from sending a request to its response headers: the"
+            + " emulated latency plus what the server and the machine added (the fastest shows"
+            + " that the throttling held on every request). CPU busy is the share of both cores"
+            + " in use over the journey, by any process.");
     out.add("");
     out.add(
         "Each phase begins with the tap that led to its first screen (consent: opening the link),"
@@ -130,14 +142,17 @@ final class JourneyReport {
             + " documents loaded from the network, requests every request that went to the"
             + " network (a form post and the page it redirects to are two), bytes what was"
             + " received for them, headers included (Chrome's `encodedDataLength`); requests the"
-            + " browser's cache answered are counted apart and carry no bytes.");
+            + " browser's cache answered are counted apart and carry no bytes. The balloons'"
+            + " burst points are drawn by the server for each session, so the pumps differ"
+            + " between the modes; their time a tap compares.");
     for (Result result : results) {
       out.add("");
       out.add("### " + capitalised(result.run().mode()));
       out.add("");
       out.add(
-          "| phase | time | reading and tapping | taps | pages | requests | from cache | bytes |");
-      out.add("|---|---:|---:|---:|---:|---:|---:|---:|");
+          "| phase | time | reading and tapping | taps | time a tap | pages | requests | from cache"
+              + " | bytes |");
+      out.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
       for (Figures figures : result.run().phases()) {
         out.add(row(figures, false));
       }
@@ -150,22 +165,55 @@ final class JourneyReport {
               + result.targetTime()
               + ": "
               + (result.met() ? "met" : "**" + result.verdict() + "**")
-              + ". Played: "
+              + ". "
+              + waiting(result.run())
+              + " Played: "
               + played(result.run().played())
               + ".");
     }
     return String.join("\n", out) + "\n";
   }
 
+  /** Where the time went: the applicant's own, and waiting, most of it in which phase. */
+  private static String waiting(JourneyRun run) {
+    Figures total = run.total();
+    Figures longest = null;
+    for (Figures phase : run.phases()) {
+      if (longest == null || phase.ms() - phase.paceMs() > longest.ms() - longest.paceMs()) {
+        longest = phase;
+      }
+    }
+    String text =
+        "The applicant's own reading and tapping took "
+            + time(total.paceMs())
+            + "; the rest, "
+            + time(total.ms() - total.paceMs())
+            + ", was waiting";
+    if (longest != null) {
+      text +=
+          String.format(
+              Locale.ROOT,
+              ", %s of it in the %s (%,d pages for %,d taps)",
+              time(longest.ms() - longest.paceMs()),
+              longest.phase(),
+              longest.pages(),
+              longest.taps());
+    }
+    return text + ".";
+  }
+
   private static String row(Figures figures, boolean total) {
     String name = total ? "**total**" : figures.phase();
     return String.format(
         Locale.ROOT,
-        "| %s | %s | %s | %,d | %,d | %,d | %,d | %,d B |",
+        "| %s | %s | %s | %,d | %s | %,d | %,d | %,d | %,d B |",
         name,
         time(figures.ms()),
         time(figures.paceMs()),
         figures.taps(),
+        figures.taps() == 0
+            ? "-"
+            : String.format(Locale.ROOT, "%.2f s", figures.ms() / 1000.0 / figures.taps()),
         figures.pages(),
         figures.requests(),
         figures.cached(),

@@ -152,6 +152,24 @@ final class JourneyTraffic {
   }
 
   /**
+   * The median time a request that went to the network took to be answered, in ms: the emulated
+   * latency plus what the server and the machine added; NaN if none was answered.
+   */
+  static double medianNetworkAnswer(List<Request> requests) {
+    double[] took =
+        requests.stream()
+            .filter(r -> !r.cached() && r.tookMs() >= 0)
+            .mapToDouble(Request::tookMs)
+            .sorted()
+            .toArray();
+    if (took.length == 0) {
+      return Double.NaN;
+    }
+    int mid = took.length / 2;
+    return took.length % 2 == 1 ? took[mid] : (took[mid - 1] + took[mid]) / 2;
+  }
+
+  /**
    * The shortest time any request that went to the network took to be answered, in ms: at least the
    * emulated latency if the throttling held for the whole journey; NaN if none was answered.
    */

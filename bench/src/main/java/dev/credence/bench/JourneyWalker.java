@@ -131,6 +131,11 @@ final class JourneyWalker {
         long end = System.currentTimeMillis();
         enter(Phase.END);
         traffic.add(browser.networkLog());
+        if (played.containsKey("balloons")) {
+          played.put(
+              "balloons burst",
+              played.get("balloons") - played.getOrDefault("balloons collected", 0));
+        }
         return new JourneyRun(
             mode,
             start,
