@@ -20,6 +20,9 @@ final class JourneyPace {
    */
   static final Duration INSTRUCTIONS = Duration.ofSeconds(5);
 
+  /** Reading the memory game's line after its practice round, then tapping Begin. */
+  static final Duration BEGIN = Duration.ofSeconds(2);
+
   /** Reading one statement of the questionnaire and tapping an answer. */
   static final Duration STATEMENT = Duration.ofSeconds(3);
 
@@ -102,7 +105,9 @@ final class JourneyPace {
             + PUMPS_TO
             + " pumps, then Collect, unless it burst first",
         "choices: " + seconds(CHOICE) + " each, today or later at even odds",
-        "memory: the digits read from the screen while they show, typed back at "
+        "memory: after its practice round, "
+            + seconds(BEGIN)
+            + " to read that the game now counts, then Begin; the digits read from the screen while they show, typed back at "
             + seconds(DIGIT)
             + " a digit once the answer field shows, then submitted; right up to "
             + (MISSES_FROM_LENGTH - 1)

@@ -63,6 +63,7 @@ final class JourneyWalker {
       const title = h1 ? h1.textContent.trim() : '';
       let e;
       if ((e = first('button[name=ready]'))) return {kind: 'READY', tap: e, title};
+      if ((e = first('button[name=begin]'))) return {kind: 'BEGIN', tap: e, title};
       if ((e = first('button[name=decision][value=accept]'))) return {kind: 'CONSENT', tap: e, title};
       const radios = Array.from(document.querySelectorAll('input[type=radio][name^="item_"]'));
       if (radios.some(r => shown(r.closest('label') || r))) {
@@ -76,7 +77,7 @@ final class JourneyWalker {
         const balloon = document.querySelector('input[name=balloon]');
         const count = first('main .muted', shown);
         return {kind: 'BALLOON', tap: e, collect: first('button[value=collect]'), title,
-            balloon: balloon ? balloon.value : (count ? count.textContent.trim() : '')};
+            balloon: count ? count.textContent.trim() : (balloon ? balloon.value : '')};
       }
       if ((e = first('button[value=today]')))
         return {kind: 'CHOICE', tap: e, later: first('button[value=later]'), title};
@@ -148,6 +149,10 @@ final class JourneyWalker {
       }
       switch (kind) {
         case "READY" -> ready(screen);
+        case "BEGIN" -> {
+          pause(JourneyPace.BEGIN);
+          tap(element(screen, "tap"));
+        }
         case "CONSENT" -> consent(screen);
         case "QUESTIONNAIRE" -> questionnaire(screen);
         case "BALLOON" -> balloon(screen);
