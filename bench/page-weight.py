@@ -94,16 +94,27 @@ def main():
             ids = list(dict.fromkeys(re.findall(r'name="item_([0-9a-f-]+)"', html)))
             post("questionnaire", [("page", page_no)] + [("item_" + i, "3") for i in ids])
             html = page()
+        def ready(path, html):
+            """A game's instructions, weighed, then its Ready button."""
+            assert 'name="ready"' in html, path
+            weigh(f"instructions before a game ({path})", html)
+            post(path, {"ready": "1"})
+            return page()
+
+        html = ready("balloons", html)
         weigh("balloon game", html)
         while '/balloons"' in html:
             index = re.search(r'name="balloon" value="(\d+)"', html).group(1)
-            call(base, "POST", f"/{token}/balloons", urllib.parse.urlencode({"balloon": index, "action": "collect"}), form)
+            pumps = re.search(r'name="pumps" value="(\d+)"', html).group(1)
+            post("balloons", {"balloon": index, "pumps": pumps, "action": "collect"})
             html = page()
+        html = ready("choices", html)
         weigh("choice", html)
         while '/choices"' in html:
             index = re.search(r'name="index" value="(\d+)"', html).group(1)
             post("choices", {"index": index, "choice": "later"})
             html = page()
+        html = ready("memory", html)
         weigh("memory span (digits)", html)
         time.sleep(5)
         weigh("memory span (answer)", page())
