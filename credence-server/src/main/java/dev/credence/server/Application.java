@@ -168,7 +168,7 @@ public final class Application implements AutoCloseable {
       MetricsApi metricsApi = new MetricsApi(metrics, config.metrics());
       Integer metricsPort = config.metrics().port();
       // With a port of its own, the main port does not serve the scrape at all.
-      Routes scrape = metricsPort == null ? metricsApi::routes : routes -> {};
+      Routes scrape = metricsPort == null ? metricsApi::routes : MetricsApi::notHere;
       List<Routes> features =
           List.of(
               health::routes,

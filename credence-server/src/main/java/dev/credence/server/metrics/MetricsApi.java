@@ -31,6 +31,18 @@ public final class MetricsApi {
     routes.get(PATH, this::scrape);
   }
 
+  /**
+   * Declares {@link #PATH} as a JSON 404, for the main port when the scrape has a port of its own:
+   * otherwise the path would reach the applicant's link ({@code /{token}}) and answer its page.
+   */
+  public static void notHere(RoutesConfig routes) {
+    routes.get(
+        PATH,
+        ctx -> {
+          throw Refusal.notFound("not_found", "No such endpoint: " + PATH);
+        });
+  }
+
   private void scrape(Context ctx) {
     authorize(ctx);
     ctx.header("Cache-Control", "no-store");

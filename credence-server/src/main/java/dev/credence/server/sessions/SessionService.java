@@ -45,7 +45,7 @@ public final class SessionService {
   private final Map<EnvironmentKind, Counter> created = new EnumMap<>(EnvironmentKind.class);
 
   /**
-   * @param meters where {@code credence_sessions_created_total} counts new sessions by environment
+   * @param meters where {@code credence_session_creations_total} counts new sessions by environment
    *     kind (an idempotent retry that hands back an existing session is not counted)
    */
   public SessionService(
@@ -67,7 +67,7 @@ public final class SessionService {
     for (EnvironmentKind kind : EnvironmentKind.values()) {
       created.put(
           kind,
-          Counter.builder("credence.sessions.created")
+          Counter.builder("credence.session.creations")
               .description("Sessions created, by the kind of environment they belong to")
               .tag("kind", kind.name().toLowerCase(Locale.ROOT))
               .register(meters));
