@@ -399,6 +399,12 @@ public record Config(
     lines.put("CREDENCE_LOG_LEVEL", logging.level());
     lines.put("CREDENCE_LOG_FORMAT", logging.format().name().toLowerCase(Locale.ROOT));
     lines.put(
+        "CREDENCE_METRICS_TOKEN",
+        metrics.token() == null ? "(none: /metrics asks for no token)" : metrics.token() + "");
+    lines.put(
+        "CREDENCE_METRICS_PORT",
+        metrics.port() == null ? "(none: /metrics is on the main port)" : metrics.port() + "");
+    lines.put(
         "CREDENCE_SMTP_HOST",
         console.smtp() == null
             ? "(none: invitation links are shown to copy)"

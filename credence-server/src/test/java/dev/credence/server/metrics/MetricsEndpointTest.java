@@ -192,6 +192,33 @@ class MetricsEndpointTest {
     }
   }
 
+  @Test
+  void theGrafanaDashboardQueriesOnlyDocumentedMetrics() throws IOException {
+    JsonNode dashboard =
+        dev.credence.server.http.Json.MAPPER.readTree(
+            Files.readString(Path.of("..", "docs", "grafana-dashboard.json")));
+    List<String> documented = documentedMetrics();
+    Pattern metric = Pattern.compile("\\b(credence|http_server|hikaricp|jvm|process)_[a-z_]+");
+    List<String> queried = new ArrayList<>();
+    for (JsonNode panel : dashboard.get("panels")) {
+      assertThat(panel.get("targets")).as(panel.get("title").asText()).isNotEmpty();
+      for (JsonNode target : panel.get("targets")) {
+        Matcher m = metric.matcher(target.get("expr").asText());
+        while (m.find()) {
+          queried.add(m.group().replaceAll("_(bucket|count|sum)$", ""));
+        }
+      }
+    }
+    assertThat(queried).isNotEmpty();
+    assertThat(documented).containsAll(queried);
+    assertThat(queried)
+        .contains(
+            "http_server_requests_seconds",
+            "credence_session_creations_total",
+            "credence_webhook_backlog",
+            "credence_scheduler_lag_seconds");
+  }
+
   private static void assertRefused(HttpResponse<String> response, int status, String code) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     JsonNode body = RunningServer.json(response);
