@@ -34,6 +34,9 @@ import dev.credence.server.http.Json;
 import dev.credence.server.http.OpenApiDocument;
 import dev.credence.server.http.Routes;
 import dev.credence.server.http.SecurityHeaders;
+import dev.credence.server.metrics.Metrics;
+import dev.credence.server.metrics.MetricsApi;
+import dev.credence.server.metrics.MetricsServer;
 import dev.credence.server.outbound.AddressGuard;
 import dev.credence.server.outcomes.OutcomeOperatorApi;
 import dev.credence.server.outcomes.OutcomeUploads;
@@ -76,6 +79,8 @@ public final class Application implements AutoCloseable {
   private final HealthApi health;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final WebhookSender sender;
+  private final Metrics metrics;
+  private final MetricsServer metricsServer;
 
   private Application(
       Database database,
@@ -84,7 +89,9 @@ public final class Application implements AutoCloseable {
       Javalin http,
       Workers workers,
       HealthApi health,
-      WebhookSender sender) {
+      WebhookSender sender,
+      Metrics metrics,
+      MetricsServer metricsServer) {
     this.database = database;
     this.deployments = deployments;
     this.accounts = accounts;
@@ -92,6 +99,8 @@ public final class Application implements AutoCloseable {
     this.workers = workers;
     this.health = health;
     this.sender = sender;
+    this.metrics = metrics;
+    this.metricsServer = metricsServer;
   }
 
   public static Application start(Config config, Clock clock) {
@@ -100,11 +109,19 @@ public final class Application implements AutoCloseable {
 
   /** With the assessment modules {@code modules} (the standard ones, and more in tests). */
   public static Application start(Config config, Clock clock, AssessmentModules modules) {
-    Database database = Database.open(config.database());
+    Metrics metrics = Metrics.create();
+    Database database;
     try {
-      return wire(config, clock, database, modules);
+      database = Database.open(config.database(), metrics.registry());
+    } catch (RuntimeException e) {
+      metrics.close();
+      throw e;
+    }
+    try {
+      return wire(config, clock, database, modules, metrics);
     } catch (RuntimeException e) {
       database.close();
+      metrics.close();
       throw e;
     }
   }
@@ -114,13 +131,13 @@ public final class Application implements AutoCloseable {
    * handed a part after it was built.
    */
   private static Application wire(
-      Config config, Clock clock, Database database, AssessmentModules modules) {
+      Config config, Clock clock, Database database, AssessmentModules modules, Metrics metrics) {
     Jdbi jdbi = database.jdbi();
     AuditLog audit = new AuditLog(jdbi, clock);
     DeploymentService deployments = deployments(config, clock, database, modules);
     deployments.checkMasterKey();
-    SessionParts sessions = sessions(config, clock, jdbi, deployments);
-    WebhookParts webhooks = webhooks(config, clock, database, deployments);
+    SessionParts sessions = sessions(config, clock, jdbi, deployments, metrics);
+    WebhookParts webhooks = webhooks(config, clock, database, deployments, metrics);
     try {
       AssessmentParts assessment = assessment(clock, jdbi, sessions, modules);
       ResultParts results = results(clock, jdbi, assessment);
@@ -148,9 +165,14 @@ public final class Application implements AutoCloseable {
               results.store(),
               endings.reopener());
       HealthApi health = new HealthApi(database);
+      MetricsApi metricsApi = new MetricsApi(metrics, config.metrics());
+      Integer metricsPort = config.metrics().port();
+      // With a port of its own, the main port does not serve the scrape at all.
+      Routes scrape = metricsPort == null ? metricsApi::routes : MetricsApi::notHere;
       List<Routes> features =
           List.of(
               health::routes,
+              scrape,
               OpenApiDocument.load()::routes,
               new OperatorApi(deployments, audit, config.operatorToken().value())::routes,
               new SessionApi(sessions.service(), config.publicUrl())::routes,
@@ -162,16 +184,31 @@ public final class Application implements AutoCloseable {
               console::routes);
       AssessmentPages pages =
           assessmentPages(clock, assessment, sessions, deployments, endings.endings());
-      Javalin http = http(config, console, features, pages::routes);
+      Javalin http = http(config, console, features, pages::routes, metrics);
       http.start();
+      MetricsServer metricsServer = null;
       try {
+        if (metricsPort != null) {
+          metricsServer = MetricsServer.start(config, metricsPort, metricsApi, metrics);
+        }
         webhooks.workers().start(endings.sweep());
       } catch (RuntimeException e) {
+        if (metricsServer != null) {
+          metricsServer.close();
+        }
         http.stop();
         throw e;
       }
       return new Application(
-          database, deployments, accounts, http, webhooks.workers(), health, webhooks.sender());
+          database,
+          deployments,
+          accounts,
+          http,
+          webhooks.workers(),
+          health,
+          webhooks.sender(),
+          metrics,
+          metricsServer);
     } catch (RuntimeException e) {
       // The scheduler was built and the sender opened: neither outlives a failed start.
       webhooks.close();
@@ -187,9 +224,9 @@ public final class Application implements AutoCloseable {
       SessionService service) {}
 
   private static SessionParts sessions(
-      Config config, Clock clock, Jdbi jdbi, DeploymentService deployments) {
+      Config config, Clock clock, Jdbi jdbi, DeploymentService deployments, Metrics metrics) {
     SessionStore store = new SessionStore(jdbi);
-    SessionLifecycle lifecycle = new SessionLifecycle(jdbi, store);
+    SessionLifecycle lifecycle = new SessionLifecycle(jdbi, store, metrics.registry());
     AccessTokens tokens =
         new AccessTokens(
             config.tokenSecret().value(),
@@ -197,7 +234,14 @@ public final class Application implements AutoCloseable {
             config.publicUrl());
     SessionService service =
         new SessionService(
-            deployments, store, lifecycle, tokens, new RateLimiter(), clock, System::nanoTime);
+            deployments,
+            store,
+            lifecycle,
+            tokens,
+            new RateLimiter(),
+            clock,
+            System::nanoTime,
+            metrics.registry());
     return new SessionParts(store, lifecycle, tokens, service);
   }
 
@@ -218,7 +262,11 @@ public final class Application implements AutoCloseable {
   }
 
   private static WebhookParts webhooks(
-      Config config, Clock clock, Database database, DeploymentService deployments) {
+      Config config,
+      Clock clock,
+      Database database,
+      DeploymentService deployments,
+      Metrics metrics) {
     Config.Workers settings = config.workers();
     WebhookSender sender =
         new WebhookSender(
@@ -231,8 +279,9 @@ public final class Application implements AutoCloseable {
             sender,
             new Backoff(settings.retryBase(), Backoff.DEFAULT_CAP),
             settings.retryFor(),
-            clock);
-    Workers workers = Workers.create(database.dataSource(), settings, delivery);
+            clock,
+            metrics.registry());
+    Workers workers = Workers.create(database.dataSource(), settings, delivery, metrics.registry());
     Webhooks webhooks = new Webhooks(events, delivery, workers.scheduler(), clock);
     return new WebhookParts(
         events, sender, workers, webhooks, new WebhookTestCall(deployments, sender, clock));
@@ -346,7 +395,8 @@ public final class Application implements AutoCloseable {
   }
 
   /** The HTTP server: Jetty's settings, the edge (headers, errors), static assets, every route. */
-  private static Javalin http(Config config, Console console, List<Routes> features, Routes links) {
+  private static Javalin http(
+      Config config, Console console, List<Routes> features, Routes links, Metrics metrics) {
     return Javalin.create(
         c -> {
           c.startup.showJavalinBanner = false;
@@ -370,7 +420,11 @@ public final class Application implements AutoCloseable {
                 files.headers = java.util.Map.of("Cache-Control", "public, max-age=3600");
               });
           HttpEdge.install(
-              c, new SecurityHeaders(config.edge().hsts()), Console.PREFIX, console::renderError);
+              c,
+              new SecurityHeaders(config.edge().hsts()),
+              Console.PREFIX,
+              console::renderError,
+              metrics.registry());
           Routes.declare(c.routes, features, links);
         });
   }
@@ -411,6 +465,11 @@ public final class Application implements AutoCloseable {
     return http.port();
   }
 
+  /** The port of {@code CREDENCE_METRICS_PORT}, or -1 when the main port serves the scrape. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
+  }
+
   /** Every HTTP route, as {@code "GET /v1/results/{uid}"}: what the OpenAPI test checks. */
   public List<String> routes() {
     return http.unsafe.internalRouter.allHttpHandlers().stream()
@@ -443,12 +502,16 @@ public final class Application implements AutoCloseable {
     beginShutdown();
     try {
       http.stop();
+      if (metricsServer != null) {
+        metricsServer.close();
+      }
     } finally {
       try {
         workers.close();
         sender.close();
       } finally {
         database.close();
+        metrics.close();
       }
     }
   }

@@ -9,8 +9,17 @@ import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.credence.server.config.Config;
 import dev.credence.server.endings.ExpirySweep;
 import dev.credence.server.store.Ids;
+import dev.credence.server.store.Timestamps;
 import dev.credence.server.webhooks.WebhookDelivery;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import javax.sql.DataSource;
 
 /**
@@ -57,9 +66,49 @@ final class Workers implements AutoCloseable {
             .build();
   }
 
-  /** The node's scheduler, built and not yet running. */
-  static Workers create(DataSource dataSource, Config.Workers config, WebhookDelivery delivery) {
-    return new Workers(dataSource, config, delivery);
+  /**
+   * The node's scheduler, built and not yet running, with {@code credence_scheduler_lag_seconds} in
+   * {@code meters}.
+   */
+  static Workers create(
+      DataSource dataSource,
+      Config.Workers config,
+      WebhookDelivery delivery,
+      MeterRegistry meters) {
+    Workers workers = new Workers(dataSource, config, delivery);
+    Gauge.builder("credence.scheduler.lag", () -> lagSeconds(dataSource))
+        .description(
+            "How long the longest-waiting due task (a delivery, a retry, a sweep) has been due"
+                + " without a node taking it; 0 if none")
+        .baseUnit("seconds")
+        .register(meters);
+    return workers;
+  }
+
+  /**
+   * Read from the shared table, so every node reports the whole deployment's lag: a lag that grows
+   * means the nodes together do not keep up (or none is running the scheduler).
+   */
+  private static double lagSeconds(DataSource dataSource) {
+    // db-scheduler writes its times from the system clock, so this compares with the same clock.
+    Instant now = Instant.now();
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT MIN(execution_time) FROM scheduled_tasks"
+                    + " WHERE picked = FALSE AND execution_time <= ?")) {
+      query.setObject(1, Timestamps.utc(now));
+      try (ResultSet rs = query.executeQuery()) {
+        rs.next();
+        OffsetDateTime oldest = rs.getObject(1, OffsetDateTime.class);
+        return oldest == null
+            ? 0
+            : Math.max(0, Duration.between(oldest.toInstant(), now).toMillis() / 1000.0);
+      }
+    } catch (SQLException e) {
+      // Micrometer reports a gauge that throws as NaN: the scrape itself still answers.
+      throw new IllegalStateException("cannot read the scheduler's lag: " + e.getMessage(), e);
+    }
   }
 
   /** What parts schedule deliveries with; it takes them before it runs. */

@@ -42,6 +42,7 @@ class ArchitectureTest {
           Map.entry("config", Set.of("outbound")),
           Map.entry("store", Set.of("config")),
           Map.entry("http", Set.of("config", "store")),
+          Map.entry("metrics", Set.of("config", "http")),
           Map.entry("audit", Set.of("http", "store")),
           Map.entry(
               "deployments", Set.of("audit", "config", "http", "outbound", "scoring", "store")),

@@ -34,7 +34,17 @@ public record Config(
     Edge edge,
     Shutdown shutdown,
     AllowedNetworks webhookAllowedNetworks,
-    LogSettings logging) {
+    LogSettings logging,
+    Metrics metrics) {
+
+  /**
+   * Where and to whom {@code GET /metrics} answers.
+   *
+   * @param token the bearer token a scrape must send; null: none asked for
+   * @param port a port of its own that serves {@code /metrics} and nothing else (the main port then
+   *     does not); null: the main port serves it
+   */
+  public record Metrics(Secret token, Integer port) {}
 
   /**
    * What a stop ({@code SIGTERM}) does, in order: readiness answers 503 at once, requests keep
@@ -224,7 +234,27 @@ public record Config(
             java.time.Duration.ofSeconds(
                 intValue(env, "CREDENCE_SHUTDOWN_TIMEOUT_SECONDS", 30, 1, 600))),
         webhookAllowedNetworks(env),
-        LogSettings.fromEnvironment(env));
+        LogSettings.fromEnvironment(env),
+        metrics(env, port));
+  }
+
+  /** The metrics settings: neither is generated, both are optional. */
+  private static Metrics metrics(Map<String, String> env, int mainPort) {
+    String token = env.getOrDefault("CREDENCE_METRICS_TOKEN", "").strip();
+    if (!token.isEmpty() && token.length() < MIN_OPERATOR_TOKEN_LENGTH) {
+      throw new ConfigException(
+          "CREDENCE_METRICS_TOKEN must be at least " + MIN_OPERATOR_TOKEN_LENGTH + " characters");
+    }
+    Integer port = null;
+    if (!env.getOrDefault("CREDENCE_METRICS_PORT", "").isBlank()) {
+      port = intValue(env, "CREDENCE_METRICS_PORT", 0, 1, 65535);
+      if (port == mainPort) {
+        throw new ConfigException(
+            "CREDENCE_METRICS_PORT must differ from CREDENCE_PORT (" + mainPort + ")");
+      }
+    }
+    return new Metrics(
+        token.isEmpty() ? null : new Secret(token, "env CREDENCE_METRICS_TOKEN"), port);
   }
 
   private static Edge edge(Map<String, String> env, String publicUrl) {
@@ -368,6 +398,12 @@ public record Config(
     lines.put("CREDENCE_CONNECTIONS_PER_ADDRESS", String.valueOf(edge.connectionsPerAddress()));
     lines.put("CREDENCE_LOG_LEVEL", logging.level());
     lines.put("CREDENCE_LOG_FORMAT", logging.format().name().toLowerCase(Locale.ROOT));
+    lines.put(
+        "CREDENCE_METRICS_TOKEN",
+        metrics.token() == null ? "(none: /metrics asks for no token)" : metrics.token() + "");
+    lines.put(
+        "CREDENCE_METRICS_PORT",
+        metrics.port() == null ? "(none: /metrics is on the main port)" : metrics.port() + "");
     lines.put(
         "CREDENCE_SMTP_HOST",
         console.smtp() == null

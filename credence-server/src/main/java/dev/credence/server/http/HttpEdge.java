@@ -6,6 +6,7 @@ import dev.credence.server.store.StoreErrors;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -36,10 +37,15 @@ public final class HttpEdge {
   /**
    * Maps failures to JSON bodies; under {@code htmlPrefix} (the dashboard) to {@code htmlErrors}'s
    * pages instead. Jetty's own error answers, for requests it refuses before any route runs, get
-   * the same headers and body shape ({@link JettyErrors}).
+   * the same headers and body shape ({@link JettyErrors}). Every answered request is logged and
+   * counted in {@code meters}.
    */
   public static void install(
-      JavalinConfig config, SecurityHeaders headers, String htmlPrefix, ErrorPage htmlErrors) {
+      JavalinConfig config,
+      SecurityHeaders headers,
+      String htmlPrefix,
+      ErrorPage htmlErrors,
+      MeterRegistry meters) {
     ErrorPage json = HttpEdge::respond;
     ErrorPage any =
         (ctx, e) -> {
@@ -52,7 +58,7 @@ public final class HttpEdge {
           }
         };
     config.routes.before(ctx -> beforeEach(ctx, headers));
-    RequestLog.install(config);
+    RequestLog.install(config, meters);
     config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors(headers)));
     config.routes.exception(ApiException.class, (e, ctx) -> any.render(ctx, e));
     config.routes.exception(Refusal.class, (e, ctx) -> any.render(ctx, ApiException.of(e)));

@@ -3,6 +3,7 @@ package dev.credence.server.http;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +37,12 @@ public final class RequestLog {
 
   private RequestLog() {}
 
-  /** Logs every request once it is answered, and clears the ids it carried. */
-  static void install(JavalinConfig config) {
+  /**
+   * Logs every request once it is answered, counts it in {@code meters} ({@link RequestMetrics}),
+   * and clears the ids it carried.
+   */
+  static void install(JavalinConfig config, MeterRegistry meters) {
+    RequestMetrics metrics = new RequestMetrics(meters);
     config.routes.beforeMatched(
         ctx -> {
           String integrationId = ctx.pathParamMap().get("integration_id");
@@ -45,7 +50,15 @@ public final class RequestLog {
             integration(integrationId);
           }
         });
-    config.requestLogger.http(RequestLog::answered);
+    config.requestLogger.http(
+        (ctx, millis) -> {
+          try {
+            metrics.record(
+                ctx.method().name(), route(ctx), ctx.statusCode(), millis == null ? 0 : millis);
+          } finally {
+            answered(ctx, millis);
+          }
+        });
   }
 
   /** Starts a request's ids afresh: a thread serves one request after another. */

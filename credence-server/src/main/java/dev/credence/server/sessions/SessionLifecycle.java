@@ -2,10 +2,13 @@ package dev.credence.server.sessions;
 
 import static dev.credence.server.store.Timestamps.utc;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
@@ -66,10 +69,23 @@ public final class SessionLifecycle {
 
   private final Jdbi jdbi;
   private final SessionStore store;
+  private final Map<Change, Counter> assessments = new EnumMap<>(Change.class);
 
-  public SessionLifecycle(Jdbi jdbi, SessionStore store) {
+  /**
+   * @param meters where {@code credence_assessments_total} counts the assessments started,
+   *     completed, cancelled and expired, each once its change is committed
+   */
+  public SessionLifecycle(Jdbi jdbi, SessionStore store, MeterRegistry meters) {
     this.jdbi = jdbi;
     this.store = store;
+    for (Change change : List.of(Change.START, Change.COMPLETE, Change.CANCEL, Change.EXPIRE)) {
+      assessments.put(
+          change,
+          Counter.builder("credence.assessments")
+              .description("Assessments started, completed, cancelled and expired")
+              .tag("change", RULES.get(change).to().name().toLowerCase(Locale.ROOT))
+              .register(meters));
+    }
   }
 
   /** Open: a new session, CREATED. A second session of the same uid fails (unique key). */
@@ -103,18 +119,23 @@ public final class SessionLifecycle {
 
   /** Start: consent given, with the configuration the session will run frozen on it. */
   public boolean start(String sessionId, String frozenConfig, Instant now) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate(
-                        "UPDATE sessions SET status = :to, started_at = :now,"
-                            + " assessment_config = :config WHERE id = :id AND status IN (<from>)")
-                    .bind("to", SessionStatus.STARTED.name())
-                    .bind("now", utc(now))
-                    .bind("config", frozenConfig)
-                    .bind("id", sessionId)
-                    .bindList("from", from(Change.START))
-                    .execute())
-        == 1;
+    boolean started =
+        jdbi.withHandle(
+                h ->
+                    h.createUpdate(
+                            "UPDATE sessions SET status = :to, started_at = :now,"
+                                + " assessment_config = :config WHERE id = :id AND status IN (<from>)")
+                        .bind("to", SessionStatus.STARTED.name())
+                        .bind("now", utc(now))
+                        .bind("config", frozenConfig)
+                        .bind("id", sessionId)
+                        .bindList("from", from(Change.START))
+                        .execute())
+            == 1;
+    if (started) {
+      assessments.get(Change.START).increment();
+    }
+    return started;
   }
 
   /**
@@ -127,16 +148,27 @@ public final class SessionLifecycle {
     if (change != Change.COMPLETE && change != Change.CANCEL && change != Change.EXPIRE) {
       throw new IllegalArgumentException(change + " does not end a session");
     }
-    return h.createUpdate(
-                "UPDATE sessions SET status = :to, finished_at = :now WHERE id = :id"
-                    + " AND status IN (<from>)"
-                    + (change == Change.EXPIRE ? " AND expires_at <= :now" : ""))
-            .bind("to", RULES.get(change).to().name())
-            .bind("now", utc(now))
-            .bind("id", sessionId)
-            .bindList("from", from(change))
-            .execute()
-        == 1;
+    boolean ended =
+        h.createUpdate(
+                    "UPDATE sessions SET status = :to, finished_at = :now WHERE id = :id"
+                        + " AND status IN (<from>)"
+                        + (change == Change.EXPIRE ? " AND expires_at <= :now" : ""))
+                .bind("to", RULES.get(change).to().name())
+                .bind("now", utc(now))
+                .bind("id", sessionId)
+                .bindList("from", from(change))
+                .execute()
+            == 1;
+    if (ended) {
+      // Counted once the caller's transaction commits: a change rolled back never happened.
+      Counter counter = assessments.get(change);
+      if (h.isInTransaction()) {
+        h.afterCommit(counter::increment);
+      } else {
+        counter.increment();
+      }
+    }
+    return ended;
   }
 
   /**

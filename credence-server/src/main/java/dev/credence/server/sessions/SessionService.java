@@ -6,16 +6,22 @@ import dev.credence.api.UidRules;
 import dev.credence.api.UidViolation;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
+import dev.credence.server.deployments.EnvironmentKind;
 import dev.credence.server.errors.Refusal;
 import dev.credence.server.errors.Refusal.Kind;
 import dev.credence.server.http.Json;
 import dev.credence.server.http.RequestLog;
 import dev.credence.server.store.Ids;
 import dev.credence.server.store.StoreErrors;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -36,7 +42,12 @@ public final class SessionService {
   private final RateLimiter rateLimiter;
   private final Clock clock;
   private final LongSupplier nanoTime;
+  private final Map<EnvironmentKind, Counter> created = new EnumMap<>(EnvironmentKind.class);
 
+  /**
+   * @param meters where {@code credence_session_creations_total} counts new sessions by environment
+   *     kind (an idempotent retry that hands back an existing session is not counted)
+   */
   public SessionService(
       DeploymentService deployments,
       SessionStore sessions,
@@ -44,7 +55,8 @@ public final class SessionService {
       AccessTokens tokens,
       RateLimiter rateLimiter,
       Clock clock,
-      LongSupplier nanoTime) {
+      LongSupplier nanoTime,
+      MeterRegistry meters) {
     this.deployments = deployments;
     this.sessions = sessions;
     this.lifecycle = lifecycle;
@@ -52,6 +64,14 @@ public final class SessionService {
     this.rateLimiter = rateLimiter;
     this.clock = clock;
     this.nanoTime = nanoTime;
+    for (EnvironmentKind kind : EnvironmentKind.values()) {
+      created.put(
+          kind,
+          Counter.builder("credence.session.creations")
+              .description("Sessions created, by the kind of environment they belong to")
+              .tag("kind", kind.name().toLowerCase(Locale.ROOT))
+              .register(meters));
+    }
   }
 
   /** A session handed out, with its token; {@code created} is false for an idempotent retry. */
@@ -99,6 +119,7 @@ public final class SessionService {
       return reuse(
           sessions.findByUid(environment.integrationId(), uid).orElseThrow(), environment, now);
     }
+    created.get(environment.kind()).increment();
     return new Issued(session, environment, tokens.issue(session, environment), true);
   }
 

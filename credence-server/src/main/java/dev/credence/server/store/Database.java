@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.credence.server.config.Config;
 import dev.credence.server.config.ConfigException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -33,6 +34,14 @@ public final class Database implements AutoCloseable {
 
   /** Opens the pool and brings the schema up to date; fails with a clear message if it cannot. */
   public static Database open(Config.Database settings) {
+    return open(settings, null);
+  }
+
+  /**
+   * As {@link #open(Config.Database)}, with the pool's meters ({@code hikaricp_*}, labelled {@code
+   * pool="credence"}) in {@code meters}; null: none.
+   */
+  public static Database open(Config.Database settings, MeterRegistry meters) {
     if (settings.isH2()) {
       DurableFiles.register();
       // AUTO_SERVER's TCP port (for the command line) listens on loopback only. H2 reads this
@@ -51,6 +60,9 @@ public final class Database implements AutoCloseable {
     pool.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
     pool.setValidationTimeout(1_000);
     pool.setInitializationFailTimeout(10_000);
+    if (meters != null) {
+      pool.setMetricRegistry(meters);
+    }
     if (!settings.isH2()) {
       pool.addDataSourceProperty("connectTimeout", "2");
       pool.addDataSourceProperty("loginTimeout", "3");

@@ -152,6 +152,25 @@ public final class EventStore {
   }
 
   /**
+   * The events due to be sent at {@code now}: pending, and either never tried or past their next
+   * attempt's time. {@code oldestDue} is when the longest-waiting of them became due, null if none.
+   */
+  public record Backlog(long due, Instant oldestDue) {}
+
+  /** The outbox's backlog at {@code now}, for the metrics (docs/configuration.md, "Metrics"). */
+  public Backlog backlog(Instant now) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT COUNT(*) AS due, MIN(COALESCE(next_attempt_at, created_at)) AS oldest"
+                        + " FROM events WHERE status = 'PENDING'"
+                        + " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)")
+                .bind(0, utc(now))
+                .map((rs, ctx) -> new Backlog(rs.getLong("due"), instant(rs, "oldest")))
+                .one());
+  }
+
+  /**
    * Sessions with events to send, in session id order after {@code after} (empty for the first
    * page), for the repair at a node's start.
    */

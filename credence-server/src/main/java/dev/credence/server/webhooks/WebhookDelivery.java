@@ -12,10 +12,15 @@ import dev.credence.server.http.RequestLog;
 import dev.credence.server.webhooks.EventStore.Delivery;
 import dev.credence.server.webhooks.EventStore.Event;
 import dev.credence.server.webhooks.EventStore.Status;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -44,6 +49,26 @@ public final class WebhookDelivery {
   private final Backoff backoff;
   private final Duration retryFor;
   private final Clock clock;
+  private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
+
+  /** What one delivery attempt came to, as counted by {@code credence_webhook_deliveries_total}. */
+  public enum Outcome {
+    /** The receiver answered 200: the event is DELIVERED. */
+    DELIVERED,
+    /** Anything else, and the retry window is still open: another attempt is scheduled. */
+    RETRYING,
+    /** Anything else, and the retry window has closed: the event is FAILED. */
+    FAILED,
+    /** The URL's address is not one webhooks may reach: the event is FAILED at once. */
+    ADDRESS_REFUSED,
+    /** No webhook URL was set when the event's turn came: the event is NO_WEBHOOK. */
+    NO_WEBHOOK;
+
+    /** The label value: the name in lower case. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   public WebhookDelivery(
       EventStore events,
@@ -51,13 +76,38 @@ public final class WebhookDelivery {
       WebhookSender sender,
       Backoff backoff,
       Duration retryFor,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry meters) {
     this.events = events;
     this.deployments = deployments;
     this.sender = sender;
     this.backoff = backoff;
     this.retryFor = retryFor;
     this.clock = clock;
+    for (Outcome outcome : Outcome.values()) {
+      outcomes.put(
+          outcome,
+          Counter.builder("credence.webhook.deliveries")
+              .description("Webhook delivery attempts by outcome")
+              .tag("outcome", outcome.label())
+              .register(meters));
+    }
+    // The outbox's backlog is read from the database at each scrape: every node reports the
+    // deployment's whole backlog, since any node may send any event.
+    Gauge.builder("credence.webhook.backlog", () -> events.backlog(clock.instant()).due())
+        .description(
+            "Webhook events due to be sent (pending, never tried or past their retry time)")
+        .register(meters);
+    Gauge.builder("credence.webhook.oldest.due.age", this::oldestDueSeconds)
+        .description("How long the longest-waiting due webhook event has been due; 0 if none")
+        .baseUnit("seconds")
+        .register(meters);
+  }
+
+  private double oldestDueSeconds() {
+    Instant now = clock.instant();
+    Instant oldest = events.backlog(now).oldestDue();
+    return oldest == null ? 0 : Math.max(0, Duration.between(oldest, now).toMillis() / 1000.0);
   }
 
   /** When events made at {@code now} stop being retried. */
@@ -135,6 +185,7 @@ public final class WebhookDelivery {
     Environment environment = deployments.getIntegration(event.integrationId());
     String url = environment.settings().webhookUrl();
     if (url == null) {
+      outcomes.get(Outcome.NO_WEBHOOK).increment();
       return finish(event, Status.NO_WEBHOOK, client);
     }
     Instant started = clock.instant();
@@ -158,12 +209,14 @@ public final class WebhookDelivery {
             answer.body());
     if (answer.delivered()) {
       events.recordAttempt(delivery, null, until);
+      outcomes.get(Outcome.DELIVERED).increment();
       return finish(event, Status.DELIVERED, client);
     }
     if (answer.addressRefused()) {
       // The address stays refused until the URL or the allowed networks change: no retries. A
       // redelivery after such a change sends it again.
       events.recordAttempt(delivery, null, until);
+      outcomes.get(Outcome.ADDRESS_REFUSED).increment();
       LOG.warn(
           "Webhook event {} ({}) FAILED: {} for {}",
           event.id(),
@@ -176,6 +229,7 @@ public final class WebhookDelivery {
         backoff.delay(event.windowAttempts() + 1, ThreadLocalRandom.current().nextDouble());
     if (clock.instant().plus(delay).isAfter(until)) {
       events.recordAttempt(delivery, null, until);
+      outcomes.get(Outcome.FAILED).increment();
       LOG.warn(
           "Webhook event {} ({}) FAILED after {} attempts: {}",
           event.id(),
@@ -185,6 +239,7 @@ public final class WebhookDelivery {
       return finish(event, Status.FAILED, client);
     }
     events.recordAttempt(delivery, clock.instant().plus(delay), until);
+    outcomes.get(Outcome.RETRYING).increment();
     Instant next = Instant.now().plus(delay);
     return (complete, operations) -> operations.reschedule(complete, next);
   }

@@ -586,7 +586,13 @@ class ConfigTest {
         Arguments.of("CREDENCE_LOG_LEVEL", "warning"),
         Arguments.of("CREDENCE_LOG_LEVEL", "OFF"),
         Arguments.of("CREDENCE_LOG_FORMAT", "xml"),
-        Arguments.of("CREDENCE_LOG_FORMAT", "logstash"));
+        Arguments.of("CREDENCE_LOG_FORMAT", "logstash"),
+        Arguments.of("CREDENCE_METRICS_TOKEN", "short-metrics-token"),
+        Arguments.of("CREDENCE_METRICS_PORT", "0"),
+        Arguments.of("CREDENCE_METRICS_PORT", "65536"),
+        Arguments.of("CREDENCE_METRICS_PORT", "nine"),
+        // The main port's default.
+        Arguments.of("CREDENCE_METRICS_PORT", "8080"));
   }
 
   @ParameterizedTest(name = "{0}={1}")
@@ -595,6 +601,31 @@ class ConfigTest {
     assertThatThrownBy(() -> Config.fromEnvironment(env(name, value)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(name);
+  }
+
+  // ---------------------------------------------------------------- metrics
+
+  @Test
+  void metricsAskForNoTokenAndShareTheMainPortUnlessSaidOtherwise() {
+    Config config = Config.fromEnvironment(env());
+    assertThat(config.metrics()).isEqualTo(new Config.Metrics(null, null));
+    assertThat(config.describe())
+        .containsEntry("CREDENCE_METRICS_TOKEN", "(none: /metrics asks for no token)")
+        .containsEntry("CREDENCE_METRICS_PORT", "(none: /metrics is on the main port)");
+  }
+
+  @Test
+  void aMetricsTokenAndPortAreReadAndTheTokenNeverShown() {
+    String token = "metrics-token-0123456789abcdef";
+    Config config =
+        Config.fromEnvironment(
+            env("CREDENCE_METRICS_TOKEN", " " + token + " ", "CREDENCE_METRICS_PORT", "9091"));
+    assertThat(config.metrics().token().value()).isEqualTo(token);
+    assertThat(config.metrics().port()).isEqualTo(9091);
+    assertThat(config.describe().toString()).doesNotContain(token);
+    assertThat(config.describe())
+        .containsEntry("CREDENCE_METRICS_TOKEN", "******** (env CREDENCE_METRICS_TOKEN)")
+        .containsEntry("CREDENCE_METRICS_PORT", "9091");
   }
 
   // ---------------------------------------------------------------- logs

@@ -42,8 +42,13 @@ class OpenApiDocumentTest {
   private static final Path DOCUMENT = Path.of("..", "docs", "openapi.json");
 
   /** Routes that are not the public API: the operator's, the applicant's pages, static files. */
+  /**
+   * Routes for operators and browsers, not lenders: documented elsewhere (metrics:
+   * docs/configuration.md).
+   */
   private static final List<String> NOT_PUBLIC =
-      List.of("/v1/admin/", "/console", "/assets", "/health/", "/favicon.ico", "/{token}");
+      List.of(
+          "/v1/admin/", "/console", "/assets", "/health/", "/metrics", "/favicon.ico", "/{token}");
 
   /** Statuses only an outage or a bug gives: the database down, an unexpected failure. */
   private static final Set<String> NOT_PROVOKED = Set.of("500", "503");

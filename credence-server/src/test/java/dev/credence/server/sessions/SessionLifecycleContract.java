@@ -7,6 +7,7 @@ import dev.credence.server.store.Database;
 import dev.credence.server.store.Ids;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.ServerContract;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,8 @@ abstract class SessionLifecycleContract extends ServerContract {
     String integrationId = deployment.testIntegrationId();
     try (Database database = Database.open(server.config().database())) {
       SessionStore store = new SessionStore(database.jdbi());
-      SessionLifecycle lifecycle = new SessionLifecycle(database.jdbi(), store);
+      SessionLifecycle lifecycle =
+          new SessionLifecycle(database.jdbi(), store, new SimpleMeterRegistry());
       for (SessionStatus status : SessionStatus.values()) {
         for (boolean started : new boolean[] {false, true}) {
           for (Change change : Change.values()) {
