@@ -68,6 +68,24 @@ public final class Applicant {
     return applicant;
   }
 
+  /**
+   * Moves the burst point of balloon {@code balloon} of {@code uid}'s session, drawn already, to
+   * {@code burstPoint}: a test that needs a balloon to burst, or not, at a known pump.
+   */
+  public static void setBurstPoint(RunningServer server, String uid, int balloon, int burstPoint) {
+    int changed =
+        server.database(
+            h ->
+                h.createUpdate(
+                        "UPDATE balloons SET burst_point = ? WHERE balloon = ?"
+                            + " AND session_id = (SELECT id FROM sessions WHERE uid = ?)")
+                    .bind(0, burstPoint)
+                    .bind(1, balloon)
+                    .bind(2, uid)
+                    .execute());
+    assertThat(changed).isEqualTo(1);
+  }
+
   /** The link's access token. */
   public String token() {
     return token;

@@ -282,17 +282,7 @@ abstract class BalloonResultContract extends ServerContract {
   }
 
   private void setBurstPoint(String uid, int balloon, int burstPoint) {
-    int changed =
-        server.database(
-            h ->
-                h.createUpdate(
-                        "UPDATE balloons SET burst_point = ? WHERE balloon = ?"
-                            + " AND session_id = (SELECT id FROM sessions WHERE uid = ?)")
-                    .bind(0, burstPoint)
-                    .bind(1, balloon)
-                    .bind(2, uid)
-                    .execute());
-    assertThat(changed).isEqualTo(1);
+    Applicant.setBurstPoint(server, uid, balloon, burstPoint);
   }
 
   private int row(String uid, int balloon, String column) {
