@@ -501,9 +501,13 @@ public final class Application implements AutoCloseable {
     }
     beginShutdown();
     try {
-      http.stop();
-      if (metricsServer != null) {
-        metricsServer.close();
+      try {
+        http.stop();
+      } finally {
+        // Closed even when the main port's stop fails (requests still running at its time-out).
+        if (metricsServer != null) {
+          metricsServer.close();
+        }
       }
     } finally {
       try {

@@ -50,8 +50,12 @@ final class Cli {
       """
       Usage: java -jar credence.jar [serve]              run the server
              java -jar credence.jar <command> [options]   administer, printing JSON
+             java -jar credence.jar --version             print the version
 
       Commands:
+        backup --to FILE.zip
+            a copy of the embedded H2 database, taken while the server runs (on
+            PostgreSQL use pg_dump; see docs/operations.md)
         companies create --name NAME
         companies list
         deployments create --company-id ID --name NAME
@@ -89,11 +93,18 @@ final class Cli {
       out.print(USAGE);
       return 0;
     }
+    if (args.get(0).equals("--version") || args.get(0).equals("version")) {
+      out.println("credence " + Main.version());
+      return 0;
+    }
     if (args.size() < 2) {
       err.print(USAGE);
       return 2;
     }
     Config config = Config.fromEnvironment(env);
+    if (args.get(0).equals("backup")) {
+      return backup(config, args.subList(1, args.size()), out, err);
+    }
     try (Database database = Database.open(config.database())) {
       Clock clock = Clock.systemUTC();
       DeploymentService deployments = Application.deployments(config, clock, database);
@@ -120,6 +131,32 @@ final class Cli {
       return 2;
     } catch (Refusal e) {
       err.println("credence: " + e.detail() + " (" + e.code() + ")");
+      return 1;
+    } catch (JsonProcessingException e) {
+      err.println("credence: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static int backup(Config config, List<String> rest, PrintStream out, PrintStream err) {
+    try {
+      Map<String, String> options = options(rest);
+      Path to = Path.of(required(options, "to"));
+      options.remove("to");
+      if (!options.isEmpty()) {
+        throw new UsageException("unknown option --" + options.keySet().iterator().next());
+      }
+      out.println(
+          Json.MAPPER
+              .writerWithDefaultPrettyPrinter()
+              .writeValueAsString(Backup.of(config.database(), to)));
+      return 0;
+    } catch (UsageException e) {
+      err.println("credence: " + e.getMessage());
+      err.print(USAGE);
+      return 2;
+    } catch (Backup.Failed e) {
+      err.println("credence: " + e.getMessage());
       return 1;
     } catch (JsonProcessingException e) {
       err.println("credence: " + e.getMessage());

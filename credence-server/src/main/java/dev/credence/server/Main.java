@@ -58,13 +58,30 @@ public final class Main {
 
   private static void serve(Config config) {
     Logger log = LoggerFactory.getLogger(Main.class);
-    log.info("Credence starting with:");
+    log.info("Credence {} starting with:", version());
     for (Map.Entry<String, String> line : config.describe().entrySet()) {
       log.info("  {} = {}", line.getKey(), line.getValue());
     }
     Application app = Application.start(config, Clock.systemUTC());
     demo(config, app, log);
     OrderlyStop.install(app, config.shutdown());
-    log.info("Credence listening on port {}; public URL {}", app.port(), config.publicUrl());
+    if (app.metricsPort() > 0) {
+      log.info(
+          "Credence listening on port {} (metrics on port {}); public URL {}",
+          app.port(),
+          app.metricsPort(),
+          config.publicUrl());
+    } else {
+      log.info("Credence listening on port {}; public URL {}", app.port(), config.publicUrl());
+    }
+  }
+
+  /**
+   * The version the jar was built as ({@code Implementation-Version} in its manifest, which
+   * credence-server/pom.xml writes); {@code development build} when run from compiled classes.
+   */
+  static String version() {
+    String version = Main.class.getPackage().getImplementationVersion();
+    return version == null ? "development build" : version;
   }
 }

@@ -16,6 +16,7 @@ import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -111,6 +112,22 @@ class CliTest {
       Result r = cli(args);
       assertThat(r.exit()).as(Arrays.toString(args)).isZero();
       assertThat(r.out()).contains("Usage:", "companies create --name NAME", "rotate-key");
+      assertThat(r.err()).isEmpty();
+    }
+  }
+
+  @Test
+  void theUsageListsTheVersionAndTheBackup() {
+    assertThat(cli("--help").out()).contains("--version", "backup --to FILE.zip", "pg_dump");
+  }
+
+  @Test
+  void versionPrintsTheVersionAndSucceeds() {
+    for (String command : List.of("--version", "version")) {
+      Result r = cli(command);
+      assertThat(r.exit()).as(command).isZero();
+      // From compiled classes there is no jar manifest; JarTest runs the built jar.
+      assertThat(r.out()).isEqualTo("credence development build\n");
       assertThat(r.err()).isEmpty();
     }
   }
@@ -397,6 +414,103 @@ class CliTest {
     Result unknown = cli("integrations", "rotate-key", "0123456789abcdef01234567");
     assertThat(unknown.exit()).isEqualTo(1);
     assertThat(unknown.err()).contains("integration_not_found");
+  }
+
+  // ---------------------------------------------------------------- backup
+
+  @Test
+  void backupCopiesTheDatabaseIntoAnOwnerOnlyZipThatRestores() throws Exception {
+    String company = newCompany("Backed up");
+    Path zip = Files.createTempDirectory("credence-backups-").resolve("credence.zip");
+    JsonNode made = cli("backup", "--to", zip.toString()).json();
+    assertThat(made.get("file").asText()).isEqualTo(zip.toString());
+    assertThat(made.get("bytes").asLong()).isEqualTo(Files.size(zip));
+    assertThat(Files.getPosixFilePermissions(zip))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.list(zip.getParent()).map(Path::getFileName).map(Path::toString))
+        .noneMatch(name -> name.startsWith(".credence-backup-"));
+    newCompany("After the backup");
+
+    // Restored into a new data directory with the same secrets: the company made before it.
+    Path restored = Files.createTempDirectory("credence-restored-");
+    try (java.util.zip.ZipFile file = new java.util.zip.ZipFile(zip.toFile())) {
+      assertThat(file.stream().map(java.util.zip.ZipEntry::getName))
+          .containsExactly("credence.mv.db");
+      try (InputStream in = file.getInputStream(file.getEntry("credence.mv.db"))) {
+        Files.copy(in, restored.resolve("credence.mv.db"));
+      }
+    }
+    env = Map.of("CREDENCE_DATA_DIR", restored.toString());
+    String companies = cli("companies", "list").json().toString();
+    assertThat(companies).contains(company, "Backed up").doesNotContain("After the backup");
+  }
+
+  @Test
+  void backupRefusesClearlyAndWritesNothing() throws Exception {
+    newCompany("Exists");
+    Path taken = Files.createTempFile("credence-taken-", ".zip");
+    Result existing = cli("backup", "--to", taken.toString());
+    assertThat(existing.exit()).isEqualTo(1);
+    assertThat(existing.err())
+        .isEqualTo("credence: " + taken + " already exists: give a new file name\n");
+    assertThat(Files.size(taken)).isZero();
+
+    Path nowhere = dataDir.resolve("no-such-dir").resolve("b.zip");
+    Result noDirectory = cli("backup", "--to", nowhere.toString());
+    assertThat(noDirectory.exit()).isEqualTo(1);
+    assertThat(noDirectory.err())
+        .contains("the directory " + nowhere.getParent() + " does not exist");
+
+    Path target = taken.resolveSibling(taken.getFileName() + "-new.zip");
+    Map<String, String> server = env;
+    env = Map.of("CREDENCE_DATA_DIR", dataDir.resolve("elsewhere").toString());
+    Result noDatabase = cli("backup", "--to", target.toString());
+    assertThat(noDatabase.exit()).isEqualTo(1);
+    assertThat(noDatabase.err()).contains("there is no database at jdbc:h2:", "CREDENCE_DATA_DIR");
+
+    env =
+        Map.of(
+            "CREDENCE_DATA_DIR",
+            dataDir.toString(),
+            "CREDENCE_DATABASE_URL",
+            "jdbc:postgresql://127.0.0.1:1/credence?password=hidden");
+    Result postgres = cli("backup", "--to", target.toString());
+    assertThat(postgres.exit()).isEqualTo(1);
+    assertThat(postgres.err())
+        .isEqualTo(
+            "credence: backup copies the embedded H2 database only, and this server's database is"
+                + " PostgreSQL: back it up with pg_dump (see docs/operations.md)\n");
+
+    env = server;
+    Result noTarget = cli("backup");
+    assertThat(noTarget.exit()).isEqualTo(2);
+    assertThat(noTarget.err()).contains("Usage:");
+    Result noFile = cli("backup", "--file", target.toString());
+    assertThat(noFile.exit()).isEqualTo(2);
+    assertThat(noFile.err()).contains("credence: give --to", "Usage:");
+    Result extra = cli("backup", "--to", target.toString(), "--level", "9");
+    assertThat(extra.exit()).isEqualTo(2);
+    assertThat(extra.err()).contains("credence: unknown option --level", "Usage:");
+    assertThat(target).doesNotExist();
+    Files.delete(taken);
+  }
+
+  @Test
+  void backupWhileTheServerRunsIsTakenThroughTheServer() throws Exception {
+    try (RunningServer server =
+        RunningServer.start(TestDatabase.H2, Map.of("CREDENCE_DATA_DIR", dataDir.toString()))) {
+      newCompany("Live");
+      Path zip = Files.createTempDirectory("credence-live-").resolve("live.zip");
+      Process backup = launchMain(List.of("backup", "--to", zip.toString()));
+      String out = output(backup);
+      assertThat(backup.exitValue()).as(out).isZero();
+      assertThat(out).contains(zip.toString());
+      // The server went on serving, and the copy holds what it had.
+      assertThat(server.get("/health/ready").statusCode()).isEqualTo(200);
+      try (java.util.zip.ZipFile file = new java.util.zip.ZipFile(zip.toFile())) {
+        assertThat(file.getEntry("credence.mv.db").getSize()).isPositive();
+      }
+    }
   }
 
   // ---------------------------------------------------------------- beside a running server
