@@ -1,6 +1,7 @@
 package dev.credence.server.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.assessment.Applicant;
@@ -9,6 +10,7 @@ import dev.credence.server.testing.ServerHttp;
 import dev.credence.server.testing.TestDatabase;
 import dev.credence.server.testing.WebhookReceiver;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -189,6 +194,50 @@ class MetricsEndpointTest {
       assertRefused(metricsSide.get("/health/live"), 404, "not_found");
       assertRefused(metricsSide.send("POST", CREATE, "{}"), 404, "not_found");
       assertThat(server.get("/health/live").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void thePortOfItsOwnClosesAlsoWhenTheMainPortStopsPastItsTimeout() throws Exception {
+    int metricsPort = RunningServer.freePort();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (WebhookReceiver receiver = WebhookReceiver.start()) {
+      RunningServer server =
+          RunningServer.start(
+              TestDatabase.H2,
+              RunningServer.with(
+                  RunningServer.LOOPBACK_WEBHOOKS,
+                  Map.of(
+                      "CREDENCE_METRICS_PORT",
+                      String.valueOf(metricsPort),
+                      "CREDENCE_SHUTDOWN_TIMEOUT_SECONDS",
+                      "1")));
+      RunningServer.Deployment d = server.newDeployment();
+      server.patchIntegration(
+          d.testIntegrationId(), "{\"webhook_url\": \"" + receiver.url() + "\"}");
+      // A webhook test call the receiver holds for 4 s: still running when the 1 s is over.
+      receiver.stall(1, Duration.ofSeconds(4));
+      Future<HttpResponse<String>> slow =
+          pool.submit(
+              () ->
+                  server.send(
+                      "POST", "/v1/webhooks-management/test", null, "api-key", d.testKey()));
+      receiver.await(1, Duration.ofSeconds(30));
+      assertThat(scrapeAnswers(metricsPort)).isTrue();
+
+      assertThatThrownBy(server::close).isInstanceOf(RuntimeException.class);
+      assertThat(scrapeAnswers(metricsPort)).as("the metrics port is closed").isFalse();
+      slow.cancel(true);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static boolean scrapeAnswers(int port) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
