@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.credence.api.Signatures;
 import dev.credence.server.assessment.Applicant;
 import dev.credence.server.results.ResultApi;
-import dev.credence.server.testing.Prerequisites;
+import dev.credence.server.testing.DocBlocks;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.TestDatabase;
@@ -26,12 +26,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,15 +40,18 @@ import org.junit.jupiter.api.Test;
  */
 class GuideExamplesTest {
   private static final Path GUIDE = Path.of("..", "docs", "integration-guide.md");
-  private static final Pattern BLOCK =
-      Pattern.compile("```(sh|python) tested=([a-z-]+)\\n(.*?)\\n```", Pattern.DOTALL);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String UID = "CUST-00123456"; // the uid of the guide's examples
 
   @Test
   void theGuidesCurlAndPythonExamplesDoWhatTheGuideSays() throws Exception {
-    requireTools("curl", "openssl", "python3");
-    Map<String, String> blocks = blocks();
+    DocBlocks.requireTools(
+        "The integration guide's examples",
+        "Install curl, openssl and python3, e.g. apt-get install -y curl openssl python3",
+        "curl",
+        "openssl",
+        "python3");
+    Map<String, String> blocks = DocBlocks.read(GUIDE);
     assertThat(blocks)
         .containsOnlyKeys(
             "create-session",
@@ -73,7 +73,9 @@ class GuideExamplesTest {
       Map<String, String> env = env(server, integration, deployment.testKey());
 
       int port = RunningServer.freePort();
-      Path receiverFile = write(blocks.get("receiver"), ".py");
+      Path receiverFile = Files.createTempFile("guide-example-", ".py");
+      Files.writeString(receiverFile, blocks.get("receiver") + "\n", StandardCharsets.UTF_8);
+      receiverFile.toFile().deleteOnExit();
       // Its request log (stderr) goes to the test's output; its stdout is what it took in.
       Process receiver =
           command(env, "python3", receiverFile.toString(), String.valueOf(port))
@@ -157,16 +159,6 @@ class GuideExamplesTest {
     return response.statusCode() + " " + response.body();
   }
 
-  private static Map<String, String> blocks() throws IOException {
-    String guide = Files.readString(GUIDE, StandardCharsets.UTF_8);
-    Map<String, String> blocks = new LinkedHashMap<>();
-    Matcher m = BLOCK.matcher(guide);
-    while (m.find()) {
-      assertThat(blocks.put(m.group(2), m.group(3))).as("two blocks named " + m.group(2)).isNull();
-    }
-    return blocks;
-  }
-
   private static Map<String, String> env(RunningServer server, String integration, String key) {
     return Map.of(
         "CREDENCE_API", server.baseUrl(),
@@ -174,28 +166,15 @@ class GuideExamplesTest {
         "CREDENCE_API_KEY", key);
   }
 
-  /** Runs a block to its end; fails with its output unless it exits 0 within 30 seconds. */
   private static String run(Map<String, String> env, String interpreter, String code)
       throws Exception {
-    Path file = write(code, interpreter.equals("bash") ? ".sh" : ".py");
-    Process process = command(env, interpreter, file.toString()).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(output).isTrue();
-    assertThat(process.exitValue()).as(interpreter + " said: " + output).isZero();
-    return output;
+    return DocBlocks.run(env, Path.of("."), interpreter, code);
   }
 
   private static ProcessBuilder command(Map<String, String> env, String... command) {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
     return builder;
-  }
-
-  private static Path write(String code, String suffix) throws IOException {
-    Path file = Files.createTempFile("guide-example-", suffix);
-    Files.writeString(file, code + "\n", StandardCharsets.UTF_8);
-    file.toFile().deleteOnExit();
-    return file;
   }
 
   /** The lines a running process prints, collected as they come. */
@@ -240,19 +219,5 @@ class GuideExamplesTest {
 
   private static JsonNode json(String output) throws IOException {
     return JSON.readTree(output);
-  }
-
-  /** Fails under CI=true, skips loudly elsewhere, when a tool the examples need is missing. */
-  private static void requireTools(String... tools) throws Exception {
-    for (String tool : tools) {
-      Process which = new ProcessBuilder("sh", "-c", "command -v " + tool).start();
-      if (which.waitFor() == 0) {
-        continue;
-      }
-      Prerequisites.missing(
-          "The integration guide's examples",
-          tool + " is not installed",
-          "Install curl, openssl and python3, e.g. apt-get install -y curl openssl python3");
-    }
   }
 }

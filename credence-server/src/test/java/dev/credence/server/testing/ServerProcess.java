@@ -22,12 +22,14 @@ public final class ServerProcess extends ServerHttp implements AutoCloseable {
   private final Map<String, String> env;
   private final int port;
   private final Path log;
+  private final List<String> program;
   private Process process;
 
-  private ServerProcess(Map<String, String> env, Path log) {
+  private ServerProcess(Map<String, String> env, Path log, List<String> program) {
     this.env = Map.copyOf(env);
     this.port = Integer.parseInt(env.get("CREDENCE_PORT"));
     this.log = log;
+    this.program = List.copyOf(program);
   }
 
   /**
@@ -38,9 +40,45 @@ public final class ServerProcess extends ServerHttp implements AutoCloseable {
     Map<String, String> env = new HashMap<>(database.newDatabase());
     env.putAll(RunningServer.baseEnvironment(dataDir));
     env.putAll(extraEnv);
-    ServerProcess server = new ServerProcess(env, dataDir.resolve("server.log"));
+    ServerProcess server =
+        new ServerProcess(
+            env,
+            dataDir.resolve("server.log"),
+            List.of("-cp", System.getProperty("java.class.path"), "dev.credence.server.Main"));
     server.launch();
     return server;
+  }
+
+  /**
+   * The jar the build made, {@code java -jar credence.jar} as an operator runs it, with the
+   * variables {@code env} and no others; started and ready. Its output goes to a log file of its
+   * own, outside the data directory.
+   */
+  public static ServerProcess startJar(Map<String, String> env) {
+    try {
+      ServerProcess server =
+          new ServerProcess(
+              env,
+              Files.createTempFile("credence-server-", ".log"),
+              List.of("-jar", builtJar().toString()));
+      server.launch();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * credence-server/target/credence.jar, which tests tagged {@code jar} are given (system property
+   * {@code credence.jar}): they run in the package phase, once the jar is built.
+   */
+  public static Path builtJar() {
+    Path jar = Path.of(System.getProperty("credence.jar", "target/credence.jar"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          jar.toAbsolutePath() + " is missing: build it first (mvn -DskipTests package)");
+    }
+    return jar.toAbsolutePath();
   }
 
   @Override
@@ -99,9 +137,7 @@ public final class ServerProcess extends ServerHttp implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("dev.credence.server.Main");
+    command.addAll(program);
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
