@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.assessment.Applicant;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.ServerHttp;
+import dev.credence.server.testing.ServerProcess;
 import dev.credence.server.testing.TestDatabase;
 import dev.credence.server.testing.WebhookReceiver;
 import java.io.IOException;
@@ -230,6 +231,26 @@ class MetricsEndpointTest {
       slow.cancel(true);
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void theStartLogNamesThePortOfItsOwnBesideTheMainPort() throws InterruptedException {
+    int metricsPort = RunningServer.freePort();
+    try (ServerProcess server =
+        ServerProcess.start(
+            TestDatabase.H2, Map.of("CREDENCE_METRICS_PORT", String.valueOf(metricsPort)))) {
+      String line =
+          "Credence listening on port "
+              + server.env().get("CREDENCE_PORT")
+              + " (metrics on port "
+              + metricsPort
+              + "); public URL ";
+      // Ready answers before the line is written: give it a moment.
+      for (int i = 0; i < 50 && !server.log().contains(line); i++) {
+        Thread.sleep(100);
+      }
+      assertThat(server.log()).contains(line);
     }
   }
 
