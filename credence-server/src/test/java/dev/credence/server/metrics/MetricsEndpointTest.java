@@ -218,11 +218,7 @@ class MetricsEndpointTest {
           d.testIntegrationId(), "{\"webhook_url\": \"" + receiver.url() + "\"}");
       // A webhook test call the receiver holds for 4 s: still running when the 1 s is over.
       receiver.stall(1, Duration.ofSeconds(4));
-      Future<HttpResponse<String>> slow =
-          pool.submit(
-              () ->
-                  server.send(
-                      "POST", "/v1/webhooks-management/test", null, "api-key", d.testKey()));
+      Future<HttpResponse<String>> slow = pool.submit(() -> server.webhookTestCall(d.testKey()));
       receiver.await(1, Duration.ofSeconds(30));
       assertThat(scrapeAnswers(metricsPort)).isTrue();
 

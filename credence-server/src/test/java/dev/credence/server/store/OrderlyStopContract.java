@@ -83,10 +83,7 @@ abstract class OrderlyStopContract {
         assertThat(server.get("/" + token).statusCode()).isEqualTo(200);
       }
       Future<HttpResponse<String>> testCall =
-          pool.submit(
-              () ->
-                  server.send(
-                      "POST", "/v1/webhooks-management/test", null, "api-key", d.productionKey()));
+          pool.submit(() -> server.webhookTestCall(d.productionKey()));
       receiver.await(1, Duration.ofSeconds(30));
 
       long signalled = System.nanoTime();

@@ -130,6 +130,11 @@ public abstract class ServerHttp {
         "text/csv");
   }
 
+  /** The webhook test call of the environment whose key is {@code apiKey}, as a lender makes it. */
+  public HttpResponse<String> webhookTestCall(String apiKey) {
+    return send("POST", "/v1/webhooks-management/test", null, "api-key", apiKey);
+  }
+
   public JsonNode patchIntegration(String integrationId, String patch) {
     return json(operator("PATCH", "/v1/admin/integrations/" + integrationId, patch));
   }
