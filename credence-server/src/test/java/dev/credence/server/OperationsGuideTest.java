@@ -56,8 +56,10 @@ class OperationsGuideTest {
     Map<String, String> blocks = DocBlocks.read(GUIDE);
     Path backups = RunningServer.tempDir();
     Path dataDir = RunningServer.tempDir().resolve("data");
-    Map<String, String> env = new HashMap<>(RunningServer.baseEnvironment(dataDir));
-    Map<String, String> shell = with(env, "BACKUP_DIR", backups.toString());
+    Map<String, String> env = serverEnvironment(dataDir);
+    Path secrets = RunningServer.tempDir();
+    Map<String, String> shell =
+        with(with(env, "BACKUP_DIR", backups.toString()), "SECRETS_DIR", secrets.toString());
 
     Path zip;
     Sessions sessions;
@@ -84,13 +86,13 @@ class OperationsGuideTest {
       server.terminate();
       assertThat(server.waitForExit()).as(server.log()).isZero();
     }
-    assertThat(Files.getPosixFilePermissions(backups.resolve("credence-secrets.tar.gz")))
+    assertThat(Files.getPosixFilePermissions(secrets.resolve("credence-secrets.tar.gz")))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
     Path restored = RunningServer.tempDir().resolve("restored");
     Map<String, String> restoredEnv = with(env, "CREDENCE_DATA_DIR", restored.toString());
     DocBlocks.run(
-        with(with(restoredEnv, "BACKUP_DIR", backups.toString()), "BACKUP", zip.toString()),
+        with(with(restoredEnv, "SECRETS_DIR", secrets.toString()), "BACKUP", zip.toString()),
         jarDirectory(),
         "bash",
         blocks.get("h2-restore"));
@@ -125,8 +127,7 @@ class OperationsGuideTest {
       DocBlocks.run(admin, jarDirectory(), "bash", blocks.get("pg-role"));
 
       Path backups = RunningServer.tempDir();
-      Map<String, String> env =
-          new HashMap<>(RunningServer.baseEnvironment(RunningServer.tempDir().resolve("data")));
+      Map<String, String> env = serverEnvironment(RunningServer.tempDir().resolve("data"));
       env.put(
           "CREDENCE_DATABASE_URL",
           "jdbc:postgresql://localhost:" + postgres.getPort() + "/credence");
@@ -200,6 +201,11 @@ class OperationsGuideTest {
   private static String token(HttpResponse<String> created) {
     assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
     return json(created).get("access_token").asText();
+  }
+
+  /** The test defaults, and no drain when stopped: nothing polls these servers' readiness. */
+  private static Map<String, String> serverEnvironment(Path dataDir) {
+    return with(RunningServer.baseEnvironment(dataDir), "CREDENCE_SHUTDOWN_DRAIN_SECONDS", "0");
   }
 
   private static Map<String, String> with(Map<String, String> env, String name, String value) {
