@@ -38,7 +38,9 @@ abstract class CrashRecoveryContract {
   private static final int CREATORS = 8;
   private static final int APPLICANTS = 8;
   private static final int OUTAGE_APPLICANTS = 5;
-  private static final Map<String, String> QUICK_LOOPBACK_WORKERS =
+
+  /** Deliveries and retries within a fraction of a second, to a receiver on this machine. */
+  static final Map<String, String> QUICK_LOOPBACK_WORKERS =
       Map.of(
           "CREDENCE_SCHEDULER_POLL_MS", "100",
           "CREDENCE_WEBHOOK_RETRY_BASE_MS", "200",

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.credence.api.Signatures;
 import dev.credence.server.assessment.Applicant;
 import dev.credence.server.config.Config;
-import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.ServerHttp;
 import dev.credence.server.testing.ServerProcess;
@@ -20,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,10 +40,6 @@ class TwoNodesPostgresTest {
   private static final int REFUSED = 4;
   private static final int CAP = 10;
   private static final int CREATES = 40;
-  private static final Map<String, String> QUICK_LOOPBACK_WORKERS =
-      RunningServer.with(
-          RunningServer.LOOPBACK_WEBHOOKS,
-          Map.of("CREDENCE_SCHEDULER_POLL_MS", "100", "CREDENCE_WEBHOOK_RETRY_BASE_MS", "200"));
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ServerProcess first;
@@ -53,7 +47,8 @@ class TwoNodesPostgresTest {
 
   @BeforeAll
   void startTwoNodes() {
-    first = ServerProcess.start(TestDatabase.POSTGRES, QUICK_LOOPBACK_WORKERS);
+    first =
+        ServerProcess.start(TestDatabase.POSTGRES, CrashRecoveryContract.QUICK_LOOPBACK_WORKERS);
     second = first.secondNode();
   }
 
