@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The server process is killed ({@code kill -9}, as a power cut or the OOM killer would) while it
- * acknowledges work, then started again on the same data: everything it answered 200 for is there.
+ * acknowledges work, or while events wait for a receiver that is down, then started again on the
+ * same data: everything it answered 200 for is there, and every event reaches the receiver.
  */
 abstract class CrashRecoveryContract {
   private static final int CREATORS = 8;
