@@ -51,6 +51,9 @@ final class OrderlyStop {
       return;
     }
     Thread stopper = new Thread(() -> stop(signal.getName()), "credence-stop");
+    // The signal's own thread is a daemon, and a thread inherits that: a daemon stopper would let
+    // the JVM exit as soon as the server's last other thread ends, part-way through the stop.
+    stopper.setDaemon(false);
     stopper.start();
   }
 

@@ -32,12 +32,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The server process is killed ({@code kill -9}, as a power cut or the OOM killer would) while it
- * acknowledges work, then started again on the same data: everything it answered 200 for is there.
+ * acknowledges work, or while events wait for a receiver that is down, then started again on the
+ * same data: everything it answered 200 for is there, and every event reaches the receiver.
  */
 abstract class CrashRecoveryContract {
   private static final int CREATORS = 8;
   private static final int APPLICANTS = 8;
-  private static final Map<String, String> QUICK_LOOPBACK_WORKERS =
+  private static final int OUTAGE_APPLICANTS = 5;
+
+  /** Deliveries and retries within a fraction of a second, to a receiver on this machine. */
+  static final Map<String, String> QUICK_LOOPBACK_WORKERS =
       Map.of(
           "CREDENCE_SCHEDULER_POLL_MS", "100",
           "CREDENCE_WEBHOOK_RETRY_BASE_MS", "200",
@@ -140,6 +144,125 @@ abstract class CrashRecoveryContract {
           .hasSize(2 * APPLICANTS)
           .allSatisfy((event, ids) -> assertThat(ids).as(event).hasSize(1));
     }
+  }
+
+  @Test
+  void everyEventArrivesInOrderAfterAReceiverOutageAndAKillDuringItsRetries() throws Exception {
+    WebhookReceiver receiver = WebhookReceiver.down();
+    try (receiver;
+        ServerProcess server = ServerProcess.start(database(), QUICK_LOOPBACK_WORKERS)) {
+      Deployment d = server.newDeployment();
+      String integration = d.productionIntegrationId();
+      server.patchIntegration(
+          integration, Applicant.questionnaireOnlyWithWebhooksTo(receiver.url()));
+      List<String> uids = new ArrayList<>();
+      for (int a = 1; a <= OUTAGE_APPLICANTS; a++) {
+        Applicant applicant = newApplicant(server, d, "OUTAGE-" + a, uids);
+        applicant.answerEverything();
+        assertThat(applicant.page().statusCode()).isEqualTo(200); // completes the session
+      }
+      assertThat(newApplicant(server, d, "OUTAGE-CANCELLED", uids).decline().statusCode())
+          .isEqualTo(303);
+
+      // Each session's first event has been refused at least twice and waits for its next retry.
+      Map<String, List<String>> eventIds = new HashMap<>();
+      for (String uid : uids) {
+        List<JsonNode> events =
+            server.awaitEvents(
+                integration,
+                uid,
+                Duration.ofSeconds(30),
+                e -> !e.isEmpty() && e.get(0).get("attempts").asInt() >= 2);
+        assertThat(events)
+            .allSatisfy(e -> assertThat(e.get("status").asText()).isEqualTo("PENDING"));
+        eventIds.put(uid, events.stream().map(e -> e.get("id").asText()).toList());
+      }
+      assertThat(eventIds.values().stream().mapToInt(List::size).sum())
+          .as(
+              "application.complete and psychometric_score.complete each, one application.cancelled")
+          .isEqualTo(2 * OUTAGE_APPLICANTS + 1);
+
+      server.kill();
+      assertThat(receiver.received()).as("the receiver was down").isEmpty();
+      receiver.listen();
+      server.restart();
+
+      assertEveryEventArrivedInOrder(receiver, eventIds, Duration.ofSeconds(60));
+      for (String uid : uids) {
+        server.awaitEvents(
+            integration,
+            uid,
+            Duration.ofSeconds(10),
+            e -> e.stream().allMatch(x -> x.get("status").asText().equals("DELIVERED")));
+      }
+    }
+  }
+
+  private static Applicant newApplicant(
+      ServerProcess server, Deployment d, String uid, List<String> uids) {
+    HttpResponse<String> created =
+        server.createSession(d.productionKey(), sessionBody(uid, d.productionIntegrationId()));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+    uids.add(uid);
+    return new Applicant(server, json(created).get("access_token").asText());
+  }
+
+  /**
+   * Waits until {@code receiver} has accepted (answered 200) every event of {@code eventIds} (each
+   * session's event ids in their order), then checks what it got: each session's events in their
+   * order, a repeat only ever after its first copy and before the session's next event, with the
+   * same id and the same body, and no event it was not expecting.
+   */
+  static void assertEveryEventArrivedInOrder(
+      WebhookReceiver receiver, Map<String, List<String>> eventIds, Duration within)
+      throws Exception {
+    Set<String> expected = new HashSet<>();
+    eventIds.values().forEach(expected::addAll);
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!accepted(receiver).containsAll(expected)) {
+      assertThat(System.nanoTime())
+          .as("every event accepted within %s; got %s", within, receiver.received())
+          .isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    Thread.sleep(500); // room for a repeat or a stray event to show up
+    List<WebhookReceiver.Received> all = receiver.received();
+    Map<String, String> bodyById = new HashMap<>();
+    Map<String, Integer> reachedByUid = new HashMap<>();
+    for (int i = 0; i < all.size(); i++) {
+      WebhookReceiver.Received r = all.get(i);
+      String id = r.header(Signatures.EVENT_ID_HEADER);
+      assertThat(expected).as("an event that was stored").contains(id);
+      assertThat(bodyById.putIfAbsent(id, r.text()))
+          .as("every copy of event %s is the same", id)
+          .isIn(null, r.text());
+      String uid = JSON.readTree(r.body()).get("uid").asText();
+      int index = eventIds.get(uid).indexOf(id);
+      assertThat(index).as("event %s belongs to %s", id, uid).isNotNegative();
+      int reached = reachedByUid.getOrDefault(uid, 0);
+      assertThat(index)
+          .as("%s: event %d arrives after event %d, never before", uid, index, reached)
+          .isBetween(reached, reached + 1);
+      if (index == reached + 1) {
+        assertThat(accepted(all.subList(0, all.indexOf(r))))
+            .contains(eventIds.get(uid).get(reached));
+      }
+      reachedByUid.put(uid, index);
+    }
+  }
+
+  private static Set<String> accepted(WebhookReceiver receiver) {
+    return accepted(receiver.received());
+  }
+
+  private static Set<String> accepted(List<WebhookReceiver.Received> received) {
+    Set<String> ids = new HashSet<>();
+    for (WebhookReceiver.Received r : received) {
+      if (r.answered() == 200) {
+        ids.add(r.header(Signatures.EVENT_ID_HEADER));
+      }
+    }
+    return ids;
   }
 
   private static void createUntilKilled(

@@ -27,14 +27,23 @@ public abstract class ServerHttp {
           .connectTimeout(Duration.ofSeconds(5))
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();
+  private volatile Duration requestTimeout = Duration.ofSeconds(30);
 
   /** Where the server answers, as {@code http://localhost:PORT}. */
   public abstract String baseUrl();
 
+  /**
+   * How long each request waits for its answer from now on (30 s unless set); past it the request
+   * fails with an {@link UncheckedIOException} wrapping {@link java.net.http.HttpTimeoutException}.
+   */
+  public void requestTimeout(Duration timeout) {
+    this.requestTimeout = timeout;
+  }
+
   /** Any request; headers as name, value pairs. */
   public HttpResponse<String> send(String method, String path, String body, String... headers) {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(requestTimeout);
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }

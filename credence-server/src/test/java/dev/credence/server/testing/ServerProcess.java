@@ -81,6 +81,21 @@ public final class ServerProcess extends ServerHttp implements AutoCloseable {
     return jar.toAbsolutePath();
   }
 
+  /**
+   * Another node of the same deployment in a process of its own, started and ready: the same
+   * database and data directory (so the same secrets), its own port and log file. For PostgreSQL,
+   * which serves any number of nodes.
+   */
+  public ServerProcess secondNode() {
+    Map<String, String> second = new HashMap<>(env);
+    int secondPort = RunningServer.freePort();
+    second.put("CREDENCE_PORT", String.valueOf(secondPort));
+    ServerProcess node =
+        new ServerProcess(second, log.resolveSibling("server-" + secondPort + ".log"), program);
+    node.launch();
+    return node;
+  }
+
   @Override
   public String baseUrl() {
     return "http://localhost:" + port;
