@@ -37,7 +37,8 @@ public final class SessionAudit {
         "event.redelivered", target(event.uid(), event.integrationId()), before, after);
   }
 
-  private static String target(String uid, String integrationId) {
+  /** How an entry names a session: by its uid, until the session is erased. */
+  public static String target(String uid, String integrationId) {
     return "uid " + uid + " on " + integrationId;
   }
 
