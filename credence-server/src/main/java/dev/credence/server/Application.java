@@ -518,7 +518,8 @@ public final class Application implements AutoCloseable {
 
   /**
    * Stops in the order that loses nothing: no new connections, requests in flight finished (up to
-   * the shutdown timeout), background work finished and recorded, then the database closed, last.
+   * the shutdown timeout), background work finished and recorded, then the database closed, last
+   * (an H2 file compacted, so that erased rows leave the disk).
    */
   @Override
   public void close() {
