@@ -60,6 +60,16 @@ abstract class ErasureContract extends ServerContract {
     return new Applicant(server, json(created).get("access_token").asText());
   }
 
+  /** A completed session of the questionnaire alone, whose events go to {@code receiver}. */
+  private Applicant completed(Deployment d, String uid, WebhookReceiver receiver) {
+    server.patchIntegration(
+        d.productionIntegrationId(), Applicant.questionnaireOnlyWithWebhooksTo(receiver.url()));
+    Applicant applicant = created(d, uid);
+    applicant.answerEverything();
+    assertThat(applicant.page().statusCode()).isEqualTo(200); // completes it
+    return applicant;
+  }
+
   private static void status(HttpResponse<String> response, int status, String code) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     if (code != null) {
@@ -73,12 +83,8 @@ abstract class ErasureContract extends ServerContract {
     String integration = d.productionIntegrationId();
     String key = d.productionKey();
     try (WebhookReceiver receiver = WebhookReceiver.start()) {
-      server.patchIntegration(
-          integration, Applicant.questionnaireOnlyWithWebhooksTo(receiver.url()));
       String uid = newUid();
-      Applicant applicant = created(d, uid);
-      applicant.answerEverything();
-      assertThat(applicant.page().statusCode()).isEqualTo(200); // completes it
+      Applicant applicant = completed(d, uid, receiver);
       receiver.await(2, WAIT);
       status(server.send("GET", "/v1/results/" + uid, null, "api-key", key), 200, null);
 
@@ -137,12 +143,8 @@ abstract class ErasureContract extends ServerContract {
     Deployment d = server.newDeployment();
     String integration = d.productionIntegrationId();
     try (WebhookReceiver receiver = WebhookReceiver.down()) {
-      server.patchIntegration(
-          integration, Applicant.questionnaireOnlyWithWebhooksTo(receiver.url()));
       String uid = newUid();
-      Applicant applicant = created(d, uid);
-      applicant.answerEverything();
-      applicant.page();
+      completed(d, uid, receiver);
       // The receiver is down: application.complete is being retried, its score waits behind it.
       awaitTrue(
           () ->
@@ -185,7 +187,8 @@ abstract class ErasureContract extends ServerContract {
     Deployment d = server.newDeployment();
     String integration = d.productionIntegrationId();
     String uid = newUid();
-    created(d, uid);
+    Applicant open = created(d, uid);
+    assertThat(open.page().statusCode()).isEqualTo(200);
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {
       List<Future<HttpResponse<String>>> calls = new ArrayList<>();
@@ -204,6 +207,10 @@ abstract class ErasureContract extends ServerContract {
     } finally {
       pool.shutdownNow();
     }
+    // The session was open: its link stops working, as an expired one does.
+    HttpResponse<String> link = open.page();
+    assertThat(link.statusCode()).isEqualTo(410);
+    assertThat(link.body()).contains(Applicant.interfaceText("en", "expired.title"));
     assertThat(
             count(
                 "SELECT COUNT(*) FROM events e JOIN sessions s ON s.id = e.session_id"
@@ -343,27 +350,12 @@ abstract class ErasureContract extends ServerContract {
         .isEqualTo(new TreeSet<>(Erasures.sessionTables(Modules.standard())));
   }
 
-  /** The one number {@code sql} counts, with {@code arguments} bound in order. */
   private int count(String sql, Object... arguments) {
-    return server.<Integer>database(
-        h -> {
-          var query = h.createQuery(sql);
-          for (int i = 0; i < arguments.length; i++) {
-            query.bind(i, arguments[i]);
-          }
-          return query.mapTo(Integer.class).one();
-        });
+    return StoredRows.count(server, sql, arguments);
   }
 
-  /** The session id of a uid that is not erased yet. */
   private String sessionId(String integrationId, String uid) {
-    return server.<String>database(
-        h ->
-            h.createQuery("SELECT id FROM sessions WHERE integration_id = ? AND uid = ?")
-                .bind(0, integrationId)
-                .bind(1, uid)
-                .mapTo(String.class)
-                .one());
+    return StoredRows.sessionId(server, integrationId, uid);
   }
 
   /** How many rows every table with a session_id column holds for the session. */

@@ -74,13 +74,7 @@ abstract class RetentionContract extends ServerContract {
   }
 
   private String sessionId(String integration, String uid) {
-    return server.<String>database(
-        h ->
-            h.createQuery("SELECT id FROM sessions WHERE integration_id = ? AND uid = ?")
-                .bind(0, integration)
-                .bind(1, uid)
-                .mapTo(String.class)
-                .one());
+    return StoredRows.sessionId(server, integration, uid);
   }
 
   @Test
@@ -224,7 +218,6 @@ abstract class RetentionContract extends ServerContract {
   }
 
   private int count(String sql, String argument) {
-    return server.<Integer>database(
-        h -> h.createQuery(sql).bind(0, argument).mapTo(Integer.class).one());
+    return StoredRows.count(server, sql, argument);
   }
 }
