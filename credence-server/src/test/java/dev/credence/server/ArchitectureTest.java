@@ -71,11 +71,9 @@ class ArchitectureTest {
                   "audit",
                   "deployments",
                   "endings",
-                  "http",
                   "outcomes",
                   "results",
                   "sessions",
-                  "store",
                   "webhooks")),
           Map.entry(
               "calibration",

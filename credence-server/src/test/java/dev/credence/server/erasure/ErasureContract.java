@@ -311,6 +311,11 @@ abstract class ErasureContract extends ServerContract {
       assertThat(event.get("status")).isEqualTo("NO_WEBHOOK");
       assertThat(event.get("uid")).isNull();
       assertThat(event.get("body")).isEqualTo("");
+      // Sent and scrubbed: it cannot be sent again.
+      status(
+          server.operator("POST", "/v1/admin/events/" + event.get("id") + "/redeliver", null),
+          409,
+          "event_erased");
     }
     // The audit log: an entry for each erasure, and the re-open's entry without the uid.
     List<Map<String, Object>> audit =
