@@ -5,7 +5,6 @@ import dev.credence.api.EventType;
 import dev.credence.server.assessment.AssessmentModules;
 import dev.credence.server.assessment.AssessmentStore;
 import dev.credence.server.audit.AuditLog;
-import dev.credence.server.audit.Change;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.endings.SessionAudit;
 import dev.credence.server.outcomes.OutcomeUploads;
@@ -24,9 +23,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -230,25 +227,19 @@ public final class Erasures {
         List.of(NewEvent.of(EventType.SESSION_ERASED, details)),
         now,
         retryUntil.apply(now));
-    String target = "session " + session.id() + " on " + integrationId;
-    audit.renameTarget(h, environment.companyId(), SessionAudit.target(uid, integrationId), target);
-    audit.record(h, environment.companyId(), by.actor(), change(session, target, uidHash, now, by));
+    audit.renameTarget(
+        h,
+        environment.companyId(),
+        SessionAudit.target(uid, integrationId),
+        SessionAudit.erasedTarget(session.id(), integrationId));
+    audit.record(
+        h,
+        environment.companyId(),
+        by.actor(),
+        SessionAudit.erased(session, uidHash, now, by.name()));
     Counter counter = erasures.get(by.label());
     h.afterCommit(counter::increment);
     return true;
-  }
-
-  /** The audit entry: the status before, and the tombstone after; never the uid itself. */
-  private static Change change(
-      Session session, String target, String uidHash, Instant now, ErasedBy by) {
-    Map<String, Object> before = new LinkedHashMap<>();
-    before.put("status", session.status().name().toLowerCase(Locale.ROOT));
-    Map<String, Object> after = new LinkedHashMap<>();
-    after.put("status", "erased");
-    after.put("uid_hash", uidHash);
-    after.put("erased_at", now.toString());
-    after.put("erased_by", by.name());
-    return new Change("session.erased", target, before, after);
   }
 
   /** Whole seconds: the times of an erasure leave the system as epoch seconds. */
