@@ -163,6 +163,38 @@ abstract class ErasureContract extends ServerContract {
   }
 
   @Test
+  void aSessionFromBeforeUidHashesGetsItsHashWhenErasedAndItsUidStaysUsed() {
+    Deployment d = server.newDeployment();
+    String integration = d.productionIntegrationId();
+    String uid = newUid();
+    created(d, uid);
+    // As a row written before the hash column existed: no hash.
+    String id = sessionId(integration, uid);
+    server.<Integer>database(
+        h ->
+            h.createUpdate("UPDATE sessions SET uid_hash = NULL WHERE id = ?")
+                .bind(0, id)
+                .execute());
+
+    status(erase(integration, uid), 200, null);
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM sessions WHERE id = ? AND uid IS NULL"
+                    + " AND uid_hash IS NOT NULL AND status = 'ERASED'",
+                id))
+        .isEqualTo(1);
+    status(erase(integration, uid), 404, "erased");
+    status(
+        server.send("GET", "/v1/results/" + uid, null, "api-key", d.productionKey()),
+        404,
+        "erased");
+    status(
+        server.createSession(d.productionKey(), sessionBody(uid, integration)),
+        409,
+        "uid_already_used");
+  }
+
+  @Test
   void unknownUidsAndIntegrationsAndCallsWithoutTheTokenAreRefused() {
     Deployment d = server.newDeployment();
     String integration = d.productionIntegrationId();
