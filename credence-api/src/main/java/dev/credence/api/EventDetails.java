@@ -27,6 +27,7 @@ public sealed interface EventDetails {
           case APPLICATION_CANCELLED -> ApplicationCancelled.class;
           case APPLICATION_EXPIRED -> ApplicationExpired.class;
           case APPLICATION_INCOMPLETE -> ApplicationIncomplete.class;
+          case SESSION_ERASED -> SessionErased.class;
         };
       }
     }
@@ -100,6 +101,10 @@ public sealed interface EventDetails {
       @JsonProperty("progress_percent") Integer progressPercent,
       @JsonProperty("platform") String platform)
       implements EventDetails {}
+
+  /** {@code session.erased}: when the session's data was erased. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record SessionErased(@JsonProperty("erased_at") Long erasedAt) implements EventDetails {}
 
   /** The test delivery ({@link EventType#WEBHOOK_TEST}). */
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -2,7 +2,8 @@ package dev.credence.api;
 
 /**
  * The events of a session's webhook deliveries, declared in the order they are sent when one ending
- * makes several: complete before its score, expired before incomplete.
+ * makes several: complete before its score, expired before incomplete, and an erasure after
+ * everything else.
  *
  * <p>The test delivery's type, {@link #WEBHOOK_TEST}, is not one of them: it belongs to no session
  * and is never stored or retried.
@@ -12,7 +13,9 @@ public enum EventType {
   PSYCHOMETRIC_SCORE_COMPLETE(WireNames.PSYCHOMETRIC_SCORE_COMPLETE),
   APPLICATION_CANCELLED(WireNames.APPLICATION_CANCELLED),
   APPLICATION_EXPIRED(WireNames.APPLICATION_EXPIRED),
-  APPLICATION_INCOMPLETE(WireNames.APPLICATION_INCOMPLETE);
+  APPLICATION_INCOMPLETE(WireNames.APPLICATION_INCOMPLETE),
+  /** The session's data was erased: always a session's last event (docs/webhooks.md). */
+  SESSION_ERASED(WireNames.SESSION_ERASED);
 
   /** {@code event.type} of the delivery the webhook test call sends. */
   public static final String WEBHOOK_TEST = WireNames.WEBHOOK_TEST;
@@ -27,6 +30,7 @@ public enum EventType {
     public static final String APPLICATION_CANCELLED = "application.cancelled";
     public static final String APPLICATION_EXPIRED = "application.expired";
     public static final String APPLICATION_INCOMPLETE = "application.incomplete";
+    public static final String SESSION_ERASED = "session.erased";
     public static final String WEBHOOK_TEST = "webhook.test";
 
     private WireNames() {}

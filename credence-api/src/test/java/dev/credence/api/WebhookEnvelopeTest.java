@@ -131,7 +131,8 @@ class WebhookEnvelopeTest {
             "psychometric_score.complete",
             "application.cancelled",
             "application.expired",
-            "application.incomplete");
+            "application.incomplete",
+            "session.erased");
     assertThat(EventType.fromWireName("application.expired"))
         .isEqualTo(EventType.APPLICATION_EXPIRED);
     assertThatThrownBy(() -> EventType.fromWireName(EventType.WEBHOOK_TEST))

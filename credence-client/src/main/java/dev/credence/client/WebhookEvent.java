@@ -111,6 +111,19 @@ public sealed interface WebhookEvent {
   }
 
   /**
+   * {@code session.erased}: the operator, a dashboard user or the environment's retention erased
+   * the session's data; always its last event. Delete what you keep of it under this uid.
+   */
+  record SessionErased(String uid, String integrationId, Instant erasedAt) implements WebhookEvent {
+    public static final String TYPE = EventType.WireNames.SESSION_ERASED;
+
+    @Override
+    public String type() {
+      return TYPE;
+    }
+  }
+
+  /**
    * {@code webhook.test}: sent only by the webhook test call, with the uid {@code webhook-test}.
    */
   record WebhookTest(String uid, String integrationId, Instant sentAt) implements WebhookEvent {
@@ -182,6 +195,13 @@ public sealed interface WebhookEvent {
             Wire.text(i.platform(), details + ".platform"),
             Wire.strings(event.reasons(), "event.reasons"));
       }
+      case SessionErased.TYPE ->
+          new SessionErased(
+              uid,
+              integrationId,
+              Wire.time(
+                  Wire.read(d, EventDetails.SessionErased.class, details).erasedAt(),
+                  details + ".erased_at"));
       case WebhookTest.TYPE ->
           new WebhookTest(
               uid,

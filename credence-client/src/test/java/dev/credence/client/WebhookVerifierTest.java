@@ -9,6 +9,7 @@ import dev.credence.client.WebhookEvent.ApplicationComplete;
 import dev.credence.client.WebhookEvent.ApplicationExpired;
 import dev.credence.client.WebhookEvent.ApplicationIncomplete;
 import dev.credence.client.WebhookEvent.PsychometricScoreComplete;
+import dev.credence.client.WebhookEvent.SessionErased;
 import dev.credence.client.WebhookEvent.WebhookTest;
 import dev.credence.client.WebhookRejectedException.Reason;
 import dev.credence.server.assessment.Applicant;
@@ -70,7 +71,16 @@ class WebhookVerifierTest {
     server.clock().advance(Duration.ofHours(2));
     receiver.await(6, WAIT);
     assertThat(client.testWebhook().delivered()).isTrue();
-    deliveries.addAll(receiver.await(7, WAIT));
+    receiver.await(7, WAIT);
+    assertThat(
+            server
+                .operator(
+                    "DELETE",
+                    "/v1/admin/integrations/" + integration + "/sessions/HOOK-CANCEL",
+                    null)
+                .statusCode())
+        .isEqualTo(200);
+    deliveries.addAll(receiver.await(8, WAIT));
   }
 
   @AfterAll
@@ -92,6 +102,7 @@ class WebhookVerifierTest {
             "application.expired",
             "application.incomplete",
             "application.expired",
+            "session.erased",
             "webhook.test");
     String integration = deployment.productionIntegrationId();
     assertThat(events).allSatisfy(e -> assertThat(e.integrationId()).isEqualTo(integration));
@@ -127,6 +138,10 @@ class WebhookVerifierTest {
     assertThat(incomplete.uid()).isEqualTo("HOOK-STARTED");
     assertThat(incomplete.reasons()).startsWith("session_expired", "questionnaire_not_finished");
     assertThat(incomplete.progressPercent()).isBetween(1, 99);
+
+    SessionErased erased = only(events, SessionErased.class);
+    assertThat(erased.uid()).isEqualTo("HOOK-CANCEL");
+    assertThat(erased.erasedAt()).isAfterOrEqualTo(cancelled.cancelledAt());
 
     WebhookTest test = only(events, WebhookTest.class);
     assertThat(test.uid()).isEqualTo("webhook-test");

@@ -27,6 +27,9 @@ import dev.credence.server.endings.ExpirySweep;
 import dev.credence.server.endings.SessionAdminApi;
 import dev.credence.server.endings.SessionEndings;
 import dev.credence.server.endings.SessionReopener;
+import dev.credence.server.erasure.ErasureApi;
+import dev.credence.server.erasure.Erasures;
+import dev.credence.server.erasure.RetentionSweep;
 import dev.credence.server.http.Connectors;
 import dev.credence.server.http.HealthApi;
 import dev.credence.server.http.HttpEdge;
@@ -49,6 +52,7 @@ import dev.credence.server.sessions.SessionApi;
 import dev.credence.server.sessions.SessionLifecycle;
 import dev.credence.server.sessions.SessionService;
 import dev.credence.server.sessions.SessionStore;
+import dev.credence.server.sessions.UidHashes;
 import dev.credence.server.store.Database;
 import dev.credence.server.webhooks.Backoff;
 import dev.credence.server.webhooks.EventStore;
@@ -144,6 +148,7 @@ public final class Application implements AutoCloseable {
       EndingParts endings =
           endings(config, clock, jdbi, sessions, assessment, results, webhooks, deployments, audit);
       OutcomeUploads outcomeUploads = new OutcomeUploads(jdbi, sessions.store(), audit, clock);
+      Erasures erasures = erasures(clock, jdbi, sessions, assessment, webhooks, audit, metrics);
       ModelOperatorApi models =
           calibration(clock, deployments, audit, assessment, results, outcomeUploads);
       Accounts accounts = accounts(config, clock, database, deployments, audit);
@@ -179,6 +184,7 @@ public final class Application implements AutoCloseable {
               new ResultApi(deployments, sessions.store(), results.store(), clock)::routes,
               new WebhookTestApi(deployments, webhooks.testCall())::routes,
               endings.adminApi()::routes,
+              new ErasureApi(deployments, erasures)::routes,
               new OutcomeOperatorApi(deployments, outcomeUploads)::routes,
               models::routes,
               console::routes);
@@ -191,7 +197,7 @@ public final class Application implements AutoCloseable {
         if (metricsPort != null) {
           metricsServer = MetricsServer.start(config, metricsPort, metricsApi, metrics);
         }
-        webhooks.workers().start(endings.sweep());
+        webhooks.workers().start(endings.sweep(), new RetentionSweep(deployments, erasures, clock));
       } catch (RuntimeException e) {
         if (metricsServer != null) {
           metricsServer.close();
@@ -225,7 +231,7 @@ public final class Application implements AutoCloseable {
 
   private static SessionParts sessions(
       Config config, Clock clock, Jdbi jdbi, DeploymentService deployments, Metrics metrics) {
-    SessionStore store = new SessionStore(jdbi);
+    SessionStore store = new SessionStore(jdbi, new UidHashes(config.masterKeyBytes()));
     SessionLifecycle lifecycle = new SessionLifecycle(jdbi, store, metrics.registry());
     AccessTokens tokens =
         new AccessTokens(
@@ -394,6 +400,26 @@ public final class Application implements AutoCloseable {
         new SessionAdminApi(deployments, reopener, webhooks.events(), webhooks.webhooks(), audit));
   }
 
+  /** Erasing a session's data: for the operator API, the dashboard and the retention sweep. */
+  private static Erasures erasures(
+      Clock clock,
+      Jdbi jdbi,
+      SessionParts sessions,
+      AssessmentParts assessment,
+      WebhookParts webhooks,
+      AuditLog audit,
+      Metrics metrics) {
+    return new Erasures(
+        jdbi,
+        sessions.store(),
+        sessions.lifecycle(),
+        assessment.modules(),
+        webhooks.webhooks(),
+        audit,
+        clock,
+        metrics.registry());
+  }
+
   /** The HTTP server: Jetty's settings, the edge (headers, errors), static assets, every route. */
   private static Javalin http(
       Config config, Console console, List<Routes> features, Routes links, Metrics metrics) {
@@ -492,7 +518,8 @@ public final class Application implements AutoCloseable {
 
   /**
    * Stops in the order that loses nothing: no new connections, requests in flight finished (up to
-   * the shutdown timeout), background work finished and recorded, then the database closed, last.
+   * the shutdown timeout), background work finished and recorded, then the database closed, last
+   * (an H2 file compacted, so that erased rows leave the disk).
    */
   @Override
   public void close() {
@@ -514,7 +541,7 @@ public final class Application implements AutoCloseable {
         workers.close();
         sender.close();
       } finally {
-        database.close();
+        database.closeAndCompact();
         metrics.close();
       }
     }

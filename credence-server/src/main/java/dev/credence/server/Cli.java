@@ -17,8 +17,11 @@ import dev.credence.server.config.Config;
 import dev.credence.server.console.accounts.Accounts;
 import dev.credence.server.console.accounts.ConsoleOperatorApi;
 import dev.credence.server.deployments.DeploymentService;
+import dev.credence.server.deployments.Environment;
 import dev.credence.server.deployments.OperatorChanges;
 import dev.credence.server.deployments.OperatorViews;
+import dev.credence.server.erasure.ErasedBy;
+import dev.credence.server.erasure.Erasures;
 import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.Json;
 import dev.credence.server.outcomes.OutcomeCsv;
@@ -26,8 +29,11 @@ import dev.credence.server.outcomes.OutcomeOperatorApi;
 import dev.credence.server.outcomes.OutcomeUploads;
 import dev.credence.server.results.ResultStore;
 import dev.credence.server.results.Scorer;
+import dev.credence.server.sessions.SessionLifecycle;
 import dev.credence.server.sessions.SessionStore;
+import dev.credence.server.sessions.UidHashes;
 import dev.credence.server.store.Database;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -67,9 +73,14 @@ final class Cli {
             --privacy-policy-url, --brand-logo-url, --brand-primary-color '#RRGGBB',
             --hmac-required true|false, --rate-limit-per-minute N|null,
             --max-open-sessions N|null, --assessment '{"modules": [...]}'|null,
-            --scoring-model '{"version": ..., ...}'|null, --norms-minimum 20..100000
-            (null clears a URL or a limit, or restores the default assessment or model)
+            --scoring-model '{"version": ..., ...}'|null, --norms-minimum 20..100000,
+            --retention-days 1..3650|null
+            (null clears a URL or a limit, keeps finished sessions for ever, or restores
+            the default assessment or model)
         integrations rotate-key INTEGRATION_ID
+        sessions erase INTEGRATION_ID UID
+            erases the session's answers, result, events and loan outcomes; its uid stays
+            used (a running server sends session.erased within two minutes)
         admins invite --company-id ID --email ADDRESS
             a link (valid 24 hours) for the company's first dashboard Admin to set a password
         outcomes upload INTEGRATION_ID --file PATH
@@ -114,15 +125,17 @@ final class Cli {
           args.get(0).equals("admins") && args.get(1).equals("invite")
               ? inviteAdmin(config, clock, database, deployments, audit, options(rest))
               : args.get(0).equals("outcomes") && args.get(1).equals("upload")
-                  ? uploadOutcomes(clock, database, deployments, audit, rest)
+                  ? uploadOutcomes(config, clock, database, deployments, audit, rest)
                   : args.get(0).equals("models")
-                      ? models(clock, database, deployments, audit, args.get(1), rest)
-                      : execute(
-                          deployments,
-                          new OperatorChanges(deployments, audit),
-                          args.get(0),
-                          args.get(1),
-                          rest);
+                      ? models(config, clock, database, deployments, audit, args.get(1), rest)
+                      : args.get(0).equals("sessions") && args.get(1).equals("erase")
+                          ? erase(config, clock, database, deployments, audit, rest)
+                          : execute(
+                              deployments,
+                              new OperatorChanges(deployments, audit),
+                              args.get(0),
+                              args.get(1),
+                              rest);
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
       return 0;
     } catch (UsageException e) {
@@ -212,7 +225,37 @@ final class Cli {
         .inviteFirstAdmin(required(options, "company-id"), required(options, "email"));
   }
 
+  private static Object erase(
+      Config config,
+      Clock clock,
+      Database database,
+      DeploymentService deployments,
+      AuditLog audit,
+      List<String> rest) {
+    if (rest.size() != 2 || rest.get(0).startsWith("--") || rest.get(1).startsWith("--")) {
+      throw new UsageException("give the integration id and the uid");
+    }
+    Environment environment = deployments.getIntegration(rest.get(0));
+    SessionStore sessions = sessionStore(config, database);
+    Erasures erasures =
+        Erasures.withoutScheduler(
+            database.jdbi(),
+            sessions,
+            new SessionLifecycle(database.jdbi(), sessions, new SimpleMeterRegistry()),
+            Modules.standard(),
+            config.workers().retryFor(),
+            audit,
+            clock,
+            new SimpleMeterRegistry());
+    return erasures.erase(environment, rest.get(1), ErasedBy.operatorCli()).toJson();
+  }
+
+  private static SessionStore sessionStore(Config config, Database database) {
+    return new SessionStore(database.jdbi(), new UidHashes(config.masterKeyBytes()));
+  }
+
   private static Object uploadOutcomes(
+      Config config,
       Clock clock,
       Database database,
       DeploymentService deployments,
@@ -227,11 +270,12 @@ final class Cli {
       throw new UsageException("cannot read " + file + ": " + e.getMessage());
     }
     OutcomeUploads uploads =
-        new OutcomeUploads(database.jdbi(), new SessionStore(database.jdbi()), audit, clock);
+        new OutcomeUploads(database.jdbi(), sessionStore(config, database), audit, clock);
     return new OutcomeOperatorApi(deployments, uploads).upload(id(rest), csv);
   }
 
   private static Object models(
+      Config config,
       Clock clock,
       Database database,
       DeploymentService deployments,
@@ -247,7 +291,7 @@ final class Cli {
             deployments,
             audit,
             results,
-            new OutcomeUploads(database.jdbi(), new SessionStore(database.jdbi()), audit, clock),
+            new OutcomeUploads(database.jdbi(), sessionStore(config, database), audit, clock),
             new Scorer(results, Modules.standard(), items.version(), registry, clock),
             registry,
             new ReliabilityReport(new QuestionnaireStore(answers, Modules.standard()), items),

@@ -51,8 +51,8 @@ final class OrderlyStop {
       return;
     }
     Thread stopper = new Thread(() -> stop(signal.getName()), "credence-stop");
-    // The signal's own thread is a daemon, and a thread inherits that: a daemon stopper would let
-    // the JVM exit as soon as the server's last other thread ends, part-way through the stop.
+    // The signal's thread is a daemon, and so would this one be: once the server's own threads
+    // have stopped, the JVM would end in the middle of the stop (the H2 file's compaction).
     stopper.setDaemon(false);
     stopper.start();
   }

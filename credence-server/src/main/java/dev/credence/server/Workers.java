@@ -8,6 +8,7 @@ import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.credence.server.config.Config;
 import dev.credence.server.endings.ExpirySweep;
+import dev.credence.server.erasure.RetentionSweep;
 import dev.credence.server.store.Ids;
 import dev.credence.server.store.Timestamps;
 import dev.credence.server.webhooks.WebhookDelivery;
@@ -24,13 +25,13 @@ import javax.sql.DataSource;
 
 /**
  * The background work of every node, as db-scheduler tasks in the shared database: webhook
- * deliveries, the expiry sweep, and a repair pass that re-schedules any event whose delivery was
- * never scheduled (a node that stopped between storing an event and scheduling it). Any number of
- * nodes run these; each execution is claimed by one of them.
+ * deliveries, the expiry sweep, the retention sweep, and a repair pass that re-schedules any event
+ * whose delivery was never scheduled (a node that stopped between storing an event and scheduling
+ * it). Any number of nodes run these; each execution is claimed by one of them.
  *
  * <p>Built first, started last: the scheduler exists (and takes deliveries into its table) before
- * the parts that schedule them are built, and runs only once they all are, with the expiry sweep
- * that needs them.
+ * the parts that schedule them are built, and runs only once they all are, with the sweeps that
+ * need them.
  */
 final class Workers implements AutoCloseable {
   static final Duration REPAIR_EVERY = Duration.ofMinutes(1);
@@ -40,18 +41,22 @@ final class Workers implements AutoCloseable {
   private final Scheduler scheduler;
   private final WebhookDelivery delivery;
   private volatile Runnable expirySweep;
+  private volatile Runnable retentionSweep;
 
   private Workers(DataSource dataSource, Config.Workers config, WebhookDelivery delivery) {
     this.delivery = delivery;
     RecurringTask<Void> expiry =
         Tasks.recurring("expiry-sweep", FixedDelay.of(config.expirySweep()))
             .execute((instance, context) -> expirySweep.run());
+    RecurringTask<Void> retention =
+        Tasks.recurring("retention-sweep", FixedDelay.of(config.retentionSweep()))
+            .execute((instance, context) -> retentionSweep.run());
     RecurringTask<Void> repair =
         Tasks.recurring("webhook-repair", FixedDelay.of(REPAIR_EVERY))
             .execute((instance, context) -> delivery.repair(context.getSchedulerClient()));
     this.scheduler =
         Scheduler.create(dataSource, delivery.task())
-            .startTasks(expiry, repair)
+            .startTasks(expiry, retention, repair)
             .schedulerName(new SchedulerName.Fixed(nodeName()))
             .pollingInterval(config.pollInterval())
             // Work held by a node that died (kill -9, power loss) is taken over by another node, or
@@ -117,12 +122,13 @@ final class Workers implements AutoCloseable {
   }
 
   /**
-   * Runs the tasks, the expiry sweep among them; nothing of them runs before this. First every
-   * pending event without a delivery scheduled gets one (a crash may have stopped this node between
-   * storing an event and scheduling it).
+   * Runs the tasks, the sweeps among them; nothing of them runs before this. First every pending
+   * event without a delivery scheduled gets one (a crash may have stopped this node between storing
+   * an event and scheduling it).
    */
-  void start(ExpirySweep sweep) {
+  void start(ExpirySweep sweep, RetentionSweep retention) {
     this.expirySweep = sweep::run;
+    this.retentionSweep = retention::run;
     delivery.repairAll(scheduler);
     scheduler.start();
   }

@@ -65,6 +65,17 @@ class ArchitectureTest {
                   "webhooks")),
           Map.entry("outcomes", Set.of("audit", "deployments", "http", "sessions", "store")),
           Map.entry(
+              "erasure",
+              Set.of(
+                  "assessment",
+                  "audit",
+                  "deployments",
+                  "endings",
+                  "outcomes",
+                  "results",
+                  "sessions",
+                  "webhooks")),
+          Map.entry(
               "calibration",
               Set.of(
                   "assessment",
@@ -83,6 +94,7 @@ class ArchitectureTest {
                   "config",
                   "deployments",
                   "endings",
+                  "erasure",
                   "http",
                   "outbound",
                   "outcomes",

@@ -106,4 +106,12 @@ public interface AssessmentModule<S, P> {
 
   /** What it adds to the answer sheet of a finished session. */
   default void answers(S settings, P progress, SessionData data, AnswerSheet.Builder sheet) {}
+
+  /**
+   * The tables of its own that hold a session's rows by {@code session_id}, which an erasure of the
+   * session empties. None for a module that keeps its answers in the shared answers table.
+   */
+  default List<String> sessionTables() {
+    return List.of();
+  }
 }

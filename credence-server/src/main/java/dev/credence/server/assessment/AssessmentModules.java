@@ -47,6 +47,22 @@ public final class AssessmentModules {
     return all;
   }
 
+  /**
+   * Every table that holds a session's journey by {@code session_id}: the shared answers, the
+   * introductions' Ready presses, and each module's own tables. An erasure empties them all.
+   */
+  public List<String> sessionTables() {
+    List<String> tables = new ArrayList<>(AssessmentStore.SESSION_TABLES);
+    for (AssessmentModule<?, ?> module : all) {
+      for (String table : module.sessionTables()) {
+        if (!tables.contains(table)) {
+          tables.add(table);
+        }
+      }
+    }
+    return List.copyOf(tables);
+  }
+
   public Optional<AssessmentModule<?, ?>> find(String type) {
     return all.stream().filter(m -> m.type().equals(type)).findFirst();
   }

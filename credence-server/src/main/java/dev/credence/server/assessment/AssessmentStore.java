@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -18,10 +19,23 @@ import org.jdbi.v3.core.Jdbi;
  * package).
  */
 public final class AssessmentStore {
+  /** The journey's shared tables that hold a session's rows by {@code session_id}. */
+  static final List<String> SESSION_TABLES = List.of("answers", "module_starts");
+
   private final Jdbi jdbi;
 
   public AssessmentStore(Jdbi jdbi) {
     this.jdbi = jdbi;
+  }
+
+  /**
+   * Deletes a session's rows from {@code tables} ({@link AssessmentModules#sessionTables}) inside
+   * the caller's transaction: what its erasure removes of the journey.
+   */
+  public static void erase(Handle h, String sessionId, List<String> tables) {
+    for (String table : tables) {
+      h.createUpdate("DELETE FROM " + table + " WHERE session_id = ?").bind(0, sessionId).execute();
+    }
   }
 
   /** For the modules' own tables. */

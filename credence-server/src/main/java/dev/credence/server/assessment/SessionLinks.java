@@ -65,6 +65,9 @@ public final class SessionLinks {
       state = State.COMPLETED;
     } else if (session.status() == SessionStatus.CANCELLED) {
       state = State.CANCELLED;
+    } else if (session.status() == SessionStatus.ERASED) {
+      // Erased: the link shows what an expired one does, with nothing of the applicant's.
+      state = State.EXPIRED;
     } else if (session.isExpiredAt(now)) {
       // The session's row decides, not the token's exp: a re-opened session has a new limit.
       boolean completed =

@@ -3,11 +3,14 @@ package dev.credence.server.audit;
 /**
  * Who made a change, as a company's audit log names them: a dashboard user by e-mail address, or
  * the platform operator (the operator API and the command line alike) by the word {@code operator},
- * which no e-mail address can be.
+ * which no e-mail address can be, or an environment's retention period by {@code retention}.
  */
 public final class Actor {
   /** The platform operator: the operator API and the command line. */
   public static final Actor OPERATOR = new Actor("operator");
+
+  /** An environment's retention period, erasing the sessions that outlived it. */
+  public static final Actor RETENTION = new Actor("retention");
 
   /** A signed-in dashboard user: a member of one company, known by e-mail address. */
   public interface User {

@@ -52,16 +52,31 @@ public final class AuditLog {
 
   /** Records a change in {@code companyId}'s log: the operator's, or a user's. */
   public void record(String companyId, Actor actor, Change change) {
-    jdbi.useHandle(
-        h ->
-            record(
-                h,
-                companyId,
-                actor.name(),
-                change.action(),
-                change.target(),
-                change.before(),
-                change.after()));
+    jdbi.useHandle(h -> record(h, companyId, actor, change));
+  }
+
+  /** As {@link #record(String, Actor, Change)}, inside the caller's transaction. */
+  public void record(Handle h, String companyId, Actor actor, Change change) {
+    record(
+        h,
+        companyId,
+        actor.name(),
+        change.action(),
+        change.target(),
+        change.before(),
+        change.after());
+  }
+
+  /**
+   * Renames the target of a company's earlier entries from {@code target} to {@code replacement},
+   * inside the caller's transaction: an erasure takes the uid out of the entries that named it.
+   */
+  public void renameTarget(Handle h, String companyId, String target, String replacement) {
+    h.createUpdate("UPDATE audit_log SET target = ? WHERE company_id = ? AND target = ?")
+        .bind(0, replacement)
+        .bind(1, companyId)
+        .bind(2, target)
+        .execute();
   }
 
   private void record(

@@ -63,13 +63,16 @@ public record Config(
    * @param retryFor how long an event keeps being retried before it is marked FAILED
    * @param webhookTimeout how long a receiver may take to answer one delivery
    * @param expirySweep how often sessions past their time limit are looked for
+   * @param retentionSweep how often finished sessions past their environment's retention period are
+   *     looked for and erased
    */
   public record Workers(
       java.time.Duration pollInterval,
       java.time.Duration retryBase,
       java.time.Duration retryFor,
       java.time.Duration webhookTimeout,
-      java.time.Duration expirySweep) {}
+      java.time.Duration expirySweep,
+      java.time.Duration retentionSweep) {}
 
   /**
    * The dashboard under {@code /console}.
@@ -208,7 +211,8 @@ public record Config(
             java.time.Duration.ofSeconds(
                 intValue(env, "CREDENCE_WEBHOOK_RETRY_SECONDS", 259_200, 1, 2_592_000)),
             millis(intValue(env, "CREDENCE_WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000)),
-            millis(intValue(env, "CREDENCE_EXPIRY_SWEEP_MS", 60_000, 10, 86_400_000)));
+            millis(intValue(env, "CREDENCE_EXPIRY_SWEEP_MS", 60_000, 10, 86_400_000)),
+            millis(intValue(env, "CREDENCE_RETENTION_SWEEP_MS", 3_600_000, 10, 86_400_000)));
     Console console =
         new Console(
             java.time.Duration.ofMinutes(
@@ -378,6 +382,7 @@ public record Config(
             ? "(none: webhooks go to public addresses only)"
             : webhookAllowedNetworks.toString());
     lines.put("CREDENCE_EXPIRY_SWEEP_MS", String.valueOf(workers.expirySweep().toMillis()));
+    lines.put("CREDENCE_RETENTION_SWEEP_MS", String.valueOf(workers.retentionSweep().toMillis()));
     lines.put("CREDENCE_CONSOLE_IDLE_MINUTES", String.valueOf(console.idleTimeout().toMinutes()));
     lines.put("CREDENCE_SHUTDOWN_DRAIN_SECONDS", String.valueOf(shutdown.drain().toSeconds()));
     lines.put("CREDENCE_SHUTDOWN_TIMEOUT_SECONDS", String.valueOf(shutdown.timeout().toSeconds()));

@@ -117,6 +117,11 @@ public final class DeploymentService {
                     "integration_not_found", "No integration with id '" + integrationId + "'"));
   }
 
+  /** The environments whose finished sessions are erased after a number of days. */
+  public List<Environment> listWithRetention() {
+    return store.listWithRetention();
+  }
+
   public Optional<Environment> findIntegration(String integrationId) {
     return store.findByIntegrationId(integrationId);
   }

@@ -24,7 +24,7 @@ public final class DeploymentStore {
           + " e.complete_url, e.cancelled_url, e.expired_url, e.show_completion_page,"
           + " e.webhook_url, e.privacy_policy_url, e.lender_contact, e.brand_logo_url, e.brand_primary_color,"
           + " e.hmac_required, e.rate_limit_per_minute, e.max_open_sessions, e.assessment_config, e.scoring_model,"
-          + " e.norms_minimum, e.created_at,"
+          + " e.norms_minimum, e.retention_days, e.created_at,"
           + " e.updated_at";
   private static final String SELECT_ENVIRONMENT =
       "SELECT "
@@ -130,6 +130,11 @@ public final class DeploymentStore {
     return environments("ORDER BY e.created_at LIMIT 1").stream().findFirst();
   }
 
+  /** The environments with a retention period, for the retention sweep. */
+  public List<Environment> listWithRetention() {
+    return environments("WHERE e.retention_days IS NOT NULL ORDER BY e.integration_id");
+  }
+
   public Optional<Environment> findByKeyHash(String keyHash) {
     return environments("WHERE e.api_key_hash = ?", keyHash).stream().findFirst();
   }
@@ -156,7 +161,7 @@ public final class DeploymentStore {
                         + " brand_primary_color = :color, hmac_required = :hmac,"
                         + " rate_limit_per_minute = :rate, max_open_sessions = :maxOpen,"
                         + " assessment_config = :assessment, scoring_model = :model,"
-                        + " norms_minimum = :normsMinimum,"
+                        + " norms_minimum = :normsMinimum, retention_days = :retention,"
                         + " updated_at = :now WHERE integration_id = :id")
                 .bindMap(settingsParameters(s))
                 .bind("now", utc(now))
@@ -190,11 +195,12 @@ public final class DeploymentStore {
                 + " privacy_policy_url, lender_contact, brand_logo_url, brand_primary_color,"
                 + " hmac_required,"
                 + " rate_limit_per_minute, max_open_sessions, assessment_config, scoring_model, norms_minimum,"
-                + " created_at, updated_at) VALUES"
+                + " retention_days, created_at, updated_at) VALUES"
                 + " (:id, :deployment, :kind, :hash, :ciphertext, :hint, :rotated, :hours,"
                 + " :complete, :cancelled, :expired, :showCompletion, :webhook, :privacy, :contact,"
                 + " :logo,"
-                + " :color, :hmac, :rate, :maxOpen, :assessment, :model, :normsMinimum, :created, :updated)")
+                + " :color, :hmac, :rate, :maxOpen, :assessment, :model, :normsMinimum, :retention,"
+                + " :created, :updated)")
         .bind("id", e.integrationId())
         .bind("deployment", e.deploymentId())
         .bind("kind", e.kind().name())
@@ -226,6 +232,7 @@ public final class DeploymentStore {
     p.put("assessment", Json.write(s.assessment()));
     p.put("model", s.scoringModel().toJson());
     p.put("normsMinimum", s.normsMinimum());
+    p.put("retention", s.retentionDays());
     return p;
   }
 
@@ -276,7 +283,8 @@ public final class DeploymentStore {
             (Integer) rs.getObject("max_open_sessions", Integer.class),
             assessment(rs.getString("assessment_config")),
             model(rs.getString("scoring_model")),
-            rs.getInt("norms_minimum"));
+            rs.getInt("norms_minimum"),
+            (Integer) rs.getObject("retention_days", Integer.class));
     return new Environment(
         rs.getString("integration_id"),
         rs.getString("deployment_id"),

@@ -36,7 +36,8 @@ public record EnvironmentSettings(
     Integer maxOpenSessions,
     JsonNode assessment,
     CreditModel scoringModel,
-    int normsMinimum) {
+    int normsMinimum,
+    Integer retentionDays) {
 
   public static final int MIN_EXPIRY_HOURS = 1;
   public static final int MAX_EXPIRY_HOURS = 10_000;
@@ -45,6 +46,8 @@ public record EnvironmentSettings(
   public static final int MIN_NORMS_MINIMUM = 20;
   public static final int MAX_NORMS_MINIMUM = 100_000;
   public static final int MAX_CONTACT_LENGTH = 200;
+  public static final int MIN_RETENTION_DAYS = 1;
+  public static final int MAX_RETENTION_DAYS = 3650;
   private static final int MAX_URL_LENGTH = 2048;
   private static final Pattern COLOR = Pattern.compile("#[0-9a-fA-F]{6}");
 
@@ -66,7 +69,8 @@ public record EnvironmentSettings(
           "max_open_sessions",
           "assessment",
           "scoring_model",
-          "norms_minimum");
+          "norms_minimum",
+          "retention_days");
 
   public EnvironmentSettings {
     List<String> problems = new ArrayList<>();
@@ -108,16 +112,29 @@ public record EnvironmentSettings(
               + normsMinimum
               + ")");
     }
+    if (retentionDays != null
+        && (retentionDays < MIN_RETENTION_DAYS || retentionDays > MAX_RETENTION_DAYS)) {
+      problems.add(retentionProblem() + " (got " + retentionDays + ")");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
+  }
+
+  private static String retentionProblem() {
+    return "retention_days must be a whole number of days from "
+        + MIN_RETENTION_DAYS
+        + " to "
+        + MAX_RETENTION_DAYS
+        + ", or null to keep finished sessions for ever";
   }
 
   /**
    * New environments ({@code assessment} is the assessment's own default): 24 hours, the built-in
    * pages, no webhook yet. Test takes a lower volume than Production (docs/integration-guide.md,
    * "Test and Production"): 60 sessions a minute and 100 open at once; Production has no limit
-   * until the operator sets one.
+   * until the operator sets one. Finished sessions are kept until they are erased, with no
+   * retention period.
    */
   public static EnvironmentSettings defaults(EnvironmentKind kind, JsonNode assessment) {
     boolean test = kind == EnvironmentKind.TEST;
@@ -137,7 +154,8 @@ public record EnvironmentSettings(
         test ? 100 : null,
         assessment,
         CreditModel.DEFAULT,
-        Norms.DEFAULT_MINIMUM);
+        Norms.DEFAULT_MINIMUM,
+        null);
   }
 
   public Map<String, Object> toJson() {
@@ -158,6 +176,7 @@ public record EnvironmentSettings(
     json.put("assessment", assessment);
     json.put("scoring_model", Json.MAPPER.valueToTree(scoringModel));
     json.put("norms_minimum", normsMinimum);
+    json.put("retention_days", retentionDays);
     return json;
   }
 
@@ -243,6 +262,16 @@ public record EnvironmentSettings(
           return INVALID;
         }
       }
+      case "retention_days" -> {
+        if (value.isNull()) {
+          return null;
+        }
+        if (value.isIntegralNumber() && value.canConvertToInt()) {
+          return value.intValue();
+        }
+        problems.add(retentionProblem());
+        return INVALID;
+      }
       case "session_expiry_hours" -> {
         if (value.isIntegralNumber() && value.canConvertToInt()) {
           return value.intValue();
@@ -309,7 +338,8 @@ public record EnvironmentSettings(
         (Integer) v.get("max_open_sessions"),
         (JsonNode) v.get("assessment"),
         toModel(v.get("scoring_model")),
-        (Integer) v.get("norms_minimum"));
+        (Integer) v.get("norms_minimum"),
+        (Integer) v.get("retention_days"));
   }
 
   /** {@link #toJson} holds the model as a JSON tree; a patched value is already parsed. */

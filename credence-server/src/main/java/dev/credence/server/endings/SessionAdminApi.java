@@ -99,6 +99,11 @@ public final class SessionAdminApi {
   private void redeliver(Context ctx) {
     String eventId = ctx.pathParam("event_id");
     EventStore.Event event = events.find(eventId).orElse(null);
+    if (event != null && event.isScrubbed()) {
+      throw Refusal.conflict(
+          "event_erased",
+          "Event '" + eventId + "' announced an erasure and was sent; its body is gone");
+    }
     if (event == null || !webhooks.redeliver(eventId)) {
       throw Refusal.notFound("event_not_found", "No event with id '" + eventId + "'");
     }

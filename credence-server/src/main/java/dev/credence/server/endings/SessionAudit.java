@@ -3,13 +3,15 @@ package dev.credence.server.endings;
 import dev.credence.server.audit.Change;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.webhooks.EventStore;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * How the audit log describes a change to a session or its events, the same whether an Admin made
- * it in the dashboard or the operator did: never the applicant's link or token.
+ * it in the dashboard or the operator did: never the applicant's link or token, and never the uid
+ * of an erased session.
  */
 public final class SessionAudit {
   private SessionAudit() {}
@@ -37,8 +39,31 @@ public final class SessionAudit {
         "event.redelivered", target(event.uid(), event.integrationId()), before, after);
   }
 
-  private static String target(String uid, String integrationId) {
+  /** How an entry names a session: by its uid, until the session is erased. */
+  public static String target(String uid, String integrationId) {
     return "uid " + uid + " on " + integrationId;
+  }
+
+  /** How an entry names an erased session, its own and the earlier ones: never by its uid. */
+  public static String erasedTarget(String sessionId, String integrationId) {
+    return "session " + sessionId + " on " + integrationId;
+  }
+
+  /**
+   * An erased session: its status before; after, {@code erased}, its uid's keyed hash, when and by
+   * whom.
+   */
+  public static Change erased(Session before, String uidHash, Instant erasedAt, String erasedBy) {
+    Map<String, Object> after = new LinkedHashMap<>();
+    after.put("status", "erased");
+    after.put("uid_hash", uidHash);
+    after.put("erased_at", erasedAt.toString());
+    after.put("erased_by", erasedBy);
+    return new Change(
+        "session.erased",
+        erasedTarget(before.id(), before.integrationId()),
+        Map.of("status", before.status().name().toLowerCase(Locale.ROOT)),
+        after);
   }
 
   private static Map<String, Object> facts(Session session) {

@@ -74,13 +74,8 @@ public final class SessionReopener {
     return new Reopened(session, reopened, token, publicUrl + "/" + token);
   }
 
-  /** The session of {@code uid} on the environment's integration, or 404. */
+  /** The session of {@code uid} on the environment's integration, or 404 (erased, or none). */
   public Session find(Environment environment, String uid) {
-    return sessions
-        .findByUid(environment.integrationId(), uid)
-        .orElseThrow(
-            () ->
-                Refusal.notFound(
-                    "uid_not_found", "No session with uid '" + uid + "' on this integration"));
+    return sessions.require(environment.integrationId(), uid);
   }
 }

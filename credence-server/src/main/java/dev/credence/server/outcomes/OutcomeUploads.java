@@ -184,6 +184,17 @@ public final class OutcomeUploads {
     return new int[] {added, changed};
   }
 
+  /**
+   * Deletes the environment's outcomes of {@code uid} inside the caller's transaction: what an
+   * erasure of its session removes. Its session gone, a later upload refuses the uid as unknown.
+   */
+  public static void erase(Handle h, String integrationId, String uid) {
+    h.createUpdate("DELETE FROM loan_outcomes WHERE integration_id = ? AND uid = ?")
+        .bind(0, integrationId)
+        .bind(1, uid)
+        .execute();
+  }
+
   /** Every outcome stored for the environment, by uid, for fitting a model on them. */
   public Map<String, List<String>> outcomesByUid(String integrationId) {
     Map<String, List<String>> outcomes = new HashMap<>();

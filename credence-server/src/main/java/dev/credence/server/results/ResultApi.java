@@ -61,18 +61,13 @@ public final class ResultApi {
   /**
    * {@code {"uid", "integration_id", "status", "details"}}: the session's status (created, started,
    * completed, cancelled, expired) and, once scored, the same {@code details} as the {@code
-   * psychometric_score.complete} event; null before.
+   * psychometric_score.complete} event; null before. An erased session's uid answers 404 {@code
+   * erased}.
    */
   private void one(Context ctx) {
     Environment environment = authenticate(ctx);
     String uid = ctx.pathParam("uid");
-    Session session =
-        sessions
-            .findByUid(environment.integrationId(), uid)
-            .orElseThrow(
-                () ->
-                    Refusal.notFound(
-                        "uid_not_found", "No session with uid '" + uid + "' on this integration"));
+    Session session = sessions.require(environment.integrationId(), uid);
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("uid", session.uid());
     body.put("integration_id", session.integrationId());
@@ -90,7 +85,7 @@ public final class ResultApi {
    * {@code ?since=<epoch seconds>&cursor=<next_cursor>&limit=<1..500>}: results scored after the
    * cursor (or at or after {@code since}) and at least {@link #SETTLE} ago, oldest first. {@code
    * next_cursor} is where to continue, now or later, so a lender can keep polling with the last
-   * cursor it was given.
+   * cursor it was given. An erased session's result is gone, so it is not listed.
    */
   private void list(Context ctx) {
     Environment environment = authenticate(ctx);

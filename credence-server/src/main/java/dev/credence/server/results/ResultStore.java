@@ -74,6 +74,14 @@ public final class ResultStore {
         .execute();
   }
 
+  /**
+   * Deletes a session's result (its score, features and calculated details) inside the caller's
+   * transaction: what its erasure removes of the results.
+   */
+  public static void erase(Handle h, String sessionId) {
+    h.createUpdate("DELETE FROM results WHERE session_id = ?").bind(0, sessionId).execute();
+  }
+
   public Optional<StoredResult> find(String integrationId, String uid) {
     return jdbi.withHandle(
         h ->

@@ -26,6 +26,7 @@ import org.jdbi.v3.core.Jdbi;
  *   CREATED | STARTED --cancel----> CANCELLED
  *   CREATED | STARTED --expire----> EXPIRED     (only once its time limit has passed)
  *   EXPIRED --reopen--> CREATED, or STARTED if it had started
+ *   any status but ERASED --erase--> ERASED       (a tombstone: the data is gone)
  * </pre>
  */
 public final class SessionLifecycle {
@@ -36,7 +37,8 @@ public final class SessionLifecycle {
     COMPLETE,
     CANCEL,
     EXPIRE,
-    REOPEN
+    REOPEN,
+    ERASE
   }
 
   /**
@@ -59,6 +61,9 @@ public final class SessionLifecycle {
     rules.put(Change.CANCEL, new Rule(OPEN, SessionStatus.CANCELLED));
     rules.put(Change.EXPIRE, new Rule(OPEN, SessionStatus.EXPIRED));
     rules.put(Change.REOPEN, new Rule(EnumSet.of(SessionStatus.EXPIRED), null));
+    rules.put(
+        Change.ERASE,
+        new Rule(EnumSet.complementOf(EnumSet.of(SessionStatus.ERASED)), SessionStatus.ERASED));
     return Map.copyOf(rules);
   }
 
@@ -187,6 +192,55 @@ public final class SessionLifecycle {
                     .bindList("from", from(Change.REOPEN))
                     .execute())
         == 1;
+  }
+
+  /**
+   * Erases a session inside the caller's transaction, so that its data goes with it: any status but
+   * ERASED becomes ERASED, the uid gives way to {@code uidHash}, and every column that describes
+   * the applicant (the frozen configuration, language, user agent, platform, visits, the times of
+   * the journey) is cleared. The tombstone keeps its id, integration, creation and finishing times
+   * (an open session finishes now), its round, when it was erased and {@code erasedBy}. False if it
+   * was erased already: whoever erases it first wins, a second caller changes nothing.
+   */
+  public boolean erase(Handle h, String sessionId, String uidHash, String erasedBy, Instant now) {
+    return erase(h, sessionId, uidHash, erasedBy, now, null);
+  }
+
+  /**
+   * As {@link #erase(Handle, String, String, String, Instant)}, only if the session is still
+   * finished ({@link SessionStore#FINISHED}) and finished before {@code cutoff}: a retention period
+   * never erases a session re-opened since it was found.
+   */
+  public boolean eraseFinished(
+      Handle h, String sessionId, String uidHash, String erasedBy, Instant now, Instant cutoff) {
+    return erase(h, sessionId, uidHash, erasedBy, now, cutoff);
+  }
+
+  private boolean erase(
+      Handle h, String sessionId, String uidHash, String erasedBy, Instant now, Instant cutoff) {
+    List<String> from =
+        cutoff == null
+            ? from(Change.ERASE)
+            : SessionStore.FINISHED.stream().map(Enum::name).sorted().toList();
+    var update =
+        h.createUpdate(
+                "UPDATE sessions SET status = :to, uid = NULL, uid_hash = :hash,"
+                    + " erased_at = :now, erased_by = :by,"
+                    + " finished_at = COALESCE(finished_at, :now), started_at = NULL,"
+                    + " assessment_config = NULL, language = NULL, user_agent = NULL,"
+                    + " platform = NULL, visits = 0, user_agents = 0, step_shown_at = NULL,"
+                    + " last_visit_at = NULL WHERE id = :id AND status IN (<from>)"
+                    + (cutoff == null ? "" : " AND finished_at < :cutoff"))
+            .bind("to", RULES.get(Change.ERASE).to().name())
+            .bind("hash", uidHash)
+            .bind("now", utc(now))
+            .bind("by", erasedBy)
+            .bind("id", sessionId)
+            .bindList("from", from);
+    if (cutoff != null) {
+      update.bind("cutoff", utc(cutoff));
+    }
+    return update.execute() == 1;
   }
 
   private static List<String> from(Change change) {

@@ -116,8 +116,12 @@ public final class SessionService {
     Instant now = now();
     Session session = newSession(environment, uid, now);
     if (!store(session, environment.settings().maxOpenSessions(), now)) {
-      return reuse(
-          sessions.findByUid(environment.integrationId(), uid).orElseThrow(), environment, now);
+      Optional<Session> existing = sessions.findByUid(environment.integrationId(), uid);
+      if (existing.isEmpty()) {
+        // Only an erased session's tombstone holds the uid now (by its hash): still used.
+        throw used(uid, SessionStatus.ERASED.name().toLowerCase(Locale.ROOT));
+      }
+      return reuse(existing.get(), environment, now);
     }
     created.get(environment.kind()).increment();
     return new Issued(session, environment, tokens.issue(session, environment), true);
@@ -214,14 +218,18 @@ public final class SessionService {
       return new Issued(existing, environment, tokens.issue(existing, environment), false);
     }
     String state = existing.isExpiredAt(now) ? "expired" : existing.status().name().toLowerCase();
-    throw Refusal.conflict(
+    throw used(existing.uid(), state);
+  }
+
+  private static Refusal used(String uid, String state) {
+    return Refusal.conflict(
         "uid_already_used",
         "uid '"
-            + existing.uid()
+            + uid
             + "' was already used for an assessment that is "
             + state
             + "; a uid names one assessment, so to assess again use a new uid such as '"
-            + suggestion(existing.uid())
+            + suggestion(uid)
             + "'");
   }
 

@@ -3,6 +3,7 @@ package dev.credence.server.sessions;
 import static dev.credence.server.store.Timestamps.instant;
 import static dev.credence.server.store.Timestamps.utc;
 
+import dev.credence.server.errors.Refusal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -15,7 +16,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The SQL of the sessions table: reads, and the columns the journey records (visits, language, the
- * time a step was shown). Status changes are {@link SessionLifecycle}'s alone.
+ * time a step was shown). Status changes are {@link SessionLifecycle}'s alone. An erased session's
+ * row has no uid; it is found by the keyed hash of its uid ({@link UidHashes}).
  */
 public final class SessionStore {
   private static final String COLUMNS =
@@ -24,10 +26,97 @@ public final class SessionStore {
   /** Bound values a query carries at most, well under PostgreSQL's limit of 32,767. */
   private static final int UIDS_PER_QUERY = 1000;
 
-  private final Jdbi jdbi;
+  /** The statuses a session is finished in, whose data a retention period may erase. */
+  public static final List<SessionStatus> FINISHED =
+      List.of(SessionStatus.COMPLETED, SessionStatus.CANCELLED, SessionStatus.EXPIRED);
 
-  public SessionStore(Jdbi jdbi) {
+  private final Jdbi jdbi;
+  private final UidHashes hashes;
+
+  public SessionStore(Jdbi jdbi, UidHashes hashes) {
     this.jdbi = jdbi;
+    this.hashes = hashes;
+  }
+
+  /** What an erased session keeps besides its id: its integration and when and by whom. */
+  public record Tombstone(
+      String sessionId,
+      String integrationId,
+      Instant createdAt,
+      Instant finishedAt,
+      Instant erasedAt,
+      String erasedBy) {}
+
+  /** The keyed hash of {@code uid} on an integration, as {@code sessions.uid_hash} holds it. */
+  public String uidHash(String integrationId, String uid) {
+    return hashes.hash(integrationId, uid);
+  }
+
+  /**
+   * The session of {@code uid} on an integration; 404 {@code uid_not_found} when it has none, 404
+   * {@code erased} when its session was erased.
+   */
+  public Session require(String integrationId, String uid) {
+    Optional<Session> session = findByUid(integrationId, uid);
+    if (session.isPresent()) {
+      return session.get();
+    }
+    Optional<Tombstone> erased = findErased(integrationId, uid);
+    if (erased.isPresent()) {
+      throw Refusal.notFound(
+          "erased",
+          "The session of uid '"
+              + uid
+              + "' on this integration was erased at "
+              + erased.get().erasedAt()
+              + "; its answers and result are gone");
+    }
+    throw Refusal.notFound(
+        "uid_not_found", "No session with uid '" + uid + "' on this integration");
+  }
+
+  /** The tombstone of {@code uid}'s session on an integration, if it was erased. */
+  public Optional<Tombstone> findErased(String integrationId, String uid) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT id, integration_id, created_at, finished_at, erased_at, erased_by"
+                        + " FROM sessions WHERE integration_id = ? AND uid_hash = ?"
+                        + " AND status = 'ERASED'")
+                .bind(0, integrationId)
+                .bind(1, uidHash(integrationId, uid))
+                .map(
+                    (rs, ctx) ->
+                        new Tombstone(
+                            rs.getString("id"),
+                            rs.getString("integration_id"),
+                            instant(rs, "created_at"),
+                            instant(rs, "finished_at"),
+                            instant(rs, "erased_at"),
+                            rs.getString("erased_by")))
+                .findOne());
+  }
+
+  /**
+   * Up to {@code limit} sessions of an integration that finished before {@code cutoff} and are not
+   * erased, oldest first: what a retention period lets go.
+   */
+  public List<Session> findFinishedBefore(String integrationId, Instant cutoff, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM sessions WHERE integration_id = :integration"
+                        + " AND finished_at < :cutoff AND status IN (<finished>)"
+                        + " ORDER BY finished_at, id FETCH FIRST "
+                        + limit
+                        + " ROWS ONLY")
+                .bind("integration", integrationId)
+                .bind("cutoff", utc(cutoff))
+                .bindList("finished", FINISHED.stream().map(Enum::name).toList())
+                .map(SessionStore::session)
+                .list());
   }
 
   public Optional<Session> findByUid(String integrationId, String uid) {
@@ -152,7 +241,8 @@ public final class SessionStore {
   }
 
   void insert(Handle h, Session s) {
-    h.createUpdate("INSERT INTO sessions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    h.createUpdate(
+            "INSERT INTO sessions (" + COLUMNS + ", uid_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(0, s.id())
         .bind(1, s.integrationId())
         .bind(2, s.uid())
@@ -161,6 +251,7 @@ public final class SessionStore {
         .bind(5, utc(s.expiresAt()))
         .bind(6, utc(s.startedAt()))
         .bind(7, utc(s.finishedAt()))
+        .bind(8, uidHash(s.integrationId(), s.uid()))
         .execute();
   }
 

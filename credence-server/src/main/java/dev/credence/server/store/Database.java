@@ -6,11 +6,15 @@ import dev.credence.server.config.Config;
 import dev.credence.server.config.ConfigException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connection pool, the schema and the Jdbi handle over them. Time-outs are short on purpose:
@@ -18,6 +22,8 @@ import org.jdbi.v3.core.Jdbi;
  * pool reconnects by itself when the database returns.
  */
 public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
   /**
    * How long a request waits for a pool connection before it is answered 503. While the database is
    * away every request waits this long, and its answer must come within 2 s
@@ -27,13 +33,13 @@ public final class Database implements AutoCloseable {
 
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
-  private final boolean h2;
+  private final Config.Database settings;
   private final PoolRecovery recovery;
 
-  private Database(HikariDataSource dataSource, boolean h2, PoolRecovery recovery) {
+  private Database(HikariDataSource dataSource, Config.Database settings, PoolRecovery recovery) {
     this.dataSource = dataSource;
     this.jdbi = Jdbi.create(dataSource);
-    this.h2 = h2;
+    this.settings = settings;
     this.recovery = recovery;
   }
 
@@ -89,7 +95,8 @@ public final class Database implements AutoCloseable {
     try {
       Flyway.configure()
           .dataSource(dataSource)
-          .locations("classpath:db/migration")
+          // SQL migrations, and the Java ones for what SQL cannot say alike on H2 and PostgreSQL.
+          .locations("classpath:db/migration", "classpath:dev/credence/server/store/migrations")
           .failOnMissingLocations(true)
           .load()
           .migrate();
@@ -98,7 +105,7 @@ public final class Database implements AutoCloseable {
       throw new ConfigException("database migration failed: " + rootMessage(e), e);
     }
     return new Database(
-        dataSource, settings.isH2(), settings.isH2() ? null : new PoolRecovery(dataSource, pool));
+        dataSource, settings, settings.isH2() ? null : new PoolRecovery(dataSource, pool));
   }
 
   public Jdbi jdbi() {
@@ -111,7 +118,7 @@ public final class Database implements AutoCloseable {
   }
 
   public boolean isH2() {
-    return h2;
+    return settings.isH2();
   }
 
   /** True when a connection can be had and answers a trivial query within about two seconds. */
@@ -132,6 +139,37 @@ public final class Database implements AutoCloseable {
       recovery.close();
     }
     dataSource.close();
+  }
+
+  /**
+   * Closes, and on H2 compacts the file ({@code SHUTDOWN COMPACT}) when no other connection uses
+   * it: the file then holds only live rows, so what was erased or deleted leaves the disk, not only
+   * the tables. A second node in this process, or the command line through H2's AUTO_SERVER, still
+   * using the file defers the compaction to whichever closes last. The server's orderly stop.
+   */
+  public void closeAndCompact() {
+    close();
+    if (!settings.isH2()) {
+      return;
+    }
+    try (Connection connection =
+            DriverManager.getConnection(
+                settings.url(), settings.user(), settings.password().value());
+        Statement statement = connection.createStatement()) {
+      long sessions;
+      try (ResultSet rs =
+          statement.executeQuery("SELECT COUNT(*) FROM information_schema.sessions")) {
+        rs.next();
+        sessions = rs.getLong(1);
+      }
+      if (sessions == 1) {
+        statement.execute("SHUTDOWN COMPACT");
+      } else {
+        LOG.info("The H2 file is in use by {} other connection(s); not compacted", sessions - 1);
+      }
+    } catch (SQLException e) {
+      LOG.warn("The H2 file was not compacted at the stop: {}", rootMessage(e));
+    }
   }
 
   private static String rootMessage(Throwable e) {

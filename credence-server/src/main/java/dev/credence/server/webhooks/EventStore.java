@@ -34,7 +34,10 @@ public final class EventStore {
     NO_WEBHOOK
   }
 
-  /** One stored event; {@code body} is the exact JSON that is signed and sent. */
+  /**
+   * One stored event; {@code body} is the exact JSON that is signed and sent. A finished {@code
+   * session.erased} has neither uid (null) nor body (empty): see {@link #isScrubbed}.
+   */
   public record Event(
       String id,
       String sessionId,
@@ -50,7 +53,12 @@ public final class EventStore {
       Instant retryUntil,
       Instant nextAttemptAt,
       Instant finishedAt,
-      int windowAttempts) {}
+      int windowAttempts) {
+    /** A finished {@code session.erased}, whose uid and body are gone: it cannot be sent again. */
+    public boolean isScrubbed() {
+      return uid == null;
+    }
+  }
 
   /** One delivery attempt: the receiver's status code, or the error when there was none. */
   public record Delivery(
@@ -99,6 +107,23 @@ public final class EventStore {
               return id;
             })
         .toList();
+  }
+
+  /**
+   * Deletes a session's events and their delivery logs inside the caller's transaction: what its
+   * erasure removes of the outbox. A pending event is never sent then: its delivery finds nothing.
+   */
+  public static void eraseSession(Handle h, String sessionId) {
+    // An attempt being recorded holds its event's row: wait for it, so its log is deleted too.
+    h.createQuery("SELECT id FROM events WHERE session_id = ? FOR UPDATE")
+        .bind(0, sessionId)
+        .mapTo(String.class)
+        .list();
+    h.createUpdate(
+            "DELETE FROM deliveries WHERE event_id IN (SELECT id FROM events WHERE session_id = ?)")
+        .bind(0, sessionId)
+        .execute();
+    h.createUpdate("DELETE FROM events WHERE session_id = ?").bind(0, sessionId).execute();
   }
 
   public Optional<Event> find(String id) {
@@ -189,11 +214,25 @@ public final class EventStore {
 
   /**
    * Logs an attempt and counts it on its event, with the time of the next one (null if none) and
-   * the end of the event's retry window.
+   * the end of the event's retry window. Nothing is logged for an event erased meanwhile (its
+   * session's erasure deleted it): the event is counted first, which waits for an erasure in
+   * progress and then finds no row.
    */
   public void recordAttempt(Delivery d, Instant nextAttemptAt, Instant retryUntil) {
     jdbi.useTransaction(
         h -> {
+          int counted =
+              h.createUpdate(
+                      "UPDATE events SET attempts = ?, next_attempt_at = ?, retry_until = ?,"
+                          + " window_attempts = window_attempts + 1 WHERE id = ?")
+                  .bind(0, d.attempt())
+                  .bind(1, utc(nextAttemptAt))
+                  .bind(2, utc(retryUntil))
+                  .bind(3, d.eventId())
+                  .execute();
+          if (counted == 0) {
+            return;
+          }
           h.createUpdate(
                   "INSERT INTO deliveries (event_id, attempt, started_at, url, status_code, error,"
                       + " latency_ms, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -206,29 +245,45 @@ public final class EventStore {
               .bind(6, d.latencyMs())
               .bind(7, d.responseSnippet())
               .execute();
-          h.createUpdate(
-                  "UPDATE events SET attempts = ?, next_attempt_at = ?, retry_until = ?,"
-                      + " window_attempts = window_attempts + 1 WHERE id = ?")
-              .bind(0, d.attempt())
-              .bind(1, utc(nextAttemptAt))
-              .bind(2, utc(retryUntil))
-              .bind(3, d.eventId())
-              .execute();
         });
   }
 
-  /** Ends a pending event as DELIVERED, FAILED or NO_WEBHOOK; false if it was not pending. */
+  /**
+   * Ends a pending event as DELIVERED, FAILED or NO_WEBHOOK; false if it was not pending. A
+   * finished {@code session.erased}, the last trace of its session's uid, loses its uid and body
+   * (and what the receiver answered) in the same transaction: it is never sent again.
+   */
   public boolean finish(String id, Status status, Instant now) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate(
-                        "UPDATE events SET status = ?, finished_at = ?, next_attempt_at = NULL"
-                            + " WHERE id = ? AND status = 'PENDING'")
-                    .bind(0, status.name())
-                    .bind(1, utc(now))
-                    .bind(2, id)
-                    .execute())
-        == 1;
+    return jdbi.inTransaction(
+        h -> {
+          boolean finished =
+              h.createUpdate(
+                          "UPDATE events SET status = ?, finished_at = ?, next_attempt_at = NULL"
+                              + " WHERE id = ? AND status = 'PENDING'")
+                      .bind(0, status.name())
+                      .bind(1, utc(now))
+                      .bind(2, id)
+                      .execute()
+                  == 1;
+          if (finished) {
+            scrubErased(h, id);
+          }
+          return finished;
+        });
+  }
+
+  /** Clears the uid and body of a {@code session.erased} event, and its receiver's answers. */
+  private static void scrubErased(Handle h, String id) {
+    int scrubbed =
+        h.createUpdate("UPDATE events SET uid = NULL, body = '' WHERE id = ? AND type = ?")
+            .bind(0, id)
+            .bind(1, EventType.SESSION_ERASED.wireName())
+            .execute();
+    if (scrubbed == 1) {
+      h.createUpdate("UPDATE deliveries SET response_snippet = NULL WHERE event_id = ?")
+          .bind(0, id)
+          .execute();
+    }
   }
 
   /**

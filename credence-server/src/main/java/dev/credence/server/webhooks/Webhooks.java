@@ -56,11 +56,11 @@ public final class Webhooks {
   /**
    * Sends an event again now, whatever became of it, with a fresh retry window. A manual action: it
    * goes at once, even if an earlier event of its session is still waiting. Returns false when
-   * there is no such event.
+   * there is no such event, or it is a {@code session.erased} already sent, whose body is gone.
    */
   public boolean redeliver(String eventId) {
     Optional<Event> event = events.find(eventId);
-    if (event.isEmpty()) {
+    if (event.isEmpty() || event.get().isScrubbed()) {
       return false;
     }
     events.reopen(eventId, retryUntil(clock.instant()));

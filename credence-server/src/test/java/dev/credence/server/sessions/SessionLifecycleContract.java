@@ -25,7 +25,8 @@ abstract class SessionLifecycleContract extends ServerContract {
     RunningServer.Deployment deployment = server.newDeployment();
     String integrationId = deployment.testIntegrationId();
     try (Database database = Database.open(server.config().database())) {
-      SessionStore store = new SessionStore(database.jdbi());
+      SessionStore store =
+          new SessionStore(database.jdbi(), new UidHashes(server.config().masterKeyBytes()));
       SessionLifecycle lifecycle =
           new SessionLifecycle(database.jdbi(), store, new SimpleMeterRegistry());
       for (SessionStatus status : SessionStatus.values()) {
@@ -45,6 +46,13 @@ abstract class SessionLifecycleContract extends ServerContract {
                           .jdbi()
                           .inTransaction(h -> lifecycle.end(h, session.id(), change, NOW));
                   case REOPEN -> lifecycle.reopen(session.id(), NOW.plusSeconds(3600));
+                  case ERASE ->
+                      database
+                          .jdbi()
+                          .inTransaction(
+                              h ->
+                                  lifecycle.erase(
+                                      h, session.id(), "hash-" + session.id(), "test", NOW));
                   case OPEN -> throw new AssertionError();
                 };
             assertThat(changed).as(label).isEqualTo(SessionLifecycle.allows(status, change));
@@ -96,6 +104,11 @@ abstract class SessionLifecycleContract extends ServerContract {
               .<Boolean, RuntimeException>inTransaction(
                   h -> lifecycle.end(h, session.id(), change, NOW));
       case REOPEN -> lifecycle.reopen(session.id(), NOW.plusSeconds(3600));
+      case ERASE ->
+          database
+              .jdbi()
+              .<Boolean, RuntimeException>inTransaction(
+                  h -> lifecycle.erase(h, session.id(), "hash-" + session.id(), "test", NOW));
       case OPEN -> throw new AssertionError("opening is checked on its own");
     };
   }

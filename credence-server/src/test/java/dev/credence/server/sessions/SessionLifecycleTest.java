@@ -2,6 +2,7 @@ package dev.credence.server.sessions;
 
 import static dev.credence.server.sessions.SessionLifecycle.Change.CANCEL;
 import static dev.credence.server.sessions.SessionLifecycle.Change.COMPLETE;
+import static dev.credence.server.sessions.SessionLifecycle.Change.ERASE;
 import static dev.credence.server.sessions.SessionLifecycle.Change.EXPIRE;
 import static dev.credence.server.sessions.SessionLifecycle.Change.OPEN;
 import static dev.credence.server.sessions.SessionLifecycle.Change.REOPEN;
@@ -9,6 +10,7 @@ import static dev.credence.server.sessions.SessionLifecycle.Change.START;
 import static dev.credence.server.sessions.SessionStatus.CANCELLED;
 import static dev.credence.server.sessions.SessionStatus.COMPLETED;
 import static dev.credence.server.sessions.SessionStatus.CREATED;
+import static dev.credence.server.sessions.SessionStatus.ERASED;
 import static dev.credence.server.sessions.SessionStatus.EXPIRED;
 import static dev.credence.server.sessions.SessionStatus.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,11 +27,12 @@ class SessionLifecycleTest {
 
   private static final List<Row> TABLE =
       List.of(
-          new Row(CREATED, Set.of(START, COMPLETE, CANCEL, EXPIRE)),
-          new Row(STARTED, Set.of(COMPLETE, CANCEL, EXPIRE)),
-          new Row(COMPLETED, Set.of()),
-          new Row(CANCELLED, Set.of()),
-          new Row(EXPIRED, Set.of(REOPEN)));
+          new Row(CREATED, Set.of(START, COMPLETE, CANCEL, EXPIRE, ERASE)),
+          new Row(STARTED, Set.of(COMPLETE, CANCEL, EXPIRE, ERASE)),
+          new Row(COMPLETED, Set.of(ERASE)),
+          new Row(CANCELLED, Set.of(ERASE)),
+          new Row(EXPIRED, Set.of(REOPEN, ERASE)),
+          new Row(ERASED, Set.of()));
 
   @Test
   void everyStatusAllowsExactlyTheChangesInTheTable() {
@@ -50,17 +53,32 @@ class SessionLifecycleTest {
     assertThat(SessionLifecycle.RULES.get(COMPLETE).to()).isEqualTo(COMPLETED);
     assertThat(SessionLifecycle.RULES.get(CANCEL).to()).isEqualTo(CANCELLED);
     assertThat(SessionLifecycle.RULES.get(EXPIRE).to()).isEqualTo(EXPIRED);
+    assertThat(SessionLifecycle.RULES.get(ERASE).to()).isEqualTo(ERASED);
     // back to CREATED or STARTED, by whether the applicant had started
     assertThat(SessionLifecycle.RULES.get(REOPEN).to()).isNull();
   }
 
   @Test
-  void finalStatusesAreTheOnesNothingButReopenLeaves() {
+  void finalStatusesAreTheOnesNothingButReopenAndEraseLeaves() {
     for (SessionStatus status : SessionStatus.values()) {
       boolean leaves =
           SessionLifecycle.RULES.entrySet().stream()
-              .anyMatch(e -> e.getKey() != REOPEN && e.getValue().from().contains(status));
+              .anyMatch(
+                  e ->
+                      e.getKey() != REOPEN
+                          && e.getKey() != ERASE
+                          && e.getValue().from().contains(status));
       assertThat(leaves).as("%s", status).isEqualTo(status.isOpen());
     }
+  }
+
+  @Test
+  void anyStatusButErasedMayBeErasedAndNothingLeavesErased() {
+    for (SessionStatus status : SessionStatus.values()) {
+      assertThat(SessionLifecycle.allows(status, ERASE))
+          .as("%s", status)
+          .isEqualTo(status != ERASED);
+    }
+    assertThat(SessionLifecycle.RULES.values()).noneMatch(rule -> rule.from().contains(ERASED));
   }
 }

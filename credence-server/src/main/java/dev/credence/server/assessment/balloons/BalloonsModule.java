@@ -93,6 +93,11 @@ public final class BalloonsModule
     return "balloons";
   }
 
+  @Override
+  public List<String> sessionTables() {
+    return List.of("balloons");
+  }
+
   public Intro intro(Balloons settings) {
     return new Intro("bart.title", List.of("bart.instructions"));
   }

@@ -57,6 +57,11 @@ public final class MemorySpanModule
     return "memory_span";
   }
 
+  @Override
+  public List<String> sessionTables() {
+    return List.of("memory_rounds");
+  }
+
   public String path() {
     return "memory";
   }

@@ -17,9 +17,9 @@ import java.util.function.Function;
 
 /**
  * The settings form of one environment: the text each field shows, and what is wrong with it. The
- * fields are the operator API's settings under their JSON names, all but {@code hmac_required},
- * which only the operator changes. Values are checked by {@link EnvironmentSettings#patch}, one
- * field at a time, so each message stands next to its field.
+ * fields are the operator API's settings under their JSON names, all but {@code hmac_required} and
+ * {@code retention_days}, which only the operator changes. Values are checked by {@link
+ * EnvironmentSettings#patch}, one field at a time, so each message stands next to its field.
  */
 public final class SettingsForm {
   /** How a setting is entered. */
