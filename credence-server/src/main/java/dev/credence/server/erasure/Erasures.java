@@ -140,9 +140,12 @@ public final class Erasures {
     }
   }
 
-  /** Every table a session's rows are kept in by {@code session_id}, each emptied by an erasure. */
-  public List<String> sessionTables() {
-    List<String> tables = new ArrayList<>(journeyTables);
+  /**
+   * Every table a session's rows are kept in by {@code session_id} with these modules, each emptied
+   * by an erasure (the sessions table keeps the tombstone by its {@code id}).
+   */
+  public static List<String> sessionTables(AssessmentModules modules) {
+    List<String> tables = new ArrayList<>(modules.sessionTables());
     tables.addAll(OTHER_SESSION_TABLES);
     return List.copyOf(tables);
   }

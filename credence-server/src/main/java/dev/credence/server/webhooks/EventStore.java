@@ -114,6 +114,11 @@ public final class EventStore {
    * erasure removes of the outbox. A pending event is never sent then: its delivery finds nothing.
    */
   public static void eraseSession(Handle h, String sessionId) {
+    // An attempt being recorded holds its event's row: wait for it, so its log is deleted too.
+    h.createQuery("SELECT id FROM events WHERE session_id = ? FOR UPDATE")
+        .bind(0, sessionId)
+        .mapTo(String.class)
+        .list();
     h.createUpdate(
             "DELETE FROM deliveries WHERE event_id IN (SELECT id FROM events WHERE session_id = ?)")
         .bind(0, sessionId)
@@ -209,11 +214,25 @@ public final class EventStore {
 
   /**
    * Logs an attempt and counts it on its event, with the time of the next one (null if none) and
-   * the end of the event's retry window.
+   * the end of the event's retry window. Nothing is logged for an event erased meanwhile (its
+   * session's erasure deleted it): the event is counted first, which waits for an erasure in
+   * progress and then finds no row.
    */
   public void recordAttempt(Delivery d, Instant nextAttemptAt, Instant retryUntil) {
     jdbi.useTransaction(
         h -> {
+          int counted =
+              h.createUpdate(
+                      "UPDATE events SET attempts = ?, next_attempt_at = ?, retry_until = ?,"
+                          + " window_attempts = window_attempts + 1 WHERE id = ?")
+                  .bind(0, d.attempt())
+                  .bind(1, utc(nextAttemptAt))
+                  .bind(2, utc(retryUntil))
+                  .bind(3, d.eventId())
+                  .execute();
+          if (counted == 0) {
+            return;
+          }
           h.createUpdate(
                   "INSERT INTO deliveries (event_id, attempt, started_at, url, status_code, error,"
                       + " latency_ms, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
@@ -225,14 +244,6 @@ public final class EventStore {
               .bind(5, d.error())
               .bind(6, d.latencyMs())
               .bind(7, d.responseSnippet())
-              .execute();
-          h.createUpdate(
-                  "UPDATE events SET attempts = ?, next_attempt_at = ?, retry_until = ?,"
-                      + " window_attempts = window_attempts + 1 WHERE id = ?")
-              .bind(0, d.attempt())
-              .bind(1, utc(nextAttemptAt))
-              .bind(2, utc(retryUntil))
-              .bind(3, d.eventId())
               .execute();
         });
   }

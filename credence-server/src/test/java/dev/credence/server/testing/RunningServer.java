@@ -19,9 +19,15 @@ import java.util.Map;
 public final class RunningServer extends ServerHttp implements AutoCloseable {
   public static final String OPERATOR_TOKEN = "test-operator-token-0123456789abcdef";
 
-  /** Background work at test speed: webhook deliveries and expiry within a fraction of a second. */
+  /**
+   * Background work at test speed: webhook deliveries, expiry and retention within a fraction of a
+   * second.
+   */
   public static final Map<String, String> QUICK_WORKERS =
-      Map.of("CREDENCE_SCHEDULER_POLL_MS", "100", "CREDENCE_EXPIRY_SWEEP_MS", "200");
+      Map.of(
+          "CREDENCE_SCHEDULER_POLL_MS", "100",
+          "CREDENCE_EXPIRY_SWEEP_MS", "200",
+          "CREDENCE_RETENTION_SWEEP_MS", "200");
 
   /**
    * Lets webhooks reach receivers on this machine ({@link WebhookReceiver}), whose loopback address
