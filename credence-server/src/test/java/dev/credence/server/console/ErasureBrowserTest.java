@@ -2,7 +2,6 @@ package dev.credence.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.credence.server.assessment.Applicant;
 import dev.credence.server.testing.Browser;
 import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
@@ -50,11 +49,9 @@ class ErasureBrowserTest {
             TestDatabase.H2,
             RunningServer.with(RunningServer.QUICK_WORKERS, RunningServer.LOOPBACK_WEBHOOKS));
     receiver = WebhookReceiver.start();
-    deployment = server.newDeployment();
-    String production = deployment.productionIntegrationId();
-    server.patchIntegration(production, Applicant.SMALL_ASSESSMENT);
-    server.patchIntegration(production, "{\"webhook_url\": \"" + receiver.url() + "\"}");
     Lender lender = new Lender(server);
+    deployment = lender.deployment(receiver);
+    String production = deployment.productionIntegrationId();
     lender.applicant(deployment.productionKey(), production, "EB-laptop-01").finish(4);
     lender.applicant(deployment.productionKey(), production, "EB-phone-01").finish(2);
     lender.applicant(deployment.productionKey(), production, "EB-kept-01").finish(3);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.credence.server.assessment.Applicant;
 import dev.credence.server.testing.AuditPage;
 import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
@@ -54,12 +53,9 @@ abstract class ErasurePagesContract extends ServerContract {
   @BeforeAll
   void makeSessions() {
     receiver = WebhookReceiver.start();
-    acme = server.newDeployment();
-    other = server.newDeployment();
-    server.patchIntegration(acme.productionIntegrationId(), Applicant.SMALL_ASSESSMENT);
-    server.patchIntegration(
-        acme.productionIntegrationId(), "{\"webhook_url\": \"" + receiver.url() + "\"}");
     Lender lender = new Lender(server);
+    acme = lender.deployment(receiver);
+    other = server.newDeployment();
     for (String uid :
         List.of(
             "ER-done-01",
