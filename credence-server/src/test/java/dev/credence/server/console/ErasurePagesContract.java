@@ -204,6 +204,9 @@ abstract class ErasurePagesContract extends ServerContract {
           .contains("Nothing was changed.")
           .contains(score);
     }
+    HttpResponse<String> forged =
+        admin.postRaw(resultPath(uid) + "/erase", Map.of("confirm", "yes")); // no CSRF token
+    assertThat(forged.statusCode()).isEqualTo(403);
     assertThat(admin.get(resultPath(uid)).body()).contains(score, "status completed");
     assertThat(AuditPage.read(admin).of("session.erased")).hasSize(erasures);
 
@@ -269,6 +272,11 @@ abstract class ErasurePagesContract extends ServerContract {
                 .get("/console/results/" + otherIntegration + "/erased/" + sessionId)
                 .statusCode())
         .isEqualTo(404);
+    admin.get("/console/results");
+    HttpResponse<String> unknown =
+        admin.post(resultPath("ER-nobody-01") + "/erase", Map.of("confirm", "yes"));
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).contains("There is no such session");
     assertThat(
             admin
                 .get("/console/results/" + acme.productionIntegrationId() + "/erased/0123")
