@@ -110,7 +110,13 @@ class CliTest {
     for (String[] args : List.of(new String[] {}, new String[] {"--help"}, new String[] {"help"})) {
       Result r = cli(args);
       assertThat(r.exit()).as(Arrays.toString(args)).isZero();
-      assertThat(r.out()).contains("Usage:", "companies create --name NAME", "rotate-key");
+      assertThat(r.out())
+          .contains(
+              "Usage:",
+              "companies create --name NAME",
+              "rotate-key",
+              "sessions erase INTEGRATION_ID UID",
+              "--retention-days 1..3650|null");
       assertThat(r.err()).isEmpty();
     }
   }
@@ -329,6 +335,17 @@ class CliTest {
   }
 
   @Test
+  void theRetentionIsSetAndClearedFromTheShell() {
+    String id = newDeployment().at("/test/integration_id").asText();
+    assertThat(cli("integrations", "show", id).json().get("retention_days").isNull()).isTrue();
+    JsonNode set = cli("integrations", "set", id, "--retention-days", "30").json();
+    assertThat(set.get("retention_days").asInt()).isEqualTo(30);
+    assertThat(cli("integrations", "show", id).json().get("retention_days").asInt()).isEqualTo(30);
+    JsonNode cleared = cli("integrations", "set", id, "--retention-days", "null").json();
+    assertThat(cleared.get("retention_days").isNull()).isTrue();
+  }
+
+  @Test
   void anInvalidSettingExits1AndChangesNothing() {
     String id = newDeployment().at("/test/integration_id").asText();
     cli("integrations", "set", id, "--complete-url", "https://lender.example.com/done").json();
@@ -343,6 +360,9 @@ class CliTest {
             new String[] {"--expired-url", "javascript:alert(1)"},
             new String[] {"--brand-primary-color", "blue"},
             new String[] {"--show-completion-page", "maybe"},
+            new String[] {"--retention-days", "0"},
+            new String[] {"--retention-days", "3651"},
+            new String[] {"--retention-days", "abc"},
             new String[] {"--unknown-setting", "5"},
             // valid first, invalid second: neither is applied
             new String[] {"--session-expiry-hours", "48", "--complete-url", "ftp://x"})) {
@@ -449,6 +469,53 @@ class CliTest {
       String badOut = output(bad);
       assertThat(bad.exitValue()).as(badOut).isEqualTo(1);
       assertThat(badOut).contains("session_expiry_hours", "invalid_settings");
+    }
+  }
+
+  @Test
+  void aSessionIsErasedFromTheShellAsByTheOperatorApi() {
+    try (RunningServer server =
+        RunningServer.start(TestDatabase.H2, Map.of("CREDENCE_DATA_DIR", dataDir.toString()))) {
+      RunningServer.Deployment d = server.newDeployment();
+      String id = d.productionIntegrationId();
+      String uid = "CLI-ERASE-0001";
+      HttpAssert.status(server.createSession(d.productionKey(), sessionBody(uid, id)), 200);
+
+      JsonNode erased = cli("sessions", "erase", id, uid).json();
+      assertThat(erased.fieldNames()).toIterable().containsExactly("uid", "erased_at");
+      assertThat(erased.get("uid").asText()).isEqualTo(uid);
+      assertThat(erased.get("erased_at").asLong())
+          .isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
+      java.net.http.HttpResponse<String> result =
+          server.send("GET", "/v1/results/" + uid, null, "api-key", d.productionKey());
+      HttpAssert.status(result, 404);
+      assertThat(json(result).get("code").asText()).isEqualTo("erased");
+      assertThat(
+              server.<String>database(
+                  h ->
+                      h.createQuery("SELECT erased_by FROM sessions WHERE integration_id = ?")
+                          .bind(0, id)
+                          .mapTo(String.class)
+                          .one()))
+          .isEqualTo("operator (cli)");
+      // session.erased waits in the outbox for the server's repair pass to send it.
+      assertThat(
+              server.<String>database(
+                  h ->
+                      h.createQuery("SELECT status FROM events WHERE type = 'session.erased'")
+                          .mapTo(String.class)
+                          .one()))
+          .isEqualTo("PENDING");
+
+      Result again = cli("sessions", "erase", id, uid);
+      assertThat(again.exit()).isEqualTo(1);
+      assertThat(again.err()).startsWith("credence: ").contains("(erased)");
+      Result unknown = cli("sessions", "erase", id, "CLI-NOBODY-0001");
+      assertThat(unknown.exit()).isEqualTo(1);
+      assertThat(unknown.err()).contains("(uid_not_found)");
+      Result missing = cli("sessions", "erase", id);
+      assertThat(missing.exit()).isEqualTo(2);
+      assertThat(missing.err()).contains("give the integration id and the uid", "Usage:");
     }
   }
 

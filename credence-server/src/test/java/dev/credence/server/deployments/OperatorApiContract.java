@@ -53,6 +53,11 @@ abstract class OperatorApiContract extends ServerContract {
             },
             new String[] {
               "POST", "/v1/admin/integrations/" + d.testIntegrationId() + "/rotate-key", null
+            },
+            new String[] {
+              "DELETE",
+              "/v1/admin/integrations/" + d.testIntegrationId() + "/sessions/NOAUTH-0001",
+              null
             })) {
       HttpResponse<String> response =
           server.send(call[0], call[1], call[2], "Content-Type", "application/json");
@@ -462,6 +467,22 @@ abstract class OperatorApiContract extends ServerContract {
   }
 
   @Test
+  void theRetentionIsNullByDefaultAndTakesDaysOrNull() {
+    Deployment d = server.newDeployment();
+    for (String id : List.of(d.testIntegrationId(), d.productionIntegrationId())) {
+      assertThat(integration(id).has("retention_days")).isTrue();
+      assertThat(integration(id).get("retention_days").isNull()).isTrue();
+    }
+    for (int days : new int[] {1, 30, 3650}) {
+      patchOk(d.productionIntegrationId(), "{\"retention_days\":" + days + "}");
+      assertThat(integration(d.productionIntegrationId()).get("retention_days").asInt())
+          .isEqualTo(days);
+    }
+    patchOk(d.productionIntegrationId(), "{\"retention_days\":null}");
+    assertThat(integration(d.productionIntegrationId()).get("retention_days").isNull()).isTrue();
+  }
+
+  @Test
   void nullCannotClearARequiredSetting() {
     Deployment d = server.newDeployment();
     JsonNode before = integration(d.testIntegrationId());
@@ -512,6 +533,15 @@ abstract class OperatorApiContract extends ServerContract {
         Arguments.of("{\"norms_minimum\":19}", "norms_minimum"),
         Arguments.of("{\"norms_minimum\":100001}", "norms_minimum"),
         Arguments.of("{\"norms_minimum\":null}", "norms_minimum"),
+        Arguments.of(
+            "{\"retention_days\":0}",
+            "retention_days must be a whole number of days from 1 to 3650, or null to keep"
+                + " finished sessions for ever (got 0)"),
+        Arguments.of("{\"retention_days\":3651}", "retention_days must be a whole number"),
+        Arguments.of("{\"retention_days\":-1}", "retention_days must be a whole number"),
+        Arguments.of("{\"retention_days\":7.5}", "retention_days must be a whole number"),
+        Arguments.of("{\"retention_days\":\"30\"}", "retention_days must be a whole number"),
+        Arguments.of("{\"retention_days\":99999999999}", "retention_days must be a whole number"),
         Arguments.of("{\"scoring_model\":\"default-2026.1\"}", "scoring_model"),
         Arguments.of("{\"scoring_model\":{\"version\":\"x\"}}", "scoring_model"),
         Arguments.of(

@@ -134,6 +134,11 @@ class OpenApiDocumentTest {
 
     probe("GET", "/v1/results/CUST-00000001", null, key);
     probe("GET", "/v1/results/CUST-99999999", null, key);
+    server.createSession(key, sessionBody("CUST-00000007", integration));
+    server.operator(
+        "DELETE", "/v1/admin/integrations/" + integration + "/sessions/CUST-00000007", null);
+    probe("GET", "/v1/results/CUST-00000007", null, key); // erased
+    probe("POST", tokens, sessionBody("CUST-00000007", integration), key);
     probe("GET", "/v1/results/CUST-00000001", null, null);
     probe("GET", "/v1/results?limit=10", null, key);
     probe("GET", "/v1/results?limit=0", null, key);
@@ -193,9 +198,12 @@ class OpenApiDocumentTest {
       server.clock().advance(Duration.ofHours(2));
       receiver.await(6, Duration.ofSeconds(20));
       server.send("POST", "/v1/webhooks-management/test", null, "api-key", key);
+      receiver.await(7, Duration.ofSeconds(20));
+      server.operator(
+          "DELETE", "/v1/admin/integrations/" + integration + "/sessions/HOOK-00000004", null);
 
       Set<String> types = new TreeSet<>();
-      for (WebhookReceiver.Received delivery : receiver.await(7, Duration.ofSeconds(20))) {
+      for (WebhookReceiver.Received delivery : receiver.await(8, Duration.ofSeconds(20))) {
         JsonNode body = JSON.readTree(delivery.body());
         String type = body.at("/event/type").asText();
         types.add(type);

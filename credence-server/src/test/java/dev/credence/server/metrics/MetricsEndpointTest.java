@@ -117,6 +117,16 @@ class MetricsEndpointTest {
       assertThat(metrics.samples("jvm_memory_used_bytes", "area", "heap")).isNotEmpty();
       assertThat(metrics.value("jvm_threads_live_threads")).isPositive();
       assertThat(metrics.value("process_uptime_seconds")).isPositive();
+
+      assertThat(metrics.value("credence_erasures_total", "by", "operator")).isZero();
+      HttpResponse<String> erased =
+          server.operator(
+              "DELETE", "/v1/admin/integrations/" + integration + "/sessions/" + uid, null);
+      assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+      PrometheusText after = PrometheusText.parse(server.get("/metrics").body());
+      assertThat(after.value("credence_erasures_total", "by", "operator")).isEqualTo(1.0);
+      assertThat(after.value("credence_erasures_total", "by", "dashboard")).isZero();
+      assertThat(after.value("credence_erasures_total", "by", "retention")).isZero();
     }
   }
 
