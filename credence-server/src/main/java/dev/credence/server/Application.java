@@ -168,7 +168,8 @@ public final class Application implements AutoCloseable {
               outcomeUploads,
               models,
               results.store(),
-              endings.reopener());
+              endings.reopener(),
+              erasures);
       HealthApi health = new HealthApi(database);
       MetricsApi metricsApi = new MetricsApi(metrics, config.metrics());
       Integer metricsPort = config.metrics().port();

@@ -22,6 +22,7 @@ import dev.credence.server.console.web.CompanyEnvironments;
 import dev.credence.server.console.web.ConsoleWeb;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.endings.SessionReopener;
+import dev.credence.server.erasure.Erasures;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.ClientAddress;
 import dev.credence.server.outcomes.OutcomeUploads;
@@ -71,7 +72,8 @@ public final class Console {
       OutcomeUploads outcomeUploads,
       ModelOperatorApi modelOperator,
       ResultStore results,
-      SessionReopener reopener) {
+      SessionReopener reopener,
+      Erasures erasures) {
     ConsoleWeb web = new ConsoleWeb(accounts, deployments, config.publicUrl());
     ConsoleOperatorApi operator = new ConsoleOperatorApi(accounts);
     AuthPages auth =
@@ -102,7 +104,8 @@ public final class Console {
     ResultPages resultPages =
         new ResultPages(
             query,
-            new CompanyResults(deployments, results, reopener, webhooks, audit, clock),
+            new CompanyResults(
+                deployments, sessionStore, results, reopener, erasures, webhooks, audit, clock),
             new ResultExports(query, config.dataDir().resolve("exports"), clock),
             web);
     return new Console(

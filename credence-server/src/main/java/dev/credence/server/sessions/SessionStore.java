@@ -77,14 +77,24 @@ public final class SessionStore {
 
   /** The tombstone of {@code uid}'s session on an integration, if it was erased. */
   public Optional<Tombstone> findErased(String integrationId, String uid) {
+    return findTombstone("uid_hash", integrationId, uidHash(integrationId, uid));
+  }
+
+  /** The tombstone of the session {@code sessionId} on an integration, if it was erased. */
+  public Optional<Tombstone> findErasedById(String integrationId, String sessionId) {
+    return findTombstone("id", integrationId, sessionId);
+  }
+
+  private Optional<Tombstone> findTombstone(String column, String integrationId, String value) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
                     "SELECT id, integration_id, created_at, finished_at, erased_at, erased_by"
-                        + " FROM sessions WHERE integration_id = ? AND uid_hash = ?"
-                        + " AND status = 'ERASED'")
+                        + " FROM sessions WHERE integration_id = ? AND "
+                        + column
+                        + " = ? AND status = 'ERASED'")
                 .bind(0, integrationId)
-                .bind(1, uidHash(integrationId, uid))
+                .bind(1, value)
                 .map(
                     (rs, ctx) ->
                         new Tombstone(

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.credence.server.assessment.Applicant;
 import dev.credence.server.testing.RunningServer;
+import dev.credence.server.testing.RunningServer.Deployment;
+import dev.credence.server.testing.WebhookReceiver;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
@@ -15,6 +17,18 @@ final class Lender {
 
   Lender(RunningServer server) {
     this.server = server;
+  }
+
+  /**
+   * A new deployment of a new company whose Production environment runs the small assessment and
+   * sends its webhooks to {@code receiver}.
+   */
+  Deployment deployment(WebhookReceiver receiver) {
+    Deployment deployment = server.newDeployment();
+    String production = deployment.productionIntegrationId();
+    server.patchIntegration(production, Applicant.SMALL_ASSESSMENT);
+    server.patchIntegration(production, "{\"webhook_url\": \"" + receiver.url() + "\"}");
+    return deployment;
   }
 
   /** A new session of {@code uid} and its applicant. */

@@ -316,7 +316,7 @@ abstract class ResultPagesContract extends ServerContract {
     assertThat(lines.get(0))
         .isEqualTo(
             "uid,deployment,environment,created_at,finished_at,status,score,risk_band,"
-                + "score_confidence,review_required,flags");
+                + "score_confidence,review_required,flags,erased_at,erased_by");
     assertThat(lines).hasSize(6);
     JsonNode high = calculated.get(HIGH);
     String highLine =

@@ -2,7 +2,6 @@ package dev.credence.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.credence.server.assessment.Applicant;
 import dev.credence.server.testing.Browser;
 import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
@@ -62,11 +61,9 @@ class ResultsBrowserTest {
             TestDatabase.H2,
             RunningServer.with(RunningServer.QUICK_WORKERS, RunningServer.LOOPBACK_WEBHOOKS));
     receiver = WebhookReceiver.start();
-    deployment = server.newDeployment();
-    String production = deployment.productionIntegrationId();
-    server.patchIntegration(production, Applicant.SMALL_ASSESSMENT);
-    server.patchIntegration(production, "{\"webhook_url\": \"" + receiver.url() + "\"}");
     Lender lender = new Lender(server);
+    deployment = lender.deployment(receiver);
+    String production = deployment.productionIntegrationId();
     lender.applicant(deployment.productionKey(), production, "BR-expired-01");
     lender.applicant(deployment.productionKey(), production, "BR-expired-02");
     server.clock().advance(Duration.ofHours(25));

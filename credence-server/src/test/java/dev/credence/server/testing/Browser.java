@@ -119,7 +119,12 @@ public final class Browser implements AutoCloseable {
 
   /** A new desktop browser, 1280 by 900, with a fresh profile. */
   public static Browser desktop(String languages) {
-    return start(languages, false, 1280, 900);
+    return desktop(languages, 1280, 900);
+  }
+
+  /** A new desktop browser of another window size (1366 by 768 is a common laptop's). */
+  public static Browser desktop(String languages, int width, int height) {
+    return start(languages, false, width, height);
   }
 
   private static Browser start(String languages, boolean phone, int width, int height) {

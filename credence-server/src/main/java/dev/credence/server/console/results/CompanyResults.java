@@ -7,9 +7,14 @@ import dev.credence.server.deployments.DeploymentService.DeploymentWithEnvironme
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.endings.SessionAudit;
 import dev.credence.server.endings.SessionReopener;
+import dev.credence.server.erasure.Erased;
+import dev.credence.server.erasure.ErasedBy;
+import dev.credence.server.erasure.Erasures;
 import dev.credence.server.errors.Refusal;
 import dev.credence.server.results.ResultStore;
 import dev.credence.server.sessions.Session;
+import dev.credence.server.sessions.SessionStore;
+import dev.credence.server.sessions.SessionStore.Tombstone;
 import dev.credence.server.webhooks.EventStore;
 import dev.credence.server.webhooks.Webhooks;
 import java.time.Clock;
@@ -18,26 +23,33 @@ import java.util.Optional;
 
 /**
  * A company's sessions, results and events as the results pages read and change them. Every id that
- * is unknown or another company's is answered with the same 404, which repeats none of them.
+ * is unknown or another company's is answered with the same 404, which repeats none of them. An
+ * erased session is read as its tombstone, by its uid or its session id.
  */
 public final class CompanyResults {
   private final DeploymentService deployments;
+  private final SessionStore sessions;
   private final ResultStore results;
   private final SessionReopener reopener;
+  private final Erasures erasures;
   private final Webhooks webhooks;
   private final AuditLog audit;
   private final Clock clock;
 
   public CompanyResults(
       DeploymentService deployments,
+      SessionStore sessions,
       ResultStore results,
       SessionReopener reopener,
+      Erasures erasures,
       Webhooks webhooks,
       AuditLog audit,
       Clock clock) {
     this.deployments = deployments;
+    this.sessions = sessions;
     this.results = results;
     this.reopener = reopener;
+    this.erasures = erasures;
     this.webhooks = webhooks;
     this.audit = audit;
     this.clock = clock;
@@ -63,12 +75,43 @@ public final class CompanyResults {
     }
   }
 
+  /** The session of {@code uid}, if it has one that is not erased. */
+  Optional<Session> findSession(Environment environment, String uid) {
+    return sessions.findByUid(environment.integrationId(), uid);
+  }
+
+  /** The tombstone of {@code uid}'s session, if it was erased; else 404 as if unknown. */
+  Tombstone erasedUid(Environment environment, String uid) {
+    return sessions
+        .findErased(environment.integrationId(), uid)
+        .orElseThrow(CompanyResults::notFound);
+  }
+
+  /** The tombstone of the erased session {@code sessionId}; else 404 as if unknown. */
+  Tombstone erasedSession(Environment environment, String sessionId) {
+    return sessions
+        .findErasedById(environment.integrationId(), sessionId)
+        .orElseThrow(CompanyResults::notFound);
+  }
+
+  /**
+   * Erases the session of {@code uid} as an Admin asked: its erasure's audit entry names them.
+   * Refused as the erasure service refuses it (404 {@code erased} for one erased already).
+   */
+  Erased erase(ConsoleUser actor, Environment environment, String uid) {
+    return erasures.erase(environment, uid, ErasedBy.user(actor));
+  }
+
   Optional<ResultStore.StoredResult> result(Environment environment, Session session) {
     return results.find(environment.integrationId(), session.uid());
   }
 
   List<Webhooks.EventLog> events(Session session) {
-    return webhooks.history(session.id());
+    return events(session.id());
+  }
+
+  List<Webhooks.EventLog> events(String sessionId) {
+    return webhooks.history(sessionId);
   }
 
   String deploymentName(Environment environment) {

@@ -10,7 +10,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 
-/** The results list as a CSV file: what a filter selects, every page of it. */
+/**
+ * The results list as a CSV file: what a filter selects, every page of it. An erased session's row
+ * has no uid and no result, only its times, its status {@code erased} and who erased it.
+ */
 public final class ResultExports {
   private final ResultQuery query;
   private final ExportFiles files;
@@ -49,7 +52,9 @@ public final class ResultExports {
         "risk_band",
         "score_confidence",
         "review_required",
-        "flags");
+        "flags",
+        "erased_at",
+        "erased_by");
     query.each(
         ResultQuery.Scope.of(mine, filter),
         filter,
@@ -65,6 +70,8 @@ public final class ResultExports {
                 r.band(),
                 r.confidence(),
                 r.reviewRequired() == null ? "" : r.reviewRequired().toString(),
-                r.flagList()));
+                r.flagList(),
+                Csv.time(r.erasedAt()),
+                r.erasedBy()));
   }
 }

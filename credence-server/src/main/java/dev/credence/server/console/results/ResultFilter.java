@@ -44,7 +44,7 @@ public record ResultFilter(
 
   /** What a session's status is called on the results screen, and what the filter offers. */
   public static final List<String> STATUSES =
-      List.of("completed", "cancelled", "expired", "incomplete", "open", "started");
+      List.of("completed", "cancelled", "expired", "incomplete", "open", "started", "erased");
 
   public static final List<String> CONFIDENCES = List.of("HIGH", "MEDIUM", "LOW");
 

@@ -8,11 +8,14 @@ import dev.credence.server.deployments.DeploymentService.DeploymentWithEnvironme
 import dev.credence.server.deployments.DeploymentStore.Deployment;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.endings.SessionReopener;
+import dev.credence.server.erasure.Erased;
 import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.results.ResultStore;
 import dev.credence.server.sessions.Session;
+import dev.credence.server.sessions.SessionStore;
 import dev.credence.server.webhooks.Webhooks;
+import gg.jte.generated.precompiled.console.results.JteerasedGenerated;
 import gg.jte.generated.precompiled.console.results.JteresultGenerated;
 import gg.jte.generated.precompiled.console.results.JteresultsGenerated;
 import io.javalin.config.RoutesConfig;
@@ -27,7 +30,8 @@ import java.util.stream.Collectors;
 /**
  * The results screen: a company's sessions with their results, filtered and paged, exported as CSV,
  * their score distribution; one result's facts, traits and events, where an Admin sends an event
- * again or re-opens an expired uid. Production and Test are never shown together.
+ * again, re-opens an expired uid or erases the applicant's data. An erased session is shown by its
+ * session id, without data. Production and Test are never shown together.
  */
 public final class ResultPages {
   private static final String RESULTS = ConsoleWeb.PREFIX + "/results";
@@ -49,9 +53,11 @@ public final class ResultPages {
     routes.get(RESULTS, this::list);
     routes.get(RESULTS + "/export.csv", this::export);
     String one = RESULTS + "/{integration_id}/{uid}";
-    routes.get(one, ctx -> show(ctx, 200, null, null));
+    routes.get(one, this::one);
     routes.post(one + "/reopen", this::reopen);
     routes.post(one + "/events/{event_id}/redeliver", this::redeliver);
+    routes.post(one + "/erase", this::erase);
+    routes.get(RESULTS + "/{integration_id}/erased/{session_id}", this::erased);
   }
 
   // --- the list ---------------------------------------------------------------------------------
@@ -129,6 +135,17 @@ public final class ResultPages {
 
   // --- one result -------------------------------------------------------------------------------
 
+  /** A uid's page; an erased uid's goes to its tombstone's. */
+  private void one(Context ctx) {
+    Environment environment = integration(ctx);
+    String uid = ctx.pathParam("uid");
+    if (results.findSession(environment, uid).isEmpty()) {
+      ctx.redirect(erasedPath(environment, results.erasedUid(environment, uid).sessionId()));
+      return;
+    }
+    show(ctx, 200, null, null);
+  }
+
   private void show(Context ctx, int status, SessionReopener.Reopened reopened, String error) {
     Environment environment = integration(ctx);
     Session session = session(ctx, environment);
@@ -191,6 +208,86 @@ public final class ResultPages {
     ctx.redirect(path(environment, session) + "?done=redelivered");
   }
 
+  // --- erasure ----------------------------------------------------------------------------------
+
+  /**
+   * Erases the applicant's data as an Admin asked, once "I understand this cannot be undone" is
+   * ticked; then shows the tombstone. Without the tick, or for a uid erased already (by anyone, a
+   * moment before included), the page says so and nothing changes.
+   */
+  private void erase(Context ctx) {
+    ConsoleUser actor = ConsoleWeb.user(ctx);
+    actor.requireAdmin();
+    Environment environment = integration(ctx);
+    String uid = ctx.pathParam("uid");
+    if (results.findSession(environment, uid).isEmpty()) {
+      alreadyErased(ctx, environment, uid);
+      return;
+    }
+    if (!"yes".equals(ctx.formParam("confirm"))) {
+      show(ctx, 422, null, NOT_CONFIRMED);
+      return;
+    }
+    Erased erased;
+    try {
+      erased = results.erase(actor, environment, uid);
+    } catch (Refusal e) {
+      if (ERASED.equals(e.code())) {
+        alreadyErased(ctx, environment, uid);
+        return;
+      }
+      throw CompanyResults.notFound();
+    }
+    ctx.redirect(erasedPath(environment, erased.sessionId()) + "?done=erased");
+  }
+
+  /** The code of the erasure service's refusal of a uid erased already. */
+  private static final String ERASED = "erased";
+
+  private static final String NOT_CONFIRMED =
+      "Tick \"I understand this cannot be undone\" to erase this applicant's data. Nothing was"
+          + " changed.";
+
+  private void alreadyErased(Context ctx, Environment environment, String uid) {
+    SessionStore.Tombstone tombstone = results.erasedUid(environment, uid);
+    showErased(
+        ctx,
+        409,
+        tombstone,
+        null,
+        "This applicant's data was erased already, "
+            + toTheSecond(tombstone.erasedAt())
+            + " by "
+            + tombstone.erasedBy()
+            + ". Nothing was changed.");
+  }
+
+  private void erased(Context ctx) {
+    Environment environment = integration(ctx);
+    SessionStore.Tombstone tombstone =
+        results.erasedSession(environment, ctx.pathParam("session_id"));
+    String notice = ERASED.equals(ctx.queryParam("done")) ? JUST_ERASED : null;
+    showErased(ctx, 200, tombstone, notice, null);
+  }
+
+  private static final String JUST_ERASED =
+      "Erased: this applicant's uid, answers, result, events and loan outcomes are gone for good."
+          + " The uid stays used on this integration: a new assessment needs a new uid.";
+
+  private void showErased(
+      Context ctx, int status, SessionStore.Tombstone tombstone, String notice, String error) {
+    Environment environment = integration(ctx);
+    String deployment = results.deploymentName(environment);
+    List<Webhooks.EventLog> log = results.events(tombstone.sessionId());
+    ConsolePage page = web.page(ctx, "Erased session", "results");
+    web.render(
+        ctx,
+        status,
+        out ->
+            JteerasedGenerated.render(
+                out, null, page, environment, deployment, tombstone, log, notice, error));
+  }
+
   /** The integration named in the path, if it is the user's company's; else 404 as if unknown. */
   private Environment integration(Context ctx) {
     return results.integration(ConsoleWeb.user(ctx), ctx.pathParam("integration_id"));
@@ -210,5 +307,14 @@ public final class ResultPages {
 
   static String path(Environment environment, Session session) {
     return RESULTS + "/" + environment.integrationId() + "/" + session.uid();
+  }
+
+  /** Where an erased session is shown: by its session id, since its uid is gone. */
+  public static String erasedPath(String integrationId, String sessionId) {
+    return RESULTS + "/" + integrationId + "/erased/" + sessionId;
+  }
+
+  private static String erasedPath(Environment environment, String sessionId) {
+    return erasedPath(environment.integrationId(), sessionId);
   }
 }

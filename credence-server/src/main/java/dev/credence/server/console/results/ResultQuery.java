@@ -31,8 +31,8 @@ public final class ResultQuery {
 
   private static final String COLUMNS =
       "SELECT s.id, s.integration_id, s.uid, s.status, s.created_at, s.started_at,"
-          + " s.finished_at, r.score, r.risk_band, r.score_confidence, r.review_required,"
-          + " r.calculated";
+          + " s.finished_at, s.erased_at, s.erased_by, r.score, r.risk_band, r.score_confidence,"
+          + " r.review_required, r.calculated";
 
   private static final String NEWEST_FIRST = " ORDER BY s.created_at DESC, s.id DESC";
 
@@ -80,7 +80,8 @@ public final class ResultQuery {
 
   /**
    * One session as the results screen lists it; score, band, confidence and flags are null when it
-   * has no result.
+   * has no result. An erased session has neither uid nor result, only when and by whom it was
+   * erased.
    */
   public record Row(
       String sessionId,
@@ -90,6 +91,8 @@ public final class ResultQuery {
       String status,
       Instant createdAt,
       Instant finishedAt,
+      Instant erasedAt,
+      String erasedBy,
       Integer score,
       String band,
       String confidence,
@@ -98,6 +101,10 @@ public final class ResultQuery {
 
     public String flagList() {
       return flags == null ? "" : String.join(" ", flags);
+    }
+
+    public boolean erased() {
+      return erasedAt != null;
     }
   }
 
@@ -268,7 +275,7 @@ public final class ResultQuery {
   /**
    * "expired" ended untouched; "incomplete" was started, then expired (the session that also sent
    * {@code application.incomplete}); "open" is within its time limit, "started" the open ones under
-   * way.
+   * way; "erased" has had its data erased.
    */
   private static String statusCondition(String status) {
     return switch (status) {
@@ -278,6 +285,7 @@ public final class ResultQuery {
       case "incomplete" -> "s.status = 'EXPIRED' AND s.started_at IS NOT NULL";
       case "open" -> "s.status IN ('CREATED', 'STARTED')";
       case "started" -> "s.status = 'STARTED'";
+      case "erased" -> "s.status = 'ERASED'";
       default -> throw new IllegalArgumentException("unknown status " + status);
     };
   }
@@ -294,6 +302,7 @@ public final class ResultQuery {
       case "CANCELLED" -> "cancelled";
       case "EXPIRED" -> started ? "incomplete" : "expired";
       case "STARTED" -> "started";
+      case "ERASED" -> "erased";
       default -> "open";
     };
   }
@@ -309,6 +318,8 @@ public final class ResultQuery {
         statusName(rs.getString("status"), rs.getObject("started_at") != null),
         instant(rs, "created_at"),
         instant(rs, "finished_at"),
+        instant(rs, "erased_at"),
+        rs.getString("erased_by"),
         scored ? score : null,
         rs.getString("risk_band"),
         rs.getString("score_confidence"),
