@@ -1,5 +1,6 @@
 package dev.credence.server.endings;
 
+import dev.credence.api.EventType;
 import dev.credence.server.audit.Change;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.webhooks.EventStore;
@@ -35,8 +36,12 @@ public final class SessionAudit {
     before.put("attempts", event.attempts());
     Map<String, Object> after = new LinkedHashMap<>(before);
     after.put("status", EventStore.Status.PENDING.name());
-    return new Change(
-        "event.redelivered", target(event.uid(), event.integrationId()), before, after);
+    // A session.erased not yet sent still holds the uid; its session is named by id, as erased.
+    String target =
+        event.type() == EventType.SESSION_ERASED
+            ? erasedTarget(event.sessionId(), event.integrationId())
+            : target(event.uid(), event.integrationId());
+    return new Change("event.redelivered", target, before, after);
   }
 
   /** How an entry names a session: by its uid, until the session is erased. */

@@ -163,6 +163,45 @@ abstract class ErasureContract extends ServerContract {
   }
 
   @Test
+  void redeliveringAnUnsentErasureNoticeKeepsTheUidOutOfTheAuditLog() throws IOException {
+    Deployment d = server.newDeployment();
+    String integration = d.productionIntegrationId();
+    try (WebhookReceiver receiver = WebhookReceiver.down()) {
+      String uid = newUid();
+      completed(d, uid, receiver);
+      status(erase(integration, uid), 200, null);
+      // The receiver is down: session.erased waits for a retry, its uid and body still kept.
+      Map<String, Object> notice =
+          server.database(
+              h ->
+                  h.createQuery(
+                          "SELECT id, session_id FROM events WHERE integration_id = ?"
+                              + " AND type = 'session.erased'")
+                      .bind(0, integration)
+                      .mapToMap()
+                      .one());
+      status(
+          server.operator("POST", "/v1/admin/events/" + notice.get("id") + "/redeliver", null),
+          202,
+          null);
+      List<Map<String, Object>> audit =
+          server.database(
+              h ->
+                  h.createQuery(
+                          "SELECT action, target, before_json, after_json FROM audit_log"
+                              + " WHERE company_id = ? ORDER BY id")
+                      .bind(0, d.companyId())
+                      .mapToMap()
+                      .list());
+      assertThat(audit)
+          .filteredOn(e -> "event.redelivered".equals(e.get("action")))
+          .extracting(e -> e.get("target"))
+          .containsExactly("session " + notice.get("session_id") + " on " + integration);
+      assertThat(audit.toString()).doesNotContain(uid);
+    }
+  }
+
+  @Test
   void aSessionFromBeforeUidHashesGetsItsHashWhenErasedAndItsUidStaysUsed() {
     Deployment d = server.newDeployment();
     String integration = d.productionIntegrationId();
