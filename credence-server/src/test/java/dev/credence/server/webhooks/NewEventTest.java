@@ -41,7 +41,8 @@ class NewEventTest {
             "psychometric_score.complete",
             "application.cancelled",
             "application.expired",
-            "application.incomplete");
+            "application.incomplete",
+            "session.erased");
     assertThat(EventType.fromWireName("application.expired"))
         .isEqualTo(EventType.APPLICATION_EXPIRED);
   }
