@@ -398,8 +398,7 @@ abstract class DeploymentPagesContract extends ServerContract {
   void aViewerSeesTheRetentionPeriodAndCannotChangeIt() {
     RunningServer.Deployment d = server.newDeployment();
     ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
-    admin.get("/console/users");
-    ConsoleClient viewer = admin.invite("VIEWER");
+    ConsoleClient viewer = viewerInvitedBy(admin);
     server.patchIntegration(d.productionIntegrationId(), "{\"retention_days\": 30}");
     JsonNode before = integration(d.productionIntegrationId());
     List<AuditPage.Row> auditBefore = AuditPage.read(admin).rows();
@@ -448,8 +447,7 @@ abstract class DeploymentPagesContract extends ServerContract {
   void aViewerSeesNoFormsAndEveryChangeIsRefused() {
     RunningServer.Deployment d = server.newDeployment();
     ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
-    admin.get("/console/users");
-    ConsoleClient viewer = admin.invite("VIEWER");
+    ConsoleClient viewer = viewerInvitedBy(admin);
     try (WebhookReceiver receiver = WebhookReceiver.start()) {
       server.patchIntegration(
           d.testIntegrationId(), "{\"webhook_url\":\"" + receiver.url() + "\"}");
@@ -612,6 +610,12 @@ abstract class DeploymentPagesContract extends ServerContract {
   private static void assertSaved(HttpResponse<String> saved, String page) {
     assertThat(saved.statusCode()).as(saved.body()).isEqualTo(302);
     assertThat(saved.headers().firstValue("Location")).hasValue(page + "&done=settings");
+  }
+
+  /** A Viewer that {@code admin} invited from the Users page. */
+  private static ConsoleClient viewerInvitedBy(ConsoleClient admin) {
+    admin.get("/console/users");
+    return admin.invite("VIEWER");
   }
 
   private HttpResponse<String> createSession(String key, String integrationId) {
