@@ -14,7 +14,31 @@ document.addEventListener("click", function (event) {
     done();
   }
 });
+// A number set or lowered whose change erases data (data-confirm-lower) needs its box ticked and
+// a confirmation; data-was holds the stored value.
+function lowered(field) {
+  var to = field.value.trim();
+  var was = field.getAttribute("data-was");
+  return /^\d+$/.test(to) && (was === "" || Number(to) < Number(was));
+}
 document.addEventListener("submit", function (event) {
-  var message = event.target.getAttribute("data-confirm");
+  var form = event.target;
+  var fields = form.querySelectorAll("[data-confirm-lower]");
+  for (var i = 0; i < fields.length; i++) {
+    if (!lowered(fields[i])) continue;
+    var box = document.getElementById(fields[i].getAttribute("data-confirm-box"));
+    if (box && !box.checked) {
+      event.preventDefault();
+      box.required = true;
+      form.reportValidity();
+      return;
+    }
+    var question = fields[i].getAttribute("data-confirm-lower").replace("{value}", fields[i].value.trim());
+    if (!window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+  }
+  var message = form.getAttribute("data-confirm");
   if (message && !window.confirm(message)) event.preventDefault();
 });

@@ -29,11 +29,13 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * The deployment centre in a real browser (Debian's headless Chromium), once on a desktop and once
  * on a phone: an Admin signs in through the login form, creates a deployment, reveals and copies a
  * key, rotates it after the confirmation (the old key then fails on the session API), changes a
- * setting, sends a test webhook; a Viewer sees no change forms. Every step is saved as a whole-page
- * screenshot under {@code target/screenshots/console-deployments/<test>/}. At every step the page
- * must not scroll sideways, every control must have a label, and the console must stay quiet (a
- * Content-Security-Policy violation is logged there). The rules are tested over plain HTTP on both
- * databases ({@link DeploymentPagesContract}).
+ * setting, sets a retention period after its confirmation, sends a test webhook; a Viewer sees no
+ * change forms. Every step is saved as a whole-page screenshot under {@code
+ * target/screenshots/console-deployments/<test>/}. At every step the page must not scroll sideways,
+ * every control must have a label, and the console must stay quiet (a Content-Security-Policy
+ * violation is logged there); axe-core finds nothing wrong with the settings form, refused, saved
+ * and read-only. The rules are tested over plain HTTP on both databases ({@link
+ * DeploymentPagesContract}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeploymentCentreBrowserTest {
@@ -137,6 +139,7 @@ class DeploymentCentreBrowserTest {
       assertThat(text(admin, ".error")).contains("Nothing was saved");
       assertThat(text(admin, ".field-error")).contains("brand_primary_color must be a colour");
       steps.shot("06-settings-refused", "status of 422");
+      assertThat(admin.axeViolations()).as("axe-core, %s: a refused setting", test).isEmpty();
       replace(admin, "f-brand_primary_color", "#0b6e4f");
       replace(admin, "f-session_expiry_hours", "48");
       replace(admin, "f-webhook_url", receiver.url());
@@ -150,12 +153,33 @@ class DeploymentCentreBrowserTest {
       assertThat(settings.get("norms_minimum").asInt()).isEqualTo(200);
       steps.shot("07-settings-saved");
 
+      // A retention period: the browser holds the form until its box is ticked, then asks.
+      replace(admin, "f-retention_days", "30");
+      button(admin, "Save settings").click();
+      assertThat(
+              admin.js("return document.getElementById('c-retention_days').validity.valueMissing"))
+          .isEqualTo(true);
+      admin.driver().findElement(By.id("c-retention_days")).click();
+      WebElement unsaved = admin.driver().findElement(By.tagName("html"));
+      button(admin, "Save settings").click();
+      admin.wait(Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
+      assertThat(admin.driver().switchTo().alert().getText())
+          .contains("retention_days of Cards · Test to 30?", "erased for good");
+      admin.driver().switchTo().alert().accept();
+      admin.wait(Duration.ofSeconds(15)).until(Browser.gone(unsaved));
+      admin.waitForPage();
+      assertThat(text(admin, ".notice")).contains("Settings saved");
+      settings = json(server.operator("GET", "/v1/admin/integrations/" + integrationId, null));
+      assertThat(settings.get("retention_days").asInt()).isEqualTo(30);
+      steps.shot("08-retention-set");
+      assertThat(admin.axeViolations()).as("axe-core, %s: the settings form", test).isEmpty();
+
       // The test webhook reaches the receiver; its answer is on the page.
       int before = receiver.received().size();
       admin.clickAndWait(button(admin, "Send test webhook"));
       assertThat(text(admin, ".notice")).contains("Test event delivered", "answered 200");
       receiver.await(before + 1, Duration.ofSeconds(5));
-      steps.shot("08-webhook-sent");
+      steps.shot("09-webhook-sent");
 
       // Every change is in the audit log, and no key is.
       admin.open(server.baseUrl() + "/console/audit");
@@ -167,7 +191,7 @@ class DeploymentCentreBrowserTest {
               "environment.settings_changed",
               "webhook.test_sent")
           .doesNotContain(key, rotated, key.substring(0, 13), rotated.substring(0, 13));
-      steps.shot("09-audit");
+      steps.shot("10-audit");
 
       // A Viewer, invited from the Users page, sees the deployment but no form to change it.
       admin.open(server.baseUrl() + "/console/users");
@@ -181,14 +205,16 @@ class DeploymentCentreBrowserTest {
       viewer.clickAndWait(viewer.driver().findElement(By.linkText("Cards")));
       assertThat(viewer.driver().findElements(By.cssSelector("main form"))).isEmpty();
       assertThat(viewer.driver().getPageSource()).doesNotContain(rotated);
-      assertThat(text(viewer, "main")).contains(integrationId, "Only an Admin can change settings");
-      seen.shot("10-viewer");
+      assertThat(text(viewer, "main"))
+          .contains(integrationId, "Only an Admin can change settings", "Retention (days)\n30");
+      seen.shot("11-viewer");
+      assertThat(viewer.axeViolations()).as("axe-core, %s: the settings read-only", test).isEmpty();
       viewer.clickAndWait(viewer.driver().findElement(By.linkText("Production")));
       assertThat(viewer.driver().findElements(By.cssSelector("main form"))).isEmpty();
-      seen.shot("11-viewer-production");
+      seen.shot("12-viewer-production");
       viewer.open(server.baseUrl() + "/console/deployments");
       assertThat(viewer.driver().findElements(By.cssSelector("main form"))).isEmpty();
-      seen.shot("12-viewer-deployments");
+      seen.shot("13-viewer-deployments");
     }
   }
 

@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The deployment centre over real HTTP: deployments, API keys revealed and rotated, settings, the
- * test webhook, what Viewers may do, company isolation, and the audit log.
+ * The deployment centre over real HTTP: deployments, API keys revealed and rotated, settings (the
+ * retention period with its confirmation included), the test webhook, what Viewers may do, company
+ * isolation, and the audit log.
  */
 abstract class DeploymentPagesContract extends ServerContract {
   private static final Pattern TEST_KEY = Pattern.compile("crd_test_[0-9A-Za-z]{40}");
@@ -47,7 +48,15 @@ abstract class DeploymentPagesContract extends ServerContract {
           "max_open_sessions", "100",
           "assessment", "",
           "scoring_model", "",
-          "norms_minimum", "200");
+          "norms_minimum", "200",
+          "retention_days", "");
+
+  private static final String RETENTION_REFUSED =
+      "<p class=\"field-error\">retention_days must be a whole number of days from 1 to 3650, or"
+          + " null to keep finished sessions for ever";
+  private static final String RETENTION_UNCONFIRMED =
+      "Tick \"Finished sessions older than this are erased for good\" to set or lower"
+          + " retention_days.";
 
   @Override
   protected Map<String, String> environment() {
@@ -312,6 +321,106 @@ abstract class DeploymentPagesContract extends ServerContract {
   }
 
   @Test
+  void anAdminSetsTheRetentionPeriodOnceConfirmedAndClearsIt() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = adminOnItsPage(d);
+    String page = page(d);
+    String settings = page + "/production/settings";
+    assertThat(unescaped(admin.get(page + "?env=production").body()))
+        .contains("id=\"f-retention_days\"", "data-was=\"\"")
+        .contains("Finished sessions older than this are erased for good, at most an hour after")
+        .contains("name=\"retention_days_confirm\"");
+
+    // Setting a period erases data: without the box ticked, nothing is saved.
+    HttpResponse<String> unconfirmed = admin.post(settings, retention("30", false));
+    assertThat(unconfirmed.statusCode()).isEqualTo(422);
+    assertThat(unescaped(unconfirmed.body()))
+        .contains("Nothing was saved", RETENTION_UNCONFIRMED)
+        .contains("value=\"30\"");
+    assertThat(retentionOf(d.productionIntegrationId()).isNull()).isTrue();
+
+    assertSaved(admin.post(settings, retention("30", true)), page + "?env=production");
+    assertThat(retentionOf(d.productionIntegrationId()).asInt()).isEqualTo(30);
+    assertThat(admin.get(page + "?env=production").body())
+        .contains("value=\"30\"", "data-was=\"30\"");
+    assertThat(retentionOf(d.testIntegrationId()).isNull()).isTrue();
+
+    // A longer period keeps more: no box needed. A shorter one needs it again.
+    assertSaved(admin.post(settings, retention("60", false)), page + "?env=production");
+    assertThat(retentionOf(d.productionIntegrationId()).asInt()).isEqualTo(60);
+    HttpResponse<String> shorter = admin.post(settings, retention("7", false));
+    assertThat(shorter.statusCode()).isEqualTo(422);
+    assertThat(unescaped(shorter.body())).contains(RETENTION_UNCONFIRMED);
+    assertThat(retentionOf(d.productionIntegrationId()).asInt()).isEqualTo(60);
+
+    // Empty keeps finished sessions for ever: nothing is erased, so no box is needed.
+    assertSaved(admin.post(settings, retention("", false)), page + "?env=production");
+    assertThat(retentionOf(d.productionIntegrationId()).isNull()).isTrue();
+
+    List<AuditPage.Row> changes = AuditPage.read(admin).of("environment.settings_changed");
+    assertThat(changes).hasSize(3);
+    for (AuditPage.Row change : changes) {
+      assertThat(change.who()).isEqualTo(admin.email());
+      assertThat(change.target()).isEqualTo("Loans · Production");
+    }
+    assertThat(changes.get(2).before()).isEqualTo(retentionJson("null"));
+    assertThat(changes.get(2).after()).isEqualTo(retentionJson("30"));
+    assertThat(changes.get(1).before()).isEqualTo(retentionJson("30"));
+    assertThat(changes.get(1).after()).isEqualTo(retentionJson("60"));
+    assertThat(changes.get(0).before()).isEqualTo(retentionJson("60"));
+    assertThat(changes.get(0).after()).isEqualTo(retentionJson("null"));
+  }
+
+  @Test
+  void anInvalidRetentionPeriodIsRefusedBesideItsFieldAndNothingChanges() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = adminOnItsPage(d);
+    server.patchIntegration(d.productionIntegrationId(), "{\"retention_days\": 90}");
+    JsonNode before = integration(d.productionIntegrationId());
+    List<AuditPage.Row> auditBefore = AuditPage.read(admin).rows();
+
+    for (String days : List.of("0", "3651", "abc", "-5", "2.5")) {
+      Map<String, String> form = retention(days, true);
+      form.put("session_expiry_hours", "48"); // valid, not saved
+      HttpResponse<String> refused = admin.post(page(d) + "/production/settings", form);
+      assertThat(refused.statusCode()).as(days).isEqualTo(422);
+      assertThat(unescaped(refused.body()))
+          .as(days)
+          .contains("Nothing was saved", RETENTION_REFUSED)
+          .contains("value=\"" + days + "\"")
+          .doesNotContain(RETENTION_UNCONFIRMED);
+    }
+    assertThat(integration(d.productionIntegrationId())).isEqualTo(before);
+    assertThat(AuditPage.read(admin).rows()).isEqualTo(auditBefore);
+  }
+
+  @Test
+  void aViewerSeesTheRetentionPeriodAndCannotChangeIt() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
+    ConsoleClient viewer = viewerInvitedBy(admin);
+    server.patchIntegration(d.productionIntegrationId(), "{\"retention_days\": 30}");
+    JsonNode before = integration(d.productionIntegrationId());
+    List<AuditPage.Row> auditBefore = AuditPage.read(admin).rows();
+
+    String production = viewer.get(page(d) + "?env=production").body();
+    assertThat(production)
+        .containsPattern("<dt>Retention \\(days\\)</dt>\\s*<dd>\\s*30\\s*</dd>")
+        .doesNotContain("f-retention_days", "retention_days_confirm");
+    assertThat(viewer.get(page(d) + "?env=test").body())
+        .containsPattern("<dt>Retention \\(days\\)</dt>\\s*<dd>\\s*kept for ever\\s*</dd>");
+
+    for (String days : List.of("", "7")) {
+      HttpResponse<String> refused =
+          viewer.post(page(d) + "/production/settings", retention(days, true));
+      assertThat(refused.statusCode()).as(days).isEqualTo(403);
+      assertThat(refused.body()).contains("Only an Admin can change this");
+    }
+    assertThat(integration(d.productionIntegrationId())).isEqualTo(before);
+    assertThat(AuditPage.read(admin).rows()).isEqualTo(auditBefore);
+  }
+
+  @Test
   void theTestWebhookButtonSharesTheTestCallsLimitOfTenAMinute() {
     RunningServer.Deployment d = server.newDeployment();
     ConsoleClient admin = adminOnItsPage(d);
@@ -338,8 +447,7 @@ abstract class DeploymentPagesContract extends ServerContract {
   void aViewerSeesNoFormsAndEveryChangeIsRefused() {
     RunningServer.Deployment d = server.newDeployment();
     ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
-    admin.get("/console/users");
-    ConsoleClient viewer = admin.invite("VIEWER");
+    ConsoleClient viewer = viewerInvitedBy(admin);
     try (WebhookReceiver receiver = WebhookReceiver.start()) {
       server.patchIntegration(
           d.testIntegrationId(), "{\"webhook_url\":\"" + receiver.url() + "\"}");
@@ -477,6 +585,37 @@ abstract class DeploymentPagesContract extends ServerContract {
     ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
     admin.get(page(d));
     return admin;
+  }
+
+  /** The defaults' form with {@code days} of retention, and its box ticked or not. */
+  private static Map<String, String> retention(String days, boolean confirmed) {
+    Map<String, String> form = new LinkedHashMap<>(DEFAULT_TEST_FORM);
+    form.put("rate_limit_per_minute", ""); // Production's defaults
+    form.put("max_open_sessions", "");
+    form.put("retention_days", days);
+    if (confirmed) {
+      form.put("retention_days_confirm", "yes");
+    }
+    return form;
+  }
+
+  private JsonNode retentionOf(String integrationId) {
+    return integration(integrationId).get("retention_days");
+  }
+
+  private static JsonNode retentionJson(String days) {
+    return parse("{\"retention_days\": " + days + "}");
+  }
+
+  private static void assertSaved(HttpResponse<String> saved, String page) {
+    assertThat(saved.statusCode()).as(saved.body()).isEqualTo(302);
+    assertThat(saved.headers().firstValue("Location")).hasValue(page + "&done=settings");
+  }
+
+  /** A Viewer that {@code admin} invited from the Users page. */
+  private static ConsoleClient viewerInvitedBy(ConsoleClient admin) {
+    admin.get("/console/users");
+    return admin.invite("VIEWER");
   }
 
   private HttpResponse<String> createSession(String key, String integrationId) {

@@ -17,9 +17,11 @@ import java.util.function.Function;
 
 /**
  * The settings form of one environment: the text each field shows, and what is wrong with it. The
- * fields are the operator API's settings under their JSON names, all but {@code hmac_required} and
- * {@code retention_days}, which only the operator changes. Values are checked by {@link
- * EnvironmentSettings#patch}, one field at a time, so each message stands next to its field.
+ * fields are the operator API's settings under their JSON names, all but {@code hmac_required},
+ * which only the operator changes. Values are checked by {@link EnvironmentSettings#patch}, one
+ * field at a time, so each message stands next to its field. Setting or shortening {@code
+ * retention_days} erases data for good, so it needs its box ticked as well (a {@link
+ * Field#confirm}).
  */
 public final class SettingsForm {
   /** How a setting is entered. */
@@ -32,12 +34,22 @@ public final class SettingsForm {
   }
 
   /**
-   * One field of the form: its JSON name, its label, a line of help, how it is entered, and what an
-   * empty value means.
+   * One field of the form: its JSON name, its label, a line of help, how it is entered, what an
+   * empty value means, and the box that must be ticked to set or lower it (null: none).
    */
-  public record Field(String name, String label, String help, Type type, String empty) {
+  public record Field(
+      String name, String label, String help, Type type, String empty, String confirm) {
+    Field(String name, String label, String help, Type type, String empty) {
+      this(name, label, help, type, empty, null);
+    }
+
     public boolean is(String type) {
       return this.type.name().equals(type);
+    }
+
+    /** The name of the box that confirms this field's change. */
+    public String confirmName() {
+      return name + "_confirm";
     }
   }
 
@@ -135,13 +147,24 @@ public final class SettingsForm {
               "20 to 100,000 results before this environment's own population replaces the"
                   + " default norms.",
               Type.NUMBER,
-              ""));
+              ""),
+          new Field(
+              "retention_days",
+              "Retention (days)",
+              "1 to 3,650. Finished sessions older than this are erased for good, at most an hour"
+                  + " after they pass it; empty keeps them.",
+              Type.NUMBER,
+              "kept for ever",
+              "Finished sessions older than this are erased for good"));
 
   private final Map<String, String> values;
+  private final Map<String, String> stored;
   private final Map<String, String> errors = new LinkedHashMap<>();
+  private final Map<String, Boolean> confirmed = new LinkedHashMap<>();
 
   private SettingsForm(Map<String, String> values) {
     this.values = values;
+    this.stored = Map.copyOf(values);
   }
 
   /** The form showing an environment's current settings. */
@@ -164,6 +187,10 @@ public final class SettingsForm {
       Function<String, List<String>> params, EnvironmentSettings current) {
     SettingsForm form = of(current);
     for (Field field : FIELDS) {
+      if (field.confirm() != null) {
+        List<String> box = params.apply(field.confirmName());
+        form.confirmed.put(field.name(), box != null && box.contains("yes"));
+      }
       List<String> sent = params.apply(field.name());
       if (sent == null || sent.isEmpty()) {
         continue;
@@ -185,6 +212,16 @@ public final class SettingsForm {
     return "true".equals(values.get(name));
   }
 
+  /** A field's stored value, as the form first showed it: what a lower value is lower than. */
+  public String stored(String name) {
+    return stored.getOrDefault(name, "");
+  }
+
+  /** Whether the box confirming a field's change was ticked. */
+  public boolean confirmed(String name) {
+    return confirmed.getOrDefault(name, false);
+  }
+
   /** The problem with a field, or null. */
   public String error(String name) {
     return errors.get(name);
@@ -201,7 +238,8 @@ public final class SettingsForm {
   /**
    * The settings this form changes, as a merge patch of only the fields whose value differs from
    * {@code current}; every field that {@code current.patch} refuses gets its message instead, a
-   * webhook URL whose address the guard refuses included ({@code patched} checks as a save does).
+   * webhook URL whose address the guard refuses included ({@code patched} checks as a save does). A
+   * field with a {@link Field#confirm} box set or lowered without the box ticked is refused too.
    */
   public ObjectNode changes(
       EnvironmentSettings current, Function<JsonNode, EnvironmentSettings> patched) {
@@ -222,7 +260,20 @@ public final class SettingsForm {
         errors.put(field.name(), e.detail());
       }
     }
+    for (Field field : FIELDS) {
+      if (field.confirm() != null
+          && !confirmed(field.name())
+          && setOrLowered(before.get(field.name()), patch.get(field.name()))) {
+        errors.put(
+            field.name(), "Tick \"" + field.confirm() + "\" to set or lower " + field.name() + ".");
+      }
+    }
     return patch;
+  }
+
+  /** Whether a number goes from none to one, or down. */
+  private static boolean setOrLowered(JsonNode was, JsonNode to) {
+    return to != null && !to.isNull() && (was.isNull() || to.intValue() < was.intValue());
   }
 
   /** A field's text as JSON: empty is null; null when it is not JSON (its error is set). */
