@@ -137,23 +137,10 @@ abstract class KeyCacheContract extends ServerContract {
     throw new AssertionError("the key was never cached on " + node.baseUrl());
   }
 
-  /**
-   * Repeats {@code call} until it answers {@code status}; how long after {@code since} (nanoTime)
-   * that answer came. Fails past twice the bound.
-   */
+  /** How long after {@code since} (nanoTime) {@code call} first answered {@code status}. */
   private static Duration untilRefused(
       long since, Supplier<HttpResponse<String>> call, int status) {
-    long deadline = since + KeyCache.BOUND.multipliedBy(2).toNanos();
-    HttpResponse<String> response;
-    do {
-      response = call.get();
-      if (response.statusCode() == status) {
-        return Duration.ofNanos(System.nanoTime() - since);
-      }
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-      pause();
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("still not " + status + " after twice the bound: " + response.body());
+    return ServerHttp.untilStatus(since, KeyCache.BOUND.multipliedBy(2), status, call);
   }
 
   private HttpResponse<String> create(ServerHttp node, String key, String integrationId) {
