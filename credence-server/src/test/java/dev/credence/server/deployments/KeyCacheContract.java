@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -54,44 +55,26 @@ abstract class KeyCacheContract extends ServerContract {
 
   @Test
   void requiringSignaturesAppliesAtOnceOnItsNodeAndWithinTheBoundOnTheOther() {
-    Deployment d = server.newDeployment();
-    String id = d.productionIntegrationId();
-    String key = d.productionKey();
-    try (RunningServer other = server.secondNode()) {
-      awaitCached(server, key, id);
-      awaitCached(other, key, id);
-
-      long changedAt = patch(id, "{\"hmac_required\": true}");
-
-      assertRefused(create(server, key, id), 401, "signature_missing");
-      assertThat(untilRefused(changedAt, () -> create(other, key, id), 401))
-          .isLessThan(WITHIN_THE_BOUND);
-      assertRefused(create(other, key, id), 401, "signature_missing");
-      for (ServerHttp node : new ServerHttp[] {server, other}) {
-        String body = sessionBody(uid(), id);
-        String signature = Signatures.sign(key, body.getBytes(StandardCharsets.UTF_8));
-        assertCreated(node.createSession(key, body, Signatures.HEADER, signature));
-      }
-    }
+    changeOnOneNodeSeenOnBoth(
+        "{\"hmac_required\": true}",
+        401,
+        "signature_missing",
+        (other, d) -> {
+          for (ServerHttp node : new ServerHttp[] {server, other}) {
+            String body = sessionBody(uid(), d.productionIntegrationId());
+            String signature =
+                Signatures.sign(d.productionKey(), body.getBytes(StandardCharsets.UTF_8));
+            assertCreated(
+                node.createSession(d.productionKey(), body, Signatures.HEADER, signature));
+          }
+        });
   }
 
   @Test
   void anOpenSessionCapAppliesAtOnceOnItsNodeAndWithinTheBoundOnTheOther() {
-    Deployment d = server.newDeployment();
-    String id = d.productionIntegrationId();
-    String key = d.productionKey();
-    try (RunningServer other = server.secondNode()) {
-      awaitCached(server, key, id);
-      awaitCached(other, key, id);
-
-      // Sessions are open already, so a cap of 1 refuses every new one.
-      long changedAt = patch(id, "{\"max_open_sessions\": 1}");
-
-      assertRefused(create(server, key, id), 429, "open_sessions_limit");
-      assertThat(untilRefused(changedAt, () -> create(other, key, id), 429))
-          .isLessThan(WITHIN_THE_BOUND);
-      assertRefused(create(other, key, id), 429, "open_sessions_limit");
-    }
+    // Sessions are open already, so a cap of 1 refuses every new one.
+    changeOnOneNodeSeenOnBoth(
+        "{\"max_open_sessions\": 1}", 429, "open_sessions_limit", (other, d) -> {});
   }
 
   @Test
@@ -111,13 +94,31 @@ abstract class KeyCacheContract extends ServerContract {
     assertThat(entries(server)).isEqualTo(before);
   }
 
-  /** Patches settings on the first node; when the change was answered (nanoTime). */
-  private long patch(String integrationId, String settings) {
-    HttpResponse<String> patched =
-        server.operator("PATCH", "/v1/admin/integrations/" + integrationId, settings);
-    long answeredAt = System.nanoTime();
-    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
-    return answeredAt;
+  /**
+   * With the Production key of a new deployment cached on both nodes, patches its {@code settings}
+   * on the first: its next create call there is refused with {@code status} and {@code code}, and
+   * on the second node within the bound; then runs {@code andThen} with the second node.
+   */
+  private void changeOnOneNodeSeenOnBoth(
+      String settings, int status, String code, BiConsumer<RunningServer, Deployment> andThen) {
+    Deployment d = server.newDeployment();
+    String id = d.productionIntegrationId();
+    String key = d.productionKey();
+    try (RunningServer other = server.secondNode()) {
+      awaitCached(server, key, id);
+      awaitCached(other, key, id);
+
+      HttpResponse<String> patched =
+          server.operator("PATCH", "/v1/admin/integrations/" + id, settings);
+      long changedAt = System.nanoTime();
+      assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+
+      assertRefused(create(server, key, id), status, code);
+      assertThat(untilRefused(changedAt, () -> create(other, key, id), status))
+          .isLessThan(WITHIN_THE_BOUND);
+      assertRefused(create(other, key, id), status, code);
+      andThen.accept(other, d);
+    }
   }
 
   /**

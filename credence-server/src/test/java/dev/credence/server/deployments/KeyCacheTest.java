@@ -114,34 +114,33 @@ class KeyCacheTest {
 
   @Test
   void aLookUpThatRacedWithAChangeOnThisNodeLeavesNothingBehind() {
-    cache.check();
-    // The database answers with the key as it was, and the change empties the cache meanwhile.
-    assertThat(
-            cache.find(
-                "a",
-                () -> {
-                  Optional<Environment> before = found("a");
-                  cache.invalidate();
-                  return before;
-                }))
-        .isPresent();
-    assertThat(cache.size()).isZero();
+    assertALookUpRacingWithLeavesNothing(cache::invalidate);
   }
 
   @Test
   void aLookUpThatRacedWithACheckSeeingAMoveLeavesNothingBehind() {
+    assertALookUpRacingWithLeavesNothing(
+        () -> {
+          version.incrementAndGet();
+          cache.check();
+        });
+  }
+
+  /** The database answers with the key as it was, and {@code emptying} happens meanwhile. */
+  private void assertALookUpRacingWithLeavesNothing(Runnable emptying) {
     cache.check();
     assertThat(
             cache.find(
                 "a",
                 () -> {
                   Optional<Environment> before = found("a");
-                  version.incrementAndGet();
-                  cache.check();
+                  emptying.run();
                   return before;
                 }))
         .isPresent();
     assertThat(cache.size()).isZero();
+    find("a");
+    assertThat(reads).hasValue(2);
   }
 
   @Test
