@@ -21,6 +21,7 @@ import dev.credence.server.console.accounts.Accounts;
 import dev.credence.server.console.accounts.Mailer;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentStore;
+import dev.credence.server.deployments.KeyCache;
 import dev.credence.server.deployments.OperatorApi;
 import dev.credence.server.deployments.SecretBox;
 import dev.credence.server.endings.ExpirySweep;
@@ -192,6 +193,9 @@ public final class Application implements AutoCloseable {
       AssessmentPages pages =
           assessmentPages(clock, assessment, sessions, deployments, endings.endings());
       Javalin http = http(config, console, features, pages::routes, metrics);
+      KeyCache keys = deployments.keyCache();
+      keys.registerMeters(metrics.registry());
+      keys.start();
       http.start();
       MetricsServer metricsServer = null;
       try {
@@ -217,7 +221,9 @@ public final class Application implements AutoCloseable {
           metrics,
           metricsServer);
     } catch (RuntimeException e) {
-      // The scheduler was built and the sender opened: neither outlives a failed start.
+      // The scheduler was built, the sender opened, the key cache's tick perhaps started: none
+      // outlives a failed start.
+      deployments.keyCache().close();
       webhooks.close();
       throw e;
     }
@@ -464,11 +470,13 @@ public final class Application implements AutoCloseable {
   private static DeploymentService deployments(
       Config config, Clock clock, Database database, AssessmentModules modules) {
     AssessmentSetting assessment = new AssessmentSetting(modules);
+    DeploymentStore store = new DeploymentStore(database.jdbi(), assessment);
     return new DeploymentService(
-        new DeploymentStore(database.jdbi(), assessment),
+        store,
         new SecretBox(config.masterKeyBytes()),
         new AddressGuard(config.webhookAllowedNetworks()),
         assessment,
+        new KeyCache(store::settingsVersion),
         clock);
   }
 
@@ -542,6 +550,7 @@ public final class Application implements AutoCloseable {
         workers.close();
         sender.close();
       } finally {
+        deployments.keyCache().close();
         database.closeAndCompact();
         metrics.close();
       }

@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.credence.server.config.Config;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
+import dev.credence.server.deployments.KeyCache;
 import dev.credence.server.store.Database;
 import dev.credence.server.testing.AuditPage;
 import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
+import dev.credence.server.testing.ServerHttp;
 import dev.credence.server.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -552,10 +554,21 @@ class CliTest {
       assertThat(server.createSession(oldKey, sessionBody("CLI-KEY-00001", testId)).statusCode())
           .isEqualTo(200);
 
-      // ... a key rotated from the shell stops working on the server at once ...
+      // ... a key rotated from the shell works at once, and the old one stops working on the
+      // server within the bound of its cache of keys (docs/decisions/0024-api-key-cache.md) ...
       String newKey = cli("integrations", "rotate-key", testId).json().get("api_key").asText();
-      HttpAssert.status(server.createSession(oldKey, sessionBody("CLI-KEY-00002", testId)), 401);
-      HttpAssert.status(server.createSession(newKey, sessionBody("CLI-KEY-00003", testId)), 200);
+      long rotatedAt = System.nanoTime();
+      HttpAssert.status(server.createSession(newKey, sessionBody("CLI-KEY-00002", testId)), 200);
+      int[] uid = {3};
+      assertThat(
+              ServerHttp.untilStatus(
+                  rotatedAt,
+                  KeyCache.BOUND.multipliedBy(2),
+                  401,
+                  () ->
+                      server.createSession(
+                          oldKey, sessionBody(String.format("CLI-KEY-%05d", uid[0]++), testId))))
+          .isLessThan(KeyCache.BOUND.plusMillis(500));
 
       // ... and what the server writes, the CLI sees.
       server.patchIntegration(testId, "{\"session_expiry_hours\":12}");

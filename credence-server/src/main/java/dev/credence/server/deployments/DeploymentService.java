@@ -21,18 +21,25 @@ public final class DeploymentService {
   private final SecretBox secretBox;
   private final AddressGuard webhookGuard;
   private final OwnedSetting assessmentSetting;
+  private final KeyCache keys;
   private final Clock clock;
 
+  /**
+   * @param keys the environments of API keys already found (decision 0024): this service empties it
+   *     after each change of a key or settings; whoever runs the node starts and stops its tick
+   */
   public DeploymentService(
       DeploymentStore store,
       SecretBox secretBox,
       AddressGuard webhookGuard,
       OwnedSetting assessmentSetting,
+      KeyCache keys,
       Clock clock) {
     this.store = store;
     this.secretBox = secretBox;
     this.webhookGuard = webhookGuard;
     this.assessmentSetting = assessmentSetting;
+    this.keys = keys;
     this.clock = clock;
   }
 
@@ -126,11 +133,18 @@ public final class DeploymentService {
     return store.findByIntegrationId(integrationId);
   }
 
-  /** Applies a merge patch of settings; 422 with every problem if any value is invalid. */
+  /**
+   * Applies a merge patch of settings; 422 with every problem if any value is invalid. The next
+   * create call on this node sees the new settings, on other nodes within {@link KeyCache#BOUND}.
+   */
   public Environment patchSettings(String integrationId, JsonNode patch) {
     Environment environment = getIntegration(integrationId);
     EnvironmentSettings updated = patched(environment.settings(), patch);
-    store.updateSettings(integrationId, updated, now());
+    try {
+      store.updateSettings(integrationId, updated, now());
+    } finally {
+      keys.invalidate();
+    }
     return getIntegration(integrationId);
   }
 
@@ -142,23 +156,39 @@ public final class DeploymentService {
     return current.patch(patch, webhookGuard, assessmentSetting);
   }
 
-  /** Issues a new key; the old one fails from this moment, on every node. */
+  /**
+   * Issues a new key; the old one fails from this moment on this node, and on other nodes within
+   * {@link KeyCache#BOUND}.
+   */
   public String rotateKey(String integrationId) {
     Environment environment = getIntegration(integrationId);
     String key = ApiKeys.generate(environment.kind());
-    store.replaceKey(
-        integrationId,
-        ApiKeys.hash(key),
-        secretBox.encrypt(key, integrationId),
-        ApiKeys.hint(key),
-        now());
+    try {
+      store.replaceKey(
+          integrationId,
+          ApiKeys.hash(key),
+          secretBox.encrypt(key, integrationId),
+          ApiKeys.hint(key),
+          now());
+    } finally {
+      keys.invalidate();
+    }
     return key;
   }
 
-  /** The environment an API key belongs to, if it is a current key. */
+  /**
+   * The environment an API key belongs to, if it is a current key: from this node's cache of keys
+   * already found, else from the database (decision 0024).
+   */
   public Optional<Environment> authenticate(String apiKey) {
     String hash = ApiKeys.hash(apiKey);
-    return store.findByKeyHash(hash).filter(e -> ApiKeys.sameHash(e.apiKeyHash(), hash));
+    return keys.find(hash, () -> store.findByKeyHash(hash))
+        .filter(e -> ApiKeys.sameHash(e.apiKeyHash(), hash));
+  }
+
+  /** This node's cache of API keys, for the node to run its tick. */
+  public KeyCache keyCache() {
+    return keys;
   }
 
   /**

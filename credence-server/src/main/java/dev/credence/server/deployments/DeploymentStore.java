@@ -150,41 +150,65 @@ public final class DeploymentStore {
         });
   }
 
+  /** Saves an environment's settings and moves the settings version, in one transaction. */
   public void updateSettings(String integrationId, EnvironmentSettings s, Instant now) {
-    jdbi.useHandle(
-        h ->
-            h.createUpdate(
-                    "UPDATE environments SET session_expiry_hours = :hours, complete_url ="
-                        + " :complete, cancelled_url = :cancelled, expired_url = :expired,"
-                        + " show_completion_page = :showCompletion, webhook_url = :webhook,"
-                        + " privacy_policy_url = :privacy, lender_contact = :contact, brand_logo_url = :logo,"
-                        + " brand_primary_color = :color, hmac_required = :hmac,"
-                        + " rate_limit_per_minute = :rate, max_open_sessions = :maxOpen,"
-                        + " assessment_config = :assessment, scoring_model = :model,"
-                        + " norms_minimum = :normsMinimum, retention_days = :retention,"
-                        + " updated_at = :now WHERE integration_id = :id")
-                .bindMap(settingsParameters(s))
-                .bind("now", utc(now))
-                .bind("id", integrationId)
-                .execute());
+    jdbi.useTransaction(
+        h -> {
+          h.createUpdate(
+                  "UPDATE environments SET session_expiry_hours = :hours, complete_url ="
+                      + " :complete, cancelled_url = :cancelled, expired_url = :expired,"
+                      + " show_completion_page = :showCompletion, webhook_url = :webhook,"
+                      + " privacy_policy_url = :privacy, lender_contact = :contact, brand_logo_url = :logo,"
+                      + " brand_primary_color = :color, hmac_required = :hmac,"
+                      + " rate_limit_per_minute = :rate, max_open_sessions = :maxOpen,"
+                      + " assessment_config = :assessment, scoring_model = :model,"
+                      + " norms_minimum = :normsMinimum, retention_days = :retention,"
+                      + " updated_at = :now WHERE integration_id = :id")
+              .bindMap(settingsParameters(s))
+              .bind("now", utc(now))
+              .bind("id", integrationId)
+              .execute();
+          moveSettingsVersion(h);
+        });
   }
 
-  /** Replaces the key; the old one stops matching at once because it is found by its hash. */
+  /**
+   * Replaces the key and moves the settings version, in one transaction: the old key no longer
+   * matches in the database, and every node's cache lets it go (decision 0024).
+   */
   public void replaceKey(
       String integrationId, String keyHash, String ciphertext, String hint, Instant now) {
-    jdbi.useHandle(
+    jdbi.useTransaction(
+        h -> {
+          h.createUpdate(
+                  "UPDATE environments SET api_key_hash = ?, api_key_ciphertext = ?,"
+                      + " api_key_hint = ?, api_key_rotated_at = ?, updated_at = ?"
+                      + " WHERE integration_id = ?")
+              .bind(0, keyHash)
+              .bind(1, ciphertext)
+              .bind(2, hint)
+              .bind(3, utc(now))
+              .bind(4, utc(now))
+              .bind(5, integrationId)
+              .execute();
+          moveSettingsVersion(h);
+        });
+  }
+
+  /**
+   * The version of every environment's key and settings: it moves with each change of them, so a
+   * node that reads the same number as before has nothing cached that changed since.
+   */
+  public long settingsVersion() {
+    return jdbi.withHandle(
         h ->
-            h.createUpdate(
-                    "UPDATE environments SET api_key_hash = ?, api_key_ciphertext = ?,"
-                        + " api_key_hint = ?, api_key_rotated_at = ?, updated_at = ?"
-                        + " WHERE integration_id = ?")
-                .bind(0, keyHash)
-                .bind(1, ciphertext)
-                .bind(2, hint)
-                .bind(3, utc(now))
-                .bind(4, utc(now))
-                .bind(5, integrationId)
-                .execute());
+            h.createQuery("SELECT version FROM settings_version WHERE id = 1")
+                .mapTo(Long.class)
+                .one());
+  }
+
+  private static void moveSettingsVersion(Handle h) {
+    h.createUpdate("UPDATE settings_version SET version = version + 1 WHERE id = 1").execute();
   }
 
   private static void insertEnvironment(Handle h, Environment e) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Real HTTP to a server under test, in this JVM ({@link RunningServer}) or in a process of its own
@@ -146,6 +147,31 @@ public abstract class ServerHttp {
 
   public JsonNode patchIntegration(String integrationId, String patch) {
     return json(operator("PATCH", "/v1/admin/integrations/" + integrationId, patch));
+  }
+
+  /**
+   * Repeats {@code call} until it answers {@code status}, every answer before it being 200: how
+   * long after {@code since} (a {@link System#nanoTime()}) that answer came. Fails once {@code
+   * limit} has passed since {@code since}. For a change that reaches a node within a bound, such as
+   * a rotated API key (docs/decisions/0024-api-key-cache.md).
+   */
+  public static Duration untilStatus(
+      long since, Duration limit, int status, Supplier<HttpResponse<String>> call) {
+    HttpResponse<String> response;
+    do {
+      response = call.get();
+      if (response.statusCode() == status) {
+        return Duration.ofNanos(System.nanoTime() - since);
+      }
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    } while (System.nanoTime() - since < limit.toNanos());
+    throw new AssertionError("still not " + status + " after " + limit + ": " + response.body());
   }
 
   /**
