@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * sample belongs to a family declared by an earlier {@code # TYPE}, label values are quoted and
  * escaped, values are numbers. Anything else fails with the line at fault.
  */
-final class PrometheusText {
+public final class PrometheusText {
   private static final String NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
   private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") (.*)");
   private static final Pattern TYPE =
@@ -28,7 +28,7 @@ final class PrometheusText {
       Set.of("", "_total", "_bucket", "_count", "_sum", "_created");
 
   /** One sample: its name, labels in order, value. */
-  record Sample(String name, Map<String, String> labels, double value) {}
+  public record Sample(String name, Map<String, String> labels, double value) {}
 
   private final Map<String, String> types = new LinkedHashMap<>();
   private final List<Sample> samples = new ArrayList<>();
@@ -36,7 +36,7 @@ final class PrometheusText {
   private PrometheusText() {}
 
   /** Reads {@code text}; throws {@link AssertionError} naming the first line that is not valid. */
-  static PrometheusText parse(String text) {
+  public static PrometheusText parse(String text) {
     PrometheusText parsed = new PrometheusText();
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
@@ -159,7 +159,7 @@ final class PrometheusText {
   }
 
   /** The value of the one sample named {@code name} with {@code labels}; fails unless one. */
-  double value(String name, String... labels) {
+  public double value(String name, String... labels) {
     List<Sample> found = samples(name, labels);
     if (found.size() != 1) {
       throw new AssertionError(
