@@ -53,6 +53,7 @@ import dev.credence.server.sessions.SessionApi;
 import dev.credence.server.sessions.SessionLifecycle;
 import dev.credence.server.sessions.SessionService;
 import dev.credence.server.sessions.SessionStore;
+import dev.credence.server.sessions.SessionWriter;
 import dev.credence.server.sessions.UidHashes;
 import dev.credence.server.store.Database;
 import dev.credence.server.webhooks.Backoff;
@@ -80,6 +81,7 @@ public final class Application implements AutoCloseable {
   private final DeploymentService deployments;
   private final Accounts accounts;
   private final Javalin http;
+  private final SessionWriter sessionWriter;
   private final Workers workers;
   private final HealthApi health;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -92,6 +94,7 @@ public final class Application implements AutoCloseable {
       DeploymentService deployments,
       Accounts accounts,
       Javalin http,
+      SessionWriter sessionWriter,
       Workers workers,
       HealthApi health,
       WebhookSender sender,
@@ -101,6 +104,7 @@ public final class Application implements AutoCloseable {
     this.deployments = deployments;
     this.accounts = accounts;
     this.http = http;
+    this.sessionWriter = sessionWriter;
     this.workers = workers;
     this.health = health;
     this.sender = sender;
@@ -142,7 +146,13 @@ public final class Application implements AutoCloseable {
     DeploymentService deployments = deployments(config, clock, database, modules);
     deployments.checkMasterKey();
     SessionParts sessions = sessions(config, clock, jdbi, deployments, metrics);
-    WebhookParts webhooks = webhooks(config, clock, database, deployments, metrics);
+    WebhookParts webhooks;
+    try {
+      webhooks = webhooks(config, clock, database, deployments, metrics);
+    } catch (RuntimeException e) {
+      sessions.writer().close();
+      throw e;
+    }
     try {
       AssessmentParts assessment = assessment(clock, jdbi, sessions, modules);
       ResultParts results = results(clock, jdbi, assessment);
@@ -215,24 +225,27 @@ public final class Application implements AutoCloseable {
           deployments,
           accounts,
           http,
+          sessions.writer(),
           webhooks.workers(),
           health,
           webhooks.sender(),
           metrics,
           metricsServer);
     } catch (RuntimeException e) {
-      // The scheduler was built, the sender opened, the key cache's tick perhaps started: none
-      // outlives a failed start.
+      // The scheduler was built, the sender opened, the writer started, the key cache's tick
+      // perhaps started: none outlives a failed start.
       deployments.keyCache().close();
       webhooks.close();
+      sessions.writer().close();
       throw e;
     }
   }
 
-  /** The session API's parts: the table, its lifecycle, tokens, and creation. */
+  /** The session API's parts: the table, its lifecycle, its group commit, tokens, and creation. */
   private record SessionParts(
       SessionStore store,
       SessionLifecycle lifecycle,
+      SessionWriter writer,
       AccessTokens tokens,
       SessionService service) {}
 
@@ -240,6 +253,7 @@ public final class Application implements AutoCloseable {
       Config config, Clock clock, Jdbi jdbi, DeploymentService deployments, Metrics metrics) {
     SessionStore store = new SessionStore(jdbi, new UidHashes(config.masterKeyBytes()));
     SessionLifecycle lifecycle = new SessionLifecycle(jdbi, store, metrics.registry());
+    SessionWriter writer = SessionWriter.start(jdbi, lifecycle, metrics.registry());
     AccessTokens tokens =
         new AccessTokens(
             config.tokenSecret().value(),
@@ -250,12 +264,13 @@ public final class Application implements AutoCloseable {
             deployments,
             store,
             lifecycle,
+            writer,
             tokens,
             new RateLimiter(),
             clock,
             System::nanoTime,
             metrics.registry());
-    return new SessionParts(store, lifecycle, tokens, service);
+    return new SessionParts(store, lifecycle, writer, tokens, service);
   }
 
   /**
@@ -527,8 +542,9 @@ public final class Application implements AutoCloseable {
 
   /**
    * Stops in the order that loses nothing: no new connections, requests in flight finished (up to
-   * the shutdown timeout), background work finished and recorded, then the database closed, last
-   * (an H2 file compacted, so that erased rows leave the disk).
+   * the shutdown timeout), the sessions still queued for their commit committed, background work
+   * finished and recorded, then the database closed, last (an H2 file compacted, so that erased
+   * rows leave the disk).
    */
   @Override
   public void close() {
@@ -547,6 +563,7 @@ public final class Application implements AutoCloseable {
       }
     } finally {
       try {
+        sessionWriter.close(); // returns once every session it accepted is committed
         workers.close();
         sender.close();
       } finally {

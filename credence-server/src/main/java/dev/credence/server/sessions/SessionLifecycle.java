@@ -100,6 +100,18 @@ public final class SessionLifecycle {
   }
 
   /**
+   * Opens several sessions on the caller's handle, so that they commit together ({@link
+   * SessionWriter}'s group commit). Each is opened on its own: one whose uid already has a session,
+   * in the table or earlier in the list, is left out and the others are opened.
+   *
+   * @return for each session, in order, whether it was opened
+   */
+  public boolean[] openEach(Handle h, List<Session> sessions) {
+    sessions.forEach(SessionLifecycle::requireNew);
+    return store.insertNew(h, sessions);
+  }
+
+  /**
    * Opens unless the integration already has {@code cap} open sessions. The environment's row is
    * locked for the count, so the cap holds across any number of nodes.
    *

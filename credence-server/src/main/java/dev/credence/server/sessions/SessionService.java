@@ -38,6 +38,7 @@ public final class SessionService {
   private final DeploymentService deployments;
   private final SessionStore sessions;
   private final SessionLifecycle lifecycle;
+  private final SessionWriter writer;
   private final AccessTokens tokens;
   private final RateLimiter rateLimiter;
   private final Clock clock;
@@ -52,6 +53,7 @@ public final class SessionService {
       DeploymentService deployments,
       SessionStore sessions,
       SessionLifecycle lifecycle,
+      SessionWriter writer,
       AccessTokens tokens,
       RateLimiter rateLimiter,
       Clock clock,
@@ -60,6 +62,7 @@ public final class SessionService {
     this.deployments = deployments;
     this.sessions = sessions;
     this.lifecycle = lifecycle;
+    this.writer = writer;
     this.tokens = tokens;
     this.rateLimiter = rateLimiter;
     this.clock = clock;
@@ -128,18 +131,19 @@ public final class SessionService {
   }
 
   /**
-   * Stores a new session. Without a cap the insert comes first and the unique key on (integration,
-   * uid) finds a retry, which saves a read on the common path. Under a cap a retry must be
-   * recognised before counting, or a full integration would refuse its own open sessions.
+   * Stores a new session. Without a cap it is committed together with the sessions of concurrent
+   * calls ({@link SessionWriter}), and the unique key on (integration, uid) finds a retry, which
+   * saves a read on the common path. Under a cap a retry must be recognised before counting, or a
+   * full integration would refuse its own open sessions; the count and the insert keep a
+   * transaction of their own, with the environment's row locked.
    *
    * @return false if the uid already has a session (nothing was stored)
    */
   private boolean store(Session session, Integer cap, Instant now) {
+    if (cap == null) {
+      return writer.open(session);
+    }
     try {
-      if (cap == null) {
-        lifecycle.open(session);
-        return true;
-      }
       if (sessions.findByUid(session.integrationId(), session.uid()).isPresent()) {
         return false;
       }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -22,6 +24,9 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class SessionStore {
   private static final String COLUMNS =
       "id, integration_id, uid, status, created_at, expires_at, started_at, finished_at";
+
+  private static final String INSERT =
+      "INSERT INTO sessions (" + COLUMNS + ", uid_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   /** Bound values a query carries at most, well under PostgreSQL's limit of 32,767. */
   private static final int UIDS_PER_QUERY = 1000;
@@ -251,8 +256,35 @@ public final class SessionStore {
   }
 
   void insert(Handle h, Session s) {
-    h.createUpdate(
-            "INSERT INTO sessions (" + COLUMNS + ", uid_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    bindRow(h.createUpdate(INSERT), s).execute();
+  }
+
+  /**
+   * Inserts {@code sessions} on the caller's handle in one round of statements, each on its own: a
+   * session whose uid (or uid hash) already has a row on its integration, in the table or earlier
+   * in the list, is left out ({@code ON CONFLICT DO NOTHING}, which H2 takes in its PostgreSQL
+   * mode) and the others go in.
+   *
+   * @return for each session, in order, whether it was inserted
+   */
+  boolean[] insertNew(Handle h, List<Session> sessions) {
+    PreparedBatch batch = h.prepareBatch(INSERT + " ON CONFLICT DO NOTHING");
+    for (Session s : sessions) {
+      bindRow(batch, s).add();
+    }
+    int[] counts = batch.execute();
+    boolean[] inserted = new boolean[sessions.size()];
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] != 0 && counts[i] != 1) {
+        throw new IllegalStateException("an insert of one session reported " + counts[i] + " rows");
+      }
+      inserted[i] = counts[i] == 1;
+    }
+    return inserted;
+  }
+
+  private <S extends SqlStatement<S>> S bindRow(S statement, Session s) {
+    return statement
         .bind(0, s.id())
         .bind(1, s.integrationId())
         .bind(2, s.uid())
@@ -261,8 +293,7 @@ public final class SessionStore {
         .bind(5, utc(s.expiresAt()))
         .bind(6, utc(s.startedAt()))
         .bind(7, utc(s.finishedAt()))
-        .bind(8, uidHash(s.integrationId(), s.uid()))
-        .execute();
+        .bind(8, uidHash(s.integrationId(), s.uid()));
   }
 
   private static Session session(ResultSet rs, StatementContext ctx) throws SQLException {

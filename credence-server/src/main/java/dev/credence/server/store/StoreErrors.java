@@ -11,7 +11,8 @@ public final class StoreErrors {
 
   public static boolean isUnavailable(Throwable error) {
     for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (e instanceof SQLTransientConnectionException
+      if (e instanceof StoreUnavailableException
+          || e instanceof SQLTransientConnectionException
           || e instanceof SQLNonTransientConnectionException
           || e instanceof ConnectException) {
         return true;

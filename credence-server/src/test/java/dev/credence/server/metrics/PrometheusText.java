@@ -28,7 +28,7 @@ public final class PrometheusText {
       Set.of("", "_total", "_bucket", "_count", "_sum", "_created");
 
   /** One sample: its name, labels in order, value. */
-  record Sample(String name, Map<String, String> labels, double value) {}
+  public record Sample(String name, Map<String, String> labels, double value) {}
 
   private final Map<String, String> types = new LinkedHashMap<>();
   private final List<Sample> samples = new ArrayList<>();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.credence.server.metrics.PrometheusText;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.ServerContract;
 import java.net.http.HttpResponse;
@@ -18,9 +19,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -317,6 +320,110 @@ abstract class SessionApiContract extends ServerContract {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void concurrentCreatesAreCommittedTogetherAndEveryOneIsStored() throws Exception {
+    int threads = 64;
+    int each = 20;
+    List<String> uids = new ArrayList<>();
+    for (int i = 0; i < threads * each; i++) {
+      uids.add(uid());
+    }
+    PrometheusText before = metrics();
+    List<HttpResponse<String>> answers = allAtOnce(uids, threads);
+    PrometheusText after = metrics();
+
+    assertThat(answers).allSatisfy(a -> assertThat(a.statusCode()).as(a.body()).isEqualTo(200));
+    assertThat(answers.stream().map(a -> json(a).get("access_token").asText()).distinct())
+        .hasSize(uids.size());
+    List<String> stored =
+        server.database(
+            h ->
+                h.createQuery("SELECT uid FROM sessions WHERE integration_id = ?")
+                    .bind(0, deployment.productionIntegrationId())
+                    .mapTo(String.class)
+                    .list());
+    assertThat(stored).containsExactlyInAnyOrderElementsOf(uids);
+    assertThat(increase(before, after, "credence_session_creations_total", "kind", "production"))
+        .isEqualTo(uids.size());
+    double sessions = increase(before, after, "credence_session_batch_size_sum");
+    double commits = increase(before, after, "credence_session_batch_size_count");
+    assertThat(sessions).as("sessions committed").isEqualTo(uids.size());
+    assertThat(commits).as("commits for %s sessions", sessions).isLessThan(sessions);
+  }
+
+  @Test
+  void aUsedUidAmongConcurrentCreatesGetsTodaysAnswerAndTheOthersTheirSessions() throws Exception {
+    String expired = uid();
+    assertThat(createProduction(expired).statusCode()).isEqualTo(200);
+    server.clock().advance(Duration.ofHours(25));
+    String open = uid();
+    String openToken = json(createProduction(open)).get("access_token").asText();
+    List<String> uids = new ArrayList<>();
+    for (int i = 0; i < 56; i++) {
+      uids.add(i % 8 == 0 ? expired : i % 8 == 1 ? open : uid());
+    }
+
+    List<HttpResponse<String>> answers = allAtOnce(uids, uids.size());
+
+    for (int i = 0; i < uids.size(); i++) {
+      HttpResponse<String> answer = answers.get(i);
+      if (uids.get(i).equals(expired)) {
+        assertError(answer, 409, "uid_already_used");
+        assertThat(json(answer).get("detail").asText()).contains(expired + "-2");
+      } else if (uids.get(i).equals(open)) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(json(answer).get("access_token").asText()).isEqualTo(openToken);
+      } else {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(json(answer).get("access_token").asText()).isNotEqualTo(openToken);
+      }
+    }
+    int stored =
+        server.database(
+            h ->
+                h.createQuery("SELECT COUNT(*) FROM sessions WHERE integration_id = ?")
+                    .bind(0, deployment.productionIntegrationId())
+                    .mapTo(Integer.class)
+                    .one());
+    assertThat(stored).as("one session a uid").isEqualTo(uids.stream().distinct().count());
+  }
+
+  /** Creates a Production session of each uid, all at once from {@code threads} threads. */
+  private List<HttpResponse<String>> allAtOnce(List<String> uids, int threads) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<HttpResponse<String>>> calls = new ArrayList<>();
+      for (String uid : uids) {
+        calls.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return createProduction(uid);
+                }));
+      }
+      go.countDown();
+      List<HttpResponse<String>> answers = new ArrayList<>();
+      for (Future<HttpResponse<String>> call : calls) {
+        answers.add(call.get(120, TimeUnit.SECONDS));
+      }
+      return answers;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private PrometheusText metrics() {
+    HttpResponse<String> scrape = server.get("/metrics");
+    assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
+    return PrometheusText.parse(scrape.body());
+  }
+
+  private static double increase(
+      PrometheusText before, PrometheusText after, String name, String... labels) {
+    return after.value(name, labels) - before.value(name, labels);
   }
 
   @Test

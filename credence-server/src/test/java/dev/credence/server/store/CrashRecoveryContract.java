@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.credence.api.Signatures;
 import dev.credence.server.assessment.Applicant;
 import dev.credence.server.config.Config;
+import dev.credence.server.metrics.PrometheusText;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.ServerProcess;
 import dev.credence.server.testing.TestDatabase;
@@ -63,6 +64,12 @@ abstract class CrashRecoveryContract {
         creators.submit(() -> createUntilKilled(server, d, prefix, acknowledged, killed));
       }
       awaitAtLeast(acknowledged, 400, server);
+      // The creations share commits (docs/decisions/0025-group-commit.md): the kill comes while
+      // batches of sessions are being committed together.
+      PrometheusText metrics = PrometheusText.parse(server.get("/metrics").body());
+      assertThat(metrics.value("credence_session_batch_size_count"))
+          .as("commits of new sessions")
+          .isLessThan(metrics.value("credence_session_batch_size_sum"));
       server.kill();
       killed.set(true);
       creators.shutdown();
