@@ -46,25 +46,6 @@ begin_run credence-bench 3
 # ---------------------------------------------------------------------------------------
 # Helpers.
 
-json_get() { # json_get FILE a.b.c
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-value = json.load(open(sys.argv[1]))
-for part in sys.argv[2].split("."):
-    value = value[part]
-print(value)
-PY
-}
-
-# api METHOD URL BODY OUTFILE: operator API call with the Bearer token; fails unless 2xx.
-api() {
-  local method=$1 url=$2 body=$3 out=$4 code
-  code=$(curl -s -o "$out" -w '%{http_code}' --max-time 10 -X "$method" \
-    -H "Authorization: Bearer $OPERATOR_TOKEN" -H 'Content-Type: application/json' \
-    --data "$body" "$url") || die "$method $url: curl failed"
-  [[ "$code" == 2?? ]] || die "$method $url answered $code: $(head -c 500 "$out")"
-}
-
 # check_session BASE API_KEY INTEGRATION_ID: one create call must give a 200 with a JWT.
 check_session() {
   local base=$1 key=$2 integration=$3 out="$WORK/check-session.json" code
@@ -178,30 +159,17 @@ run_server() {
   start_credence "$label" "$@"
   local pid=$SERVER_PID base=$SERVER_BASE
 
-  api POST "$base/v1/admin/companies" '{"name":"Bench"}' "$WORK/company.json"
-  local company_id
-  company_id=$(json_get "$WORK/company.json" company_id)
-  api POST "$base/v1/admin/deployments" "{\"company_id\":\"$company_id\",\"name\":\"bench\"}" \
-    "$WORK/deployment.json"
-  local integration key
-  integration=$(json_get "$WORK/deployment.json" production.integration_id)
-  key=$(json_get "$WORK/deployment.json" production.api_key)
-  api PATCH "$base/v1/admin/integrations/$integration" \
-    '{"rate_limit_per_minute": null, "max_open_sessions": null}' "$WORK/integration.json"
-  log "credence ($label): company $company_id, production integration $integration, limits removed"
-  check_session "$base" "$key" "$integration"
+  bench_integration "$label" "$base"
+  check_session "$base" "$BENCH_KEY" "$BENCH_INTEGRATION"
 
-  measure "$label" "$base$TOKENS_PATH" "$key" "$integration" "$pid"
+  measure "$label" "$base$TOKENS_PATH" "$BENCH_KEY" "$BENCH_INTEGRATION" "$pid"
   stop_pid "$pid"
 }
 
 # ---------------------------------------------------------------------------------------
 # Tools and build.
 
-if ! command -v wrk >/dev/null 2>&1; then
-  log "installing wrk"
-  apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-fi
+need_wrk
 tools_and_build "$FLOOR_JAR" "$SERVER_JAR"
 
 # ---------------------------------------------------------------------------------------
