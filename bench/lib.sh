@@ -321,3 +321,67 @@ need_wrk() {
   log "installing wrk"
   apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
 }
+
+# machine_facts: what a results page says of the run, exported for the report's Python: CPU_MODEL,
+# MEM_GB (`free -g` total), OS_NAME, JAVA_VERSION (of JAVA), NPROC, DATE_UTC and GIT_REV (the
+# commit at ROOT, marked when the tree has uncommitted changes).
+machine_facts() {
+  CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+  MEM_GB=$(free -g | awk '/^Mem:/ {print $2}')
+  # shellcheck disable=SC1091
+  OS_NAME=$(. /etc/os-release && echo "$PRETTY_NAME")
+  JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
+  NPROC=$(nproc)
+  DATE_UTC=$(date -u '+%Y-%m-%d %H:%M UTC')
+  GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if [[ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]]; then
+    GIT_REV="$GIT_REV (with uncommitted changes)"
+  fi
+  export CPU_MODEL MEM_GB OS_NAME JAVA_VERSION NPROC DATE_UTC GIT_REV
+}
+
+# write_docs_section FILE: puts FILE, a section whose first line is its "## " title, into DOCS:
+# in place of the section of that title (up to the next "## " section or a hand-written "### "
+# subsection, which stays), or at the end if DOCS has none.
+write_docs_section() {
+  python3 - "$DOCS" "$1" <<'PY'
+import os, sys
+path, section = sys.argv[1], open(sys.argv[2]).read()
+title = section.splitlines()[0].rstrip()
+if os.path.exists(path):
+    doc = open(path).read()
+else:
+    doc = ("# Benchmarks\n\n"
+           "Measured performance of Credence, each figure with the command that produced it.\n\n"
+           "Machine: figures are comparable only within one run on one machine; each section "
+           "names its machine (the project's reference box: 2 cores, 24 GB RAM, Debian 12).\n\n")
+lines = doc.splitlines(keepends=True)
+start = next((i for i, l in enumerate(lines) if l.rstrip() == title), None)
+if start is None:
+    doc = doc.rstrip("\n") + "\n\n" + section
+else:
+    end = next((i for i in range(start + 1, len(lines))
+                if lines[i].startswith("## ") or lines[i].startswith("### ")), len(lines))
+    tail = "".join(lines[end:])
+    doc = "".join(lines[:start]) + section + ("\n" + tail if tail else "")
+os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+open(path, "w").write(doc)
+print(f"wrote {path}", file=sys.stderr)
+PY
+}
+
+# report_done STATUS SECTION_FILE: ends a run after its report, whose exit STATUS is 0, or 3 for a
+# run that measured errors (its section says so); either way SECTION_FILE goes into DOCS unless
+# --no-docs (write_docs_section), and the run exits with STATUS. Any other status is a failure.
+report_done() {
+  local status=$1 section=$2
+  [[ $status -eq 0 || $status -eq 3 ]] || die "report failed"
+  if [[ $WRITE_DOCS -eq 1 ]]; then
+    write_docs_section "$section"
+  fi
+  if [[ $status -eq 3 ]]; then
+    log "finished, but the run had errors"
+    exit 3
+  fi
+  log "done"
+}

@@ -187,25 +187,16 @@ done
 # ---------------------------------------------------------------------------------------
 # Report.
 
-CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-MEM_GB=$(free -g | awk '/^Mem:/ {print $2}')
-# shellcheck disable=SC1091
-OS_NAME=$(. /etc/os-release && echo "$PRETTY_NAME")
-JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
+machine_facts
 WRK_VERSION=$(wrk --version 2>&1 | head -n 1 | awk '{print $1, $2}' || true)
-GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]]; then GIT_REV="$GIT_REV (with uncommitted changes)"; fi
 GC_NAME=$(
   # shellcheck disable=SC2086 # the options are words
   "$JAVA" $START_OPTS -XX:+PrintFlagsFinal -version 2>/dev/null |
     awk '$2 ~ /^Use(Serial|Parallel|G1|Z|Shenandoah)GC$/ && $4 == "true" { sub(/^Use/, "", $2); sub(/GC$/, "", $2); print $2 }'
 )
-export WORK RUNS DURATION WINDOW WINDOWS CONNECTIONS THREADS START_OPTS BENCH_JAVA_OPTS COMMAND \
-  CPU_MODEL MEM_GB OS_NAME JAVA_VERSION WRK_VERSION GIT_REV DOCS WRITE_DOCS IDLE_BEFORE GC_NAME
 HEAP_LIST="${HEAPS[*]}"
-NPROC=$(nproc)
-DATE_UTC=$(date -u '+%Y-%m-%d %H:%M UTC')
-export HEAP_LIST NPROC DATE_UTC
+export WORK RUNS DURATION WINDOW WINDOWS CONNECTIONS THREADS START_OPTS BENCH_JAVA_OPTS COMMAND \
+  WRK_VERSION IDLE_BEFORE GC_NAME HEAP_LIST
 
 set +e
 python3 - <<'PY'
@@ -348,29 +339,9 @@ section_text = "\n".join(section) + "\n"
 print()
 print(section_text)
 
-if env["WRITE_DOCS"] == "1":
-    path = env["DOCS"]
-    doc = open(path).read()
-    lines = doc.splitlines(keepends=True)
-    begin = next((i for i, l in enumerate(lines) if l.rstrip() == "## Footprint"), None)
-    if begin is None:
-        doc = doc.rstrip("\n") + "\n\n" + section_text
-    else:
-        # up to the next section or a hand-written subsection, which stays
-        end = next((i for i in range(begin + 1, len(lines))
-                    if lines[i].startswith("## ") or lines[i].startswith("### ")), len(lines))
-        tail = "".join(lines[end:])
-        doc = "".join(lines[:begin]) + section_text + ("\n" + tail if tail else "")
-    open(path, "w").write(doc)
-    print(f"wrote {path}")
-
+open(os.path.join(work, "section.md"), "w").write(section_text)
 sys.exit(3 if errors else 0)
 PY
 REPORT_STATUS=$?
 set -e
-if [[ $REPORT_STATUS -eq 3 ]]; then
-  log "finished, but the load had errors"
-  exit 3
-fi
-[[ $REPORT_STATUS -eq 0 ]] || die "report failed"
-log "done"
+report_done "$REPORT_STATUS" "$WORK/section.md"
