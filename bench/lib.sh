@@ -221,25 +221,33 @@ start_java() {
   log "started $name (pid $STARTED_PID), log $logfile"
 }
 
-# start_credence LABEL ENV...: SERVER_JAR on a fresh data directory and a free loopback port,
-# without the demo, with OPERATOR_TOKEN and BENCH_JAVA_OPTS, after waiting for a quiet machine;
-# returns once /health/ready answers 200. Sets SERVER_PID, SERVER_BASE, SERVER_LOG, SERVER_DATA.
-# Every load generator connects from 127.0.0.1, so the per-address connection cap is lifted.
-start_credence() {
-  local label=$1 port
-  shift
-  port=$(free_port)
-  SERVER_DATA="$WORK/$label-data"
+# launch_credence LABEL DATA_DIR PORT JAVA_OPTS ENV...: SERVER_JAR on DATA_DIR and PORT (loopback),
+# without the demo, with OPERATOR_TOKEN, in the background; does not wait for it. Sets SERVER_PID,
+# SERVER_BASE and SERVER_LOG. Every load generator connects from 127.0.0.1, so the per-address
+# connection cap is lifted.
+launch_credence() {
+  local label=$1 data=$2 port=$3 opts=$4
+  shift 4
   SERVER_BASE="http://127.0.0.1:$port"
   SERVER_LOG="$WORK/$label-server.log"
-  mkdir -p "$SERVER_DATA"
-  wait_for_quiet
-  start_java "credence ($label)" "$SERVER_LOG" "$BENCH_JAVA_OPTS" \
-    CREDENCE_PORT="$port" CREDENCE_DATA_DIR="$SERVER_DATA" CREDENCE_PUBLIC_URL="$SERVER_BASE" \
+  mkdir -p "$data"
+  start_java "credence ($label)" "$SERVER_LOG" "$opts" \
+    CREDENCE_PORT="$port" CREDENCE_DATA_DIR="$data" CREDENCE_PUBLIC_URL="$SERVER_BASE" \
     CREDENCE_OPERATOR_TOKEN="$OPERATOR_TOKEN" CREDENCE_DEMO=false \
     CREDENCE_CONNECTIONS_PER_ADDRESS=100000 "$@" \
     -- -jar "$SERVER_JAR"
   SERVER_PID=$STARTED_PID
+}
+
+# start_credence LABEL ENV...: SERVER_JAR on a fresh data directory and a free loopback port,
+# with BENCH_JAVA_OPTS (see launch_credence), after waiting for a quiet machine; returns once
+# /health/ready answers 200. Sets SERVER_PID, SERVER_BASE, SERVER_LOG, SERVER_DATA.
+start_credence() {
+  local label=$1
+  shift
+  SERVER_DATA="$WORK/$label-data"
+  wait_for_quiet
+  launch_credence "$label" "$SERVER_DATA" "$(free_port)" "$BENCH_JAVA_OPTS" "$@"
   wait_until "$SERVER_PID" "$SERVER_LOG" "credence ($label)" http_ok 200 "$SERVER_BASE/health/ready"
 }
 
@@ -268,4 +276,112 @@ tools_and_build() {
   for jar in "$@"; do
     [[ -f "$jar" ]] || die "missing $jar (build first, or drop --no-build)"
   done
+}
+
+# json_get FILE a.b.c: one value of a JSON file, by its path of keys.
+json_get() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+value = json.load(open(sys.argv[1]))
+for part in sys.argv[2].split("."):
+    value = value[part]
+print(value)
+PY
+}
+
+# api METHOD URL BODY OUTFILE: operator API call with the Bearer token; fails unless 2xx.
+api() {
+  local method=$1 url=$2 body=$3 out=$4 code
+  code=$(curl -s -o "$out" -w '%{http_code}' --max-time 10 -X "$method" \
+    -H "Authorization: Bearer $OPERATOR_TOKEN" -H 'Content-Type: application/json' \
+    --data "$body" "$url") || die "$method $url: curl failed"
+  [[ "$code" == 2?? ]] || die "$method $url answered $code: $(head -c 500 "$out")"
+}
+
+# bench_integration LABEL BASE: a company and a deployment through the operator API, and the
+# Production integration's rate limit and open-session cap removed, for wrk's session load. Sets
+# BENCH_INTEGRATION and BENCH_KEY (its id and API key).
+# shellcheck disable=SC2034 # BENCH_INTEGRATION and BENCH_KEY are the sourcing script's
+bench_integration() {
+  local label=$1 base=$2 company_id
+  api POST "$base/v1/admin/companies" '{"name":"Bench"}' "$WORK/company.json"
+  company_id=$(json_get "$WORK/company.json" company_id)
+  api POST "$base/v1/admin/deployments" "{\"company_id\":\"$company_id\",\"name\":\"bench\"}" \
+    "$WORK/deployment.json"
+  BENCH_INTEGRATION=$(json_get "$WORK/deployment.json" production.integration_id)
+  BENCH_KEY=$(json_get "$WORK/deployment.json" production.api_key)
+  api PATCH "$base/v1/admin/integrations/$BENCH_INTEGRATION" \
+    '{"rate_limit_per_minute": null, "max_open_sessions": null}' "$WORK/integration.json"
+  log "credence ($label): company $company_id, production integration $BENCH_INTEGRATION, limits removed"
+}
+
+# need_wrk: installs Debian's wrk if it is missing.
+need_wrk() {
+  command -v wrk >/dev/null 2>&1 && return 0
+  log "installing wrk"
+  apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
+}
+
+# machine_facts: what a results page says of the run, exported for the report's Python: CPU_MODEL,
+# MEM_GB (`free -g` total), OS_NAME, JAVA_VERSION (of JAVA), NPROC, DATE_UTC and GIT_REV (the
+# commit at ROOT, marked when the tree has uncommitted changes).
+machine_facts() {
+  CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+  MEM_GB=$(free -g | awk '/^Mem:/ {print $2}')
+  # shellcheck disable=SC1091
+  OS_NAME=$(. /etc/os-release && echo "$PRETTY_NAME")
+  JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
+  NPROC=$(nproc)
+  DATE_UTC=$(date -u '+%Y-%m-%d %H:%M UTC')
+  GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if [[ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]]; then
+    GIT_REV="$GIT_REV (with uncommitted changes)"
+  fi
+  export CPU_MODEL MEM_GB OS_NAME JAVA_VERSION NPROC DATE_UTC GIT_REV
+}
+
+# write_docs_section FILE: puts FILE, a section whose first line is its "## " title, into DOCS:
+# in place of the section of that title (up to the next "## " section or a hand-written "### "
+# subsection, which stays), or at the end if DOCS has none.
+write_docs_section() {
+  python3 - "$DOCS" "$1" <<'PY'
+import os, sys
+path, section = sys.argv[1], open(sys.argv[2]).read()
+title = section.splitlines()[0].rstrip()
+if os.path.exists(path):
+    doc = open(path).read()
+else:
+    doc = ("# Benchmarks\n\n"
+           "Measured performance of Credence, each figure with the command that produced it.\n\n"
+           "Machine: figures are comparable only within one run on one machine; each section "
+           "names its machine (the project's reference box: 2 cores, 24 GB RAM, Debian 12).\n\n")
+lines = doc.splitlines(keepends=True)
+start = next((i for i, l in enumerate(lines) if l.rstrip() == title), None)
+if start is None:
+    doc = doc.rstrip("\n") + "\n\n" + section
+else:
+    end = next((i for i in range(start + 1, len(lines))
+                if lines[i].startswith("## ") or lines[i].startswith("### ")), len(lines))
+    tail = "".join(lines[end:])
+    doc = "".join(lines[:start]) + section + ("\n" + tail if tail else "")
+os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+open(path, "w").write(doc)
+print(f"wrote {path}", file=sys.stderr)
+PY
+}
+
+# report_done STATUS SECTION_FILE: ends a run after its report, whose exit STATUS is 0, or 3 for a
+# run that measured errors (its section says so); either way SECTION_FILE goes into DOCS unless
+# --no-docs (write_docs_section), and the run exits with STATUS. Any other status is a failure.
+report_done() {
+  local status=$1 section=$2
+  [[ $status -eq 0 || $status -eq 3 ]] || die "report failed"
+  if [[ $WRITE_DOCS -eq 1 ]]; then
+    write_docs_section "$section"
+  fi
+  if [[ $status -eq 3 ]]; then
+    log "finished, but the run had errors"
+    exit 3
+  fi
+  log "done"
 }

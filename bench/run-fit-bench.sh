@@ -38,13 +38,8 @@ log "fitting on $APPLICANTS applicants, $RUNS runs, $BENCH_JAVA_OPTS"
 "$JAVA" $BENCH_JAVA_OPTS -cp "$ROOT/bench/target/classes:$SERVER_JAR" dev.credence.bench.FitBench \
   "$APPLICANTS" "$RUNS" | tee "$WORK/runs.txt" >&2
 
-export WORK COMMAND DOCS WRITE_DOCS IDLE_BEFORE BENCH_JAVA_OPTS
-export DATE_UTC=$(date -u '+%Y-%m-%d %H:%M UTC') NPROC=$(nproc)
-export CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-export JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
-GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]]; then GIT_REV="$GIT_REV (with uncommitted changes)"; fi
-export GIT_REV
+machine_facts
+export WORK COMMAND IDLE_BEFORE BENCH_JAVA_OPTS
 python3 - <<'PY'
 import os, statistics
 env = os.environ
@@ -75,18 +70,9 @@ section = f"""## Model fitting
 Heap "at most" is the peak of the heap pools during the step, including the {med('base_heap_mb'):,.0f} MB already in use before it (the applicants' rows and the JVM's own). First run (cold): floor {first['floor_ms']:,.0f} ms, fit {first['fit_ms']:,.0f} ms. Held-out Gini of the fit {med('holdout_gini'):.3f}.
 """
 print(section)
-if env["WRITE_DOCS"] == "1":
-    path = env["DOCS"]
-    doc = open(path).read()
-    lines = doc.splitlines(keepends=True)
-    start = next((i for i, l in enumerate(lines) if l.rstrip() == "## Model fitting"), None)
-    if start is None:
-        doc = doc.rstrip("\n") + "\n\n" + section
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        tail = "".join(lines[end:])
-        doc = "".join(lines[:start]) + section + ("\n" + tail if tail else "")
-    open(path, "w").write(doc)
-    print(f"wrote {path}")
+open(os.path.join(env["WORK"], "section.md"), "w").write(section)
 PY
+if [[ $WRITE_DOCS -eq 1 ]]; then
+  write_docs_section "$WORK/section.md"
+fi
 log "done"

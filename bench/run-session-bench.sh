@@ -46,25 +46,6 @@ begin_run credence-bench 3
 # ---------------------------------------------------------------------------------------
 # Helpers.
 
-json_get() { # json_get FILE a.b.c
-  python3 - "$1" "$2" <<'PY'
-import json, sys
-value = json.load(open(sys.argv[1]))
-for part in sys.argv[2].split("."):
-    value = value[part]
-print(value)
-PY
-}
-
-# api METHOD URL BODY OUTFILE: operator API call with the Bearer token; fails unless 2xx.
-api() {
-  local method=$1 url=$2 body=$3 out=$4 code
-  code=$(curl -s -o "$out" -w '%{http_code}' --max-time 10 -X "$method" \
-    -H "Authorization: Bearer $OPERATOR_TOKEN" -H 'Content-Type: application/json' \
-    --data "$body" "$url") || die "$method $url: curl failed"
-  [[ "$code" == 2?? ]] || die "$method $url answered $code: $(head -c 500 "$out")"
-}
-
 # check_session BASE API_KEY INTEGRATION_ID: one create call must give a 200 with a JWT.
 check_session() {
   local base=$1 key=$2 integration=$3 out="$WORK/check-session.json" code
@@ -178,30 +159,17 @@ run_server() {
   start_credence "$label" "$@"
   local pid=$SERVER_PID base=$SERVER_BASE
 
-  api POST "$base/v1/admin/companies" '{"name":"Bench"}' "$WORK/company.json"
-  local company_id
-  company_id=$(json_get "$WORK/company.json" company_id)
-  api POST "$base/v1/admin/deployments" "{\"company_id\":\"$company_id\",\"name\":\"bench\"}" \
-    "$WORK/deployment.json"
-  local integration key
-  integration=$(json_get "$WORK/deployment.json" production.integration_id)
-  key=$(json_get "$WORK/deployment.json" production.api_key)
-  api PATCH "$base/v1/admin/integrations/$integration" \
-    '{"rate_limit_per_minute": null, "max_open_sessions": null}' "$WORK/integration.json"
-  log "credence ($label): company $company_id, production integration $integration, limits removed"
-  check_session "$base" "$key" "$integration"
+  bench_integration "$label" "$base"
+  check_session "$base" "$BENCH_KEY" "$BENCH_INTEGRATION"
 
-  measure "$label" "$base$TOKENS_PATH" "$key" "$integration" "$pid"
+  measure "$label" "$base$TOKENS_PATH" "$BENCH_KEY" "$BENCH_INTEGRATION" "$pid"
   stop_pid "$pid"
 }
 
 # ---------------------------------------------------------------------------------------
 # Tools and build.
 
-if ! command -v wrk >/dev/null 2>&1; then
-  log "installing wrk"
-  apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-fi
+need_wrk
 tools_and_build "$FLOOR_JAR" "$SERVER_JAR"
 
 # ---------------------------------------------------------------------------------------
@@ -245,22 +213,12 @@ run_server h2-write-delay CREDENCE_DATABASE_URL="$H2_DELAYED" CREDENCE_DATABASE_
 # ---------------------------------------------------------------------------------------
 # Report.
 
-CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-MEM_GB=$(free -g | awk '/^Mem:/ {print $2}')
-# shellcheck disable=SC1091
-OS_NAME=$(. /etc/os-release && echo "$PRETTY_NAME")
-JAVA_VERSION=$("$JAVA" -version 2>&1 | head -n 1)
+machine_facts
 WRK_VERSION=$(wrk --version 2>&1 | head -n 1 | awk '{print $1, $2}' || true)
-GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]]; then GIT_REV="$GIT_REV (with uncommitted changes)"; fi
-
-export WORK WARMUP DURATION CONNECTIONS THREADS BENCH_JAVA_OPTS COMMAND CPU_MODEL MEM_GB \
-  OS_NAME JAVA_VERSION WRK_VERSION GIT_REV PG_DESC DOCS WRITE_DOCS
-NPROC=$(nproc)
-DATE_UTC=$(date -u '+%Y-%m-%d %H:%M UTC')
 PG_LOCAL=0
 [[ -n "$PG_DIR" ]] && PG_LOCAL=1
-export NPROC DATE_UTC IDLE_BEFORE PG_LOCAL
+export WORK WARMUP DURATION CONNECTIONS THREADS BENCH_JAVA_OPTS COMMAND WRK_VERSION PG_DESC
+export IDLE_BEFORE PG_LOCAL
 
 set +e
 python3 - <<'PY'
@@ -371,38 +329,10 @@ if errors:
                 "figures do not measure successful session creation only.**"]
 section_text = "\n".join(section) + "\n"
 
-if env["WRITE_DOCS"] == "1":
-    path = env["DOCS"]
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    if os.path.exists(path):
-        doc = open(path).read()
-    else:
-        doc = ("# Benchmarks\n\n"
-               "Measured performance of Credence, each figure with the command that produced it.\n\n"
-               "Machine: figures are comparable only within one run on one machine; each section "
-               "names its machine (the project's reference box: 2 cores, 24 GB RAM, Debian 12).\n\n")
-    lines = doc.splitlines(keepends=True)
-    start = next((i for i, l in enumerate(lines) if l.rstrip() == "## Session API throughput"), None)
-    if start is None:
-        if not doc.endswith("\n\n"):
-            doc = doc.rstrip("\n") + "\n\n"
-        doc += section_text
-    else:
-        # up to the next section or a hand-written subsection, which stays
-        end = next((i for i in range(start + 1, len(lines))
-                    if lines[i].startswith("## ") or lines[i].startswith("### ")), len(lines))
-        tail = "".join(lines[end:])
-        doc = "".join(lines[:start]) + section_text + ("\n" + tail if tail else "")
-    open(path, "w").write(doc)
-    print(f"\nwrote {path}")
+open(os.path.join(work, "section.md"), "w").write(section_text)
 
 sys.exit(3 if errors else 0)
 PY
 REPORT_STATUS=$?
 set -e
-if [[ $REPORT_STATUS -eq 3 ]]; then
-  log "finished, but the run had errors"
-  exit 3
-fi
-[[ $REPORT_STATUS -eq 0 ]] || die "report failed"
-log "done"
+report_done "$REPORT_STATUS" "$WORK/section.md"

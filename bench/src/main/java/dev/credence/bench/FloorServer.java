@@ -77,7 +77,8 @@ public final class FloorServer {
     System.out.println("credence-floor listening on " + base + PATH);
   }
 
-  private static int port(String[] args) {
+  /** The port from the first argument, else env {@code PORT}, else 7080. */
+  static int port(String[] args) {
     String value = args.length > 0 ? args[0] : System.getenv("PORT");
     if (value == null || value.isBlank()) {
       return 7080;
