@@ -1,5 +1,7 @@
 package dev.credence.server.webhooks;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.credence.api.Signatures;
 import dev.credence.server.outbound.AddressGuard;
 import dev.credence.server.outbound.AddressRefusedException;
@@ -20,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
@@ -33,6 +36,8 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.ssl.SslConnection;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.slf4j.Logger;
@@ -56,7 +61,18 @@ public final class WebhookSender implements AutoCloseable {
   /** The most bytes read of an answer: enough for the snippet in any UTF-8. */
   private static final int HEAD_BYTES = SNIPPET_CHARS * 4;
 
+  private static final String TLS_FAILED = "TLS handshake failed";
+
   private final HttpClient http = new HttpClient();
+
+  /**
+   * The TLS engines whose handshake failed. Jetty may fail the request with the connection's close
+   * instead of the handshake's error (which of the two reaches the request first is timing); the
+   * connection's engine tells the two apart. Weak keys: an engine leaves with its connection.
+   */
+  private final Cache<SSLEngine, Boolean> failedHandshakes =
+      Caffeine.newBuilder().weakKeys().maximumSize(1_000).build();
+
   private final Duration timeout;
   private final Clock clock;
 
@@ -76,6 +92,13 @@ public final class WebhookSender implements AutoCloseable {
     http.getContentDecoderFactories().clear();
     // No cookies: one receiver's answer must not change what the next delivery sends.
     http.setHttpCookieStore(new HttpCookieStore.Empty());
+    http.addBean(
+        new SslHandshakeListener() {
+          @Override
+          public void handshakeFailed(Event event, Throwable failure) {
+            failedHandshakes.put(event.getSSLEngine(), Boolean.TRUE);
+          }
+        });
     try {
       http.start();
     } catch (Exception e) {
@@ -141,16 +164,23 @@ public final class WebhookSender implements AutoCloseable {
       // It answered: the status counts, whatever became of the rest of the body.
       return new Answer(head.status, head.snippet(), null, false, millisSince(started));
     }
-    return failure(result.getFailure(), url, started);
+    return failure(result.getFailure(), handshakeFailed(request), url, started);
   }
 
-  private Answer failure(Throwable failure, String url, long started) {
+  /** Whether the connection {@code request} went out on failed its TLS handshake. */
+  private boolean handshakeFailed(Request request) {
+    return request.getConnection() instanceof org.eclipse.jetty.io.Connection connection
+        && connection.getEndPoint() instanceof SslConnection.SslEndPoint tls
+        && failedHandshakes.asMap().remove(tls.getSslConnection().getSSLEngine()) != null;
+  }
+
+  private Answer failure(Throwable failure, boolean handshakeFailed, String url, long started) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof AddressRefusedException refused) {
         return failed(refused.getMessage(), true, started);
       }
     }
-    String error = describe(failure);
+    String error = handshakeFailed ? TLS_FAILED : describe(failure);
     LOG.debug("webhook to {} failed: {}", host(url), error, failure);
     return failed(error, false, started);
   }
@@ -165,7 +195,7 @@ public final class WebhookSender implements AutoCloseable {
         return timedOut();
       }
       if (t instanceof SSLException) {
-        return "TLS handshake failed";
+        return TLS_FAILED;
       }
       if (t instanceof ConnectException) {
         return "connection refused";
