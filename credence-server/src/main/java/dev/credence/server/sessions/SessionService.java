@@ -261,7 +261,7 @@ public final class SessionService {
   private Session newSession(Environment environment, String uid, Instant now) {
     Instant expires = now.plus(environment.settings().sessionExpiryHours(), ChronoUnit.HOURS);
     return new Session(
-        Ids.newId(),
+        Ids.newOrderedId(now),
         environment.integrationId(),
         uid,
         SessionStatus.CREATED,

@@ -17,23 +17,28 @@ public final class UidHashes {
   private static final String ALGORITHM = "HmacSHA256";
   private static final byte[] PURPOSE = "credence uid hash v1".getBytes(StandardCharsets.UTF_8);
 
-  private final SecretKeySpec key;
+  // One keyed Mac per thread: every session creation hashes its uid, and looking up the provider
+  // and setting up the key for each call cost more than the hash itself.
+  private final ThreadLocal<Mac> macs;
 
   public UidHashes(byte[] masterKey) {
-    this.key = new SecretKeySpec(mac(new SecretKeySpec(masterKey, ALGORITHM), PURPOSE), ALGORITHM);
+    SecretKeySpec key =
+        new SecretKeySpec(
+            newMac(new SecretKeySpec(masterKey, ALGORITHM)).doFinal(PURPOSE), ALGORITHM);
+    this.macs = ThreadLocal.withInitial(() -> newMac(key));
   }
 
   /** 64 lowercase hex digits. */
   public String hash(String integrationId, String uid) {
     byte[] message = (integrationId + "\n" + uid).getBytes(StandardCharsets.UTF_8);
-    return HexFormat.of().formatHex(mac(key, message));
+    return HexFormat.of().formatHex(macs.get().doFinal(message));
   }
 
-  private static byte[] mac(SecretKeySpec key, byte[] message) {
+  private static Mac newMac(SecretKeySpec key) {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(key);
-      return mac.doFinal(message);
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 is unavailable", e);
     }

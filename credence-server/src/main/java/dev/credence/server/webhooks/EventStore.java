@@ -88,7 +88,7 @@ public final class EventStore {
     return events.stream()
         .map(
             event -> {
-              String id = Ids.newId();
+              String id = Ids.newOrderedId(now);
               h.createUpdate(
                       "INSERT INTO events (id, session_id, integration_id, uid, type,"
                           + " session_round, seq, body, status, created_at, retry_until)"
