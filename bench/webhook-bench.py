@@ -58,8 +58,10 @@ EVENT_TYPES = ("application.complete", "psychometric_score.complete")
 SECTION = "## Webhook delivery latency and throughput"
 
 ITEM = re.compile(r'name="item_([0-9a-f-]+)"')
+GAMES = ("balloons", "choices", "memory")
 PAGE = re.compile(r'name="page" value="(\d+)"')
 BALLOON = re.compile(r'name="balloon" value="(\d+)"')
+PUMPS = re.compile(r'name="pumps" value="(\d+)"')
 INDEX = re.compile(r'name="index" value="(\d+)"')
 ROUND = re.compile(r'name="round" value="(\d+)"')
 DIGITS = re.compile(r'class="digits"[^>]*>(\d+)<')
@@ -222,8 +224,12 @@ def walk(http, link, rng):
         if status != 200:
             raise BenchError(f"GET {link[:20]}... answered {status}")
         html = data.decode()
+        game = next((g for g in GAMES if f'action="{link}/{g}"' in html), None)
         if f'action="{link}/consent"' in html:
             post = ("consent", {"decision": "accept"})
+        elif game is not None and 'name="ready"' in html:
+            # A game's first page explains it; "I am ready" starts it.
+            post = (game, {"ready": "1"})
         elif f'action="{link}/questionnaire"' in html:
             items = list(dict.fromkeys(ITEM.findall(html)))
             fields = {"page": PAGE.search(html).group(1)}
@@ -233,16 +239,20 @@ def walk(http, link, rng):
             balloon = BALLOON.search(html).group(1)
             action = "collect" if balloon in pumped else "pump"
             pumped.add(balloon)
-            post = ("balloons", {"balloon": balloon, "action": action})
+            post = ("balloons", {"balloon": balloon, "action": action,
+                                 "pumps": PUMPS.search(html).group(1)})
         elif f'action="{link}/choices"' in html:
             post = ("choices", {"index": INDEX.search(html).group(1),
                                 "choice": rng.choice(("today", "later"))})
         elif DIGITS.search(html):
             # The digits are on screen. The answer form would replace them after digits+1 s;
             # the server accepts the answer as soon as the round is drawn, so type it at once.
-            round_no = str(walk.rounds.get(link, 0) + 1)
+            # Round 0 is the practice round; Begin then draws round 1.
+            round_no = str(walk.rounds.get(link, -1) + 1)
             walk.rounds[link] = int(round_no)
             post = ("memory", {"round": round_no, "answer": DIGITS.search(html).group(1)})
+        elif f'action="{link}/memory"' in html and 'name="begin"' in html:
+            post = ("memory", {"begin": "1"})
         elif f'action="{link}/memory"' in html:
             raise BenchError("memory answer form without the digits first: unexpected")
         else:
