@@ -213,77 +213,87 @@ public final class EventStore {
   }
 
   /**
-   * Logs an attempt and counts it on its event, with the time of the next one (null if none) and
-   * the end of the event's retry window. Nothing is logged for an event erased meanwhile (its
-   * session's erasure deleted it): the event is counted first, which waits for an erasure in
-   * progress and then finds no row.
+   * Logs an attempt and counts it on its event, with the time of the next one and the end of the
+   * event's retry window: an attempt after which the event stays pending.
    */
   public void recordAttempt(Delivery d, Instant nextAttemptAt, Instant retryUntil) {
-    jdbi.useTransaction(
-        h -> {
-          int counted =
-              h.createUpdate(
-                      "UPDATE events SET attempts = ?, next_attempt_at = ?, retry_until = ?,"
-                          + " window_attempts = window_attempts + 1 WHERE id = ?")
-                  .bind(0, d.attempt())
-                  .bind(1, utc(nextAttemptAt))
-                  .bind(2, utc(retryUntil))
-                  .bind(3, d.eventId())
-                  .execute();
-          if (counted == 0) {
-            return;
-          }
-          h.createUpdate(
-                  "INSERT INTO deliveries (event_id, attempt, started_at, url, status_code, error,"
-                      + " latency_ms, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-              .bind(0, d.eventId())
-              .bind(1, d.attempt())
-              .bind(2, utc(d.startedAt()))
-              .bind(3, d.url())
-              .bind(4, d.statusCode())
-              .bind(5, d.error())
-              .bind(6, d.latencyMs())
-              .bind(7, d.responseSnippet())
-              .execute();
-        });
+    jdbi.useTransaction(h -> recordAttempt(h, d, nextAttemptAt, retryUntil));
   }
 
   /**
-   * Ends a pending event as DELIVERED, FAILED or NO_WEBHOOK; false if it was not pending. A
-   * finished {@code session.erased}, the last trace of its session's uid, loses its uid and body
-   * (and what the receiver answered) in the same transaction: it is never sent again.
+   * Ends a pending event as DELIVERED, FAILED or NO_WEBHOOK, with the attempt that ended it (null
+   * if none was made), and returns the id of the session's next event to send, if any: all of a
+   * delivery's bookkeeping in one transaction, so one commit. A finished {@code session.erased},
+   * the last trace of its session's uid, loses its uid and body (and what the receiver answered) in
+   * the same transaction: it is never sent again. Nothing changes for an event that is no longer
+   * pending (its session's erasure deleted it meanwhile).
    */
-  public boolean finish(String id, Status status, Instant now) {
+  public Optional<String> end(
+      Event event, Delivery attempt, Instant retryUntil, Status status, Instant now) {
     return jdbi.inTransaction(
         h -> {
-          boolean finished =
+          if (attempt != null) {
+            recordAttempt(h, attempt, null, retryUntil);
+          }
+          boolean ended =
               h.createUpdate(
                           "UPDATE events SET status = ?, finished_at = ?, next_attempt_at = NULL"
                               + " WHERE id = ? AND status = 'PENDING'")
                       .bind(0, status.name())
                       .bind(1, utc(now))
-                      .bind(2, id)
+                      .bind(2, event.id())
                       .execute()
                   == 1;
-          if (finished) {
-            scrubErased(h, id);
+          if (ended && event.type() == EventType.SESSION_ERASED) {
+            scrubErased(h, event.id());
           }
-          return finished;
+          return h.createQuery(
+                  "SELECT id FROM events WHERE session_id = ? AND status = 'PENDING'"
+                      + " ORDER BY session_round, seq FETCH FIRST 1 ROWS ONLY")
+              .bind(0, event.sessionId())
+              .mapTo(String.class)
+              .findOne();
         });
+  }
+
+  /**
+   * Nothing is logged for an event erased meanwhile (its session's erasure deleted it): the event
+   * is counted first, which waits for an erasure in progress and then finds no row.
+   */
+  private static void recordAttempt(
+      Handle h, Delivery d, Instant nextAttemptAt, Instant retryUntil) {
+    int counted =
+        h.createUpdate(
+                "UPDATE events SET attempts = ?, next_attempt_at = ?, retry_until = ?,"
+                    + " window_attempts = window_attempts + 1 WHERE id = ?")
+            .bind(0, d.attempt())
+            .bind(1, utc(nextAttemptAt))
+            .bind(2, utc(retryUntil))
+            .bind(3, d.eventId())
+            .execute();
+    if (counted == 0) {
+      return;
+    }
+    h.createUpdate(
+            "INSERT INTO deliveries (event_id, attempt, started_at, url, status_code, error,"
+                + " latency_ms, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(0, d.eventId())
+        .bind(1, d.attempt())
+        .bind(2, utc(d.startedAt()))
+        .bind(3, d.url())
+        .bind(4, d.statusCode())
+        .bind(5, d.error())
+        .bind(6, d.latencyMs())
+        .bind(7, d.responseSnippet())
+        .execute();
   }
 
   /** Clears the uid and body of a {@code session.erased} event, and its receiver's answers. */
   private static void scrubErased(Handle h, String id) {
-    int scrubbed =
-        h.createUpdate("UPDATE events SET uid = NULL, body = '' WHERE id = ? AND type = ?")
-            .bind(0, id)
-            .bind(1, EventType.SESSION_ERASED.wireName())
-            .execute();
-    if (scrubbed == 1) {
-      h.createUpdate("UPDATE deliveries SET response_snippet = NULL WHERE event_id = ?")
-          .bind(0, id)
-          .execute();
-    }
+    h.createUpdate("UPDATE events SET uid = NULL, body = '' WHERE id = ?").bind(0, id).execute();
+    h.createUpdate("UPDATE deliveries SET response_snippet = NULL WHERE event_id = ?")
+        .bind(0, id)
+        .execute();
   }
 
   /**

@@ -125,11 +125,7 @@ public final class WebhookDelivery {
 
   /** Schedules the session's head event to go now, unless it is already scheduled. */
   void scheduleHead(String sessionId, SchedulerClient client) {
-    events
-        .head(sessionId)
-        .ifPresent(
-            head ->
-                client.scheduleIfNotExists(TASK.instance(head.id()).scheduledTo(Instant.now())));
+    events.head(sessionId).ifPresent(head -> schedule(head.id(), client));
   }
 
   /**
@@ -186,7 +182,7 @@ public final class WebhookDelivery {
     String url = environment.settings().webhookUrl();
     if (url == null) {
       outcomes.get(Outcome.NO_WEBHOOK).increment();
-      return finish(event, Status.NO_WEBHOOK, client);
+      return end(event, null, event.retryUntil(), Status.NO_WEBHOOK, client);
     }
     Instant started = clock.instant();
     // The window starts at the event's first attempt (or its redelivery), not when it was made.
@@ -208,14 +204,12 @@ public final class WebhookDelivery {
             answer.latencyMs(),
             answer.body());
     if (answer.delivered()) {
-      events.recordAttempt(delivery, null, until);
       outcomes.get(Outcome.DELIVERED).increment();
-      return finish(event, Status.DELIVERED, client);
+      return end(event, delivery, until, Status.DELIVERED, client);
     }
     if (answer.addressRefused()) {
       // The address stays refused until the URL or the allowed networks change: no retries. A
       // redelivery after such a change sends it again.
-      events.recordAttempt(delivery, null, until);
       outcomes.get(Outcome.ADDRESS_REFUSED).increment();
       LOG.warn(
           "Webhook event {} ({}) FAILED: {} for {}",
@@ -223,12 +217,11 @@ public final class WebhookDelivery {
           event.type().wireName(),
           answer.error(),
           WebhookSender.host(url));
-      return finish(event, Status.FAILED, client);
+      return end(event, delivery, until, Status.FAILED, client);
     }
     Duration delay =
         backoff.delay(event.windowAttempts() + 1, ThreadLocalRandom.current().nextDouble());
     if (clock.instant().plus(delay).isAfter(until)) {
-      events.recordAttempt(delivery, null, until);
       outcomes.get(Outcome.FAILED).increment();
       LOG.warn(
           "Webhook event {} ({}) FAILED after {} attempts: {}",
@@ -236,7 +229,7 @@ public final class WebhookDelivery {
           event.type().wireName(),
           attempt,
           answer.error() != null ? answer.error() : "HTTP " + answer.statusCode());
-      return finish(event, Status.FAILED, client);
+      return end(event, delivery, until, Status.FAILED, client);
     }
     events.recordAttempt(delivery, clock.instant().plus(delay), until);
     outcomes.get(Outcome.RETRYING).increment();
@@ -248,9 +241,19 @@ public final class WebhookDelivery {
     return a.isAfter(b) ? a : b;
   }
 
-  private CompletionHandler<Void> finish(Event event, Status status, SchedulerClient client) {
-    events.finish(event.id(), status, clock.instant());
-    scheduleHead(event.sessionId(), client);
+  /**
+   * Ends the event with its last attempt (null if none was made) and schedules the session's next
+   * event: the bookkeeping is one transaction (EventStore#end), the scheduling db-scheduler's own.
+   */
+  private CompletionHandler<Void> end(
+      Event event, Delivery last, Instant until, Status status, SchedulerClient client) {
+    events
+        .end(event, last, until, status, clock.instant())
+        .ifPresent(next -> schedule(next, client));
     return new CompletionHandler.OnCompleteRemove<>();
+  }
+
+  private static void schedule(String eventId, SchedulerClient client) {
+    client.scheduleIfNotExists(TASK.instance(eventId).scheduledTo(Instant.now()));
   }
 }
