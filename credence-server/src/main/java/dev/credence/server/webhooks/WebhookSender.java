@@ -86,6 +86,10 @@ public final class WebhookSender implements AutoCloseable {
     http.setScheduler(new ScheduledExecutorScheduler("webhook-http-timer", true));
     http.setSocketAddressResolver(new GuardedResolver(guard, threads));
     http.setConnectTimeout(timeout.toMillis());
+    // A receiver may take the whole time-out to answer: the client's own idle time-out (30 s by
+    // default) would otherwise cut a longer CREDENCE_WEBHOOK_TIMEOUT_MS short and retry an event
+    // the receiver was still taking.
+    http.setIdleTimeout(timeout.toMillis());
     http.setFollowRedirects(false);
     http.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Credence-Webhooks/1"));
     // No Accept-Encoding: the snippet is the answer's first bytes as sent.
@@ -104,6 +108,11 @@ public final class WebhookSender implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("the webhook HTTP client did not start", e);
     }
+  }
+
+  /** How long a connection may stay silent, in ms: the whole time-out (see the constructor). */
+  long idleTimeoutMillis() {
+    return http.getIdleTimeout();
   }
 
   /**

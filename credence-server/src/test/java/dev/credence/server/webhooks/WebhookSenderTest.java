@@ -79,6 +79,20 @@ class WebhookSenderTest {
   }
 
   @Test
+  void aReceiverMayTakeTheWholeTimeOutEvenBeyondTheClientsOwnIdleTimeOut() {
+    // The HTTP client closes a connection silent for 30 s by default: with a longer
+    // CREDENCE_WEBHOOK_TIMEOUT_MS, a slow receiver's answer was cut short and the event sent twice.
+    try (WebhookSender patient =
+        new WebhookSender(
+            Duration.ofSeconds(120),
+            Clock.systemUTC(),
+            new AddressGuard(AllowedNetworks.parse("127.0.0.1/32"), this::rebinding))) {
+      assertThat(patient.idleTimeoutMillis()).isEqualTo(120_000);
+    }
+    assertThat(sender.idleTimeoutMillis()).isEqualTo(1500);
+  }
+
+  @Test
   void aPeerThatIsNotHttpIsNamedSoWithoutItsBytes() {
     byte[] garbage = "H2 exception XYZ\r\n\r\n".getBytes(StandardCharsets.UTF_8);
     try (RawListener notHttp = RawListener.replying(garbage)) {
