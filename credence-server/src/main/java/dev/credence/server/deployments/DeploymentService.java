@@ -129,6 +129,21 @@ public final class DeploymentService {
     return store.listWithRetention();
   }
 
+  /**
+   * The environment of {@code integrationId} for a webhook delivery (its URL and key): from this
+   * node's cache ({@link KeyCache}), so that a delivery does not read it from the database each
+   * time. A change of the URL or key is seen at once on the node that made it and within {@link
+   * KeyCache#BOUND} on the others, as by the session API.
+   */
+  public Environment forDelivery(String integrationId) {
+    return keys.find(
+            KeyCache.byIntegration(integrationId), () -> store.findByIntegrationId(integrationId))
+        .orElseThrow(
+            () ->
+                Refusal.notFound(
+                    "integration_not_found", "No integration with id '" + integrationId + "'"));
+  }
+
   public Optional<Environment> findIntegration(String integrationId) {
     return store.findByIntegrationId(integrationId);
   }

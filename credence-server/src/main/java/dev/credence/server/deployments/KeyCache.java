@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This node's cache of the environments of current API keys, by the SHA-256 of the key, so that a
- * create call need not look its key up in the database (decision 0024).
+ * create call need not look its key up in the database (decision 0024); and of environments by
+ * integration id ({@link #byIntegration}), so that a webhook delivery need not read its URL and key
+ * from the database (decision 0026).
  *
  * <p>What keeps it true: every change of an environment's key or settings moves the settings
  * version in the change's own transaction ({@link DeploymentStore#settingsVersion()}). A change
@@ -79,9 +81,14 @@ public final class KeyCache implements AutoCloseable {
     this.current = new Generation(newEntries(), 0, 0, false);
   }
 
+  /** The cache key of an environment by its integration id: never the hex of a key's hash. */
+  static String byIntegration(String integrationId) {
+    return "integration " + integrationId;
+  }
+
   /**
-   * The environment of the key whose hash is {@code keyHash}: from the cache while it is trusted,
-   * else from {@code database}, whose answer is kept only if it found one.
+   * The environment cached under {@code keyHash} (or {@link #byIntegration}): from the cache while
+   * it is trusted, else from {@code database}, whose answer is kept only if it found one.
    */
   Optional<Environment> find(String keyHash, Supplier<Optional<Environment>> database) {
     Generation generation = current;
@@ -148,7 +155,9 @@ public final class KeyCache implements AutoCloseable {
   /** Registers {@code credence_api_key_cache_entries} in {@code meters}. */
   public void registerMeters(MeterRegistry meters) {
     Gauge.builder("credence.api.key.cache.entries", this::size)
-        .description("API keys cached on this node, each with its environment and settings")
+        .description(
+            "Environments cached on this node with their settings: by API key, and by integration"
+                + " id for webhook deliveries")
         .register(meters);
   }
 

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.Update;
 
 /** The SQL of the outbox: events and the log of their delivery attempts. */
 public final class EventStore {
@@ -232,18 +233,25 @@ public final class EventStore {
       Event event, Delivery attempt, Instant retryUntil, Status status, Instant now) {
     return jdbi.inTransaction(
         h -> {
-          if (attempt != null) {
-            recordAttempt(h, attempt, null, retryUntil);
-          }
-          boolean ended =
+          Update update =
               h.createUpdate(
-                          "UPDATE events SET status = ?, finished_at = ?, next_attempt_at = NULL"
-                              + " WHERE id = ? AND status = 'PENDING'")
-                      .bind(0, status.name())
-                      .bind(1, utc(now))
-                      .bind(2, event.id())
-                      .execute()
-                  == 1;
+                      "UPDATE events SET status = :status, finished_at = :now, next_attempt_at ="
+                          + " NULL"
+                          + (attempt == null
+                              ? ""
+                              : ", attempts = :attempt, retry_until = :until, window_attempts ="
+                                  + " window_attempts + 1")
+                          + " WHERE id = :id AND status = 'PENDING'")
+                  .bind("status", status.name())
+                  .bind("now", utc(now))
+                  .bind("id", event.id());
+          if (attempt != null) {
+            update.bind("attempt", attempt.attempt()).bind("until", utc(retryUntil));
+          }
+          boolean ended = update.execute() == 1;
+          if (ended && attempt != null) {
+            logAttempt(h, attempt);
+          }
           if (ended && event.type() == EventType.SESSION_ERASED) {
             scrubErased(h, event.id());
           }
@@ -271,9 +279,12 @@ public final class EventStore {
             .bind(2, utc(retryUntil))
             .bind(3, d.eventId())
             .execute();
-    if (counted == 0) {
-      return;
+    if (counted == 1) {
+      logAttempt(h, d);
     }
+  }
+
+  private static void logAttempt(Handle h, Delivery d) {
     h.createUpdate(
             "INSERT INTO deliveries (event_id, attempt, started_at, url, status_code, error,"
                 + " latency_ms, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")

@@ -178,7 +178,7 @@ public final class WebhookDelivery {
     }
     Event event = found.get();
     RequestLog.integration(event.integrationId());
-    Environment environment = deployments.getIntegration(event.integrationId());
+    Environment environment = deployments.forDelivery(event.integrationId());
     String url = environment.settings().webhookUrl();
     if (url == null) {
       outcomes.get(Outcome.NO_WEBHOOK).increment();

@@ -710,6 +710,38 @@ abstract class WebhookContract extends ServerContract {
   }
 
   @Test
+  void aNewWebhookUrlAndARotatedKeyTakeTheNextDeliveryAtOnce() {
+    // Deliveries read their environment through this node's cache (decision 0026): a change made
+    // on this node must reach the very next delivery.
+    applicant(newUid()).finish();
+    assertThat(receiver.await(2, WAIT)).hasSize(2);
+
+    try (WebhookReceiver moved = WebhookReceiver.start()) {
+      setWebhook(moved.url());
+      HttpResponse<String> rotated =
+          server.operator(
+              "POST",
+              "/v1/admin/integrations/" + deployment.productionIntegrationId() + "/rotate-key",
+              null);
+      assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+      String newKey = json(rotated).get("api_key").asText();
+
+      String uid = newUid();
+      HttpResponse<String> created =
+          server.createSession(newKey, sessionBody(uid, deployment.productionIntegrationId()));
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+      new Applicant(server, json(created).get("access_token").asText()).finish();
+
+      List<Received> got = moved.await(2, WAIT);
+      assertThat(got).hasSize(2);
+      for (Received r : got) {
+        assertThat(r.header("X-Signature")).isEqualTo(hmacHex(newKey, r.body()));
+      }
+      assertThat(receiver.received()).hasSize(2);
+    }
+  }
+
+  @Test
   void withoutAWebhookUrlEventsAreKeptButNotSent() {
     setWebhook(null);
     String uid = newUid();
