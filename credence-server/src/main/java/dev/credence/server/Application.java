@@ -309,9 +309,7 @@ public final class Application implements AutoCloseable {
             settings.retryFor(),
             clock,
             metrics.registry());
-    Workers workers =
-        Workers.create(
-            database.dataSource(), !database.isH2(), settings, delivery, metrics.registry());
+    Workers workers = Workers.create(database.dataSource(), settings, delivery, metrics.registry());
     Webhooks webhooks = new Webhooks(events, delivery, workers.scheduler(), clock);
     return new WebhookParts(
         events, sender, workers, webhooks, new WebhookTestCall(deployments, sender, clock));

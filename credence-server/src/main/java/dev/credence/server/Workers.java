@@ -1,7 +1,6 @@
 package dev.credence.server;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
-import com.github.kagkarlsson.scheduler.SchedulerBuilder;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
@@ -56,7 +55,7 @@ final class Workers implements AutoCloseable {
     RecurringTask<Void> repair =
         Tasks.recurring("webhook-repair", FixedDelay.of(REPAIR_EVERY))
             .execute((instance, context) -> delivery.repair(context.getSchedulerClient()));
-    SchedulerBuilder builder =
+    this.scheduler =
         Scheduler.create(dataSource, delivery.task())
             .startTasks(expiry, retention, repair)
             .schedulerName(new SchedulerName.Fixed(nodeName()))
@@ -69,14 +68,8 @@ final class Workers implements AutoCloseable {
             .enableImmediateExecution()
             // A delivery running at a stop is let finish and recorded: its receiver has up to the
             // webhook time-out to answer, so the wait covers that and the recording after it.
-            .shutdownMaxWait(config.webhookTimeout().plus(SHUTDOWN_MARGIN));
-    if (postgres) {
-      // On PostgreSQL a poll claims a batch of due tasks in one statement (UPDATE ... FOR UPDATE
-      // SKIP LOCKED), instead of one claiming UPDATE and commit per task: when the queue falls
-      // under half the threads, up to three times the threads. H2 has no such statement.
-      builder.pollUsingLockAndFetch(0.5, 3.0);
-    }
-    this.scheduler = builder.build();
+            .shutdownMaxWait(config.webhookTimeout().plus(SHUTDOWN_MARGIN))
+            .build();
   }
 
   /**
@@ -85,11 +78,10 @@ final class Workers implements AutoCloseable {
    */
   static Workers create(
       DataSource dataSource,
-      boolean postgres,
       Config.Workers config,
       WebhookDelivery delivery,
       MeterRegistry meters) {
-    Workers workers = new Workers(dataSource, postgres, config, delivery);
+    Workers workers = new Workers(dataSource, config, delivery);
     Gauge.builder("credence.scheduler.lag", () -> lagSeconds(dataSource))
         .description(
             "How long the longest-waiting due task (a delivery, a retry, a sweep) has been due"
