@@ -43,8 +43,7 @@ final class Workers implements AutoCloseable {
   private volatile Runnable expirySweep;
   private volatile Runnable retentionSweep;
 
-  private Workers(
-      DataSource dataSource, boolean postgres, Config.Workers config, WebhookDelivery delivery) {
+  private Workers(DataSource dataSource, Config.Workers config, WebhookDelivery delivery) {
     this.delivery = delivery;
     RecurringTask<Void> expiry =
         Tasks.recurring("expiry-sweep", FixedDelay.of(config.expirySweep()))
