@@ -92,6 +92,35 @@ pids_cpu_ms() { # PID...: user+system CPU of those processes that still exist
   echo $((ticks * 1000 / CLK_TCK))
 }
 
+# thread_cpu PID OUT: CPU ticks so far of each of PID's threads, summed by kind (HTTP threads,
+# the session writer, the JIT compilers, the garbage collector, the rest), as JSON into OUT.
+thread_cpu() {
+  python3 - "$1" "$2" <<'PY'
+import json, os, sys
+pid, out = sys.argv[1], sys.argv[2]
+def kind(name):
+    if name.startswith("JettyServerThr") or name.startswith("qtp"):
+        return "http"
+    if name.startswith("credence-sessio"):
+        return "writer"
+    if "CompilerThre" in name:
+        return "jit"
+    if name.startswith(("GC Thread", "G1 ")):
+        return "gc"
+    return "other"
+ticks = {"http": 0, "writer": 0, "jit": 0, "gc": 0, "other": 0}
+for tid in os.listdir(f"/proc/{pid}/task"):
+    try:
+        name = open(f"/proc/{pid}/task/{tid}/comm").read().strip()
+        stat = open(f"/proc/{pid}/task/{tid}/stat").read()
+    except OSError:
+        continue  # the thread ended meanwhile
+    fields = stat[stat.rindex(")") + 2:].split()
+    ticks[kind(name)] += int(fields[11]) + int(fields[12])
+json.dump(ticks, open(out, "w"))
+PY
+}
+
 children_cpu_ms() { # FILE: CPU of this shell's finished children, from `times` output in FILE
   python3 - "$1" <<'PY'
 import re, sys
@@ -125,6 +154,7 @@ measure() {
   local machine_before server_before db_before wrk_before
   times >"$WORK/times-before" # here, not in a subshell: children's CPU so far
   server_before=$(pids_cpu_ms "$server_pid")
+  thread_cpu "$server_pid" "$WORK/$label-threads-before.json"
   db_before=$(pids_cpu_ms "${db_pids[@]}")
   machine_before=$(machine_cpu_ms)
 
@@ -136,6 +166,7 @@ measure() {
   local machine_after server_after db_after wrk_after
   machine_after=$(machine_cpu_ms)
   server_after=$(pids_cpu_ms "$server_pid")
+  thread_cpu "$server_pid" "$WORK/$label-threads-after.json"
   db_after=$(pids_cpu_ms "${db_pids[@]}")
   times >"$WORK/times-after"
   wrk_before=$(children_cpu_ms "$WORK/times-before")
@@ -218,11 +249,11 @@ WRK_VERSION=$(wrk --version 2>&1 | head -n 1 | awk '{print $1, $2}' || true)
 PG_LOCAL=0
 [[ -n "$PG_DIR" ]] && PG_LOCAL=1
 export WORK WARMUP DURATION CONNECTIONS THREADS BENCH_JAVA_OPTS COMMAND WRK_VERSION PG_DESC
-export IDLE_BEFORE PG_LOCAL
+export IDLE_BEFORE PG_LOCAL CLK_TCK
 
 set +e
 python3 - <<'PY'
-import os, re, sys
+import json, os, re, sys
 
 env = os.environ
 work = env["WORK"]
@@ -243,7 +274,12 @@ def parse(label):
     bench = {k: int(v) for k, v in bench.items()}
     socket_errors = sum(bench[k] for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
     cpu = [int(x) for x in open(os.path.join(work, label + ".cpu")).read().split()]
-    return {"rps": rps, "p50": pct(50), "p99": pct(99), "requests": bench["requests"],
+    before = json.load(open(os.path.join(work, label + "-threads-before.json")))
+    after = json.load(open(os.path.join(work, label + "-threads-after.json")))
+    # microseconds of the server's CPU per request, by kind of thread
+    per_request = {k: (after[k] - before[k]) * 1e6 / int(env["CLK_TCK"]) / max(bench["requests"], 1)
+                   for k in after}
+    return {"rps": rps, "threads": per_request, "p50": pct(50), "p99": pct(99), "requests": bench["requests"],
             "non200": bench["non200"], "socket": socket_errors,
             "cpu": dict(zip(("server", "db", "wrk", "other", "idle"), cpu))}
 
@@ -272,6 +308,15 @@ for name, label in rows:
                  f"{r['requests']:,} | {r['non200']:,} | {r['socket']:,} | {ratio} | "
                  + cpu_split(label, r["cpu"]) + " |")
 
+KINDS = (("http", "HTTP threads"), ("writer", "session writer"), ("jit", "JIT compilers"),
+         ("gc", "GC"), ("other", "other"))
+per_thread = ["| target | " + " | ".join(name for _, name in KINDS) + " | all |",
+              "|---|" + "---:|" * (len(KINDS) + 1)]
+for name, label in rows:
+    t = results[label]["threads"]
+    per_thread.append(f"| {name} | " + " | ".join(f"{t[k]:,.0f}" for k, _ in KINDS)
+                      + f" | {sum(t.values()):,.0f} |")
+
 errors = any(r["non200"] or r["socket"] for r in results.values())
 busy_elsewhere = max(r["cpu"]["other"] for r in results.values())
 h2_ratio = results["h2"]["rps"] / floor
@@ -280,6 +325,8 @@ durability = results["h2"]["rps"] / results["h2-write-delay"]["rps"]
 
 print()
 print("\n".join(table))
+print()
+print("\n".join(per_thread))
 print(f"\nCPU idle just before the run: {env['IDLE_BEFORE']}")
 print(f"H2/floor = {h2_ratio:.2f}x, PostgreSQL/floor = {pg_ratio:.2f}x (goal: H2 >= 0.70x)")
 if errors:
@@ -321,6 +368,11 @@ section = [
 ]
 section += ["", "CPU is the share of all cores over each measured run: the server process, the "
             "PostgreSQL processes, wrk, and everything else on the machine."]
+section += ["", "The server's CPU per request answered, in microseconds, by kind of thread (from "
+            "`/proc/PID/task/*/stat` before and after each measured run). The session writer is "
+            "Credence's group commit; H2 runs in the threads that call it (the writer's inserts and "
+            "commits, the HTTP threads' reads); JIT compilers still at work after the warm-up are "
+            "part of what a request costs:", "", *per_thread]
 if busy_elsewhere > 5:
     section += ["", f"**Other processes used up to {busy_elsewhere}% of the CPU during a measured "
                 "run: these figures are skewed by them; rerun on a quiet machine.**"]
