@@ -67,6 +67,8 @@ import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jdbi.v3.core.Jdbi;
 
@@ -118,20 +120,77 @@ public final class Application implements AutoCloseable {
 
   /** With the assessment modules {@code modules} (the standard ones, and more in tests). */
   public static Application start(Config config, Clock clock, AssessmentModules modules) {
+    EarlyParts early = EarlyParts.begin(config, clock);
     Metrics metrics = Metrics.create();
     Database database;
     try {
       database = Database.open(config.database(), metrics.registry());
     } catch (RuntimeException e) {
       metrics.close();
+      early.abandon();
       throw e;
     }
     try {
-      return wire(config, clock, database, modules, metrics);
+      return wire(config, clock, database, modules, metrics, early);
     } catch (RuntimeException e) {
+      early.abandon();
       database.close();
       metrics.close();
       throw e;
+    }
+  }
+
+  /**
+   * The parts that need no database, built on another thread while the database opens (with its
+   * migrations): the webhook HTTP client and the item bank are a good part of a start, and the main
+   * thread would otherwise build everything one part after the other on one core (see
+   * docs/BENCHMARKS.md, "Footprint: reading the figures").
+   */
+  private static final class EarlyParts {
+    private final CompletableFuture<WebhookSender> sender;
+    private final CompletableFuture<ItemBank> items;
+
+    private EarlyParts(CompletableFuture<WebhookSender> sender, CompletableFuture<ItemBank> items) {
+      this.sender = sender;
+      this.items = items;
+    }
+
+    static EarlyParts begin(Config config, Clock clock) {
+      return new EarlyParts(
+          CompletableFuture.supplyAsync(
+              () ->
+                  new WebhookSender(
+                      config.workers().webhookTimeout(),
+                      clock,
+                      new AddressGuard(config.webhookAllowedNetworks()))),
+          CompletableFuture.supplyAsync(ItemBank::load));
+    }
+
+    WebhookSender sender() {
+      return joined(sender);
+    }
+
+    ItemBank items() {
+      return joined(items);
+    }
+
+    /** After a failed start: the sender, once built, is closed (twice is harmless). */
+    void abandon() {
+      sender.thenAccept(WebhookSender::close);
+    }
+
+    private static <T> T joined(CompletableFuture<T> part) {
+      try {
+        return part.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        if (e.getCause() instanceof Error error) {
+          throw error;
+        }
+        throw e;
+      }
     }
   }
 
@@ -140,7 +199,12 @@ public final class Application implements AutoCloseable {
    * handed a part after it was built.
    */
   private static Application wire(
-      Config config, Clock clock, Database database, AssessmentModules modules, Metrics metrics) {
+      Config config,
+      Clock clock,
+      Database database,
+      AssessmentModules modules,
+      Metrics metrics,
+      EarlyParts early) {
     Jdbi jdbi = database.jdbi();
     AuditLog audit = new AuditLog(jdbi, clock);
     DeploymentService deployments = deployments(config, clock, database, modules);
@@ -148,13 +212,13 @@ public final class Application implements AutoCloseable {
     SessionParts sessions = sessions(config, clock, jdbi, deployments, metrics);
     WebhookParts webhooks;
     try {
-      webhooks = webhooks(config, clock, database, deployments, metrics);
+      webhooks = webhooks(config, clock, database, deployments, metrics, early.sender());
     } catch (RuntimeException e) {
       sessions.writer().close();
       throw e;
     }
     try {
-      AssessmentParts assessment = assessment(clock, jdbi, sessions, modules);
+      AssessmentParts assessment = assessment(clock, jdbi, sessions, modules, early.items());
       ResultParts results = results(clock, jdbi, assessment);
       EndingParts endings =
           endings(config, clock, jdbi, sessions, assessment, results, webhooks, deployments, audit);
@@ -294,11 +358,9 @@ public final class Application implements AutoCloseable {
       Clock clock,
       Database database,
       DeploymentService deployments,
-      Metrics metrics) {
+      Metrics metrics,
+      WebhookSender sender) {
     Config.Workers settings = config.workers();
-    WebhookSender sender =
-        new WebhookSender(
-            settings.webhookTimeout(), clock, new AddressGuard(config.webhookAllowedNetworks()));
     EventStore events = new EventStore(database.jdbi());
     WebhookDelivery delivery =
         new WebhookDelivery(
@@ -324,8 +386,7 @@ public final class Application implements AutoCloseable {
       AssessmentService service) {}
 
   private static AssessmentParts assessment(
-      Clock clock, Jdbi jdbi, SessionParts sessions, AssessmentModules modules) {
-    ItemBank items = ItemBank.load();
+      Clock clock, Jdbi jdbi, SessionParts sessions, AssessmentModules modules, ItemBank items) {
     AssessmentStore store = new AssessmentStore(jdbi);
     AssessmentService service =
         new AssessmentService(store, sessions.store(), sessions.lifecycle(), items, modules, clock);
