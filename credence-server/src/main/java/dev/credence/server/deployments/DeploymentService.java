@@ -118,10 +118,7 @@ public final class DeploymentService {
   public Environment getIntegration(String integrationId) {
     return store
         .findByIntegrationId(integrationId)
-        .orElseThrow(
-            () ->
-                Refusal.notFound(
-                    "integration_not_found", "No integration with id '" + integrationId + "'"));
+        .orElseThrow(() -> integrationNotFound(integrationId));
   }
 
   /** The environments whose finished sessions are erased after a number of days. */
@@ -138,10 +135,12 @@ public final class DeploymentService {
   public Environment forDelivery(String integrationId) {
     return keys.find(
             KeyCache.byIntegration(integrationId), () -> store.findByIntegrationId(integrationId))
-        .orElseThrow(
-            () ->
-                Refusal.notFound(
-                    "integration_not_found", "No integration with id '" + integrationId + "'"));
+        .orElseThrow(() -> integrationNotFound(integrationId));
+  }
+
+  private static Refusal integrationNotFound(String integrationId) {
+    return Refusal.notFound(
+        "integration_not_found", "No integration with id '" + integrationId + "'");
   }
 
   public Optional<Environment> findIntegration(String integrationId) {

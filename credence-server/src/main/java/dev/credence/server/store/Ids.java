@@ -17,9 +17,7 @@ public final class Ids {
   private Ids() {}
 
   public static String newId() {
-    byte[] bytes = new byte[12];
-    RANDOM.get().nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
+    return HexFormat.of().formatHex(randomBytes());
   }
 
   /**
@@ -30,14 +28,19 @@ public final class Ids {
    * throughput"). Such ids name things, they are not secrets: nothing is reached by one alone.
    */
   public static String newOrderedId(Instant now) {
-    byte[] bytes = new byte[12];
-    RANDOM.get().nextBytes(bytes);
+    byte[] bytes = randomBytes();
     long seconds = now.getEpochSecond();
     for (int i = 3; i >= 0; i--) {
       bytes[i] = (byte) seconds;
       seconds >>>= 8;
     }
     return HexFormat.of().formatHex(bytes);
+  }
+
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[12];
+    RANDOM.get().nextBytes(bytes);
+    return bytes;
   }
 
   private static SecureRandom generator() {

@@ -23,6 +23,11 @@ public final class EventStore {
 
   private final Jdbi jdbi;
 
+  /** The session's first event still to send (its head), after "SELECT ...". */
+  private static final String HEAD =
+      " FROM events WHERE session_id = ? AND status = 'PENDING'"
+          + " ORDER BY session_round, seq FETCH FIRST 1 ROWS ONLY";
+
   public EventStore(Jdbi jdbi) {
     this.jdbi = jdbi;
   }
@@ -153,11 +158,7 @@ public final class EventStore {
   public Optional<Event> head(String sessionId) {
     return jdbi.withHandle(
         h ->
-            h.createQuery(
-                    "SELECT "
-                        + COLUMNS
-                        + " FROM events WHERE session_id = ? AND status = 'PENDING'"
-                        + " ORDER BY session_round, seq FETCH FIRST 1 ROWS ONLY")
+            h.createQuery("SELECT " + COLUMNS + HEAD)
                 .bind(0, sessionId)
                 .map(EventStore::event)
                 .findOne());
@@ -255,9 +256,7 @@ public final class EventStore {
           if (ended && event.type() == EventType.SESSION_ERASED) {
             scrubErased(h, event.id());
           }
-          return h.createQuery(
-                  "SELECT id FROM events WHERE session_id = ? AND status = 'PENDING'"
-                      + " ORDER BY session_round, seq FETCH FIRST 1 ROWS ONLY")
+          return h.createQuery("SELECT id" + HEAD)
               .bind(0, event.sessionId())
               .mapTo(String.class)
               .findOne();
