@@ -28,6 +28,7 @@ import dev.credence.server.endings.ExpirySweep;
 import dev.credence.server.endings.SessionAdminApi;
 import dev.credence.server.endings.SessionEndings;
 import dev.credence.server.endings.SessionReopener;
+import dev.credence.server.endings.WebhookEventsApi;
 import dev.credence.server.erasure.ErasureApi;
 import dev.credence.server.erasure.Erasures;
 import dev.credence.server.erasure.RetentionSweep;
@@ -260,6 +261,7 @@ public final class Application implements AutoCloseable {
               new ResultApi(deployments, sessions.store(), results.store(), clock)::routes,
               new WebhookTestApi(deployments, webhooks.testCall())::routes,
               endings.adminApi()::routes,
+              endings.eventsApi()::routes,
               new ErasureApi(deployments, erasures)::routes,
               new OutcomeOperatorApi(deployments, outcomeUploads)::routes,
               models::routes,
@@ -447,7 +449,8 @@ public final class Application implements AutoCloseable {
       SessionEndings endings,
       ExpirySweep sweep,
       SessionReopener reopener,
-      SessionAdminApi adminApi) {}
+      SessionAdminApi adminApi,
+      WebhookEventsApi eventsApi) {}
 
   private static EndingParts endings(
       Config config,
@@ -480,7 +483,8 @@ public final class Application implements AutoCloseable {
         endings,
         new ExpirySweep(sessions.store(), deployments, endings, clock),
         reopener,
-        new SessionAdminApi(deployments, reopener, webhooks.events(), webhooks.webhooks(), audit));
+        new SessionAdminApi(deployments, reopener, webhooks.events(), webhooks.webhooks(), audit),
+        new WebhookEventsApi(deployments, webhooks.events(), webhooks.webhooks(), audit));
   }
 
   /** Erasing a session's data: for the operator API, the dashboard and the retention sweep. */

@@ -7,13 +7,11 @@ import dev.credence.server.audit.Actor;
 import dev.credence.server.audit.AuditLog;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.errors.Refusal;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.webhooks.EventStore;
 import dev.credence.server.webhooks.Webhooks;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -73,58 +71,23 @@ public final class SessionAdminApi {
     body.put("status", session.status().name().toLowerCase(Locale.ROOT));
     ArrayNode list = body.putArray("events");
     for (EventStore.Event event : events.forSession(session.id())) {
-      ObjectNode item = list.addObject();
-      item.put("id", event.id());
-      item.put("type", event.type().wireName());
-      item.put("status", event.status().name());
-      item.put("attempts", event.attempts());
-      item.put("created_at", event.createdAt().getEpochSecond());
-      putTime(item, "next_attempt_at", event.nextAttemptAt());
-      putTime(item, "finished_at", event.finishedAt());
+      ObjectNode item = WebhookEventsApi.eventJson(event);
       ArrayNode deliveries = item.putArray("deliveries");
-      for (EventStore.Delivery d : events.deliveries(event.id())) {
-        ObjectNode row = deliveries.addObject();
-        row.put("attempt", d.attempt());
-        row.put("started_at", d.startedAt().getEpochSecond());
-        row.put("url", d.url());
-        row.put("status_code", d.statusCode());
-        row.put("error", d.error());
-        row.put("latency_ms", d.latencyMs());
-        row.put("response_snippet", d.responseSnippet());
-      }
+      events.deliveries(event.id()).forEach(d -> deliveries.add(WebhookEventsApi.attemptJson(d)));
+      list.add(item);
     }
     ctx.json(body);
   }
 
   private void redeliver(Context ctx) {
-    String eventId = ctx.pathParam("event_id");
-    EventStore.Event event = events.find(eventId).orElse(null);
-    if (event != null && event.isScrubbed()) {
-      throw Refusal.conflict(
-          "event_erased",
-          "Event '" + eventId + "' announced an erasure and was sent; its body is gone");
-    }
-    if (event == null || !webhooks.redeliver(eventId)) {
-      throw Refusal.notFound("event_not_found", "No event with id '" + eventId + "'");
-    }
+    EventStore.Event event =
+        WebhookEventsApi.redeliver(events, webhooks, ctx.pathParam("event_id"), null);
     String companyId = deployments.getIntegration(event.integrationId()).companyId();
     audit.record(companyId, Actor.OPERATOR, SessionAudit.redelivered(event));
-    ObjectNode body = JsonNodeFactory.instance.objectNode();
-    body.put("id", eventId);
-    body.put("status", "PENDING");
-    body.put("detail", "The event is being sent again");
-    ctx.status(202).json(body);
+    ctx.status(202).json(WebhookEventsApi.redelivered(event.id()));
   }
 
   private Session session(Context ctx, Environment environment) {
     return reopener.find(environment, ctx.pathParam("uid"));
-  }
-
-  private static void putTime(ObjectNode node, String name, Instant time) {
-    if (time == null) {
-      node.putNull(name);
-    } else {
-      node.put(name, time.getEpochSecond());
-    }
   }
 }

@@ -6,21 +6,18 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.errors.Refusal;
-import dev.credence.server.errors.Refusal.Kind;
+import dev.credence.server.deployments.KeyHeader;
 import dev.credence.server.http.Json;
-import dev.credence.server.http.RequestLog;
+import dev.credence.server.http.PageCursor;
 import dev.credence.server.results.ResultStore.StoredResult;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.sessions.SessionStatus;
 import dev.credence.server.sessions.SessionStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
@@ -65,7 +62,7 @@ public final class ResultApi {
    * erased}.
    */
   private void one(Context ctx) {
-    Environment environment = authenticate(ctx);
+    Environment environment = KeyHeader.require(ctx, deployments);
     String uid = ctx.pathParam("uid");
     Session session = sessions.require(environment.integrationId(), uid);
     ObjectNode body = JsonNodeFactory.instance.objectNode();
@@ -88,14 +85,14 @@ public final class ResultApi {
    * cursor it was given. An erased session's result is gone, so it is not listed.
    */
   private void list(Context ctx) {
-    Environment environment = authenticate(ctx);
-    int limit = limit(ctx.queryParam("limit"));
-    Cursor cursor = cursor(ctx.queryParam("cursor"), ctx.queryParam("since"));
+    Environment environment = KeyHeader.require(ctx, deployments);
+    int limit = PageCursor.limit(ctx.queryParam("limit"), DEFAULT_LIMIT, MAX_LIMIT);
+    PageCursor cursor = PageCursor.parse(ctx.queryParam("cursor"), ctx.queryParam("since"));
     List<StoredResult> page =
         results.page(
             environment.integrationId(),
             cursor.after(),
-            cursor.sessionId(),
+            cursor.id(),
             clock.instant().minus(SETTLE),
             limit + 1);
     boolean more = page.size() > limit;
@@ -110,10 +107,10 @@ public final class ResultApi {
           .put("status", "completed")
           .set("details", details(r));
     }
-    Cursor next =
+    PageCursor next =
         shown.isEmpty()
             ? cursor
-            : new Cursor(
+            : new PageCursor(
                 shown.get(shown.size() - 1).scoredAt(), shown.get(shown.size() - 1).sessionId());
     body.put("next_cursor", next.encode());
     body.put("has_more", more);
@@ -137,80 +134,5 @@ public final class ResultApi {
 
   private static Long epoch(Instant time) {
     return time == null ? null : time.getEpochSecond();
-  }
-
-  private Environment authenticate(Context ctx) {
-    String key = ctx.header("api-key");
-    if (key == null || key.isBlank()) {
-      throw new Refusal(Kind.UNAUTHENTICATED, "api_key_missing", "Missing api-key header");
-    }
-    Environment environment =
-        deployments
-            .authenticate(key.trim())
-            .orElseThrow(
-                () -> new Refusal(Kind.UNAUTHENTICATED, "api_key_invalid", "Invalid api-key"));
-    RequestLog.integration(environment.integrationId());
-    return environment;
-  }
-
-  private static int limit(String value) {
-    if (value == null) {
-      return DEFAULT_LIMIT;
-    }
-    try {
-      int limit = Integer.parseInt(value.trim());
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
-      }
-    } catch (NumberFormatException e) {
-      // refused below
-    }
-    throw Refusal.invalid("invalid_limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
-  }
-
-  /** A position in the scored order: the scoring time, then the session id for equal times. */
-  record Cursor(Instant after, String sessionId) {
-    String encode() {
-      String raw = after.getEpochSecond() + "." + after.getNano() + ":" + sessionId;
-      return Base64.getUrlEncoder()
-          .withoutPadding()
-          .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  static Cursor cursor(String cursor, String since) {
-    if (cursor != null && since != null) {
-      throw Refusal.invalid(
-          "invalid_cursor", "Give either cursor (to continue) or since (to start), not both");
-    }
-    if (cursor != null) {
-      try {
-        String raw =
-            new String(Base64.getUrlDecoder().decode(cursor.trim()), StandardCharsets.UTF_8);
-        int colon = raw.indexOf(':');
-        int dot = raw.indexOf('.');
-        if (dot > 0 && colon > dot) {
-          Instant at =
-              Instant.ofEpochSecond(
-                  Long.parseLong(raw.substring(0, dot)),
-                  Long.parseLong(raw.substring(dot + 1, colon)));
-          return new Cursor(at, raw.substring(colon + 1));
-        }
-      } catch (RuntimeException e) {
-        // refused below
-      }
-      throw Refusal.invalid(
-          "invalid_cursor", "cursor must be a next_cursor value returned by this API");
-    }
-    if (since != null) {
-      try {
-        // Results at or after since: start just before it, below every session id.
-        return new Cursor(Instant.ofEpochSecond(Long.parseLong(since.trim())).minusNanos(1), "");
-      } catch (RuntimeException e) {
-        throw Refusal.invalid(
-            "invalid_since", "since must be a time in epoch seconds, such as 1767225600");
-      }
-    }
-    return new Cursor(Instant.EPOCH, "");
   }
 }

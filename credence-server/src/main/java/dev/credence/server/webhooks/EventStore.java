@@ -4,14 +4,17 @@ import static dev.credence.server.store.Timestamps.instant;
 import static dev.credence.server.store.Timestamps.utc;
 
 import dev.credence.api.EventType;
+import dev.credence.server.http.PageCursor;
 import dev.credence.server.store.Ids;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
 
@@ -91,10 +94,13 @@ public final class EventStore {
       List<NewEvent> events,
       Instant now,
       Instant retryUntil) {
-    return events.stream()
-        .map(
-            event -> {
-              String id = Ids.newOrderedId(now);
+    // Ids in ascending order, so that events made together list in their order (page()).
+    List<String> ids = events.stream().map(event -> Ids.newOrderedId(now)).sorted().toList();
+    return IntStream.range(0, events.size())
+        .mapToObj(
+            i -> {
+              NewEvent event = events.get(i);
+              String id = ids.get(i);
               h.createUpdate(
                       "INSERT INTO events (id, session_id, integration_id, uid, type,"
                           + " session_round, seq, body, status, created_at, retry_until)"
@@ -322,6 +328,99 @@ public final class EventStore {
         == 1;
   }
 
+  /** An event as a lender's list shows it: with its last attempt, null if none was made. */
+  public record Listed(Event event, Delivery last) {}
+
+  /**
+   * A page of an integration's events made after {@code after}, oldest first, optionally only those
+   * with {@code status} and of {@code type} (null: any), each with its last attempt.
+   */
+  public List<Listed> page(
+      String integrationId, Status status, EventType type, PageCursor after, int limit) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT e.*, d.event_id AS d_event_id, d.attempt AS d_attempt, d.started_at AS"
+                + " d_started_at, d.url AS d_url, d.status_code AS d_status_code, d.error AS"
+                + " d_error, d.latency_ms AS d_latency_ms, d.response_snippet AS"
+                + " d_response_snippet FROM events e LEFT JOIN deliveries d ON d.event_id = e.id"
+                + " AND d.attempt = e.attempts WHERE e.integration_id = :integration"
+                + " AND (e.created_at > :after OR (e.created_at = :after AND e.id > :id))");
+    if (status != null) {
+      sql.append(" AND e.status = :status");
+    }
+    if (type != null) {
+      sql.append(" AND e.type = :type");
+    }
+    sql.append(" ORDER BY e.created_at, e.id FETCH FIRST ").append(limit).append(" ROWS ONLY");
+    return jdbi.withHandle(
+        h -> {
+          Query query =
+              h.createQuery(sql.toString())
+                  .bind("integration", integrationId)
+                  .bind("after", utc(after.after()))
+                  .bind("id", after.id());
+          if (status != null) {
+            query.bind("status", status.name());
+          }
+          if (type != null) {
+            query.bind("type", type.wireName());
+          }
+          return query
+              .map(
+                  (rs, ctx) ->
+                      new Listed(
+                          event(rs, ctx),
+                          rs.getString("d_event_id") == null ? null : delivery(rs, "d_")))
+              .list();
+        });
+  }
+
+  /**
+   * Makes pending again, with a fresh retry window, up to {@code limit} of an integration's events
+   * that ended with {@code status} and were made at or after {@code since} (oldest first), skipping
+   * sessions that have an event pending: their order would not hold. An erasure notice already sent
+   * (scrubbed) is never sent again.
+   */
+  public Reopened reopenEnded(
+      String integrationId, Status status, Instant since, Instant retryUntil, int limit) {
+    return jdbi.inTransaction(
+        h -> {
+          List<Event> failed =
+              h.createQuery(
+                      "SELECT "
+                          + COLUMNS
+                          + " FROM events e WHERE integration_id = ? AND status = ?"
+                          + " AND created_at >= ? AND uid IS NOT NULL AND NOT EXISTS (SELECT 1"
+                          + " FROM events p WHERE p.session_id = e.session_id AND p.status ="
+                          + " 'PENDING') ORDER BY created_at, id FETCH FIRST "
+                          + (limit + 1)
+                          + " ROWS ONLY")
+                  .bind(0, integrationId)
+                  .bind(1, status.name())
+                  .bind(2, utc(since))
+                  .map(EventStore::event)
+                  .list();
+          List<Event> reopened = failed.subList(0, Math.min(limit, failed.size()));
+          if (!reopened.isEmpty()) {
+            h.createUpdate(
+                    "UPDATE events SET status = 'PENDING', finished_at = NULL, retry_until ="
+                        + " :until, window_attempts = 0 WHERE status = :status AND id IN"
+                        + " (<ids>)")
+                .bind("until", utc(retryUntil))
+                .bind("status", status.name())
+                .bindList("ids", reopened.stream().map(Event::id).toList())
+                .execute();
+          }
+          return new Reopened(
+              reopened,
+              reopened.stream().map(Event::sessionId).distinct().toList(),
+              failed.size() > limit);
+        });
+  }
+
+  /** Ended events made pending again, their sessions, and whether more were left for later. */
+  public record Reopened(List<Event> events, List<String> sessions, boolean more) {}
+
   public List<Delivery> deliveries(String eventId) {
     return jdbi.withHandle(
         h ->
@@ -329,18 +428,21 @@ public final class EventStore {
                     "SELECT event_id, attempt, started_at, url, status_code, error, latency_ms,"
                         + " response_snippet FROM deliveries WHERE event_id = ? ORDER BY attempt")
                 .bind(0, eventId)
-                .map(
-                    (rs, ctx) ->
-                        new Delivery(
-                            rs.getString("event_id"),
-                            rs.getInt("attempt"),
-                            instant(rs, "started_at"),
-                            rs.getString("url"),
-                            (Integer) rs.getObject("status_code", Integer.class),
-                            rs.getString("error"),
-                            rs.getInt("latency_ms"),
-                            rs.getString("response_snippet")))
+                .map((rs, ctx) -> delivery(rs, ""))
                 .list());
+  }
+
+  /** A delivery from columns named with {@code prefix}. */
+  private static Delivery delivery(ResultSet rs, String prefix) throws SQLException {
+    return new Delivery(
+        rs.getString(prefix + "event_id"),
+        rs.getInt(prefix + "attempt"),
+        instant(rs, prefix + "started_at"),
+        rs.getString(prefix + "url"),
+        (Integer) rs.getObject(prefix + "status_code", Integer.class),
+        rs.getString(prefix + "error"),
+        rs.getInt(prefix + "latency_ms"),
+        rs.getString(prefix + "response_snippet"));
   }
 
   private static Event event(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -54,6 +54,21 @@ public final class Webhooks {
   }
 
   /**
+   * Sends again, in order per session, up to {@code limit} of an integration's events that ended
+   * with {@code status} (FAILED or NO_WEBHOOK) and were made at or after {@code since}, each with a
+   * fresh retry window: each session's first one goes now and the next follows when it is finished,
+   * as new events do. Sessions with an event still pending are left out (their order would not
+   * hold); a later call takes them once it is finished.
+   */
+  public EventStore.Reopened redeliver(
+      String integrationId, EventStore.Status status, Instant since, int limit) {
+    EventStore.Reopened reopened =
+        events.reopenEnded(integrationId, status, since, retryUntil(clock.instant()), limit);
+    reopened.sessions().forEach(this::dispatch);
+    return reopened;
+  }
+
+  /**
    * Sends an event again now, whatever became of it, with a fresh retry window. A manual action: it
    * goes at once, even if an earlier event of its session is still waiting. Returns false when
    * there is no such event, or it is a {@code session.erased} already sent, whose body is gone.

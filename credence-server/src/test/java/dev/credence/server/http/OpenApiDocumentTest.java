@@ -159,6 +159,22 @@ class OpenApiDocumentTest {
       probe("POST", test, null, key); // the 11th test call in a minute is over the limit
     }
 
+    String events = "/v1/webhooks-management/events";
+    probe("GET", events + "?status=LOST", null, key);
+    probe("GET", events, null, "crd_test_wrong");
+    String cancelled =
+        json(probe("GET", events + "?type=application.cancelled", null, key))
+            .at("/events/0/id")
+            .asText();
+    probe("POST", events + "/" + cancelled + "/redeliver", null, key);
+    probe("POST", events + "/000000000000000000000000/redeliver", null, key);
+    probe("POST", events + "/" + cancelled + "/redeliver", null, null);
+    probe("POST", events + "/" + sentErasureNotice(key) + "/redeliver", null, key);
+    String replay = "/v1/webhooks-management/redeliver";
+    probe("POST", replay, "{\"status\": \"NO_WEBHOOK\", \"since\": 0}", key);
+    probe("POST", replay, "{\"status\": \"NO_WEBHOOK\"}", key);
+    probe("POST", replay, "{}", null);
+
     probe("GET", "/health/live", null, null);
     probe("GET", "/health/ready", null, null);
     probe("GET", "/openapi.json", null, null);
@@ -253,6 +269,31 @@ class OpenApiDocumentTest {
   }
 
   /** Sends a request, records its status against the documented operation, checks the answer. */
+  /** The id of the erasure notice of CUST-00000007 once it is sent (no URL: NO_WEBHOOK). */
+  private String sentErasureNotice(String key) {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      JsonNode page =
+          json(
+              server.send(
+                  "GET",
+                  "/v1/webhooks-management/events?type=session.erased&status=NO_WEBHOOK",
+                  null,
+                  "api-key",
+                  key));
+      if (page.at("/events/0/id").isTextual()) {
+        return page.at("/events/0/id").asText();
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("the erasure notice of CUST-00000007 was never sent");
+  }
+
   private HttpResponse<String> probe(String method, String path, String body, String apiKey) {
     HttpResponse<String> response =
         apiKey == null
