@@ -241,6 +241,7 @@ public final class Application implements AutoCloseable {
               sessions.tokens(),
               webhooks.testCall(),
               webhooks.webhooks(),
+              webhooks.events(),
               outcomeUploads,
               models,
               results.store(),

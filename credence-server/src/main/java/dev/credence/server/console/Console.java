@@ -20,6 +20,7 @@ import dev.credence.server.console.results.ResultPages;
 import dev.credence.server.console.results.ResultQuery;
 import dev.credence.server.console.web.CompanyEnvironments;
 import dev.credence.server.console.web.ConsoleWeb;
+import dev.credence.server.console.webhooks.WebhookPages;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.endings.SessionReopener;
 import dev.credence.server.erasure.Erasures;
@@ -31,6 +32,7 @@ import dev.credence.server.sessions.AccessTokens;
 import dev.credence.server.sessions.SessionService;
 import dev.credence.server.sessions.SessionStore;
 import dev.credence.server.store.Database;
+import dev.credence.server.webhooks.EventStore;
 import dev.credence.server.webhooks.WebhookTestCall;
 import dev.credence.server.webhooks.Webhooks;
 import io.javalin.config.MultipartConfig;
@@ -69,6 +71,7 @@ public final class Console {
       AccessTokens tokens,
       WebhookTestCall webhookTest,
       Webhooks webhooks,
+      EventStore events,
       OutcomeUploads outcomeUploads,
       ModelOperatorApi modelOperator,
       ResultStore results,
@@ -108,6 +111,7 @@ public final class Console {
                 deployments, sessionStore, results, reopener, erasures, webhooks, audit, clock),
             new ResultExports(query, config.dataDir().resolve("exports"), clock),
             web);
+    WebhookPages webhookPages = new WebhookPages(events, webhooks, environments, audit, web, clock);
     return new Console(
         web,
         List.of(
@@ -119,6 +123,7 @@ public final class Console {
             deploymentPages::routes,
             links::routes,
             outcomes::routes,
+            webhookPages::routes,
             models::routes,
             resultPages::routes));
   }

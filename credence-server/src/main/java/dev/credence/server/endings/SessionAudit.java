@@ -44,6 +44,21 @@ public final class SessionAudit {
     return new Change("event.redelivered", target, before, after);
   }
 
+  /** Events that ended with {@code status}, made since {@code since}, sent again: how many. */
+  public static Change replayed(
+      String integrationId, EventStore.Status status, Instant since, int count) {
+    Map<String, Object> before = new LinkedHashMap<>();
+    before.put("status", status.name());
+    before.put("events", count);
+    Map<String, Object> after = new LinkedHashMap<>(before);
+    after.put("status", EventStore.Status.PENDING.name());
+    return new Change(
+        "events.redelivered",
+        status.name() + " events made since " + since + " on " + integrationId,
+        before,
+        after);
+  }
+
   /** How an entry names a session: by its uid, until the session is erased. */
   public static String target(String uid, String integrationId) {
     return "uid " + uid + " on " + integrationId;

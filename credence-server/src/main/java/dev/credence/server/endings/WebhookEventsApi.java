@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.api.EventType;
 import dev.credence.server.audit.Actor;
 import dev.credence.server.audit.AuditLog;
-import dev.credence.server.audit.Change;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.deployments.KeyHeader;
@@ -25,10 +24,8 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Webhook management with the {@code api-key} (docs/webhooks.md, "Finding and replaying failed
@@ -129,7 +126,8 @@ public final class WebhookEventsApi {
       audit.record(
           environment.companyId(),
           Actor.API_KEY,
-          replayed(environment.integrationId(), status, since, reopened.events().size()));
+          SessionAudit.replayed(
+              environment.integrationId(), status, since, reopened.events().size()));
     }
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("redelivered", reopened.events().size());
@@ -207,19 +205,6 @@ public final class WebhookEventsApi {
     return event.isScrubbed()
         ? JsonNodeFactory.instance.nullNode()
         : Json.parseObject(event.body().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static Change replayed(String integrationId, Status status, Instant since, int count) {
-    Map<String, Object> before = new LinkedHashMap<>();
-    before.put("status", status.name());
-    before.put("events", count);
-    Map<String, Object> after = new LinkedHashMap<>(before);
-    after.put("status", Status.PENDING.name());
-    return new Change(
-        "events.redelivered",
-        status.name() + " events made since " + since + " on " + integrationId,
-        before,
-        after);
   }
 
   private static Status status(String value, List<Status> allowed) {

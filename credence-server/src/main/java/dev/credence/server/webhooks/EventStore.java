@@ -9,7 +9,10 @@ import dev.credence.server.store.Ids;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Handle;
@@ -30,6 +33,13 @@ public final class EventStore {
   private static final String HEAD =
       " FROM events WHERE session_id = ? AND status = 'PENDING'"
           + " ORDER BY session_round, seq FETCH FIRST 1 ROWS ONLY";
+
+  /** Events with their last attempt (d_ columns, null if none): "LISTED WHERE ...". */
+  private static final String LISTED =
+      "SELECT e.*, d.event_id AS d_event_id, d.attempt AS d_attempt, d.started_at AS"
+          + " d_started_at, d.url AS d_url, d.status_code AS d_status_code, d.error AS d_error,"
+          + " d.latency_ms AS d_latency_ms, d.response_snippet AS d_response_snippet"
+          + " FROM events e LEFT JOIN deliveries d ON d.event_id = e.id AND d.attempt = e.attempts";
 
   public EventStore(Jdbi jdbi) {
     this.jdbi = jdbi;
@@ -192,15 +202,27 @@ public final class EventStore {
 
   /** The outbox's backlog at {@code now}, for the metrics (docs/configuration.md, "Metrics"). */
   public Backlog backlog(Instant now) {
+    return backlog(null, now);
+  }
+
+  /** The backlog of one integration (null: all) at {@code now}. */
+  public Backlog backlog(String integrationId, Instant now) {
     return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT COUNT(*) AS due, MIN(COALESCE(next_attempt_at, created_at)) AS oldest"
-                        + " FROM events WHERE status = 'PENDING'"
-                        + " AND (next_attempt_at IS NULL OR next_attempt_at <= ?)")
-                .bind(0, utc(now))
-                .map((rs, ctx) -> new Backlog(rs.getLong("due"), instant(rs, "oldest")))
-                .one());
+        h -> {
+          Query query =
+              h.createQuery(
+                      "SELECT COUNT(*) AS due, MIN(COALESCE(next_attempt_at, created_at)) AS"
+                          + " oldest FROM events WHERE status = 'PENDING'"
+                          + " AND (next_attempt_at IS NULL OR next_attempt_at <= :now)"
+                          + (integrationId == null ? "" : " AND integration_id = :integration"))
+                  .bind("now", utc(now));
+          if (integrationId != null) {
+            query.bind("integration", integrationId);
+          }
+          return query
+              .map((rs, ctx) -> new Backlog(rs.getLong("due"), instant(rs, "oldest")))
+              .one();
+        });
   }
 
   /**
@@ -339,11 +361,8 @@ public final class EventStore {
       String integrationId, Status status, EventType type, PageCursor after, int limit) {
     StringBuilder sql =
         new StringBuilder(
-            "SELECT e.*, d.event_id AS d_event_id, d.attempt AS d_attempt, d.started_at AS"
-                + " d_started_at, d.url AS d_url, d.status_code AS d_status_code, d.error AS"
-                + " d_error, d.latency_ms AS d_latency_ms, d.response_snippet AS"
-                + " d_response_snippet FROM events e LEFT JOIN deliveries d ON d.event_id = e.id"
-                + " AND d.attempt = e.attempts WHERE e.integration_id = :integration"
+            LISTED
+                + " WHERE e.integration_id = :integration"
                 + " AND (e.created_at > :after OR (e.created_at = :after AND e.id > :id))");
     if (status != null) {
       sql.append(" AND e.status = :status");
@@ -365,14 +384,80 @@ public final class EventStore {
           if (type != null) {
             query.bind("type", type.wireName());
           }
-          return query
-              .map(
-                  (rs, ctx) ->
-                      new Listed(
-                          event(rs, ctx),
-                          rs.getString("d_event_id") == null ? null : delivery(rs, "d_")))
-              .list();
+          return query.map(EventStore::listed).list();
         });
+  }
+
+  /** An integration's latest FAILED events made since {@code since}, last failed first. */
+  public List<Listed> latestFailures(String integrationId, Instant since, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    LISTED
+                        + " WHERE e.integration_id = ? AND e.created_at >= ? AND e.status ="
+                        + " 'FAILED' ORDER BY e.finished_at DESC, e.id FETCH FIRST "
+                        + limit
+                        + " ROWS ONLY")
+                .bind(0, integrationId)
+                .bind(1, utc(since))
+                .map(EventStore::listed)
+                .list());
+  }
+
+  /** How many of an integration's events made since {@code since} stand at each status. */
+  public Map<Status, Long> countsByStatus(String integrationId, Instant since) {
+    Map<Status, Long> counts = new EnumMap<>(Status.class);
+    for (Status status : Status.values()) {
+      counts.put(status, 0L);
+    }
+    jdbi.useHandle(
+        h ->
+            h.createQuery(
+                    "SELECT status, COUNT(*) AS n FROM events WHERE integration_id = ? AND"
+                        + " created_at >= ? GROUP BY status")
+                .bind(0, integrationId)
+                .bind(1, utc(since))
+                .map(
+                    (rs, ctx) -> Map.entry(Status.valueOf(rs.getString("status")), rs.getLong("n")))
+                .forEach(e -> counts.put(e.getKey(), e.getValue())));
+    return counts;
+  }
+
+  /** Delivery attempts of one UTC day: how many, and how many were answered 200. */
+  public record DayOfAttempts(LocalDate day, long attempts, long delivered) {}
+
+  /**
+   * An integration's delivery attempts per UTC day from {@code since} on, for its events made since
+   * {@code madeSince} (an attempt's event is at most one retry window older than it); days without
+   * attempts are left out.
+   */
+  public List<DayOfAttempts> attemptsPerDay(
+      String integrationId, Instant since, Instant madeSince) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT CAST(FLOOR(EXTRACT(EPOCH FROM d.started_at) / 86400) AS BIGINT) AS utc_day,"
+                        + " COUNT(*) AS attempts,"
+                        + " SUM(CASE WHEN d.status_code = 200 THEN 1 ELSE 0 END) AS delivered"
+                        + " FROM events e JOIN deliveries d ON d.event_id = e.id"
+                        + " WHERE e.integration_id = ? AND e.created_at >= ? AND d.started_at >= ?"
+                        + " GROUP BY CAST(FLOOR(EXTRACT(EPOCH FROM d.started_at) / 86400) AS BIGINT)"
+                        + " ORDER BY utc_day")
+                .bind(0, integrationId)
+                .bind(1, utc(madeSince))
+                .bind(2, utc(since))
+                .map(
+                    (rs, ctx) ->
+                        new DayOfAttempts(
+                            LocalDate.ofEpochDay(rs.getLong("utc_day")),
+                            rs.getLong("attempts"),
+                            rs.getLong("delivered")))
+                .list());
+  }
+
+  private static Listed listed(ResultSet rs, StatementContext ctx) throws SQLException {
+    return new Listed(
+        event(rs, ctx), rs.getString("d_event_id") == null ? null : delivery(rs, "d_"));
   }
 
   /**

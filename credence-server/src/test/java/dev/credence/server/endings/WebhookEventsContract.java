@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.server.assessment.Applicant;
 import dev.credence.server.http.Json;
+import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.ServerContract;
@@ -15,6 +16,8 @@ import dev.credence.server.testing.WebhookReceiver;
 import dev.credence.server.testing.WebhookReceiver.Received;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -194,6 +197,63 @@ abstract class WebhookEventsContract extends ServerContract {
     assertThat(got.get(2).header("X-Credence-Event-Id")).isEqualTo(eventId);
     assertThat(got.get(2).text()).isEqualTo(got.get(0).text());
     assertThat(auditActions()).contains("api-key event.redelivered");
+  }
+
+  @Test
+  void theWebhooksPageShowsFailuresAndAnAdminSendsThemAgain() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, deployment.companyId());
+    ConsoleClient viewer = admin.invite("VIEWER");
+    String page = "/console/webhooks?integration=" + deployment.productionIntegrationId();
+    WebhookReceiver refusing = WebhookReceiver.start();
+    refusing.answer(refusals(200));
+    setWebhook(refusing.url());
+    String uid = newUid();
+    applicant(uid).finish();
+    failEverything(uid);
+    refusing.close();
+
+    HttpResponse<String> shown = admin.get(page);
+    assertThat(shown.statusCode()).as(shown.body()).isEqualTo(200);
+    assertThat(shown.body())
+        .contains("data-failed=\"2\"")
+        .contains("data-delivered=\"0\"")
+        .contains(">" + uid + "</a>")
+        .contains("HTTP 503")
+        .contains("Send failed events again")
+        .contains("data-attempts=");
+    HttpResponse<String> asViewer = viewer.get(page);
+    assertThat(asViewer.body())
+        .contains("data-failed=\"2\"")
+        .doesNotContain("/console/webhooks/replay");
+    Map<String, String> today =
+        Map.of(
+            "integration",
+            deployment.productionIntegrationId(),
+            "since",
+            LocalDate.ofInstant(server.clock().instant(), ZoneOffset.UTC).minusDays(1).toString());
+    assertThat(viewer.post("/console/webhooks/replay", today).statusCode()).isEqualTo(403);
+    ConsoleClient stranger = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    assertThat(stranger.get(page).statusCode()).isEqualTo(404);
+    assertThat(stranger.post("/console/webhooks/replay", today).statusCode()).isEqualTo(404);
+    HttpResponse<String> badDay =
+        admin.post(
+            "/console/webhooks/replay",
+            Map.of("integration", deployment.productionIntegrationId(), "since", "yesterday"));
+    assertThat(badDay.statusCode()).isEqualTo(422);
+    assertThat(badDay.body()).contains("YYYY-MM-DD. Nothing was sent.");
+    assertThat(receiver.received()).isEmpty();
+
+    setWebhook(receiver.url()); // the lender's receiver is mended
+    HttpResponse<String> replayed = admin.post("/console/webhooks/replay", today);
+    assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(302);
+    String location = replayed.headers().firstValue("Location").orElseThrow();
+    assertThat(location).endsWith("&replayed=2");
+    assertThat(admin.get(location).body())
+        .contains("2 failed events are being sent again, in order per session.");
+    assertThat(receiver.await(2, WAIT))
+        .extracting(r -> parse(r.text()).at("/event/type").asText())
+        .containsExactly("application.complete", "psychometric_score.complete");
+    assertThat(auditActions()).contains(admin.email() + " events.redelivered");
   }
 
   // --- helpers ----------------------------------------------------------------------------------

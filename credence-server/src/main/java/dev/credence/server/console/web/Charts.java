@@ -1,5 +1,6 @@
 package dev.credence.server.console.web;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -279,5 +280,80 @@ public final class Charts {
 
   private static double round(double value) {
     return Math.round(value * 10) / 10.0;
+  }
+
+  /**
+   * The share of delivery attempts answered 200, one bar a UTC day from {@code first} to {@code
+   * last}, on a scale of 0 to 100 %; a day without attempts has no bar.
+   */
+  public record Rates(Frame frame, List<DayRate> days) {
+    /** The y of a share (0 to 1) on the plot. */
+    public double yOf(double share) {
+      return round(Frame.TOP + (frame.baseY() - Frame.TOP) * (1 - share));
+    }
+
+    public boolean empty() {
+      return days.stream().allMatch(d -> d.attempts() == 0);
+    }
+  }
+
+  /** One day's attempts and how many were answered 200, with its bar. */
+  public record DayRate(
+      LocalDate day,
+      long attempts,
+      long delivered,
+      double x,
+      double y,
+      double barWidth,
+      double barHeight,
+      String label) {
+    public String percent() {
+      return attempts == 0 ? "" : Charts.percent((double) delivered / attempts);
+    }
+
+    public double labelX() {
+      return x + barWidth / 2;
+    }
+
+    public String title() {
+      return day
+          + ": "
+          + (attempts == 0
+              ? "no attempts"
+              : percent() + " answered 200 (" + delivered + " of " + attempts + " attempts)");
+    }
+  }
+
+  /** A day's attempts, as {@link #rates} takes them. */
+  public record DayCount(LocalDate day, long attempts, long delivered) {}
+
+  public static Rates rates(LocalDate first, LocalDate last, List<DayCount> counts) {
+    Frame frame = new Frame(400, 180);
+    Map<LocalDate, DayCount> byDay = new java.util.HashMap<>();
+    counts.forEach(c -> byDay.put(c.day(), c));
+    int n = (int) (last.toEpochDay() - first.toEpochDay()) + 1;
+    double plotWidth = frame.rightX() - Frame.LEFT;
+    double plotHeight = frame.baseY() - Frame.TOP;
+    double slot = plotWidth / n;
+    double gap = slot > 6 ? 3 : 0;
+    int labelEvery = Math.max(1, (int) Math.ceil(n / 5.0));
+    List<DayRate> days = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      LocalDate day = first.plusDays(i);
+      DayCount c = byDay.getOrDefault(day, new DayCount(day, 0, 0));
+      double share = c.attempts() == 0 ? 0 : (double) c.delivered() / c.attempts();
+      double h = share * plotHeight;
+      days.add(
+          new DayRate(
+              day,
+              c.attempts(),
+              c.delivered(),
+              round(Frame.LEFT + i * slot + gap / 2),
+              round(Frame.TOP + plotHeight - h),
+              round(slot - gap),
+              round(h),
+              (n - 1 - i) % labelEvery == 0 ? day.toString().substring(5) : null));
+    }
+    return new Rates(frame, days);
   }
 }
