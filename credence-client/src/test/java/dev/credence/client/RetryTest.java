@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.credence.api.Signatures;
-import dev.credence.server.testing.RunningServer;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -104,7 +103,7 @@ class RetryTest {
 
   @Test
   void aRefusedConnectionIsRetriedUntilTheServerIsUp() throws Exception {
-    int port = RunningServer.freePort();
+    int port = Stub.freePort();
     // The server comes up while the client waits to retry (its first wait is at least 400 ms).
     CompletableFuture<Stub> later =
         CompletableFuture.supplyAsync(
@@ -123,7 +122,7 @@ class RetryTest {
 
   @Test
   void nobodyListeningEndsInAConnectionErrorAfterMaxAttempts() {
-    String nowhere = "http://127.0.0.1:" + RunningServer.freePort();
+    String nowhere = "http://127.0.0.1:" + Stub.freePort();
 
     CredenceConnectionException failed =
         catchThrowableOfType(
