@@ -9,6 +9,7 @@ import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,6 +132,33 @@ class CreateSessionTest {
     // Re-scoring: a new uid with a suffix is a new session.
     assertThat(client.createSession(uid + "-2", deployment.testIntegrationId()).accessToken())
         .isNotEqualTo(session.accessToken());
+  }
+
+  @Test
+  void theAsyncCallGivesTheSameSessionAndFailsWithTheSameExceptions() {
+    CredenceClient client = client(deployment.testKey());
+    String uid = newUid();
+    Session session = client.createSessionAsync(uid, deployment.testIntegrationId()).join();
+    assertThat(client.createSession(uid, deployment.testIntegrationId())).isEqualTo(session);
+    new Applicant(server, session.accessToken()).decline();
+
+    CompletionException used =
+        catchThrowableOfType(
+            CompletionException.class,
+            () -> client.createSessionAsync(uid, deployment.testIntegrationId()).join());
+    assertThat(used.getCause())
+        .isInstanceOfSatisfying(
+            UidAlreadyUsedException.class, e -> assertThat(e.code()).isEqualTo("uid_already_used"));
+    CompletionException wrongKey =
+        catchThrowableOfType(
+            CompletionException.class,
+            () ->
+                client("crd_test_not-a-key-at-all")
+                    .createSessionAsync(newUid(), deployment.testIntegrationId())
+                    .join());
+    assertThat(wrongKey.getCause())
+        .isInstanceOfSatisfying(
+            UnauthorizedException.class, e -> assertThat(e.code()).isEqualTo("api_key_invalid"));
   }
 
   @Test

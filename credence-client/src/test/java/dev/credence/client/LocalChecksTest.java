@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 /** What the client refuses by itself: bad settings when it is built, a bad uid before a request. */
@@ -32,6 +35,26 @@ class LocalChecksTest {
   }
 
   @Test
+  void anAsyncCallFailsThroughItsFutureNeverByThrowing() {
+    CompletableFuture<Session> refused = NOWHERE.createSessionAsync("jane@example.com", "i-1");
+
+    assertThat(refused).isCompletedExceptionally();
+    assertThat(catchThrowableOfType(CompletionException.class, refused::join).getCause())
+        .isInstanceOfSatisfying(
+            InvalidUidException.class, e -> assertThat(e.code()).isEqualTo("uid_email"));
+    // A handler sees what it sees of a refusal by the server: a CompletionException around it.
+    assertThat(refused.handle((session, failure) -> failure).join())
+        .isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(InvalidUidException.class);
+    assertThat(catchThrowableOfType(CompletionException.class, NOWHERE.resultAsync(" ")::join))
+        .hasCauseInstanceOf(IllegalArgumentException.class);
+    assertThat(
+            catchThrowableOfType(
+                CompletionException.class, NOWHERE.resultsAfterAsync(null, 10)::join))
+        .hasCauseInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void badSettingsAreRefusedWhenTheClientIsBuilt() {
     assertThatThrownBy(() -> CredenceClient.builder("assess.example.com", "k"))
         .isInstanceOf(IllegalArgumentException.class)
@@ -50,4 +73,33 @@ class LocalChecksTest {
         .hasMessageContaining("maxAttempts");
   }
 
+  @Test
+  void aTimeOutOfOneCallMustBePositive() {
+    assertThatThrownBy(() -> NOWHERE.withRequestTimeout(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("requestTimeout must be a positive duration");
+    assertThatThrownBy(() -> NOWHERE.withRequestTimeout(null))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void anOwnHttpClientMustNotFollowRedirectsNorComeWithAConnectTimeout() {
+    CredenceClient.Builder builder = CredenceClient.builder("https://assess.example.com", "k");
+    HttpClient following =
+        HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+
+    assertThatThrownBy(() -> builder.httpClient(following))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must not follow redirects")
+        .hasMessageContaining("NORMAL");
+    assertThatThrownBy(() -> builder.httpClient(null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                builder
+                    .httpClient(HttpClient.newHttpClient())
+                    .connectTimeout(Duration.ofSeconds(1))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("HttpClient.Builder.connectTimeout");
+  }
 }

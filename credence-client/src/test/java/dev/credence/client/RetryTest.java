@@ -171,6 +171,22 @@ class RetryTest {
   }
 
   @Test
+  void anAnswerMissingADocumentedFieldNamesItAndIsNotRead() {
+    try (Stub stub = Stub.start()) {
+      stub.then(200, "{\"url\":\"https://assess.example.com\"}");
+
+      CredenceApiException failed =
+          catchThrowableOfType(
+              CredenceApiException.class,
+              () -> client(stub.url(), QUICK).createSession("CUST-1008", "integration-1"));
+
+      assertThat(failed.code()).isEqualTo("unexpected_response");
+      assertThat(failed.detail())
+          .contains("does not have the documented shape: access_token must be a string");
+    }
+  }
+
+  @Test
   void waitsDoubleWithJitterAndStayWithinTheMaximum() {
     RetryPolicy policy = new RetryPolicy(10, Duration.ofMillis(100), Duration.ofMillis(1000));
     for (int i = 0; i < 50; i++) {
