@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.api.PythonJson;
 import dev.credence.api.Signatures;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -14,8 +16,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Properties;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -33,11 +39,19 @@ import java.util.stream.StreamSupport;
  * // redirect the applicant's browser to session.redirectUrl()
  * }</pre>
  *
+ * <p>Each call has a variant that does not block, such as {@link #createSessionAsync}: it makes the
+ * same attempts with the same retries, and its future fails with the exception the blocking call
+ * would throw. {@link #withRequestTimeout} gives one call a time-out of its own.
+ *
  * <p>The vendor's hosted API speaks the same wire format: give its base URL instead, nothing else
  * changes.
  */
 public final class CredenceClient {
-  static final String USER_AGENT = "credence-client-java/1";
+  /** This SDK's version, such as {@code 0.1.0}; the {@code User-Agent} of its requests names it. */
+  public static final String VERSION = version();
+
+  static final String USER_AGENT =
+      "credence-java/" + VERSION + " Java/" + System.getProperty("java.version");
   static final int MAX_PAGE = 500;
 
   private final String baseUrl;
@@ -51,12 +65,15 @@ public final class CredenceClient {
     this.apiKey = builder.apiKey;
     this.signRequests = builder.signRequests;
     this.requestTimeout = builder.requestTimeout;
-    HttpClient http =
-        HttpClient.newBuilder()
-            .connectTimeout(builder.connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
-    this.transport = new Transport(http, builder.retry);
+    this.transport = new Transport(builder.http(), builder.retry);
+  }
+
+  private CredenceClient(CredenceClient client, Duration requestTimeout) {
+    this.baseUrl = client.baseUrl;
+    this.apiKey = client.apiKey;
+    this.signRequests = client.signRequests;
+    this.requestTimeout = requestTimeout;
+    this.transport = client.transport;
   }
 
   /**
@@ -65,6 +82,19 @@ public final class CredenceClient {
    */
   public static Builder builder(String baseUrl, String apiKey) {
     return new Builder(baseUrl, apiKey);
+  }
+
+  /**
+   * This client with another time to wait for each answer, for the calls made through it; the
+   * builder's {@link Builder#requestTimeout} stays the default. It shares this client's connections
+   * and costs next to nothing, so make one per call where a call needs its own time-out:
+   *
+   * <pre>{@code
+   * credence.withRequestTimeout(Duration.ofSeconds(3)).createSession(uid, integrationId);
+   * }</pre>
+   */
+  public CredenceClient withRequestTimeout(Duration timeout) {
+    return new CredenceClient(this, positive(timeout, "requestTimeout"));
   }
 
   /**
@@ -81,6 +111,25 @@ public final class CredenceClient {
    * @throws CredenceConnectionException no answer on any attempt
    */
   public Session createSession(String uid, String integrationId) {
+    return Transport.await(createSessionAsync(uid, integrationId));
+  }
+
+  /**
+   * {@link #createSession} without blocking. The future fails with the exception {@code
+   * createSession} would throw (a refused uid included), so {@code join()} throws a {@code
+   * CompletionException} whose cause is that exception.
+   */
+  public CompletableFuture<Session> createSessionAsync(String uid, String integrationId) {
+    return defer(
+        () ->
+            transport.call(
+                createRequest(uid, integrationId),
+                true,
+                response -> Session.read(Transport.ok(response))));
+  }
+
+  /** The create call of {@code uid}, signed if set so; refused if its arguments are. */
+  private HttpRequest createRequest(String uid, String integrationId) {
     Uids.requireValid(uid);
     if (integrationId == null || integrationId.isBlank()) {
       throw new IllegalArgumentException("integrationId is required");
@@ -97,7 +146,7 @@ public final class CredenceClient {
     if (signRequests) {
       request.header(Signatures.HEADER, Signatures.sign(apiKey, body));
     }
-    return Session.read(Transport.ok(transport.send(request.build(), true)));
+    return request.build();
   }
 
   /**
@@ -106,10 +155,18 @@ public final class CredenceClient {
    * @throws NotFoundException if the environment has no session with that uid
    */
   public Result result(String uid) {
-    if (uid == null || uid.isBlank()) {
-      throw new IllegalArgumentException("uid is required");
-    }
-    return Result.read(get("/v1/results/" + encode(uid)).node());
+    return Transport.await(resultAsync(uid));
+  }
+
+  /** {@link #result} without blocking; the future fails with the exception it would throw. */
+  public CompletableFuture<Result> resultAsync(String uid) {
+    return defer(
+        () -> {
+          if (uid == null || uid.isBlank()) {
+            throw new IllegalArgumentException("uid is required");
+          }
+          return get("/v1/results/" + encode(uid), fields -> Result.read(fields.node()));
+        });
   }
 
   /**
@@ -117,16 +174,36 @@ public final class CredenceClient {
    * at most {@code limit} (1 to 500) of them.
    */
   public ResultPage results(Instant since, int limit) {
+    return Transport.await(resultsAsync(since, limit));
+  }
+
+  /** {@link #results} without blocking; the future fails with the exception it would throw. */
+  public CompletableFuture<ResultPage> resultsAsync(Instant since, int limit) {
     String query = since == null ? "" : "since=" + since.getEpochSecond() + "&";
-    return ResultPage.read(get("/v1/results?" + query + "limit=" + limit).node());
+    return defer(
+        () ->
+            get(
+                "/v1/results?" + query + "limit=" + limit,
+                fields -> ResultPage.read(fields.node())));
   }
 
   /** The page after {@code cursor}, a {@link ResultPage#nextCursor()} of an earlier page. */
   public ResultPage resultsAfter(String cursor, int limit) {
-    if (cursor == null || cursor.isBlank()) {
-      throw new IllegalArgumentException("cursor is required: a nextCursor of an earlier page");
-    }
-    return ResultPage.read(get("/v1/results?cursor=" + encode(cursor) + "&limit=" + limit).node());
+    return Transport.await(resultsAfterAsync(cursor, limit));
+  }
+
+  /** {@link #resultsAfter} without blocking; the future fails with the exception it would throw. */
+  public CompletableFuture<ResultPage> resultsAfterAsync(String cursor, int limit) {
+    return defer(
+        () -> {
+          if (cursor == null || cursor.isBlank()) {
+            throw new IllegalArgumentException(
+                "cursor is required: a nextCursor of an earlier page");
+          }
+          return get(
+              "/v1/results?cursor=" + encode(cursor) + "&limit=" + limit,
+              fields -> ResultPage.read(fields.node()));
+        });
   }
 
   /**
@@ -158,9 +235,22 @@ public final class CredenceClient {
    *     this environment
    */
   public WebhookTestResult testWebhook() {
-    HttpRequest request =
-        request("/v1/webhooks-management/test").POST(HttpRequest.BodyPublishers.noBody()).build();
-    HttpResponse<byte[]> response = transport.send(request, false);
+    return Transport.await(testWebhookAsync());
+  }
+
+  /** {@link #testWebhook} without blocking; the future fails with the exception it would throw. */
+  public CompletableFuture<WebhookTestResult> testWebhookAsync() {
+    return defer(
+        () ->
+            transport.call(
+                request("/v1/webhooks-management/test")
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                false,
+                CredenceClient::webhookTestResult));
+  }
+
+  private static WebhookTestResult webhookTestResult(HttpResponse<byte[]> response) {
     switch (response.statusCode()) {
       case 200 -> {
         Fields ok = Transport.parse(response);
@@ -181,8 +271,24 @@ public final class CredenceClient {
     }
   }
 
-  private Fields get(String path) {
-    return Transport.ok(transport.send(request(path).GET().build(), true));
+  /** A retried GET of {@code path}, its 200 answer read by {@code read}. */
+  private <T> CompletableFuture<T> get(String path, Function<Fields, T> read) {
+    return transport.call(
+        request(path).GET().build(), true, response -> read.apply(Transport.ok(response)));
+  }
+
+  /**
+   * The future {@code call} makes; a failed one if it throws, so an async call never throws and
+   * fails only through its future. Its failure is always a {@code CompletionException} whose cause
+   * is the exception the blocking form would throw, whether the call was refused before or after a
+   * request.
+   */
+  private static <T> CompletableFuture<T> defer(Supplier<CompletableFuture<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException refused) {
+      return CompletableFuture.failedFuture(new CompletionException(refused));
+    }
   }
 
   private HttpRequest.Builder request(String path) {
@@ -225,10 +331,13 @@ public final class CredenceClient {
   public static final class Builder {
     private final String baseUrl;
     private final String apiKey;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
     private boolean signRequests = true;
-    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration connectTimeout;
     private Duration requestTimeout = Duration.ofSeconds(30);
     private RetryPolicy retry = RetryPolicy.DEFAULT;
+    private HttpClient httpClient;
 
     private Builder(String baseUrl, String apiKey) {
       this.baseUrl = baseUrl(baseUrl);
@@ -248,13 +357,19 @@ public final class CredenceClient {
       return this;
     }
 
-    /** How long to wait for a connection; 5 seconds by default. */
+    /**
+     * How long to wait for a connection; 5 seconds by default. A setting of the {@code HttpClient}
+     * the SDK builds: with {@link #httpClient}, set it on that client instead.
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive(timeout, "connectTimeout");
       return this;
     }
 
-    /** How long to wait for each answer; 30 seconds by default. */
+    /**
+     * How long to wait for each answer, each attempt on its own; 30 seconds by default. {@link
+     * CredenceClient#withRequestTimeout} sets it for some calls only.
+     */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = positive(timeout, "requestTimeout");
       return this;
@@ -269,8 +384,49 @@ public final class CredenceClient {
       return this;
     }
 
+    /**
+     * The JDK {@code HttpClient} to send with, instead of the one the SDK builds: for a proxy
+     * ({@code proxy}), your own TLS settings ({@code sslContext}), or an {@code executor} for the
+     * asynchronous calls. Its redirect policy must be {@code NEVER} (its default): the SDK follows
+     * no redirect, so the API key goes only to the base URL.
+     */
+    public Builder httpClient(HttpClient client) {
+      if (client == null) {
+        throw new IllegalArgumentException("httpClient is required when set");
+      }
+      if (client.followRedirects() != HttpClient.Redirect.NEVER) {
+        throw new IllegalArgumentException(
+            "the HttpClient must not follow redirects (HttpClient.Redirect.NEVER, its default),"
+                + " so that the API key is sent to the base URL only; it follows "
+                + client.followRedirects());
+      }
+      this.httpClient = client;
+      return this;
+    }
+
+    /**
+     * The client.
+     *
+     * @throws IllegalArgumentException if both {@link #httpClient} and {@link #connectTimeout} are
+     *     set: the connect time-out belongs to the HttpClient
+     */
     public CredenceClient build() {
+      if (httpClient != null && connectTimeout != null) {
+        throw new IllegalArgumentException(
+            "connectTimeout is a setting of the HttpClient the SDK builds; with httpClient, set"
+                + " it on your own (HttpClient.Builder.connectTimeout)");
+      }
       return new CredenceClient(this);
+    }
+
+    private HttpClient http() {
+      if (httpClient != null) {
+        return httpClient;
+      }
+      return HttpClient.newBuilder()
+          .connectTimeout(connectTimeout == null ? CONNECT_TIMEOUT : connectTimeout)
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .build();
     }
 
     private static String baseUrl(String url) {
@@ -291,6 +447,19 @@ public final class CredenceClient {
       String text = uri.toString();
       return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     }
+  }
+
+  /** The version the build wrote into {@code credence-client.properties}. */
+  private static String version() {
+    Properties build = new Properties();
+    try (InputStream in = CredenceClient.class.getResourceAsStream("credence-client.properties")) {
+      if (in != null) {
+        build.load(in);
+      }
+    } catch (IOException unreadable) {
+      // a jar repackaged without it: the requests still go out, naming no version
+    }
+    return build.getProperty("version", "unknown");
   }
 
   /** {@code value} if it is a positive duration; a clear refusal naming the setting otherwise. */

@@ -8,11 +8,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Sends requests with the retry policy, and turns every error answer into its typed exception. Only
  * what is safe to repeat is repeated: network errors and {@code 503}, for calls that are
- * idempotent.
+ * idempotent. Every call is asynchronous underneath; a blocking call waits for its future ({@link
+ * #await}), so both run the same attempts, and a wait before a retry holds no thread.
  */
 final class Transport {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,36 +32,109 @@ final class Transport {
     this.retry = retry;
   }
 
-  /** The answer to {@code request}, after retries if {@code idempotent}; any status. */
-  HttpResponse<byte[]> send(HttpRequest request, boolean idempotent) {
-    int attempts = idempotent ? retry.maxAttempts() : 1;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 503 || attempt == attempts) {
-          return response;
-        }
-        pause(retry.delayAfter(attempt, retryAfter(response)));
-      } catch (IOException e) {
-        if (attempt == attempts) {
-          throw new CredenceConnectionException(
-              "No answer from "
-                  + request.method()
-                  + " "
-                  + request.uri()
-                  + " after "
-                  + attempt
-                  + (attempt == 1 ? " attempt: " : " attempts: ")
-                  + e,
-              attempt,
-              e);
-        }
-        pause(retry.delayAfter(attempt, null));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CredenceConnectionException(
-            "Interrupted while calling " + request.uri(), attempt, e);
+  /**
+   * The answer to {@code request}, after retries if {@code idempotent}, read by {@code read}: a
+   * future that fails with the typed exception of an error answer, or with a {@link
+   * CredenceConnectionException} when no attempt was answered.
+   */
+  <T> CompletableFuture<T> call(
+      HttpRequest request, boolean idempotent, Function<HttpResponse<byte[]>, T> read) {
+    CompletableFuture<HttpResponse<byte[]>> answer = new CompletableFuture<>();
+    attempt(request, idempotent ? retry.maxAttempts() : 1, 1, answer);
+    CompletableFuture<T> result = answer.thenApply(response -> read(response, read));
+    // A caller that cancels (or stops waiting) ends the retries; once answered this does nothing.
+    result.whenComplete((value, failure) -> answer.cancel(false));
+    return result;
+  }
+
+  /** Sends attempt number {@code attempt}, and schedules the next one if it may be repeated. */
+  private void attempt(
+      HttpRequest request,
+      int attempts,
+      int attempt,
+      CompletableFuture<HttpResponse<byte[]>> answer) {
+    if (answer.isDone()) {
+      return; // the caller gave up waiting
+    }
+    try {
+      http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+          .whenComplete(
+              (response, failure) -> {
+                Throwable error =
+                    failure instanceof CompletionException ? failure.getCause() : failure;
+                boolean last = attempt == attempts;
+                if (error != null && !(error instanceof IOException)) {
+                  answer.completeExceptionally(error);
+                } else if (error != null && last) {
+                  answer.completeExceptionally(noAnswer(request, attempt, error));
+                } else if (error == null && (response.statusCode() != 503 || last)) {
+                  answer.complete(response);
+                } else {
+                  Duration wait =
+                      retry.delayAfter(attempt, error == null ? retryAfter(response) : null);
+                  later(wait).execute(() -> attempt(request, attempts, attempt + 1, answer));
+                }
+              });
+    } catch (RuntimeException refused) {
+      answer.completeExceptionally(refused);
+    }
+  }
+
+  /** Runs a task after {@code wait} on the HTTP client's executor, or on the common one. */
+  private Executor later(Duration wait) {
+    long millis = wait.toMillis();
+    return http.executor()
+        .map(executor -> CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, executor))
+        .orElseGet(() -> CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS));
+  }
+
+  private static CredenceConnectionException noAnswer(
+      HttpRequest request, int attempts, Throwable last) {
+    return new CredenceConnectionException(
+        "No answer from "
+            + request.method()
+            + " "
+            + request.uri()
+            + " after "
+            + attempts
+            + (attempts == 1 ? " attempt: " : " attempts: ")
+            + last,
+        attempts,
+        last);
+  }
+
+  /**
+   * What a blocking call returns: the value of {@code future}, or the exception it failed with,
+   * thrown as it is.
+   */
+  static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      Throwable failure = e.getCause();
+      if (failure instanceof RuntimeException unchecked) {
+        throw unchecked;
       }
+      if (failure instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(failure);
+    } catch (InterruptedException e) {
+      future.cancel(false);
+      Thread.currentThread().interrupt();
+      throw new CredenceConnectionException("Interrupted while waiting for the API", 0, e);
+    }
+  }
+
+  /**
+   * {@code read} applied to an answer; an answer that is not of the documented shape is an {@code
+   * unexpected_response}, not a failure inside the SDK.
+   */
+  private static <T> T read(HttpResponse<byte[]> response, Function<HttpResponse<byte[]>, T> read) {
+    try {
+      return read.apply(response);
+    } catch (Fields.Malformed e) {
+      throw unexpected(response, "does not have the documented shape: " + e.getMessage());
     }
   }
 
@@ -137,14 +217,5 @@ final class Transport {
 
   private static String requestId(HttpResponse<?> response) {
     return response.headers().firstValue("X-Request-Id").orElse(null);
-  }
-
-  private static void pause(Duration wait) {
-    try {
-      Thread.sleep(wait.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CredenceConnectionException("Interrupted while waiting to retry", 0, e);
-    }
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.credence.api.Signatures;
-import dev.credence.server.testing.RunningServer;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -104,7 +103,7 @@ class RetryTest {
 
   @Test
   void aRefusedConnectionIsRetriedUntilTheServerIsUp() throws Exception {
-    int port = RunningServer.freePort();
+    int port = Stub.freePort();
     // The server comes up while the client waits to retry (its first wait is at least 400 ms).
     CompletableFuture<Stub> later =
         CompletableFuture.supplyAsync(
@@ -123,7 +122,7 @@ class RetryTest {
 
   @Test
   void nobodyListeningEndsInAConnectionErrorAfterMaxAttempts() {
-    String nowhere = "http://127.0.0.1:" + RunningServer.freePort();
+    String nowhere = "http://127.0.0.1:" + Stub.freePort();
 
     CredenceConnectionException failed =
         catchThrowableOfType(
@@ -168,6 +167,22 @@ class RetryTest {
 
       assertThat(failed.code()).isEqualTo("unexpected_response");
       assertThat(failed.detail()).contains("text/html").contains("check the client's base URL");
+    }
+  }
+
+  @Test
+  void anAnswerMissingADocumentedFieldNamesItAndIsNotRead() {
+    try (Stub stub = Stub.start()) {
+      stub.then(200, "{\"url\":\"https://assess.example.com\"}");
+
+      CredenceApiException failed =
+          catchThrowableOfType(
+              CredenceApiException.class,
+              () -> client(stub.url(), QUICK).createSession("CUST-1008", "integration-1"));
+
+      assertThat(failed.code()).isEqualTo("unexpected_response");
+      assertThat(failed.detail())
+          .contains("does not have the documented shape: access_token must be a string");
     }
   }
 

@@ -4,12 +4,16 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
@@ -19,7 +23,20 @@ import java.util.concurrent.Executors;
 final class Stub implements AutoCloseable {
   record Answer(int status, String body, String retryAfter, Duration stall) {}
 
-  record Request(String method, String path, String body, String signature) {}
+  /**
+   * A request as it arrived; {@code target} is the request line's target: a path, or the whole URL
+   * when sent to a proxy.
+   */
+  record Request(String method, String target, String body, Map<String, List<String>> headers) {
+    String header(String name) {
+      List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+      return values == null ? null : values.get(0);
+    }
+
+    String signature() {
+      return header("X-Signature");
+    }
+  }
 
   private final HttpServer http;
   private final Deque<Answer> script = new ArrayDeque<>();
@@ -47,6 +64,19 @@ final class Stub implements AutoCloseable {
     return on(0);
   }
 
+  /** A port nothing listens on (for now). */
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  int port() {
+    return http.getAddress().getPort();
+  }
+
   String url() {
     return "http://127.0.0.1:" + http.getAddress().getPort();
   }
@@ -67,6 +97,10 @@ final class Stub implements AutoCloseable {
 
   private void handle(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
     String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    Map<String, List<String>> headers = new HashMap<>();
+    exchange
+        .getRequestHeaders()
+        .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
     Answer answer;
     synchronized (this) {
       requests.add(
@@ -74,7 +108,7 @@ final class Stub implements AutoCloseable {
               exchange.getRequestMethod(),
               exchange.getRequestURI().toString(),
               body,
-              exchange.getRequestHeaders().getFirst("X-Signature")));
+              Map.copyOf(headers)));
       answer = script.isEmpty() ? last : script.poll();
       last = answer;
     }

@@ -1,7 +1,6 @@
 package dev.credence.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.credence.server.assessment.Applicant;
@@ -10,6 +9,7 @@ import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,25 +135,30 @@ class CreateSessionTest {
   }
 
   @Test
-  void aUidBreakingTheRulesIsRefusedBeforeAnyRequest() {
-    // Nothing listens on this port: a request would end in a connection error instead.
-    CredenceClient nowhere =
-        CredenceClient.builder("http://127.0.0.1:" + RunningServer.freePort(), "crd_test_x")
-            .retryPolicy(RetryPolicy.NONE)
-            .build();
+  void theAsyncCallGivesTheSameSessionAndFailsWithTheSameExceptions() {
+    CredenceClient client = client(deployment.testKey());
+    String uid = newUid();
+    Session session = client.createSessionAsync(uid, deployment.testIntegrationId()).join();
+    assertThat(client.createSession(uid, deployment.testIntegrationId())).isEqualTo(session);
+    new Applicant(server, session.accessToken()).decline();
 
-    InvalidUidException refused =
+    CompletionException used =
         catchThrowableOfType(
-            InvalidUidException.class,
-            () -> nowhere.createSession("jane@example.com", deployment.testIntegrationId()));
-    assertThat(refused.status()).isEqualTo(422);
-    assertThat(refused.code()).isEqualTo("uid_email");
-    assertThat(refused.requestId()).isNull();
-    assertThatThrownBy(() -> nowhere.createSession("ABC", "x"))
-        .isInstanceOf(InvalidUidException.class)
-        .hasMessageContaining("uid_length");
-    assertThat(Uids.isValid("CUST-00123456")).isTrue();
-    assertThat(Uids.isValid("123-45-6789")).isFalse();
+            CompletionException.class,
+            () -> client.createSessionAsync(uid, deployment.testIntegrationId()).join());
+    assertThat(used.getCause())
+        .isInstanceOfSatisfying(
+            UidAlreadyUsedException.class, e -> assertThat(e.code()).isEqualTo("uid_already_used"));
+    CompletionException wrongKey =
+        catchThrowableOfType(
+            CompletionException.class,
+            () ->
+                client("crd_test_not-a-key-at-all")
+                    .createSessionAsync(newUid(), deployment.testIntegrationId())
+                    .join());
+    assertThat(wrongKey.getCause())
+        .isInstanceOfSatisfying(
+            UnauthorizedException.class, e -> assertThat(e.code()).isEqualTo("api_key_invalid"));
   }
 
   @Test
@@ -201,24 +206,5 @@ class CreateSessionTest {
     return catchThrowableOfType(
         RateLimitedException.class,
         () -> client.createSession(newUid(), limited.testIntegrationId()));
-  }
-
-  @Test
-  void badSettingsAreRefusedWhenTheClientIsBuilt() {
-    assertThatThrownBy(() -> CredenceClient.builder("assess.example.com", "k"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("http or https URL");
-    assertThatThrownBy(() -> CredenceClient.builder("https://assess.example.com", " "))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("API key");
-    assertThatThrownBy(
-            () ->
-                CredenceClient.builder("https://assess.example.com", "k")
-                    .requestTimeout(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("requestTimeout");
-    assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("maxAttempts");
   }
 }

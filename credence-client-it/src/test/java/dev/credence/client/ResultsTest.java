@@ -12,6 +12,7 @@ import dev.credence.server.testing.WebhookReceiver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,6 +116,23 @@ class ResultsTest {
   }
 
   @Test
+  void theAsyncReadsGiveWhatTheBlockingOnesGive() {
+    assertThat(client.resultAsync("LOAN-0001").join()).isEqualTo(client.result("LOAN-0001"));
+    ResultPage first = client.resultsAsync(null, 2).join();
+    assertThat(first).isEqualTo(client.results(null, 2));
+    assertThat(client.resultsAfterAsync(first.nextCursor(), 2).join().results())
+        .extracting(Result::uid)
+        .containsExactly("LOAN-0003");
+
+    CompletionException missing =
+        catchThrowableOfType(
+            CompletionException.class, () -> client.resultAsync("LOAN-9999").join());
+    assertThat(missing.getCause())
+        .isInstanceOfSatisfying(
+            NotFoundException.class, e -> assertThat(e.code()).isEqualTo("uid_not_found"));
+  }
+
+  @Test
   void wrongPagingParametersAre422FromTheServer() {
     InvalidRequestException cursor =
         catchThrowableOfType(
@@ -146,6 +164,12 @@ class ResultsTest {
         catchThrowableOfType(CredenceApiException.class, hookedClient::testWebhook);
     assertThat(notSet.status()).isEqualTo(424);
     assertThat(notSet.code()).isEqualTo("webhook_not_set");
+    assertThat(
+            catchThrowableOfType(
+                    CompletionException.class, () -> hookedClient.testWebhookAsync().join())
+                .getCause())
+        .isInstanceOfSatisfying(
+            CredenceApiException.class, e -> assertThat(e.code()).isEqualTo("webhook_not_set"));
 
     try (WebhookReceiver receiver = WebhookReceiver.start()) {
       server.patchIntegration(
