@@ -10,6 +10,10 @@ import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.TestDatabase;
 import dev.credence.server.testing.WebhookReceiver;
+import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -82,6 +86,37 @@ class OpenApiDocumentTest {
     assertThat(served.body())
         .isEqualTo(new String(Files.readAllBytes(DOCUMENT), StandardCharsets.UTF_8));
     assertThat(document.get("openapi").asText()).isEqualTo("3.1.0");
+  }
+
+  @Test
+  void swaggerParserReadsTheDocumentWithoutAMessage() {
+    ParseOptions options = new ParseOptions();
+    options.setResolve(true);
+
+    SwaggerParseResult parsed =
+        new OpenAPIV3Parser().readLocation(DOCUMENT.toUri().toString(), null, options);
+
+    assertThat(parsed.getMessages()).isEmpty();
+    assertThat(parsed.getOpenAPI().getInfo().getLicense())
+        .as("info.license")
+        .isNotNull()
+        .extracting(License::getIdentifier)
+        .isEqualTo("Apache-2.0");
+  }
+
+  /**
+   * Code generators write one API class a tag, webhook events included: a tag shared by an
+   * operation and a webhook event makes them write two classes into one file.
+   */
+  @Test
+  void noTagNamesBothAnOperationAndAWebhookEvent() {
+    Set<String> operationTags = tagsOf(document.get("paths"));
+    Set<String> eventTags = tagsOf(document.get("webhooks"));
+
+    assertThat(eventTags).isNotEmpty().doesNotContainAnyElementsOf(operationTags);
+    Set<String> declared = new TreeSet<>();
+    document.get("tags").forEach(t -> declared.add(t.get("name").asText()));
+    assertThat(declared).containsAll(operationTags).containsAll(eventTags);
   }
 
   @Test
@@ -196,30 +231,9 @@ class OpenApiDocumentTest {
 
   @Test
   void everyKindOfWebhookDeliveryHasTheDocumentedShape() {
-    Deployment d = server.newDeployment();
-    String integration = d.productionIntegrationId();
-    String key = d.productionKey();
-    try (WebhookReceiver receiver = WebhookReceiver.start()) {
-      server.patchIntegration(integration, Applicant.SMALL_ASSESSMENT);
-      server.patchIntegration(
-          integration,
-          "{\"webhook_url\": \"" + receiver.url() + "\", \"session_expiry_hours\": 1}");
-      new Applicant(server, token(key, integration, "HOOK-00000001")).finish();
-      new Applicant(server, token(key, integration, "HOOK-00000002")).decline();
-      Applicant started = new Applicant(server, token(key, integration, "HOOK-00000003"));
-      started.consent();
-      started.answerFirstPage();
-      token(key, integration, "HOOK-00000004");
-      receiver.await(3, Duration.ofSeconds(20));
-      server.clock().advance(Duration.ofHours(2));
-      receiver.await(6, Duration.ofSeconds(20));
-      server.send("POST", "/v1/webhooks-management/test", null, "api-key", key);
-      receiver.await(7, Duration.ofSeconds(20));
-      server.operator(
-          "DELETE", "/v1/admin/integrations/" + integration + "/sessions/HOOK-00000004", null);
-
+    try {
       Set<String> types = new TreeSet<>();
-      for (WebhookReceiver.Received delivery : receiver.await(8, Duration.ofSeconds(20))) {
+      for (WebhookReceiver.Received delivery : EveryWebhook.provoke(server)) {
         JsonNode body = JSON.readTree(delivery.body());
         String type = body.at("/event/type").asText();
         types.add(type);
@@ -372,6 +386,14 @@ class OpenApiDocumentTest {
         .findFirst()
         .orElseThrow(
             () -> new AssertionError("no documented operation for " + method + " " + path));
+  }
+
+  /** The tags of the operations of {@code pathItems} (the document's paths or webhooks). */
+  private static Set<String> tagsOf(JsonNode pathItems) {
+    Set<String> tags = new TreeSet<>();
+    pathItems.forEach(
+        item -> item.forEach(op -> op.path("tags").forEach(t -> tags.add(t.asText()))));
+    return tags;
   }
 
   /** {@code GET /v1/results/{uid}} as {@code GET /v1/results/{}}: parameter names aside. */
