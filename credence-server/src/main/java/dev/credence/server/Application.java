@@ -19,6 +19,7 @@ import dev.credence.server.config.Config;
 import dev.credence.server.console.Console;
 import dev.credence.server.console.accounts.Accounts;
 import dev.credence.server.console.accounts.Mailer;
+import dev.credence.server.console.webhooks.AlertMails;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentStore;
 import dev.credence.server.deployments.KeyCache;
@@ -58,6 +59,7 @@ import dev.credence.server.sessions.SessionWriter;
 import dev.credence.server.sessions.UidHashes;
 import dev.credence.server.store.Database;
 import dev.credence.server.webhooks.Backoff;
+import dev.credence.server.webhooks.DeliveryAlerts;
 import dev.credence.server.webhooks.EventStore;
 import dev.credence.server.webhooks.WebhookDelivery;
 import dev.credence.server.webhooks.WebhookSender;
@@ -279,7 +281,16 @@ public final class Application implements AutoCloseable {
         if (metricsPort != null) {
           metricsServer = MetricsServer.start(config, metricsPort, metricsApi, metrics);
         }
-        webhooks.workers().start(endings.sweep(), new RetentionSweep(deployments, erasures, clock));
+        webhooks
+            .workers()
+            .start(
+                endings.sweep(),
+                new RetentionSweep(deployments, erasures, clock),
+                new DeliveryAlerts(
+                    database.jdbi(),
+                    new AlertMails(
+                        deployments, accounts, config.publicUrl(), config.workers().retryFor()),
+                    clock));
       } catch (RuntimeException e) {
         if (metricsServer != null) {
           metricsServer.close();

@@ -11,6 +11,7 @@ import dev.credence.server.endings.ExpirySweep;
 import dev.credence.server.erasure.RetentionSweep;
 import dev.credence.server.store.Ids;
 import dev.credence.server.store.Timestamps;
+import dev.credence.server.webhooks.DeliveryAlerts;
 import dev.credence.server.webhooks.WebhookDelivery;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,9 +26,10 @@ import javax.sql.DataSource;
 
 /**
  * The background work of every node, as db-scheduler tasks in the shared database: webhook
- * deliveries, the expiry sweep, the retention sweep, and a repair pass that re-schedules any event
- * whose delivery was never scheduled (a node that stopped between storing an event and scheduling
- * it). Any number of nodes run these; each execution is claimed by one of them.
+ * deliveries, the expiry sweep, the retention sweep, the check for failing webhooks
+ * (DeliveryAlerts), and a repair pass that re-schedules any event whose delivery was never
+ * scheduled (a node that stopped between storing an event and scheduling it). Any number of nodes
+ * run these; each execution is claimed by one of them.
  *
  * <p>Built first, started last: the scheduler exists (and takes deliveries into its table) before
  * the parts that schedule them are built, and runs only once they all are, with the sweeps that
@@ -42,6 +44,7 @@ final class Workers implements AutoCloseable {
   private final WebhookDelivery delivery;
   private volatile Runnable expirySweep;
   private volatile Runnable retentionSweep;
+  private volatile Runnable alertCheck;
 
   private Workers(DataSource dataSource, Config.Workers config, WebhookDelivery delivery) {
     this.delivery = delivery;
@@ -51,12 +54,15 @@ final class Workers implements AutoCloseable {
     RecurringTask<Void> retention =
         Tasks.recurring("retention-sweep", FixedDelay.of(config.retentionSweep()))
             .execute((instance, context) -> retentionSweep.run());
+    RecurringTask<Void> alerts =
+        Tasks.recurring("webhook-alerts", FixedDelay.of(config.alertCheck()))
+            .execute((instance, context) -> alertCheck.run());
     RecurringTask<Void> repair =
         Tasks.recurring("webhook-repair", FixedDelay.of(REPAIR_EVERY))
             .execute((instance, context) -> delivery.repair(context.getSchedulerClient()));
     this.scheduler =
         Scheduler.create(dataSource, delivery.task())
-            .startTasks(expiry, retention, repair)
+            .startTasks(expiry, retention, alerts, repair)
             .schedulerName(new SchedulerName.Fixed(nodeName()))
             .pollingInterval(config.pollInterval())
             // Work held by a node that died (kill -9, power loss) is taken over by another node, or
@@ -126,9 +132,10 @@ final class Workers implements AutoCloseable {
    * event without a delivery scheduled gets one (a crash may have stopped this node between storing
    * an event and scheduling it).
    */
-  void start(ExpirySweep sweep, RetentionSweep retention) {
+  void start(ExpirySweep sweep, RetentionSweep retention, DeliveryAlerts alerts) {
     this.expirySweep = sweep::run;
     this.retentionSweep = retention::run;
+    this.alertCheck = alerts::check;
     delivery.repairAll(scheduler);
     scheduler.start();
   }

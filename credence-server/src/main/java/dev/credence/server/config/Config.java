@@ -65,6 +65,8 @@ public record Config(
    * @param expirySweep how often sessions past their time limit are looked for
    * @param retentionSweep how often finished sessions past their environment's retention period are
    *     looked for and erased
+   * @param alertCheck how often environments whose webhooks are failing are looked for, to tell
+   *     their Admins
    */
   public record Workers(
       java.time.Duration pollInterval,
@@ -72,7 +74,8 @@ public record Config(
       java.time.Duration retryFor,
       java.time.Duration webhookTimeout,
       java.time.Duration expirySweep,
-      java.time.Duration retentionSweep) {}
+      java.time.Duration retentionSweep,
+      java.time.Duration alertCheck) {}
 
   /**
    * The dashboard under {@code /console}.
@@ -212,7 +215,8 @@ public record Config(
                 intValue(env, "CREDENCE_WEBHOOK_RETRY_SECONDS", 259_200, 1, 2_592_000)),
             millis(intValue(env, "CREDENCE_WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000)),
             millis(intValue(env, "CREDENCE_EXPIRY_SWEEP_MS", 60_000, 10, 86_400_000)),
-            millis(intValue(env, "CREDENCE_RETENTION_SWEEP_MS", 3_600_000, 10, 86_400_000)));
+            millis(intValue(env, "CREDENCE_RETENTION_SWEEP_MS", 3_600_000, 10, 86_400_000)),
+            millis(intValue(env, "CREDENCE_WEBHOOK_ALERT_CHECK_MS", 60_000, 10, 3_600_000)));
     Console console =
         new Console(
             java.time.Duration.ofMinutes(
@@ -383,6 +387,7 @@ public record Config(
             : webhookAllowedNetworks.toString());
     lines.put("CREDENCE_EXPIRY_SWEEP_MS", String.valueOf(workers.expirySweep().toMillis()));
     lines.put("CREDENCE_RETENTION_SWEEP_MS", String.valueOf(workers.retentionSweep().toMillis()));
+    lines.put("CREDENCE_WEBHOOK_ALERT_CHECK_MS", String.valueOf(workers.alertCheck().toMillis()));
     lines.put("CREDENCE_CONSOLE_IDLE_MINUTES", String.valueOf(console.idleTimeout().toMinutes()));
     lines.put("CREDENCE_SHUTDOWN_DRAIN_SECONDS", String.valueOf(shutdown.drain().toSeconds()));
     lines.put("CREDENCE_SHUTDOWN_TIMEOUT_SECONDS", String.valueOf(shutdown.timeout().toSeconds()));

@@ -302,6 +302,20 @@ public final class Accounts implements ConsoleSessions {
 
   // --- users ------------------------------------------------------------------------------------
 
+  /**
+   * Sends a plain-text e-mail to every Admin of the company through the SMTP relay; how many were
+   * sent (none without a relay; a refused one is logged).
+   */
+  public int mailAdmins(String companyId, String subject, String text) {
+    int sent = 0;
+    for (ConsoleUser user : store.listUsers(companyId)) {
+      if (user.isAdmin() && mailer.send(user.email(), subject, text)) {
+        sent++;
+      }
+    }
+    return sent;
+  }
+
   public List<ConsoleUser> users(ConsoleUser viewer) {
     return store.listUsers(viewer.companyId());
   }
