@@ -130,18 +130,8 @@ class DeploymentCentreBrowserTest {
                   .getFirstSelectedOption()
                   .getText())
           .isEqualTo("after 24 hours");
-      admin
-          .driver()
-          .findElement(By.cssSelector("form[action$='/rotate-key'] [name=confirm]"))
-          .click();
-      WebElement revealed = admin.driver().findElement(By.tagName("html"));
-      button(admin, "Rotate API key").click();
-      admin.wait(Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
-      assertThat(admin.driver().switchTo().alert().getText())
+      assertThat(tickAndConfirm(admin, "/rotate-key", "Rotate API key"))
           .contains("Rotate the Test API key of Cards?", "stops working after 24 hours.");
-      admin.driver().switchTo().alert().accept();
-      admin.wait(Duration.ofSeconds(15)).until(Browser.gone(revealed));
-      admin.waitForPage();
       String rotated = admin.driver().findElement(By.id("api-key")).getAttribute("value");
       assertThat(rotated).startsWith("crd_test_").isNotEqualTo(key);
       assertThat(text(admin, ".key-shown")).contains("The old key works until " + oldKeyStops);
@@ -152,18 +142,8 @@ class DeploymentCentreBrowserTest {
       assertThat(admin.axeViolations()).as("axe-core, %s: a key's overlap", test).isEmpty();
 
       // End the overlap now: its own box, and the browser asks; the old key stops at once.
-      admin
-          .driver()
-          .findElement(By.cssSelector("form[action$='/end-key-overlap'] [name=confirm]"))
-          .click();
-      WebElement overlapping = admin.driver().findElement(By.tagName("html"));
-      button(admin, "End the overlap now").click();
-      admin.wait(Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
-      assertThat(admin.driver().switchTo().alert().getText())
+      assertThat(tickAndConfirm(admin, "/end-key-overlap", "End the overlap now"))
           .contains("Stop the old Test API key", "before " + oldKeyStops);
-      admin.driver().switchTo().alert().accept();
-      admin.wait(Duration.ofSeconds(15)).until(Browser.gone(overlapping));
-      admin.waitForPage();
       assertThat(text(admin, ".notice")).contains("The old API key stopped working just now.");
       assertThat(admin.driver().findElements(By.id("old-key-until"))).isEmpty();
       assertThat(createSession(key, integrationId).statusCode()).isEqualTo(401);
@@ -309,6 +289,25 @@ class DeploymentCentreBrowserTest {
   private HttpResponse<String> createSession(String key, String integrationId) {
     return server.createSession(
         key, sessionBody("BROWSER-CENTRE-" + UIDS.incrementAndGet(), integrationId));
+  }
+
+  /**
+   * Ticks the box of the form posting to {@code action}, presses its button {@code label}, accepts
+   * the browser's question and waits for the next page: the question asked.
+   */
+  private static String tickAndConfirm(Browser browser, String action, String label) {
+    browser
+        .driver()
+        .findElement(By.cssSelector("form[action$='" + action + "'] [name=confirm]"))
+        .click();
+    WebElement before = browser.driver().findElement(By.tagName("html"));
+    button(browser, label).click();
+    browser.wait(Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
+    String question = browser.driver().switchTo().alert().getText();
+    browser.driver().switchTo().alert().accept();
+    browser.wait(Duration.ofSeconds(15)).until(Browser.gone(before));
+    browser.waitForPage();
+    return question;
   }
 
   private static WebElement button(Browser browser, String label) {

@@ -1,5 +1,9 @@
 package dev.credence.server.deployments;
 
+import static dev.credence.server.deployments.CachedKeys.WITHIN_THE_BOUND;
+import static dev.credence.server.deployments.CachedKeys.assertCreated;
+import static dev.credence.server.deployments.CachedKeys.assertRefused;
+import static dev.credence.server.deployments.CachedKeys.pause;
 import static dev.credence.server.testing.RunningServer.json;
 import static dev.credence.server.testing.RunningServer.sessionBody;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.api.Signatures;
 import dev.credence.server.assessment.Applicant;
-import dev.credence.server.metrics.PrometheusText;
 import dev.credence.server.testing.AuditPage;
 import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
@@ -34,9 +37,6 @@ import org.junit.jupiter.api.Test;
  * within {@link KeyCache#BOUND} on the other. Bad overlaps are refused and change nothing.
  */
 abstract class KeyOverlapContract extends ServerContract {
-  /** The bound, and room for the polling request's own time on a loaded machine. */
-  private static final Duration WITHIN_THE_BOUND = KeyCache.BOUND.plusMillis(500);
-
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private final AtomicInteger uids = new AtomicInteger();
@@ -79,10 +79,7 @@ abstract class KeyOverlapContract extends ServerContract {
     JsonNode after = integration(id);
     assertThat(after.get("previous_api_key_hint").isNull()).isTrue();
     assertThat(after.get("previous_api_key_expires_at").isNull()).isTrue();
-    assertRefused(
-        server.operator("POST", "/v1/admin/integrations/" + id + "/end-key-overlap", null),
-        409,
-        "no_key_overlap");
+    assertRefused(endOverlap(id), 409, "no_key_overlap");
   }
 
   @Test
@@ -122,8 +119,7 @@ abstract class KeyOverlapContract extends ServerContract {
       awaitCached(other, oldKey, id);
       assertCreated(create(other, newKey, id));
 
-      HttpResponse<String> ended =
-          server.operator("POST", "/v1/admin/integrations/" + id + "/end-key-overlap", null);
+      HttpResponse<String> ended = endOverlap(id);
       long endedAt = System.nanoTime();
       assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
       assertThat(json(ended).get("integration_id").asText()).isEqualTo(id);
@@ -134,10 +130,7 @@ abstract class KeyOverlapContract extends ServerContract {
           .isLessThan(WITHIN_THE_BOUND);
       assertCreated(create(server, newKey, id));
       assertCreated(create(other, newKey, id));
-      assertRefused(
-          server.operator("POST", "/v1/admin/integrations/" + id + "/end-key-overlap", null),
-          409,
-          "no_key_overlap");
+      assertRefused(endOverlap(id), 409, "no_key_overlap");
     }
   }
 
@@ -280,11 +273,7 @@ abstract class KeyOverlapContract extends ServerContract {
 
     assertRefused(server.send("POST", path, null), 401, "operator_token_missing");
     assertCreated(create(server, d.testKey(), d.testIntegrationId()));
-    assertRefused(
-        server.operator(
-            "POST", "/v1/admin/integrations/0123456789abcdef01234567/end-key-overlap", null),
-        404,
-        "integration_not_found");
+    assertRefused(endOverlap("0123456789abcdef01234567"), 404, "integration_not_found");
   }
 
   @Test
@@ -295,6 +284,7 @@ abstract class KeyOverlapContract extends ServerContract {
     JsonNode rotated = rotate(id, "{\"overlap_hours\": 24}");
     String second = rotated.get("api_key").asText();
     long secondEnd = rotated.get("previous_api_key_expires_at").asLong();
+    server.clock().advance(Duration.ofSeconds(1)); // so that the entries' order is certain
     String third = rotate(id, "{\"overlap_hours\": 1}").get("api_key").asText();
     assertThat(
             server
@@ -305,13 +295,8 @@ abstract class KeyOverlapContract extends ServerContract {
     AuditPage audit = AuditPage.read(admin);
     List<AuditPage.Row> rotations = audit.of("environment.key_rotated");
     assertThat(rotations).hasSize(2);
-    AuditPage.Row withOverlap = rotations.get(rotations.size() - 1);
-    AuditPage.Row again = rotations.get(0);
-    if (withOverlap.before().has("previous_api_key_expires_at")) {
-      AuditPage.Row swap = withOverlap;
-      withOverlap = again;
-      again = swap;
-    }
+    AuditPage.Row again = rotations.get(0); // newest first
+    AuditPage.Row withOverlap = rotations.get(1);
     assertThat(withOverlap.before().fieldNames()).toIterable().containsExactly("api_key_issued_at");
     assertThat(endOf(withOverlap.after())).isEqualTo(secondEnd);
     // The second rotation cut the first overlap short: its end is in "before".
@@ -340,6 +325,11 @@ abstract class KeyOverlapContract extends ServerContract {
         server.operator("POST", "/v1/admin/integrations/" + integrationId + "/rotate-key", body);
     assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
     return json(rotated);
+  }
+
+  private HttpResponse<String> endOverlap(String integrationId) {
+    return server.operator(
+        "POST", "/v1/admin/integrations/" + integrationId + "/end-key-overlap", null);
   }
 
   private JsonNode integration(String integrationId) {
@@ -385,49 +375,11 @@ abstract class KeyOverlapContract extends ServerContract {
     return String.format("KEY-OVERLAP-%05d", uids.incrementAndGet());
   }
 
-  /**
-   * Creates sessions with {@code key} on {@code node} until its cache holds one entry more (a node
-   * just started trusts its cache once its first check has run).
-   */
   private void awaitCached(ServerHttp node, String key, String integrationId) {
-    double before = cached(node);
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    do {
-      assertCreated(create(node, key, integrationId));
-      if (cached(node) > before) {
-        return;
-      }
-      pause(Duration.ofMillis(20));
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("the key was never cached on " + node.baseUrl());
-  }
-
-  private static double cached(ServerHttp node) {
-    HttpResponse<String> metrics = node.get("/metrics");
-    assertThat(metrics.statusCode()).as(metrics.body()).isEqualTo(200);
-    return PrometheusText.parse(metrics.body()).value("credence_api_key_cache_entries");
+    CachedKeys.awaitCached(node, () -> create(node, key, integrationId));
   }
 
   private static Duration untilRefused(long since, Supplier<HttpResponse<String>> call) {
-    return ServerHttp.untilStatus(since, KeyCache.BOUND.multipliedBy(2), 401, call);
-  }
-
-  private static void assertCreated(HttpResponse<String> response) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-  }
-
-  private static void assertRefused(HttpResponse<String> response, int status, String code) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(json(response).get("code").asText()).isEqualTo(code);
-    assertThat(json(response).get("detail").asText()).isNotBlank();
-  }
-
-  private static void pause(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return CachedKeys.untilRefused(since, call, 401);
   }
 }

@@ -121,14 +121,8 @@ public final class DeploymentPages {
     ConsoleUser actor = ConsoleWeb.user(ctx);
     actor.requireAdmin();
     Target target = target(ctx, ctx.pathParam("env"));
-    if (ctx.formParam("confirm") == null) {
-      show(
-          ctx,
-          422,
-          target,
-          Extras.error(
-              "Tick \"The current key stops working at the time chosen\" to rotate the key."
-                  + " Nothing was changed."));
+    if (!confirmed(
+        ctx, target, "The current key stops working at the time chosen", "rotate the key")) {
       return;
     }
     String hours = ctx.formParam("overlap_hours");
@@ -154,14 +148,7 @@ public final class DeploymentPages {
     ConsoleUser actor = ConsoleWeb.user(ctx);
     actor.requireAdmin();
     Target target = target(ctx, ctx.pathParam("env"));
-    if (ctx.formParam("confirm") == null) {
-      show(
-          ctx,
-          422,
-          target,
-          Extras.error(
-              "Tick \"The old key stops working at once\" to end the overlap. Nothing was"
-                  + " changed."));
+    if (!confirmed(ctx, target, "The old key stops working at once", "end the overlap")) {
       return;
     }
     try {
@@ -179,6 +166,22 @@ public final class DeploymentPages {
     }
     audit.record(actor, DeploymentAudit.keyOverlapEnded(target.deployment(), target.environment()));
     ctx.redirect(target.path() + "&done=overlap-ended");
+  }
+
+  /**
+   * Whether the form's box {@code box} was ticked; if not, the page again with 422, saying to tick
+   * it to {@code action}.
+   */
+  private boolean confirmed(Context ctx, Target target, String box, String action) {
+    if (ctx.formParam("confirm") != null) {
+      return true;
+    }
+    show(
+        ctx,
+        422,
+        target,
+        Extras.error("Tick \"" + box + "\" to " + action + ". Nothing was changed."));
+    return false;
   }
 
   /** Saves the settings that changed, all or none; each refused field shows its message. */
