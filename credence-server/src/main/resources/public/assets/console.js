@@ -39,6 +39,10 @@ document.addEventListener("submit", function (event) {
       return;
     }
   }
-  var message = form.getAttribute("data-confirm");
+  // {name} in the question: the chosen option of the form's select of that name.
+  var message = (form.getAttribute("data-confirm") || "").replace(/\{([a-z_]+)\}/g, function (whole, name) {
+    var field = form.elements[name];
+    return field && field.options && field.selectedIndex >= 0 ? field.options[field.selectedIndex].text : whole;
+  });
   if (message && !window.confirm(message)) event.preventDefault();
 });

@@ -177,7 +177,8 @@ public final class WebhookFloorClient {
                   UUID.randomUUID().toString().replace("-", "").substring(0, 24))
               .header("X-Credence-Timestamp", Long.toString(timestamp))
               .header(
-                  "X-Credence-Signature", HEX.formatHex(WebhookReceiver.hmacSha512(key, stamped)))
+                  "X-Credence-Signature",
+                  "v1=" + HEX.formatHex(WebhookReceiver.hmacSha512(key, stamped)))
               .POST(HttpRequest.BodyPublishers.ofByteArray(body))
               .build();
       HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

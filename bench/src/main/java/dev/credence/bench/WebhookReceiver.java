@@ -30,8 +30,9 @@ import javax.crypto.spec.SecretKeySpec;
  * arrival ({@link System#nanoTime}, which on Linux is {@code CLOCK_MONOTONIC}, the clock of the
  * driver's {@code time.monotonic_ns()}; the driver checks this at start), reads the body, checks
  * {@code X-Signature} (lowercase hex HMAC-SHA512 of the raw body keyed with the API key) and {@code
- * X-Credence-Signature} (the same of {@code "<X-Credence-Timestamp>." + body}, timestamp within 300
- * s), reads {@code uid} and {@code event.type}, records all of it and answers {@code 200 ok}.
+ * X-Credence-Signature} (a {@code v1=} entry of the same of {@code "<X-Credence-Timestamp>." +
+ * body}, timestamp within 300 s), reads {@code uid} and {@code event.type}, records all of it and
+ * answers {@code 200 ok}.
  *
  * <p>While the gate is closed, webhooks are recorded on arrival but not answered until it opens:
  * the sender's threads stay busy, so events made meanwhile pile up in the server's queue. Opening
@@ -126,7 +127,7 @@ public final class WebhookReceiver {
       System.arraycopy(body, 0, signed, prefix.length, body.length);
       timestampedOk =
           Math.abs(now - at) <= TIMESTAMP_TOLERANCE_SECONDS
-              && matches(apiKey, signed, headers.getFirst("X-Credence-Signature"));
+              && matchesAnEntry(apiKey, signed, headers.getFirst("X-Credence-Signature"));
     }
     if (!signatureOk || !timestampedOk) {
       badSignatures.incrementAndGet();
@@ -273,6 +274,20 @@ public final class WebhookReceiver {
       }
       default -> reply(exchange, 404, "unknown control path");
     }
+  }
+
+  /** Whether a {@code v1=<hex>} entry of an {@code X-Credence-Signature} header matches. */
+  private static boolean matchesAnEntry(String apiKey, byte[] message, String header) {
+    if (header == null) {
+      return false;
+    }
+    for (String entry : header.split(",")) {
+      String trimmed = entry.strip();
+      if (trimmed.startsWith("v1=") && matches(apiKey, message, trimmed.substring(3))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean matches(String apiKey, byte[] message, String signatureHex) {

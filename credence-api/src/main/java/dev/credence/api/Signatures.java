@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -25,8 +28,17 @@ public final class Signatures {
   /** Webhooks: when this delivery attempt was signed, in epoch seconds. */
   public static final String TIMESTAMP_HEADER = "X-Credence-Timestamp";
 
-  /** Webhooks: {@link #signTimestamped} of the body at {@link #TIMESTAMP_HEADER}. */
+  /**
+   * Webhooks: {@link #timestampedHeader}, one {@code v1=<hex>} entry of {@link #signTimestamped}
+   * per API key that works, newest first, separated by commas.
+   */
   public static final String TIMESTAMPED_HEADER = "X-Credence-Signature";
+
+  /** The scheme of an entry of {@link #TIMESTAMPED_HEADER}: {@code v1=<hex>}. */
+  public static final String TIMESTAMPED_SCHEME = "v1";
+
+  /** Entries read from one {@link #TIMESTAMPED_HEADER}; more are ignored. */
+  private static final int MAX_ENTRIES = 8;
 
   private static final String ALGORITHM = "HmacSHA512";
   private static final HexFormat HEX = HexFormat.of();
@@ -90,31 +102,121 @@ public final class Signatures {
   }
 
   /**
-   * The timestamped webhook signature: lowercase hex HMAC-SHA512, keyed with the API key, of the
-   * ASCII timestamp (epoch seconds), a full stop, then the raw body. A receiver that checks it and
-   * refuses timestamps far from its clock cannot be fooled by a replayed old delivery.
+   * The timestamped webhook signature of one key, the value of a {@code v1} entry of {@link
+   * #TIMESTAMPED_HEADER}: lowercase hex HMAC-SHA512, keyed with the API key, of the ASCII timestamp
+   * (epoch seconds), a full stop, then the raw body. A receiver that checks it and refuses
+   * timestamps far from its clock cannot be fooled by a replayed old delivery.
    */
   public static String signTimestamped(String apiKey, long timestamp, byte[] body) {
     return sign(apiKey, timestamped(timestamp, body));
   }
 
   /**
-   * Whether {@code signatureHex} is {@link #signTimestamped} of the body at {@code timestamp}, and
-   * the timestamp is within {@code toleranceSeconds} of {@code nowEpochSeconds}. Never throws.
+   * The value of {@link #TIMESTAMPED_HEADER}: {@code v1=<hex>} of {@link #signTimestamped} for each
+   * of {@code apiKeys}, in their order, separated by commas. Credence lists the environment's
+   * current key first, then, while a rotated key's overlap runs, the old one.
+   *
+   * @throws IllegalArgumentException if there is no key, or one is null or empty
+   */
+  public static String timestampedHeader(List<String> apiKeys, long timestamp, byte[] body) {
+    if (apiKeys.isEmpty()) {
+      throw new IllegalArgumentException("an API key is needed to sign");
+    }
+    byte[] message = timestamped(timestamp, body);
+    StringBuilder header = new StringBuilder();
+    for (String apiKey : apiKeys) {
+      if (!header.isEmpty()) {
+        header.append(',');
+      }
+      header.append(TIMESTAMPED_SCHEME).append('=').append(sign(apiKey, message));
+    }
+    return header.toString();
+  }
+
+  /**
+   * The signatures of a {@link #TIMESTAMPED_HEADER}: the value of each {@code v1=} entry, in order.
+   * Entries of another scheme, and anything that is not an entry, are skipped, so that a later
+   * scheme can be added beside {@code v1}; a header with none gives an empty list.
+   */
+  public static List<String> timestampedSignatures(String header) {
+    List<String> signatures = new ArrayList<>();
+    if (header == null) {
+      return signatures;
+    }
+    String prefix = TIMESTAMPED_SCHEME + "=";
+    for (String entry : header.split(",", MAX_ENTRIES + 1)) {
+      String trimmed = entry.strip();
+      if (signatures.size() < MAX_ENTRIES && trimmed.startsWith(prefix)) {
+        signatures.add(trimmed.substring(prefix.length()));
+      }
+    }
+    return signatures;
+  }
+
+  /**
+   * Whether {@code header}, an {@link #TIMESTAMPED_HEADER}, signs the body at {@code timestamp}
+   * with {@code apiKey} in one of its {@code v1} entries, and the timestamp is within {@code
+   * toleranceSeconds} of {@code nowEpochSeconds}. Never throws.
    */
   public static boolean verifyTimestamped(
       String apiKey,
       String timestamp,
       byte[] body,
-      String signatureHex,
+      String header,
       long nowEpochSeconds,
       long toleranceSeconds) {
-    if (timestamp == null || body == null || !timestamp.strip().matches("\\d{1,12}")) {
+    return verifyTimestamped(
+        apiKey == null ? List.of() : List.of(apiKey),
+        timestamp,
+        body,
+        header,
+        nowEpochSeconds,
+        toleranceSeconds);
+  }
+
+  /**
+   * As {@link #verifyTimestamped(String, String, byte[], String, long, long)}, for a receiver that
+   * holds several keys (during its own change of key): true when any {@code v1} entry matches any
+   * of {@code apiKeys}. Never throws.
+   */
+  public static boolean verifyTimestamped(
+      Collection<String> apiKeys,
+      String timestamp,
+      byte[] body,
+      String header,
+      long nowEpochSeconds,
+      long toleranceSeconds) {
+    if (apiKeys == null
+        || timestamp == null
+        || body == null
+        || !timestamp.strip().matches("\\d{1,12}")) {
       return false;
     }
     long at = Long.parseLong(timestamp.strip());
-    return Math.abs(nowEpochSeconds - at) <= toleranceSeconds
-        && matches(apiKey, timestamped(at, body), signatureHex);
+    if (Math.abs(nowEpochSeconds - at) > toleranceSeconds) {
+      return false;
+    }
+    List<byte[]> claimed = new ArrayList<>();
+    for (String signature : timestampedSignatures(header)) {
+      try {
+        claimed.add(HEX.parseHex(signature.strip()));
+      } catch (IllegalArgumentException notHex) {
+        // not a signature: it matches nothing
+      }
+    }
+    byte[] message = timestamped(at, body);
+    boolean matched = false;
+    for (String apiKey : apiKeys) {
+      if (apiKey == null || apiKey.isEmpty()) {
+        continue;
+      }
+      byte[] expected = hmac(apiKey, message);
+      for (byte[] signature : claimed) {
+        // Every pair is compared, so the time taken does not tell which one matched.
+        matched |= signature.length > 0 && MessageDigest.isEqual(expected, signature);
+      }
+    }
+    return matched;
   }
 
   private static byte[] timestamped(long timestamp, byte[] body) {

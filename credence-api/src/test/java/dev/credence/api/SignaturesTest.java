@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -157,41 +158,102 @@ class SignaturesTest {
       "81b992c095bcb5374de8f560aaf3d1e428f7035b593fbfbf30bd8466bda0d81a"
           + "fed6b75daa9774a3f1d4eaf44b76f21847e31e4b33a9edf2958c1ef3a0195f8c";
 
+  private static final String HEADER = "v1=" + PYTHON_TIMESTAMPED;
+
+  private static final String OTHER_KEY = "crd_live_" + "A".repeat(40);
+
   @Test
   void theTimestampedSignatureCoversTimestampDotBody() {
     assertThat(Signatures.signTimestamped(KEY, 1767225600L, COMPACT.getBytes(UTF_8)))
         .isEqualTo(PYTHON_TIMESTAMPED);
+    assertThat(Signatures.timestampedHeader(List.of(KEY), 1767225600L, COMPACT.getBytes(UTF_8)))
+        .isEqualTo(HEADER);
     assertThat(
             Signatures.verifyTimestamped(
-                KEY, "1767225600", COMPACT.getBytes(UTF_8), PYTHON_TIMESTAMPED, 1767225600L, 300))
+                KEY, "1767225600", COMPACT.getBytes(UTF_8), HEADER, 1767225600L, 300))
         .isTrue();
+  }
+
+  @Test
+  void theTimestampedHeaderHasAV1EntryPerKeyInTheirOrder() {
+    byte[] body = COMPACT.getBytes(UTF_8);
+    String both = Signatures.timestampedHeader(List.of(OTHER_KEY, KEY), 1767225600L, body);
+
+    assertThat(both)
+        .isEqualTo(
+            "v1="
+                + Signatures.signTimestamped(OTHER_KEY, 1767225600L, body)
+                + ",v1="
+                + PYTHON_TIMESTAMPED);
+    assertThat(Signatures.timestampedSignatures(both))
+        .containsExactly(
+            Signatures.signTimestamped(OTHER_KEY, 1767225600L, body), PYTHON_TIMESTAMPED);
+    // Either key verifies it alone; a receiver holding both, or one of them and another, too.
+    for (String key : List.of(KEY, OTHER_KEY)) {
+      assertThat(Signatures.verifyTimestamped(key, "1767225600", body, both, 1767225600L, 300))
+          .as(key)
+          .isTrue();
+    }
+    assertThat(
+            Signatures.verifyTimestamped(
+                List.of("some-other-key", KEY), "1767225600", body, HEADER, 1767225600L, 300))
+        .isTrue();
+    assertThat(
+            Signatures.verifyTimestamped(
+                List.of("some-other-key"), "1767225600", body, both, 1767225600L, 300))
+        .isFalse();
+    assertThatThrownBy(() -> Signatures.timestampedHeader(List.of(), 1767225600L, body))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void onlyV1EntriesCount() {
+    byte[] body = COMPACT.getBytes(UTF_8);
+    // The bare hex of before, another scheme, spaces and empty entries.
+    for (String header :
+        new String[] {
+          PYTHON_TIMESTAMPED, "v2=" + PYTHON_TIMESTAMPED, "V1=" + PYTHON_TIMESTAMPED, "v1=", ""
+        }) {
+      assertThat(Signatures.verifyTimestamped(KEY, "1767225600", body, header, 1767225600L, 300))
+          .as(header)
+          .isFalse();
+    }
+    for (String header :
+        new String[] {
+          "v2=abc, v1=" + PYTHON_TIMESTAMPED,
+          " v1=" + PYTHON_TIMESTAMPED.toUpperCase(java.util.Locale.ROOT) + " ",
+          "v1=zz,,v1=" + PYTHON_TIMESTAMPED
+        }) {
+      assertThat(Signatures.verifyTimestamped(KEY, "1767225600", body, header, 1767225600L, 300))
+          .as(header)
+          .isTrue();
+    }
+    assertThat(Signatures.timestampedSignatures(null)).isEmpty();
+    assertThat(Signatures.verifyTimestamped(KEY, "1767225600", body, null, 1767225600L, 300))
+        .isFalse();
   }
 
   @Test
   void aTimestampedSignatureIsRefusedOutsideTheToleranceOrForAnotherBodyOrTime() {
     byte[] body = COMPACT.getBytes(UTF_8);
     assertThat(
-            Signatures.verifyTimestamped(
-                KEY, "1767225600", body, PYTHON_TIMESTAMPED, 1767225600L + 301, 300))
+            Signatures.verifyTimestamped(KEY, "1767225600", body, HEADER, 1767225600L + 301, 300))
         .as("replayed too late")
         .isFalse();
     assertThat(
-            Signatures.verifyTimestamped(
-                KEY, "1767225600", body, PYTHON_TIMESTAMPED, 1767225600L - 301, 300))
+            Signatures.verifyTimestamped(KEY, "1767225600", body, HEADER, 1767225600L - 301, 300))
         .as("from the future")
         .isFalse();
-    assertThat(
-            Signatures.verifyTimestamped(
-                KEY, "1767225601", body, PYTHON_TIMESTAMPED, 1767225600L, 300))
+    assertThat(Signatures.verifyTimestamped(KEY, "1767225601", body, HEADER, 1767225600L, 300))
         .as("another timestamp")
         .isFalse();
     assertThat(
             Signatures.verifyTimestamped(
-                KEY, "1767225600", SPACED.getBytes(UTF_8), PYTHON_TIMESTAMPED, 1767225600L, 300))
+                KEY, "1767225600", SPACED.getBytes(UTF_8), HEADER, 1767225600L, 300))
         .as("another body")
         .isFalse();
     for (String bad : new String[] {null, "", "-1", "1.5", "abc", "99999999999999"}) {
-      assertThat(Signatures.verifyTimestamped(KEY, bad, body, PYTHON_TIMESTAMPED, 1767225600L, 300))
+      assertThat(Signatures.verifyTimestamped(KEY, bad, body, HEADER, 1767225600L, 300))
           .as(String.valueOf(bad))
           .isFalse();
     }

@@ -11,7 +11,10 @@ public final class WebhookRejectedException extends RuntimeException {
   public enum Reason {
     /** No {@code X-Signature} header. */
     SIGNATURE_MISSING,
-    /** {@code X-Signature} is not the HMAC-SHA512 of the raw body with the API key. */
+    /**
+     * Neither {@code X-Signature} nor a {@code v1} entry of {@code X-Credence-Signature} signs the
+     * raw body with the verifier's key (or any of its keys).
+     */
     SIGNATURE_INVALID,
     /**
      * Only one of {@code X-Credence-Timestamp} and {@code X-Credence-Signature} came, or neither
@@ -23,7 +26,10 @@ public final class WebhookRejectedException extends RuntimeException {
      * off.
      */
     TIMESTAMP_STALE,
-    /** {@code X-Credence-Signature} does not sign the timestamp and the body. */
+    /**
+     * No {@code v1} entry of {@code X-Credence-Signature} signs the timestamp and the body with the
+     * verifier's key (or any of its keys).
+     */
     TIMESTAMPED_SIGNATURE_INVALID,
     /** Signed, but not the documented envelope (not JSON, a field missing or of the wrong type). */
     MALFORMED_BODY,

@@ -10,14 +10,24 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
 
 /**
- * Checks a webhook delivery and reads its event. In this order: {@code X-Signature} over the raw
- * body; then, when the delivery carries them (Credence always does; the vendor does not), {@code
- * X-Credence-Timestamp} within the tolerance of this machine's clock and {@code
- * X-Credence-Signature} over the timestamp and the body; then the envelope. Any failure is a {@link
- * WebhookRejectedException} with its {@link Reason}. Thread-safe.
+ * Checks a webhook delivery and reads its event. In this order: the raw body is signed by one of
+ * the verifier's keys, in {@code X-Signature} or in a {@code v1} entry of {@code
+ * X-Credence-Signature}; then, when the delivery carries them (Credence always does; the vendor
+ * does not), {@code X-Credence-Timestamp} is within the tolerance of this machine's clock and a
+ * {@code v1} entry of {@code X-Credence-Signature} signs the timestamp and the body with one of the
+ * keys; then the envelope. Any failure is a {@link WebhookRejectedException} with its {@link
+ * Reason}. Thread-safe.
+ *
+ * <p>While the environment's key is rotated with an overlap, {@code X-Signature} is made with the
+ * new key only, and {@code X-Credence-Signature} has an entry by each key: a verifier that still
+ * holds the old key accepts the delivery by its entry. A verifier may hold several keys (the old
+ * and the new one, during a change of key), and accepts a delivery signed by any of them.
  *
  * <pre>{@code
  * WebhookVerifier verifier = WebhookVerifier.builder(apiKey).build();
@@ -31,21 +41,35 @@ public final class WebhookVerifier {
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
-  private final String apiKey;
+  private final List<String> apiKeys;
   private final Duration tolerance;
   private final boolean requireTimestamp;
   private final Clock clock;
 
   private WebhookVerifier(Builder builder) {
-    this.apiKey = builder.apiKey;
+    this.apiKeys = builder.apiKeys;
     this.tolerance = builder.tolerance;
     this.requireTimestamp = builder.requireTimestamp;
     this.clock = builder.clock;
   }
 
-  /** A verifier for the deliveries of the environment whose API key this is. */
-  public static Builder builder(String apiKey) {
-    return new Builder(apiKey);
+  /**
+   * A verifier for the deliveries of the environment whose API key this is; with {@code moreKeys},
+   * of any of those keys (the old and the new key during a change of key).
+   */
+  public static Builder builder(String apiKey, String... moreKeys) {
+    List<String> keys = new ArrayList<>();
+    keys.add(apiKey);
+    keys.addAll(Arrays.asList(moreKeys));
+    return new Builder(keys);
+  }
+
+  /** A verifier that accepts deliveries signed by any of {@code apiKeys} (at least one). */
+  public static Builder builder(List<String> apiKeys) {
+    if (apiKeys == null || apiKeys.isEmpty()) {
+      throw new IllegalArgumentException("at least one API key is required");
+    }
+    return new Builder(apiKeys);
   }
 
   /**
@@ -79,16 +103,38 @@ public final class WebhookVerifier {
     if (signature == null || signature.isBlank()) {
       throw refused(Reason.SIGNATURE_MISSING, "No X-Signature header");
     }
-    if (!Signatures.matches(apiKey, body, signature)) {
+    // During a rotation's overlap X-Signature is made with the new key only: a verifier still on
+    // the old key finds the body signed by its key in X-Credence-Signature instead.
+    if (!signedBody(body, signature)
+        && !signedWithTimestamp(body, timestamp, timestampedSignature)) {
       throw refused(
           Reason.SIGNATURE_INVALID,
-          "X-Signature does not match the body for this API key (check the key's environment, and"
-              + " that the body is the raw bytes received)");
+          "Neither X-Signature nor X-Credence-Signature signs the body with "
+              + (apiKeys.size() == 1 ? "this API key" : "any of these API keys")
+              + " (check the key's environment, and that the body is the raw bytes received)");
     }
     Instant signedAt = checkTimestamp(body, timestamp, timestampedSignature);
     WebhookEvent event = read(body);
     return new WebhookDelivery(
         eventId == null || eventId.isBlank() ? null : eventId.strip(), signedAt, event, body);
+  }
+
+  private boolean signedBody(byte[] body, String signature) {
+    boolean signed = false;
+    for (String apiKey : apiKeys) {
+      signed |= Signatures.matches(apiKey, body, signature);
+    }
+    return signed;
+  }
+
+  private boolean signedWithTimestamp(byte[] body, String timestamp, String timestampedSignature) {
+    return Signatures.verifyTimestamped(
+        apiKeys,
+        timestamp,
+        body,
+        timestampedSignature,
+        clock.instant().getEpochSecond(),
+        tolerance.toSeconds());
   }
 
   private Instant checkTimestamp(byte[] body, String timestamp, String timestampedSignature) {
@@ -116,7 +162,7 @@ public final class WebhookVerifier {
               + "): a replayed delivery, or a clock that is off");
     }
     if (!Signatures.verifyTimestamped(
-        apiKey,
+        apiKeys,
         timestamp,
         body,
         timestampedSignature,
@@ -124,7 +170,8 @@ public final class WebhookVerifier {
         tolerance.toSeconds())) {
       throw refused(
           Reason.TIMESTAMPED_SIGNATURE_INVALID,
-          "X-Credence-Signature does not match the timestamp and the body");
+          "No v1 entry of X-Credence-Signature signs the timestamp and the body with "
+              + (apiKeys.size() == 1 ? "this API key" : "any of these API keys"));
     }
     return signedAt;
   }
@@ -155,16 +202,20 @@ public final class WebhookVerifier {
 
   /** Settings of a {@link WebhookVerifier}. */
   public static final class Builder {
-    private final String apiKey;
+    private final List<String> apiKeys;
     private Duration tolerance = DEFAULT_TOLERANCE;
     private boolean requireTimestamp;
     private Clock clock = Clock.systemUTC();
 
-    private Builder(String apiKey) {
-      if (apiKey == null || apiKey.isBlank()) {
-        throw new IllegalArgumentException("the environment's API key is required");
+    private Builder(List<String> apiKeys) {
+      List<String> keys = new ArrayList<>();
+      for (String apiKey : apiKeys) {
+        if (apiKey == null || apiKey.isBlank()) {
+          throw new IllegalArgumentException("the environment's API key is required");
+        }
+        keys.add(apiKey.strip());
       }
-      this.apiKey = apiKey.strip();
+      this.apiKeys = List.copyOf(keys);
     }
 
     /** How far the delivery's timestamp may be from this machine's clock; 5 minutes by default. */

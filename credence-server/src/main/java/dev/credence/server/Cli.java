@@ -18,6 +18,7 @@ import dev.credence.server.console.accounts.Accounts;
 import dev.credence.server.console.accounts.ConsoleOperatorApi;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.Environment;
+import dev.credence.server.deployments.KeyOverlap;
 import dev.credence.server.deployments.OperatorChanges;
 import dev.credence.server.deployments.OperatorViews;
 import dev.credence.server.erasure.ErasedBy;
@@ -77,7 +78,11 @@ final class Cli {
             --retention-days 1..3650|null
             (null clears a URL or a limit, keeps finished sessions for ever, or restores
             the default assessment or model)
-        integrations rotate-key INTEGRATION_ID
+        integrations rotate-key INTEGRATION_ID [--overlap-hours 0..168]
+            a new API key; the old one keeps working beside it for that many hours
+            (0, the default: it stops at once)
+        integrations end-key-overlap INTEGRATION_ID
+            the old key of a rotation with an overlap stops working now
         sessions erase INTEGRATION_ID UID
             erases the session's answers, result, events and loan outcomes; its uid stays
             used (a running server sends session.erased within two minutes)
@@ -207,7 +212,22 @@ final class Cli {
         return OperatorViews.integration(
             changes.patchSettings(id(rest), settingsPatch(rest.subList(1, rest.size()))));
       case "integrations rotate-key":
-        return OperatorViews.rotatedKey(id(rest), changes.rotateKey(id(rest)));
+        {
+          String id = id(rest);
+          Map<String, String> options = options(rest.subList(1, rest.size()));
+          String hours = options.remove("overlap-hours");
+          if (!options.isEmpty()) {
+            throw new UsageException("unknown option --" + options.keySet().iterator().next());
+          }
+          KeyOverlap overlap = hours == null ? KeyOverlap.NONE : KeyOverlap.parse(hours);
+          return OperatorViews.rotatedKey(id, changes.rotateKey(id, overlap));
+        }
+      case "integrations end-key-overlap":
+        {
+          String id = id(rest);
+          noMore(rest.subList(1, rest.size()));
+          return OperatorViews.integration(changes.endKeyOverlap(id));
+        }
       default:
         throw new UsageException("unknown command '" + noun + " " + verb + "'");
     }

@@ -538,6 +538,70 @@ class CliTest {
   // ---------------------------------------------------------------- beside a running server
 
   @Test
+  void rotateKeyWithAnOverlapKeepsTheOldKeyUntilItEndsOrIsEnded() {
+    JsonNode created = newDeployment();
+    String testId = created.at("/test/integration_id").asText();
+    String oldKey = created.at("/test/api_key").asText();
+    long before = Instant.now().getEpochSecond();
+
+    JsonNode rotated = cli("integrations", "rotate-key", testId, "--overlap-hours", "48").json();
+    String newKey = rotated.get("api_key").asText();
+    assertThat(rotated.get("previous_api_key_expires_at").asLong())
+        .isBetween(before + 48 * 3600, Instant.now().getEpochSecond() + 48 * 3600);
+    JsonNode shown = cli("integrations", "show", testId).json();
+    assertThat(shown.get("previous_api_key_hint").asText())
+        .isEqualTo(oldKey.substring(0, 13) + "...");
+    assertThat(shown.get("previous_api_key_expires_at").asLong())
+        .isEqualTo(rotated.get("previous_api_key_expires_at").asLong());
+    assertThat(authenticated(oldKey)).hasValue(testId);
+    assertThat(authenticated(newKey)).hasValue(testId);
+
+    JsonNode ended = cli("integrations", "end-key-overlap", testId).json();
+    assertThat(ended.get("previous_api_key_expires_at").isNull()).isTrue();
+    assertThat(authenticated(oldKey)).isEmpty();
+    assertThat(authenticated(newKey)).hasValue(testId);
+    Result again = cli("integrations", "end-key-overlap", testId);
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).contains("no_key_overlap");
+
+    // Without the option, the old key stops at once, as before.
+    JsonNode plain = cli("integrations", "rotate-key", testId).json();
+    assertThat(plain.get("previous_api_key_expires_at").isNull()).isTrue();
+    assertThat(authenticated(newKey)).isEmpty();
+  }
+
+  @Test
+  void aBadOverlapIsRefusedAndChangesNothing() {
+    JsonNode created = newDeployment();
+    String testId = created.at("/test/integration_id").asText();
+    JsonNode before = cli("integrations", "show", testId).json();
+    for (String bad : List.of("169", "-1", "1.5", "24h", "")) {
+      Result refused = cli("integrations", "rotate-key", testId, "--overlap-hours", bad);
+      assertThat(refused.exit()).as(bad).isEqualTo(1);
+      assertThat(refused.err())
+          .contains("overlap_hours must be a whole number of hours from 0 to 168")
+          .contains("(invalid_overlap_hours)");
+      assertThat(refused.out()).isEmpty();
+    }
+    Result unknown = cli("integrations", "rotate-key", testId, "--overlap", "24");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).contains("unknown option --overlap");
+    Result missing = cli("integrations", "rotate-key", testId, "--overlap-hours");
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(cli("integrations", "show", testId).json()).isEqualTo(before);
+    assertThat(authenticated(created.at("/test/api_key").asText())).hasValue(testId);
+  }
+
+  /** The integration id a key authenticates for now, as the server would find it. */
+  private Optional<String> authenticated(String key) {
+    Config config = Config.fromEnvironment(env);
+    try (Database database = Database.open(config.database())) {
+      DeploymentService deployments = Application.deployments(config, Clock.systemUTC(), database);
+      return deployments.authenticate(key).map(Environment::integrationId);
+    }
+  }
+
+  @Test
   void worksOnTheSameDataDirectoryWhileTheServerRuns() throws Exception {
     try (RunningServer server =
         RunningServer.start(TestDatabase.H2, Map.of("CREDENCE_DATA_DIR", dataDir.toString()))) {

@@ -68,12 +68,33 @@ public final class DeploymentAudit {
         facts(deployment, environment));
   }
 
-  /** A new key: when the old and the new one were issued. */
+  /**
+   * A new key: when the old and the new one were issued, and until when the old one works beside
+   * the new one, if it does (decision 0027). Before, until when a key kept from an earlier rotation
+   * would have worked, if one did: it stops now.
+   */
   public static Change keyRotated(Deployment deployment, Environment before, Environment after) {
-    Map<String, Object> was = Map.of("api_key_issued_at", before.apiKeyRotatedAt().toString());
+    Map<String, Object> was = new LinkedHashMap<>();
+    was.put("api_key_issued_at", before.apiKeyRotatedAt().toString());
+    putPreviousKeyEnd(was, before);
     Map<String, Object> is = facts(deployment, after);
     is.put("api_key_issued_at", after.apiKeyRotatedAt().toString());
+    putPreviousKeyEnd(is, after);
     return new Change("environment.key_rotated", label(deployment, before), was, is);
+  }
+
+  /** A rotation's overlap ended early: until when the old key would have worked. */
+  public static Change keyOverlapEnded(Deployment deployment, Environment before) {
+    Map<String, Object> was = new LinkedHashMap<>();
+    putPreviousKeyEnd(was, before);
+    return new Change(
+        "environment.key_overlap_ended", label(deployment, before), was, facts(deployment, before));
+  }
+
+  private static void putPreviousKeyEnd(Map<String, Object> values, Environment environment) {
+    if (environment.previousKey() != null) {
+      values.put("previous_api_key_expires_at", environment.previousKey().expiresAt().toString());
+    }
   }
 
   /**

@@ -95,8 +95,7 @@ public final class DeploymentService {
     }
     List<DeploymentWithEnvironments> result = new ArrayList<>();
     for (Deployment deployment : store.listDeployments(companyId)) {
-      result.add(
-          new DeploymentWithEnvironments(deployment, store.listEnvironments(deployment.id())));
+      result.add(new DeploymentWithEnvironments(deployment, environmentsOf(deployment)));
     }
     return result;
   }
@@ -112,13 +111,16 @@ public final class DeploymentService {
       String companyId, String deploymentId) {
     return store
         .findDeployment(companyId, deploymentId)
-        .map(d -> new DeploymentWithEnvironments(d, store.listEnvironments(d.id())));
+        .map(d -> new DeploymentWithEnvironments(d, environmentsOf(d)));
+  }
+
+  private List<Environment> environmentsOf(Deployment deployment) {
+    Instant now = clock.instant();
+    return store.listEnvironments(deployment.id()).stream().map(e -> e.at(now)).toList();
   }
 
   public Environment getIntegration(String integrationId) {
-    return store
-        .findByIntegrationId(integrationId)
-        .orElseThrow(() -> integrationNotFound(integrationId));
+    return findIntegration(integrationId).orElseThrow(() -> integrationNotFound(integrationId));
   }
 
   /** The environments whose finished sessions are erased after a number of days. */
@@ -135,6 +137,7 @@ public final class DeploymentService {
   public Environment forDelivery(String integrationId) {
     return keys.find(
             KeyCache.byIntegration(integrationId), () -> store.findByIntegrationId(integrationId))
+        .map(environment -> environment.at(clock.instant()))
         .orElseThrow(() -> integrationNotFound(integrationId));
   }
 
@@ -143,8 +146,12 @@ public final class DeploymentService {
         "integration_not_found", "No integration with id '" + integrationId + "'");
   }
 
+  /**
+   * The environment of {@code integrationId} as it stands now: without its previous key once that
+   * key's overlap has ended, as every environment this service hands out.
+   */
   public Optional<Environment> findIntegration(String integrationId) {
-    return store.findByIntegrationId(integrationId);
+    return store.findByIntegrationId(integrationId).map(e -> e.at(clock.instant()));
   }
 
   /**
@@ -170,34 +177,69 @@ public final class DeploymentService {
     return current.patch(patch, webhookGuard, assessmentSetting);
   }
 
+  /** A key just issued, and until when the key it replaced works beside it (null: not at all). */
+  public record RotatedKey(String apiKey, Instant previousKeyExpiresAt) {}
+
   /**
-   * Issues a new key; the old one fails from this moment on this node, and on other nodes within
-   * {@link KeyCache#BOUND}.
+   * Issues a new key. Without an overlap the old key fails from this moment on this node, and on
+   * other nodes within {@link KeyCache#BOUND}. With one, the old key works beside the new one until
+   * the overlap ends (decision 0027); a key kept from an earlier rotation stops as without one.
    */
-  public String rotateKey(String integrationId) {
+  public RotatedKey rotateKey(String integrationId, KeyOverlap overlap) {
     Environment environment = getIntegration(integrationId);
     String key = ApiKeys.generate(environment.kind());
+    Instant now = now();
+    Instant previousExpiresAt = overlap.hours() == 0 ? null : now.plus(overlap.duration());
     try {
       store.replaceKey(
           integrationId,
           ApiKeys.hash(key),
           secretBox.encrypt(key, integrationId),
           ApiKeys.hint(key),
-          now());
+          now,
+          previousExpiresAt);
     } finally {
       keys.invalidate();
     }
-    return key;
+    return new RotatedKey(key, previousExpiresAt);
   }
 
   /**
-   * The environment an API key belongs to, if it is a current key: from this node's cache of keys
-   * already found, else from the database (decision 0024).
+   * Ends a rotation's overlap early: the old key fails from this moment on this node, and on other
+   * nodes within {@link KeyCache#BOUND}.
+   *
+   * @throws Refusal CONFLICT {@code no_key_overlap} when no old key works beside the current one
+   */
+  public Environment endKeyOverlap(String integrationId) {
+    getIntegration(integrationId);
+    boolean ended;
+    try {
+      ended = store.dropPreviousKey(integrationId, now());
+    } finally {
+      keys.invalidate();
+    }
+    if (!ended) {
+      throw Refusal.conflict(
+          "no_key_overlap",
+          "No old API key works beside the current one of integration '"
+              + integrationId
+              + "': there is no overlap to end");
+    }
+    return getIntegration(integrationId);
+  }
+
+  /**
+   * The environment an API key belongs to, if it is a current key, or a previous key whose overlap
+   * runs: from this node's cache of keys already found, else from the database (decisions 0024 and
+   * 0027). A previous key is checked against its end at each call, so it stops at that moment
+   * whatever the cache holds.
    */
   public Optional<Environment> authenticate(String apiKey) {
     String hash = ApiKeys.hash(apiKey);
-    return keys.find(hash, () -> store.findByKeyHash(hash))
-        .filter(e -> ApiKeys.sameHash(e.apiKeyHash(), hash));
+    Instant now = clock.instant();
+    return keys.find(hash, () -> store.findByKeyHash(hash).filter(e -> e.hasKey(hash, now)))
+        .filter(e -> e.hasKey(hash, now))
+        .map(e -> e.at(now));
   }
 
   /** This node's cache of API keys, for the node to run its tick. */
@@ -225,9 +267,22 @@ public final class DeploymentService {
             });
   }
 
-  /** The API key in clear, for checking and making HMAC signatures. */
+  /** The current API key in clear. */
   public String apiKey(Environment environment) {
     return secretBox.decrypt(environment.apiKeyCiphertext(), environment.integrationId());
+  }
+
+  /**
+   * The API keys in clear that work for {@code environment}, for checking and making HMAC
+   * signatures: the current key, then the previous one while its overlap runs (decision 0027).
+   */
+  public List<String> apiKeys(Environment environment) {
+    Environment now = environment.at(clock.instant());
+    if (now.previousKey() == null) {
+      return List.of(apiKey(now));
+    }
+    return List.of(
+        apiKey(now), secretBox.decrypt(now.previousKey().ciphertext(), now.integrationId()));
   }
 
   private Environment newEnvironment(
@@ -243,6 +298,7 @@ public final class DeploymentService {
         secretBox.encrypt(key, integrationId),
         ApiKeys.hint(key),
         now,
+        null,
         now,
         now);
   }

@@ -20,7 +20,9 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class DeploymentStore {
   private static final String ENVIRONMENT_COLUMNS =
       "e.integration_id, e.deployment_id, d.company_id, e.kind, e.api_key_hash,"
-          + " e.api_key_ciphertext, e.api_key_hint, e.api_key_rotated_at, e.session_expiry_hours,"
+          + " e.api_key_ciphertext, e.api_key_hint, e.api_key_rotated_at, e.previous_api_key_hash,"
+          + " e.previous_api_key_ciphertext, e.previous_api_key_hint, e.previous_api_key_expires_at,"
+          + " e.session_expiry_hours,"
           + " e.complete_url, e.cancelled_url, e.expired_url, e.show_completion_page,"
           + " e.webhook_url, e.privacy_policy_url, e.lender_contact, e.brand_logo_url, e.brand_primary_color,"
           + " e.hmac_required, e.rate_limit_per_minute, e.max_open_sessions, e.assessment_config, e.scoring_model,"
@@ -135,8 +137,20 @@ public final class DeploymentStore {
     return environments("WHERE e.retention_days IS NOT NULL ORDER BY e.integration_id");
   }
 
+  /**
+   * The environment whose current key, or previous key (decision 0027), has the SHA-256 {@code
+   * keyHash}, whether or not that previous key still works: the caller decides at its own moment.
+   * Two indexed look-ups in one statement.
+   */
   public Optional<Environment> findByKeyHash(String keyHash) {
-    return environments("WHERE e.api_key_hash = ?", keyHash).stream().findFirst();
+    return environments(
+            "WHERE e.api_key_hash = ? UNION ALL "
+                + SELECT_ENVIRONMENT
+                + "WHERE e.previous_api_key_hash = ?",
+            keyHash,
+            keyHash)
+        .stream()
+        .findFirst();
   }
 
   private List<Environment> environments(String condition, Object... arguments) {
@@ -173,25 +187,71 @@ public final class DeploymentStore {
   }
 
   /**
-   * Replaces the key and moves the settings version, in one transaction: the old key no longer
-   * matches in the database, and every node's cache lets it go (decision 0024).
+   * Replaces the key and moves the settings version, in one transaction (decision 0024). With
+   * {@code previousExpiresAt} null, the key being replaced no longer matches, nor does an earlier
+   * one still kept; otherwise the key being replaced becomes the previous key, accepted until then
+   * (decision 0027), and an earlier previous key is dropped: two keys at most.
    */
   public void replaceKey(
-      String integrationId, String keyHash, String ciphertext, String hint, Instant now) {
+      String integrationId,
+      String keyHash,
+      String ciphertext,
+      String hint,
+      Instant now,
+      Instant previousExpiresAt) {
+    // Each expression on the right reads the row as it was before the update (standard SQL, on
+    // PostgreSQL and H2 alike): the previous key becomes the key being replaced.
+    String previous =
+        previousExpiresAt == null
+            ? "previous_api_key_hash = NULL, previous_api_key_ciphertext = NULL,"
+                + " previous_api_key_hint = NULL, previous_api_key_expires_at = NULL"
+            : "previous_api_key_hash = api_key_hash,"
+                + " previous_api_key_ciphertext = api_key_ciphertext,"
+                + " previous_api_key_hint = api_key_hint, previous_api_key_expires_at = :expires";
     jdbi.useTransaction(
         h -> {
-          h.createUpdate(
-                  "UPDATE environments SET api_key_hash = ?, api_key_ciphertext = ?,"
-                      + " api_key_hint = ?, api_key_rotated_at = ?, updated_at = ?"
-                      + " WHERE integration_id = ?")
-              .bind(0, keyHash)
-              .bind(1, ciphertext)
-              .bind(2, hint)
-              .bind(3, utc(now))
-              .bind(4, utc(now))
-              .bind(5, integrationId)
-              .execute();
+          var update =
+              h.createUpdate(
+                      "UPDATE environments SET "
+                          + previous
+                          + ", api_key_hash = :hash, api_key_ciphertext = :ciphertext,"
+                          + " api_key_hint = :hint, api_key_rotated_at = :now, updated_at = :now"
+                          + " WHERE integration_id = :id")
+                  .bind("hash", keyHash)
+                  .bind("ciphertext", ciphertext)
+                  .bind("hint", hint)
+                  .bind("now", utc(now))
+                  .bind("id", integrationId);
+          if (previousExpiresAt != null) {
+            update.bind("expires", utc(previousExpiresAt));
+          }
+          update.execute();
           moveSettingsVersion(h);
+        });
+  }
+
+  /**
+   * Drops the previous key if it still works at {@code now}, and moves the settings version, in one
+   * transaction, so that every node lets it go (decisions 0024 and 0027).
+   *
+   * @return false if the environment had no previous key that still worked (nothing changed)
+   */
+  public boolean dropPreviousKey(String integrationId, Instant now) {
+    return jdbi.inTransaction(
+        h -> {
+          int dropped =
+              h.createUpdate(
+                      "UPDATE environments SET previous_api_key_hash = NULL,"
+                          + " previous_api_key_ciphertext = NULL, previous_api_key_hint = NULL,"
+                          + " previous_api_key_expires_at = NULL, updated_at = :now"
+                          + " WHERE integration_id = :id AND previous_api_key_expires_at > :now")
+                  .bind("now", utc(now))
+                  .bind("id", integrationId)
+                  .execute();
+          if (dropped > 0) {
+            moveSettingsVersion(h);
+          }
+          return dropped > 0;
         });
   }
 
@@ -289,6 +349,18 @@ public final class DeploymentStore {
     return new Company(rs.getString("id"), rs.getString("name"), instant(rs, "created_at"));
   }
 
+  private static Environment.PreviousKey previousKey(ResultSet rs) throws SQLException {
+    String hash = rs.getString("previous_api_key_hash");
+    if (hash == null) {
+      return null;
+    }
+    return new Environment.PreviousKey(
+        hash,
+        rs.getString("previous_api_key_ciphertext"),
+        rs.getString("previous_api_key_hint"),
+        instant(rs, "previous_api_key_expires_at"));
+  }
+
   private Environment environment(ResultSet rs, StatementContext ctx) throws SQLException {
     EnvironmentSettings settings =
         new EnvironmentSettings(
@@ -319,6 +391,7 @@ public final class DeploymentStore {
         rs.getString("api_key_ciphertext"),
         rs.getString("api_key_hint"),
         instant(rs, "api_key_rotated_at"),
+        previousKey(rs),
         instant(rs, "created_at"),
         instant(rs, "updated_at"));
   }

@@ -15,10 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's cache of the environments of current API keys, by the SHA-256 of the key, so that a
- * create call need not look its key up in the database (decision 0024); and of environments by
- * integration id ({@link #byIntegration}), so that a webhook delivery need not read its URL and key
- * from the database (decision 0026).
+ * This node's cache of the environments of API keys, by the SHA-256 of the key, so that a create
+ * call need not look its key up in the database (decision 0024); an old key kept by a rotation's
+ * overlap is cached like a current one, and its end is checked at each use by {@link
+ * DeploymentService#authenticate} (decision 0027). And of environments by integration id ({@link
+ * #byIntegration}), so that a webhook delivery need not read its URL and key from the database
+ * (decision 0026).
  *
  * <p>What keeps it true: every change of an environment's key or settings moves the settings
  * version in the change's own transaction ({@link DeploymentStore#settingsVersion()}). A change

@@ -33,6 +33,7 @@ public final class OperatorApi {
     routes.get("/v1/admin/integrations/{integration_id}", this::getIntegration);
     routes.patch("/v1/admin/integrations/{integration_id}", this::patchIntegration);
     routes.post("/v1/admin/integrations/{integration_id}/rotate-key", this::rotateKey);
+    routes.post("/v1/admin/integrations/{integration_id}/end-key-overlap", this::endKeyOverlap);
   }
 
   private void authorize(Context ctx) {
@@ -90,9 +91,36 @@ public final class OperatorApi {
     ctx.json(OperatorViews.integration(updated));
   }
 
+  /** The body is optional: none, or {@code {"overlap_hours": 0..168}} (decision 0027). */
   private void rotateKey(Context ctx) {
     String integrationId = ctx.pathParam("integration_id");
-    ctx.json(OperatorViews.rotatedKey(integrationId, changes.rotateKey(integrationId)));
+    KeyOverlap overlap = overlap(ctx.bodyAsBytes());
+    ctx.json(OperatorViews.rotatedKey(integrationId, changes.rotateKey(integrationId, overlap)));
+  }
+
+  private void endKeyOverlap(Context ctx) {
+    ctx.json(OperatorViews.integration(changes.endKeyOverlap(ctx.pathParam("integration_id"))));
+  }
+
+  /**
+   * A rotation's overlap from its body: none (an empty body) is {@link KeyOverlap#NONE}; any field
+   * but {@code overlap_hours} is refused, so that a misspelt one does not end the old key at once.
+   */
+  private static KeyOverlap overlap(byte[] body) {
+    if (body.length == 0) {
+      return KeyOverlap.NONE;
+    }
+    JsonNode json = Json.parseObject(body);
+    json.fieldNames()
+        .forEachRemaining(
+            field -> {
+              if (!field.equals("overlap_hours")) {
+                throw Refusal.invalid(
+                    "invalid_request",
+                    "Unknown field '" + field + "'; rotate-key takes only overlap_hours");
+              }
+            });
+    return KeyOverlap.fromJson(json.get("overlap_hours"));
   }
 
   /** A required string field; 422 naming the field when it is absent or not a string. */

@@ -46,12 +46,20 @@ public final class OperatorChanges {
   }
 
   /** A new API key, returned to the caller only: the entry holds when it was issued. */
-  public String rotateKey(String integrationId) {
+  public DeploymentService.RotatedKey rotateKey(String integrationId, KeyOverlap overlap) {
     Environment before = deployments.getIntegration(integrationId);
-    String key = deployments.rotateKey(integrationId);
+    DeploymentService.RotatedKey rotated = deployments.rotateKey(integrationId, overlap);
     Environment after = deployments.getIntegration(integrationId);
     record(after, DeploymentAudit.keyRotated(deploymentOf(after), before, after));
-    return key;
+    return rotated;
+  }
+
+  /** Ends a rotation's overlap early: the old key stops now. */
+  public Environment endKeyOverlap(String integrationId) {
+    Environment before = deployments.getIntegration(integrationId);
+    Environment after = deployments.endKeyOverlap(integrationId);
+    record(after, DeploymentAudit.keyOverlapEnded(deploymentOf(after), before));
+    return after;
   }
 
   private void record(Environment environment, Change change) {

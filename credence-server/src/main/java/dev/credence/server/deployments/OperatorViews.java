@@ -3,6 +3,7 @@ package dev.credence.server.deployments;
 import dev.credence.server.deployments.DeploymentService.CreatedDeployment;
 import dev.credence.server.deployments.DeploymentService.DeploymentWithEnvironments;
 import dev.credence.server.deployments.DeploymentStore.Company;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,16 +52,28 @@ public final class OperatorViews {
     json.put("environment", environment.kind().name());
     json.put("api_key_hint", environment.apiKeyHint());
     json.put("api_key_rotated_at", environment.apiKeyRotatedAt().getEpochSecond());
+    Environment.PreviousKey previous = environment.previousKey();
+    json.put("previous_api_key_hint", previous == null ? null : previous.hint());
+    json.put(
+        "previous_api_key_expires_at",
+        previous == null ? null : previous.expiresAt().getEpochSecond());
     json.putAll(environment.settings().toJson());
     json.put("created_at", environment.createdAt().getEpochSecond());
     json.put("updated_at", environment.updatedAt().getEpochSecond());
     return json;
   }
 
-  public static Map<String, Object> rotatedKey(String integrationId, String apiKey) {
+  /**
+   * A rotation's answer: the new key, and until when the old one works beside it (null: it stopped
+   * at once).
+   */
+  public static Map<String, Object> rotatedKey(
+      String integrationId, DeploymentService.RotatedKey rotated) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("integration_id", integrationId);
-    json.put("api_key", apiKey);
+    json.put("api_key", rotated.apiKey());
+    Instant expires = rotated.previousKeyExpiresAt();
+    json.put("previous_api_key_expires_at", expires == null ? null : expires.getEpochSecond());
     return json;
   }
 

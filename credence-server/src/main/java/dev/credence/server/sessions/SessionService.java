@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,9 @@ import java.util.function.LongSupplier;
 public final class SessionService {
   /** Checked against when no integration matches, so an unknown id costs the same as a bad one. */
   private static final String DECOY_KEY = "crd_live_" + "0".repeat(40);
+
+  /** The keys a signature alone is checked against: an environment has two at most. */
+  private static final int KEYS_CHECKED = 2;
 
   private final DeploymentService deployments;
   private final SessionStore sessions;
@@ -186,8 +190,9 @@ public final class SessionService {
 
   /**
    * The vendor's sample client sends only X-Signature: the key is found through the integration id,
-   * and a valid signature proves the caller holds it. Every failure here is the same 401, so an
-   * unsigned caller learns nothing about which integration ids exist.
+   * and a valid signature proves the caller holds it (the current key, or the previous one during a
+   * rotation's overlap). Every failure here is the same 401, so an unsigned caller learns nothing
+   * about which integration ids exist.
    */
   private Environment authenticateBySignature(JsonNode request, String signature, byte[] body) {
     JsonNode id = request.get("integration_id");
@@ -195,8 +200,16 @@ public final class SessionService {
         id != null && id.isTextual()
             ? deployments.findIntegration(id.textValue())
             : Optional.empty();
-    String key = environment.map(deployments::apiKey).orElse(DECOY_KEY);
-    boolean valid = Signatures.verifyRequestBody(key, body, signature);
+    // The current key, and the previous one while a rotation's overlap runs (decision 0027).
+    List<String> keys = environment.map(deployments::apiKeys).orElse(List.of());
+    boolean valid = false;
+    for (int i = 0; i < KEYS_CHECKED; i++) {
+      // As many checks whatever was found; a decoy's match counts for nothing.
+      boolean real = i < keys.size();
+      boolean matches =
+          Signatures.verifyRequestBody(real ? keys.get(i) : DECOY_KEY, body, signature);
+      valid |= real && matches;
+    }
     if (environment.isEmpty() || !valid) {
       throw unauthorized(
           "signature_invalid",

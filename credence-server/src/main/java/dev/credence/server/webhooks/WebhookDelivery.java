@@ -191,7 +191,7 @@ public final class WebhookDelivery {
             ? later(event.retryUntil(), retryUntil(started))
             : event.retryUntil();
     WebhookSender.Answer answer =
-        sender.send(url, deployments.apiKey(environment), event.id(), event.body());
+        sender.send(url, deployments.apiKeys(environment), event.id(), event.body());
     int attempt = event.attempts() + 1;
     Delivery delivery =
         new Delivery(

@@ -18,6 +18,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -128,10 +129,15 @@ public final class WebhookSender implements AutoCloseable {
   }
 
   /**
-   * Sends {@code body} with {@code X-Signature} (vendor-compatible) and Credence's event id,
-   * timestamp and timestamped signature, all keyed with the environment's API key.
+   * Sends {@code body} with {@code X-Signature} (vendor-compatible) keyed with the environment's
+   * current API key, and Credence's event id, timestamp and timestamped signature: one {@code v1}
+   * entry per key of {@code apiKeys}, the current one first, then the previous one while a
+   * rotation's overlap runs (decision 0027).
+   *
+   * @param apiKeys the keys that work now, the current one first ({@code
+   *     DeploymentService.apiKeys})
    */
-  public Answer send(String url, String apiKey, String eventId, String body) {
+  public Answer send(String url, List<String> apiKeys, String eventId, String body) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     long timestamp = clock.instant().getEpochSecond();
     long started = System.nanoTime();
@@ -146,12 +152,12 @@ public final class WebhookSender implements AutoCloseable {
               .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
               .headers(
                   h ->
-                      h.put(Signatures.HEADER, Signatures.sign(apiKey, bytes))
+                      h.put(Signatures.HEADER, Signatures.sign(apiKeys.get(0), bytes))
                           .put(Signatures.EVENT_ID_HEADER, eventId)
                           .put(Signatures.TIMESTAMP_HEADER, Long.toString(timestamp))
                           .put(
                               Signatures.TIMESTAMPED_HEADER,
-                              Signatures.signTimestamped(apiKey, timestamp, bytes)))
+                              Signatures.timestampedHeader(apiKeys, timestamp, bytes)))
               .body(new BytesRequestContent("application/json", bytes));
       request.send(head);
     } catch (IllegalArgumentException e) {

@@ -72,7 +72,7 @@ public final class WebhookTestCall {
           (int) seconds);
     }
     return new Sent(
-        url, sender.send(url, deployments.apiKey(environment), Ids.newId(), body(environment)));
+        url, sender.send(url, deployments.apiKeys(environment), Ids.newId(), body(environment)));
   }
 
   private String body(Environment environment) {

@@ -13,6 +13,8 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,23 +26,27 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The deployment centre in a real browser (Debian's headless Chromium), once on a desktop and once
  * on a phone: an Admin signs in through the login form, creates a deployment, reveals and copies a
- * key, rotates it after the confirmation (the old key then fails on the session API), changes a
- * setting, sets a retention period after its confirmation, sends a test webhook; a Viewer sees no
- * change forms. Every step is saved as a whole-page screenshot under {@code
- * target/screenshots/console-deployments/<test>/}. At every step the page must not scroll sideways,
- * every control must have a label, and the console must stay quiet (a Content-Security-Policy
- * violation is logged there); axe-core finds nothing wrong with the settings form, refused, saved
- * and read-only. The rules are tested over plain HTTP on both databases ({@link
- * DeploymentPagesContract}).
+ * key, rotates it with the preselected overlap of 24 hours after the confirmation (the page shows
+ * when the old key stops; both keys work), ends the overlap early (the old key then fails on the
+ * session API), changes a setting, sets a retention period after its confirmation, sends a test
+ * webhook; a Viewer sees no change forms. Every step is saved as a whole-page screenshot under
+ * {@code target/screenshots/console-deployments/<test>/}. At every step the page must not scroll
+ * sideways, every control must have a label, and the console must stay quiet (a
+ * Content-Security-Policy violation is logged there); axe-core finds nothing wrong with the
+ * settings form, refused, saved and read-only. The rules are tested over plain HTTP on both
+ * databases ({@link DeploymentPagesContract}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeploymentCentreBrowserTest {
   private static final AtomicInteger PEOPLE = new AtomicInteger();
   private static final AtomicInteger UIDS = new AtomicInteger();
+  private static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
   private RunningServer server;
   private WebhookReceiver receiver;
@@ -116,21 +122,33 @@ class DeploymentCentreBrowserTest {
       assertThat(createSession(key, integrationId).statusCode()).isEqualTo(200);
       steps.shot("04-key-revealed");
 
-      // Rotate: the box must be ticked, and the browser asks once more.
-      admin.driver().findElement(By.name("confirm")).click();
-      WebElement revealed = admin.driver().findElement(By.tagName("html"));
-      button(admin, "Rotate API key").click();
-      admin.wait(Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
-      assertThat(admin.driver().switchTo().alert().getText()).contains("stops working at once");
-      admin.driver().switchTo().alert().accept();
-      admin.wait(Duration.ofSeconds(15)).until(Browser.gone(revealed));
-      admin.waitForPage();
+      // Rotate: the box must be ticked, and the browser asks once more, naming the overlap
+      // chosen (24 hours unless changed): until then the old key works beside the new one.
+      String oldKeyStops = WHEN.format(server.clock().instant().plus(Duration.ofHours(24)));
+      assertThat(
+              new Select(admin.driver().findElement(By.id("overlap-hours")))
+                  .getFirstSelectedOption()
+                  .getText())
+          .isEqualTo("after 24 hours");
+      assertThat(tickAndConfirm(admin, "/rotate-key", "Rotate API key"))
+          .contains("Rotate the Test API key of Cards?", "stops working after 24 hours.");
       String rotated = admin.driver().findElement(By.id("api-key")).getAttribute("value");
       assertThat(rotated).startsWith("crd_test_").isNotEqualTo(key);
-      assertThat(text(admin, ".key-shown")).contains("The old key stopped working");
+      assertThat(text(admin, ".key-shown")).contains("The old key works until " + oldKeyStops);
+      assertThat(text(admin, "#old-key-until")).isEqualTo(oldKeyStops);
+      assertThat(createSession(key, integrationId).statusCode()).isEqualTo(200);
+      assertThat(createSession(rotated, integrationId).statusCode()).isEqualTo(200);
+      steps.shot("05-key-rotated-with-overlap");
+      assertThat(admin.axeViolations()).as("axe-core, %s: a key's overlap", test).isEmpty();
+
+      // End the overlap now: its own box, and the browser asks; the old key stops at once.
+      assertThat(tickAndConfirm(admin, "/end-key-overlap", "End the overlap now"))
+          .contains("Stop the old Test API key", "before " + oldKeyStops);
+      assertThat(text(admin, ".notice")).contains("The old API key stopped working just now.");
+      assertThat(admin.driver().findElements(By.id("old-key-until"))).isEmpty();
       assertThat(createSession(key, integrationId).statusCode()).isEqualTo(401);
       assertThat(createSession(rotated, integrationId).statusCode()).isEqualTo(200);
-      steps.shot("05-key-rotated");
+      steps.shot("05b-overlap-ended");
 
       // A setting refused with its message, then saved.
       WebElement colour = admin.driver().findElement(By.id("f-brand_primary_color"));
@@ -188,6 +206,7 @@ class DeploymentCentreBrowserTest {
               "deployment.created",
               "environment.key_revealed",
               "environment.key_rotated",
+              "environment.key_overlap_ended",
               "environment.settings_changed",
               "webhook.test_sent")
           .doesNotContain(key, rotated, key.substring(0, 13), rotated.substring(0, 13));
@@ -270,6 +289,25 @@ class DeploymentCentreBrowserTest {
   private HttpResponse<String> createSession(String key, String integrationId) {
     return server.createSession(
         key, sessionBody("BROWSER-CENTRE-" + UIDS.incrementAndGet(), integrationId));
+  }
+
+  /**
+   * Ticks the box of the form posting to {@code action}, presses its button {@code label}, accepts
+   * the browser's question and waits for the next page: the question asked.
+   */
+  private static String tickAndConfirm(Browser browser, String action, String label) {
+    browser
+        .driver()
+        .findElement(By.cssSelector("form[action$='" + action + "'] [name=confirm]"))
+        .click();
+    WebElement before = browser.driver().findElement(By.tagName("html"));
+    button(browser, label).click();
+    browser.wait(Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
+    String question = browser.driver().switchTo().alert().getText();
+    browser.driver().switchTo().alert().accept();
+    browser.wait(Duration.ofSeconds(15)).until(Browser.gone(before));
+    browser.waitForPage();
+    return question;
   }
 
   private static WebElement button(Browser browser, String label) {

@@ -12,6 +12,9 @@ import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.ServerContract;
 import dev.credence.server.testing.WebhookReceiver;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +33,8 @@ abstract class DeploymentPagesContract extends ServerContract {
   private static final Pattern CREATED =
       Pattern.compile("/console/deployments/([0-9a-f]{24})\\?env=test&done=created");
   private static final AtomicInteger UIDS = new AtomicInteger();
+  private static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
   /** What the Test settings form sends for a new environment's defaults. */
   static final Map<String, String> DEFAULT_TEST_FORM =
@@ -181,6 +186,92 @@ abstract class DeploymentPagesContract extends ServerContract {
     String audit = unescaped(admin.get("/console/audit").body());
     assertThat(audit).contains("environment.key_rotated", "api_key_issued_at");
     assertNoKeyIn(audit, d.testKey(), newKey);
+  }
+
+  @Test
+  void rotatingWithAnOverlapShowsWhenTheOldKeyStopsAndAnAdminCanEndItEarly() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = adminOnItsPage(d);
+    String oldHint = integration(d.testIntegrationId()).get("api_key_hint").asText();
+    String until = WHEN.format(server.clock().instant().plus(Duration.ofHours(24)));
+
+    // The form preselects 24 hours.
+    assertThat(admin.get(page(d) + "?env=test").body())
+        .contains("<option value=\"24\" selected>after 24 hours</option>");
+    HttpResponse<String> rotated =
+        admin.post(page(d) + "/test/rotate-key", Map.of("confirm", "yes", "overlap_hours", "24"));
+    assertThat(rotated.statusCode()).isEqualTo(200);
+    Matcher shown = TEST_KEY.matcher(rotated.body());
+    assertThat(shown.find()).as(rotated.body()).isTrue();
+    String newKey = shown.group();
+    assertThat(rotated.body())
+        .contains("The old key works until " + until)
+        .contains("Old API key", oldHint, "End the overlap now");
+    assertThat(createSession(d.testKey(), d.testIntegrationId()).statusCode()).isEqualTo(200);
+    assertThat(createSession(newKey, d.testIntegrationId()).statusCode()).isEqualTo(200);
+    HttpResponse<String> later = admin.get(page(d) + "?env=test");
+    assertThat(later.body())
+        .contains("Old API key", oldHint, "works until <strong id=\"old-key-until\">" + until)
+        .doesNotContain(newKey);
+
+    // A Viewer sees when the old key stops, and may not end the overlap.
+    ConsoleClient viewer = viewerInvitedBy(admin);
+    assertThat(viewer.get(page(d) + "?env=test").body())
+        .contains("Old API key", until)
+        .doesNotContain("/end-key-overlap");
+    HttpResponse<String> notAllowed =
+        viewer.post(page(d) + "/test/end-key-overlap", Map.of("confirm", "yes"));
+    assertThat(notAllowed.statusCode()).isEqualTo(403);
+
+    // Ending it needs the box ticked.
+    admin.get(page(d) + "?env=test");
+    HttpResponse<String> unconfirmed = admin.post(page(d) + "/test/end-key-overlap", Map.of());
+    assertThat(unconfirmed.statusCode()).isEqualTo(422);
+    assertThat(unconfirmed.body()).contains("Nothing was changed");
+    assertThat(createSession(d.testKey(), d.testIntegrationId()).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> ended =
+        admin.post(page(d) + "/test/end-key-overlap", Map.of("confirm", "yes"));
+    assertThat(ended.statusCode()).as(ended.body()).isEqualTo(302);
+    assertThat(ended.headers().firstValue("Location"))
+        .hasValue(page(d) + "?env=test&done=overlap-ended");
+    HttpResponse<String> old = createSession(d.testKey(), d.testIntegrationId());
+    assertThat(old.statusCode()).as(old.body()).isEqualTo(401);
+    assertThat(createSession(newKey, d.testIntegrationId()).statusCode()).isEqualTo(200);
+    HttpResponse<String> after = admin.get(page(d) + "?env=test&done=overlap-ended");
+    assertThat(after.body())
+        .contains("The old API key stopped working just now.")
+        .doesNotContain("Old API key", "End the overlap now");
+
+    HttpResponse<String> again =
+        admin.post(page(d) + "/test/end-key-overlap", Map.of("confirm", "yes"));
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.body()).contains("nothing to end");
+
+    String audit = unescaped(admin.get("/console/audit").body());
+    assertThat(audit)
+        .contains("environment.key_rotated", "previous_api_key_expires_at")
+        .contains("environment.key_overlap_ended");
+    assertNoKeyIn(audit, d.testKey(), newKey);
+  }
+
+  @Test
+  void aBadOverlapIsRefusedAndChangesNothing() {
+    RunningServer.Deployment d = server.newDeployment();
+    ConsoleClient admin = adminOnItsPage(d);
+    JsonNode before = integration(d.testIntegrationId());
+    for (String bad : List.of("169", "-1", "1.5", "a day", "")) {
+      admin.get(page(d) + "?env=test");
+      HttpResponse<String> refused =
+          admin.post(page(d) + "/test/rotate-key", Map.of("confirm", "yes", "overlap_hours", bad));
+      assertThat(refused.statusCode()).as(bad).isEqualTo(422);
+      assertThat(refused.body())
+          .contains("overlap_hours must be a whole number of hours from 0 to 168")
+          .contains("Nothing was changed")
+          .doesNotContainPattern(TEST_KEY);
+    }
+    assertThat(integration(d.testIntegrationId())).isEqualTo(before);
+    assertThat(createSession(d.testKey(), d.testIntegrationId()).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -1,21 +1,23 @@
 package dev.credence.server.deployments;
 
+import static dev.credence.server.deployments.CachedKeys.WITHIN_THE_BOUND;
+import static dev.credence.server.deployments.CachedKeys.assertCreated;
+import static dev.credence.server.deployments.CachedKeys.assertRefused;
+import static dev.credence.server.deployments.CachedKeys.entries;
+import static dev.credence.server.deployments.CachedKeys.untilRefused;
 import static dev.credence.server.testing.RunningServer.json;
 import static dev.credence.server.testing.RunningServer.sessionBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.credence.api.Signatures;
-import dev.credence.server.metrics.PrometheusText;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.ServerContract;
 import dev.credence.server.testing.ServerHttp;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,11 +26,6 @@ import org.junit.jupiter.api.Test;
  * the other node within {@link KeyCache#BOUND}; wrong keys are refused and leave nothing cached.
  */
 abstract class KeyCacheContract extends ServerContract {
-  /** The bound, and room for the polling request's own time on a loaded machine. */
-  private static final Duration WITHIN_THE_BOUND = KeyCache.BOUND.plusMillis(500);
-
-  private static final String ENTRIES = "credence_api_key_cache_entries";
-
   private final AtomicInteger uids = new AtomicInteger();
 
   @Test
@@ -121,27 +118,8 @@ abstract class KeyCacheContract extends ServerContract {
     }
   }
 
-  /**
-   * Creates sessions with {@code key} on {@code node} until its cache holds one entry more (a node
-   * just started trusts its cache once its first check has run).
-   */
   private void awaitCached(ServerHttp node, String key, String integrationId) {
-    double before = entries(node);
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    do {
-      assertCreated(create(node, key, integrationId));
-      if (entries(node) > before) {
-        return;
-      }
-      pause();
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("the key was never cached on " + node.baseUrl());
-  }
-
-  /** How long after {@code since} (nanoTime) {@code call} first answered {@code status}. */
-  private static Duration untilRefused(
-      long since, Supplier<HttpResponse<String>> call, int status) {
-    return ServerHttp.untilStatus(since, KeyCache.BOUND.multipliedBy(2), status, call);
+    CachedKeys.awaitCached(node, () -> create(node, key, integrationId));
   }
 
   private HttpResponse<String> create(ServerHttp node, String key, String integrationId) {
@@ -150,30 +128,5 @@ abstract class KeyCacheContract extends ServerContract {
 
   private String uid() {
     return String.format("KEY-CACHE-%05d", uids.incrementAndGet());
-  }
-
-  private static double entries(ServerHttp node) {
-    HttpResponse<String> metrics = node.get("/metrics");
-    assertThat(metrics.statusCode()).as(metrics.body()).isEqualTo(200);
-    return PrometheusText.parse(metrics.body()).value(ENTRIES);
-  }
-
-  private static void assertCreated(HttpResponse<String> response) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-  }
-
-  private static void assertRefused(HttpResponse<String> response, int status, String code) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    assertThat(json(response).get("code").asText()).isEqualTo(code);
-    assertThat(json(response).get("detail").asText()).isNotBlank();
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

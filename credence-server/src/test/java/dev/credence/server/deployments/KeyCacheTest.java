@@ -171,6 +171,7 @@ class KeyCacheTest {
             "v1:ciphertext",
             "crd_test_abcd...",
             at,
+            null,
             at,
             at));
   }

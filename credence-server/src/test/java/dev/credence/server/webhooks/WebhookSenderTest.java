@@ -12,13 +12,14 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What the sender says about each way a delivery can go, over real loopback connections. */
 class WebhookSenderTest {
-  private static final String KEY = "crd_test_0123456789abcdef0123456789abcdef0123";
+  private static final List<String> KEYS = List.of("crd_test_0123456789abcdef0123456789abcdef0123");
 
   /**
    * A name service knowing one name, which answers 127.0.0.1 once and 127.0.0.2 after, and reading
@@ -57,7 +58,7 @@ class WebhookSenderTest {
     try {
       // The receiver listens on 127.0.0.1 only, and no real resolver knows the name: the request
       // can arrive only through the address the guard checked.
-      WebhookSender.Answer first = sender.send(url, KEY, "event-1", "{}");
+      WebhookSender.Answer first = sender.send(url, KEYS, "event-1", "{}");
       assertThat(first.statusCode()).as(first.error()).isEqualTo(200);
       assertThat(lookups).hasValue(1);
       assertThat(receiver.received()).hasSize(1);
@@ -67,7 +68,7 @@ class WebhookSenderTest {
     WebhookReceiver again = WebhookReceiver.onPort(port);
     try {
       Thread.sleep(200);
-      WebhookSender.Answer second = sender.send(url, KEY, "event-2", "{}");
+      WebhookSender.Answer second = sender.send(url, KEYS, "event-2", "{}");
       assertThat(lookups).as("one lookup per connection").hasValue(2);
       assertThat(second.addressRefused()).isTrue();
       assertThat(second.statusCode()).isNull();
@@ -97,7 +98,7 @@ class WebhookSenderTest {
     byte[] garbage = "H2 exception XYZ\r\n\r\n".getBytes(StandardCharsets.UTF_8);
     try (RawListener notHttp = RawListener.replying(garbage)) {
       WebhookSender.Answer answer =
-          sender.send("http://127.0.0.1:" + notHttp.port() + "/", KEY, "e", "{}");
+          sender.send("http://127.0.0.1:" + notHttp.port() + "/", KEYS, "e", "{}");
       assertThat(answer.statusCode()).isNull();
       assertThat(answer.error()).isEqualTo("not an HTTP response");
       assertThat(answer.body()).isNull();
@@ -108,7 +109,7 @@ class WebhookSenderTest {
   void aPeerThatClosesAtOnceIsNamedSo() {
     try (RawListener closing = RawListener.counting()) {
       WebhookSender.Answer answer =
-          sender.send("http://127.0.0.1:" + closing.port() + "/", KEY, "e", "{}");
+          sender.send("http://127.0.0.1:" + closing.port() + "/", KEYS, "e", "{}");
       assertThat(answer.error()).isEqualTo("connection closed before an answer");
       // Jetty may try a second connection when the first closed before the request was written.
       assertThat(closing.accepted()).isBetween(1, 2);
@@ -118,18 +119,18 @@ class WebhookSenderTest {
   @Test
   void eachFailureHasItsOwnWords() {
     int closedPort = RunningServer.freePort();
-    assertThat(sender.send("http://127.0.0.1:" + closedPort + "/", KEY, "e", "{}").error())
+    assertThat(sender.send("http://127.0.0.1:" + closedPort + "/", KEYS, "e", "{}").error())
         .isEqualTo("connection refused");
-    assertThat(sender.send("http://nowhere.lender.test/", KEY, "e", "{}").error())
+    assertThat(sender.send("http://nowhere.lender.test/", KEYS, "e", "{}").error())
         .isEqualTo("host not found");
     WebhookSender.Answer refused =
-        sender.send("http://127.0.0.3:" + closedPort + "/", KEY, "e", "{}");
+        sender.send("http://127.0.0.3:" + closedPort + "/", KEYS, "e", "{}");
     assertThat(refused.error()).isEqualTo("address refused: loopback");
     assertThat(refused.addressRefused()).isTrue();
 
     byte[] plaintext = "HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.UTF_8);
     try (RawListener noTls = RawListener.replying(plaintext)) {
-      assertThat(sender.send("https://127.0.0.1:" + noTls.port() + "/", KEY, "e", "{}").error())
+      assertThat(sender.send("https://127.0.0.1:" + noTls.port() + "/", KEYS, "e", "{}").error())
           .isEqualTo("TLS handshake failed");
     }
 
@@ -137,12 +138,12 @@ class WebhookSenderTest {
     try {
 
       plain.stall(1, Duration.ofSeconds(3));
-      WebhookSender.Answer slow = sender.send(plain.url(), KEY, "e", "{}");
+      WebhookSender.Answer slow = sender.send(plain.url(), KEYS, "e", "{}");
       assertThat(slow.error()).isEqualTo("timed out after 1.5 s");
       assertThat(slow.latencyMs()).isBetween(1400, 2900);
 
       plain.answer(404);
-      WebhookSender.Answer notFound = sender.send(plain.url(), KEY, "e", "{}");
+      WebhookSender.Answer notFound = sender.send(plain.url(), KEYS, "e", "{}");
       assertThat(notFound.statusCode()).isEqualTo(404);
       assertThat(notFound.body()).isEqualTo("answered 404");
       assertThat(notFound.error()).isNull();

@@ -47,10 +47,16 @@ public final class LenderApp implements AutoCloseable {
     String api = required("CREDENCE_API");
     String key = required("CREDENCE_API_KEY");
     int port = Integer.parseInt(System.getenv().getOrDefault("LENDER_APP_PORT", "8000"));
+    // While the key changes, the key being replaced too: deliveries signed by either are taken.
+    String previousKey = System.getenv("CREDENCE_PREVIOUS_API_KEY");
+    WebhookVerifier verifier =
+        previousKey == null || previousKey.isBlank()
+            ? WebhookVerifier.builder(key).build()
+            : WebhookVerifier.builder(key, previousKey).build();
     new LenderApp(
         port,
         CredenceClient.builder(api, key).build(),
-        WebhookVerifier.builder(key).build(),
+        verifier,
         required("CREDENCE_INTEGRATION_ID"));
     System.out.println("Lender app: http://localhost:" + port + "/apply?customer=CUST-00123456");
     System.out.println(

@@ -13,6 +13,7 @@ import dev.credence.server.deployments.DeploymentStore.Deployment;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.deployments.EnvironmentKind;
 import dev.credence.server.deployments.EnvironmentSettings;
+import dev.credence.server.deployments.KeyOverlap;
 import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.webhooks.WebhookSender;
@@ -67,6 +68,7 @@ public final class DeploymentPages {
     String environment = DEPLOYMENTS + "/{id}/{env}";
     routes.post(environment + "/reveal-key", this::revealKey);
     routes.post(environment + "/rotate-key", this::rotateKey);
+    routes.post(environment + "/end-key-overlap", this::endKeyOverlap);
     routes.post(environment + "/settings", this::saveSettings);
     routes.post(environment + "/test-webhook", this::testWebhook);
   }
@@ -110,29 +112,76 @@ public final class DeploymentPages {
     show(ctx, 200, target, Extras.key(key, "revealed"));
   }
 
-  /** Without a ticked confirmation nothing happens: a form sent by mistake keeps the key. */
+  /**
+   * Without a ticked confirmation nothing happens: a form sent by mistake keeps the key. The form
+   * chooses how long the old key keeps working ({@code overlap_hours}, 24 preselected); a request
+   * without the field gets the operator API's default, none (decision 0027).
+   */
   private void rotateKey(Context ctx) {
     ConsoleUser actor = ConsoleWeb.user(ctx);
     actor.requireAdmin();
     Target target = target(ctx, ctx.pathParam("env"));
-    if (ctx.formParam("confirm") == null) {
-      show(
-          ctx,
-          422,
-          target,
-          Extras.error(
-              "Tick \"The current key stops working at once\" to rotate the key. Nothing was"
-                  + " changed."));
+    if (!confirmed(
+        ctx, target, "The current key stops working at the time chosen", "rotate the key")) {
+      return;
+    }
+    String hours = ctx.formParam("overlap_hours");
+    KeyOverlap overlap;
+    try {
+      overlap = hours == null ? KeyOverlap.NONE : KeyOverlap.parse(hours);
+    } catch (Refusal e) {
+      show(ctx, 422, target, Extras.error(e.detail() + ". Nothing was changed."));
       return;
     }
     String integrationId = target.environment().integrationId();
-    String key = deployments.rotateKey(integrationId);
+    String key = deployments.rotateKey(integrationId, overlap).apiKey();
     Target rotated = new Target(target.deployment(), deployments.getIntegration(integrationId));
     audit.record(
         actor,
         DeploymentAudit.keyRotated(
             target.deployment(), target.environment(), rotated.environment()));
     show(ctx, 200, rotated, Extras.key(key, "rotated"));
+  }
+
+  /** Ends a rotation's overlap early, after a ticked confirmation: the old key stops now. */
+  private void endKeyOverlap(Context ctx) {
+    ConsoleUser actor = ConsoleWeb.user(ctx);
+    actor.requireAdmin();
+    Target target = target(ctx, ctx.pathParam("env"));
+    if (!confirmed(ctx, target, "The old key stops working at once", "end the overlap")) {
+      return;
+    }
+    try {
+      deployments.endKeyOverlap(target.environment().integrationId());
+    } catch (Refusal e) {
+      if (e.kind() != Refusal.Kind.CONFLICT) {
+        throw e;
+      }
+      show(
+          ctx,
+          409,
+          target,
+          Extras.error("No old key works beside the current one: nothing to end."));
+      return;
+    }
+    audit.record(actor, DeploymentAudit.keyOverlapEnded(target.deployment(), target.environment()));
+    ctx.redirect(target.path() + "&done=overlap-ended");
+  }
+
+  /**
+   * Whether the form's box {@code box} was ticked; if not, the page again with 422, saying to tick
+   * it to {@code action}.
+   */
+  private boolean confirmed(Context ctx, Target target, String box, String action) {
+    if (ctx.formParam("confirm") != null) {
+      return true;
+    }
+    show(
+        ctx,
+        422,
+        target,
+        Extras.error("Tick \"" + box + "\" to " + action + ". Nothing was changed."));
+    return false;
   }
 
   /** Saves the settings that changed, all or none; each refused field shows its message. */
@@ -295,6 +344,7 @@ public final class DeploymentPages {
               + " below to hand it to your servers.";
       case "settings" -> "Settings saved. They apply from the next request.";
       case "unchanged" -> "Nothing to save: every setting already had that value.";
+      case "overlap-ended" -> "The old API key stopped working just now.";
       default -> null;
     };
   }
