@@ -150,7 +150,7 @@ class GuideExamplesTest {
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/credence"))
             .header("X-Signature", signature)
             .header("X-Credence-Timestamp", String.valueOf(at))
-            .header("X-Credence-Signature", Signatures.signTimestamped(key, at, body))
+            .header("X-Credence-Signature", Signatures.timestampedHeader(List.of(key), at, body))
             .header("X-Credence-Event-Id", "0123456789abcdef01234567")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
