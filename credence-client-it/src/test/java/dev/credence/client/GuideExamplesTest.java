@@ -119,9 +119,9 @@ class GuideExamplesTest {
         String key = deployment.testKey();
         byte[] body = "{\"uid\":\"CUST-1\"}".getBytes(StandardCharsets.UTF_8);
         long now = System.currentTimeMillis() / 1000;
-        assertThat(deliver(port, body, Signatures.sign(key, "{}".getBytes()), now, key))
+        assertThat(deliver(port, body, "{}".getBytes(StandardCharsets.UTF_8), now, key))
             .isEqualTo("401 X-Signature does not match");
-        assertThat(deliver(port, body, Signatures.sign(key, body), now - 600, key))
+        assertThat(deliver(port, body, body, now - 600, key))
             .isEqualTo("401 X-Credence-Timestamp too far from now");
         assertThat(received).hasSize(3);
       } finally {
@@ -143,14 +143,17 @@ class GuideExamplesTest {
     }
   }
 
-  /** POSTs a delivery to the receiver; its status and answer. */
-  private static String deliver(int port, byte[] body, String signature, long at, String key)
+  /**
+   * POSTs {@code body} to the receiver with both signatures made over {@code signed} at {@code at}
+   * (a forged body when they differ); its status and answer.
+   */
+  private static String deliver(int port, byte[] body, byte[] signed, long at, String key)
       throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/credence"))
-            .header("X-Signature", signature)
+            .header("X-Signature", Signatures.sign(key, signed))
             .header("X-Credence-Timestamp", String.valueOf(at))
-            .header("X-Credence-Signature", Signatures.timestampedHeader(List.of(key), at, body))
+            .header("X-Credence-Signature", Signatures.timestampedHeader(List.of(key), at, signed))
             .header("X-Credence-Event-Id", "0123456789abcdef01234567")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
