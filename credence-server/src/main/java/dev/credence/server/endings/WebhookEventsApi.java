@@ -37,9 +37,6 @@ public final class WebhookEventsApi {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 500;
 
-  /** The most events one replay call makes pending; {@code has_more} says to call again. */
-  static final int REPLAY_LIMIT = 1000;
-
   private final DeploymentService deployments;
   private final EventStore events;
   private final Webhooks webhooks;
@@ -100,7 +97,8 @@ public final class WebhookEventsApi {
 
   /**
    * {@code {"status": "FAILED" | "NO_WEBHOOK", "since": <epoch seconds>}}: up to {@link
-   * #REPLAY_LIMIT} such events made at or after {@code since}, sent again in order per session.
+   * Webhooks#REPLAY_LIMIT} such events made at or after {@code since}, sent again in order per
+   * session.
    */
   private void replay(Context ctx) {
     Environment environment = KeyHeader.require(ctx, deployments);
@@ -121,7 +119,7 @@ public final class WebhookEventsApi {
     }
     Instant since = Instant.ofEpochSecond(sinceField.asLong());
     EventStore.Reopened reopened =
-        webhooks.redeliver(environment.integrationId(), status, since, REPLAY_LIMIT);
+        webhooks.redeliver(environment.integrationId(), status, since, Webhooks.REPLAY_LIMIT);
     if (!reopened.events().isEmpty()) {
       audit.record(
           environment.companyId(),

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * Tells a company when an environment's webhooks have been failing for {@link #AFTER}, once per
@@ -81,7 +82,7 @@ public final class DeliveryAlerts {
             open(integrationId, f, now);
           }
         });
-    for (Incident incident : incidents()) {
+    for (Incident incident : incidents(null)) {
       if (!failing.containsKey(incident.integrationId())) {
         close(incident);
       }
@@ -97,11 +98,7 @@ public final class DeliveryAlerts {
                 .bind(0, integrationId)
                 .bind(1, utc(failing.since()))
                 .execute());
-    Incident incident =
-        incidents().stream()
-            .filter(i -> i.integrationId().equals(integrationId))
-            .findFirst()
-            .orElse(null);
+    Incident incident = incidents(integrationId).stream().findFirst().orElse(null);
     if (incident == null
         || incident.alertedAt() != null
         || incident.since().plus(AFTER).isAfter(now)) {
@@ -144,16 +141,25 @@ public final class DeliveryAlerts {
     }
   }
 
-  private List<Incident> incidents() {
+  /** The open incidents: of one integration, or of all (null). */
+  private List<Incident> incidents(String integrationId) {
     return jdbi.withHandle(
-        h ->
-            h.createQuery("SELECT integration_id, failing_since, alerted_at FROM webhook_incidents")
-                .map(
-                    (rs, ctx) ->
-                        new Incident(
-                            rs.getString("integration_id"),
-                            instant(rs, "failing_since"),
-                            instant(rs, "alerted_at")))
-                .list());
+        h -> {
+          Query query =
+              h.createQuery(
+                  "SELECT integration_id, failing_since, alerted_at FROM webhook_incidents"
+                      + (integrationId == null ? "" : " WHERE integration_id = :integration"));
+          if (integrationId != null) {
+            query.bind("integration", integrationId);
+          }
+          return query
+              .map(
+                  (rs, ctx) ->
+                      new Incident(
+                          rs.getString("integration_id"),
+                          instant(rs, "failing_since"),
+                          instant(rs, "alerted_at")))
+              .list();
+        });
   }
 }

@@ -17,6 +17,9 @@ import java.util.Optional;
  * scheduler, which may not be running yet: what is scheduled before it starts waits in the table.
  */
 public final class Webhooks {
+  /** The most events one replay of failed events makes pending (the API and the dashboard). */
+  public static final int REPLAY_LIMIT = 1000;
+
   private final EventStore events;
   private final WebhookDelivery delivery;
   private final SchedulerClient scheduler;

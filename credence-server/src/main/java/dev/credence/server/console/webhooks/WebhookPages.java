@@ -110,7 +110,7 @@ public final class WebhookPages {
       return;
     }
     EventStore.Reopened reopened =
-        webhooks.redeliver(chosen.integrationId(), Status.FAILED, since, REPLAY_LIMIT);
+        webhooks.redeliver(chosen.integrationId(), Status.FAILED, since, Webhooks.REPLAY_LIMIT);
     if (!reopened.events().isEmpty()) {
       audit.record(
           actor,
@@ -125,9 +125,6 @@ public final class WebhookPages {
             + reopened.events().size()
             + (reopened.more() ? "+" : ""));
   }
-
-  /** The most events one replay makes pending, as the API's replay. */
-  static final int REPLAY_LIMIT = 1000;
 
   private static String notice(String replayed) {
     if (!replayed.matches("\\d{1,4}\\+?")) {
