@@ -38,7 +38,6 @@ import javax.sql.DataSource;
 final class Workers implements AutoCloseable {
   static final Duration REPAIR_EVERY = Duration.ofMinutes(1);
   private static final Duration SHUTDOWN_MARGIN = Duration.ofSeconds(5);
-  private static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
   private final Scheduler scheduler;
   private final WebhookDelivery delivery;
@@ -66,8 +65,8 @@ final class Workers implements AutoCloseable {
             .schedulerName(new SchedulerName.Fixed(nodeName()))
             .pollingInterval(config.pollInterval())
             // Work held by a node that died (kill -9, power loss) is taken over by another node, or
-            // by the same one restarted, once four heartbeats are missed: about 20 s.
-            .heartbeatInterval(HEARTBEAT)
+            // by the same one restarted, once four heartbeats are missed: about 20 s by default.
+            .heartbeatInterval(config.heartbeat())
             .missedHeartbeatsLimit(4)
             .threads(8)
             .enableImmediateExecution()

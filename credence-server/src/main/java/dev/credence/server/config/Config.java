@@ -67,6 +67,8 @@ public record Config(
    *     looked for and erased
    * @param alertCheck how often environments whose webhooks are failing are looked for, to tell
    *     their Admins
+   * @param heartbeat how often a node marks the tasks it runs as alive; a task whose node missed
+   *     four heartbeats is taken over by another node (or by the same one restarted)
    */
   public record Workers(
       java.time.Duration pollInterval,
@@ -75,7 +77,8 @@ public record Config(
       java.time.Duration webhookTimeout,
       java.time.Duration expirySweep,
       java.time.Duration retentionSweep,
-      java.time.Duration alertCheck) {}
+      java.time.Duration alertCheck,
+      java.time.Duration heartbeat) {}
 
   /**
    * The dashboard under {@code /console}.
@@ -216,7 +219,8 @@ public record Config(
             millis(intValue(env, "CREDENCE_WEBHOOK_TIMEOUT_MS", 10_000, 100, 120_000)),
             millis(intValue(env, "CREDENCE_EXPIRY_SWEEP_MS", 60_000, 10, 86_400_000)),
             millis(intValue(env, "CREDENCE_RETENTION_SWEEP_MS", 3_600_000, 10, 86_400_000)),
-            millis(intValue(env, "CREDENCE_WEBHOOK_ALERT_CHECK_MS", 60_000, 10, 3_600_000)));
+            millis(intValue(env, "CREDENCE_WEBHOOK_ALERT_CHECK_MS", 60_000, 10, 3_600_000)),
+            millis(intValue(env, "CREDENCE_SCHEDULER_HEARTBEAT_MS", 5_000, 250, 600_000)));
     Console console =
         new Console(
             java.time.Duration.ofMinutes(
@@ -377,6 +381,7 @@ public record Config(
     lines.put("CREDENCE_MASTER_KEY", masterKey.toString());
     lines.put("CREDENCE_DEMO", String.valueOf(demoOnFirstStart));
     lines.put("CREDENCE_SCHEDULER_POLL_MS", String.valueOf(workers.pollInterval().toMillis()));
+    lines.put("CREDENCE_SCHEDULER_HEARTBEAT_MS", String.valueOf(workers.heartbeat().toMillis()));
     lines.put("CREDENCE_WEBHOOK_RETRY_BASE_MS", String.valueOf(workers.retryBase().toMillis()));
     lines.put("CREDENCE_WEBHOOK_RETRY_SECONDS", String.valueOf(workers.retryFor().toSeconds()));
     lines.put("CREDENCE_WEBHOOK_TIMEOUT_MS", String.valueOf(workers.webhookTimeout().toMillis()));

@@ -73,7 +73,9 @@ class ConfigTest {
     assertThat(config.database().poolSize()).isEqualTo(16);
     assertThat(config.shutdown().drain()).isEqualTo(java.time.Duration.ofSeconds(5));
     assertThat(config.shutdown().timeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(config.workers().heartbeat()).isEqualTo(java.time.Duration.ofSeconds(5));
     assertThat(config.describe())
+        .containsEntry("CREDENCE_SCHEDULER_HEARTBEAT_MS", "5000")
         .containsEntry("CREDENCE_SHUTDOWN_DRAIN_SECONDS", "5")
         .containsEntry("CREDENCE_SHUTDOWN_TIMEOUT_SECONDS", "30");
     assertThat(config.previousTokenSecrets()).isEmpty();
@@ -578,6 +580,7 @@ class ConfigTest {
         Arguments.of("CREDENCE_SHUTDOWN_DRAIN_SECONDS", "-1"),
         Arguments.of("CREDENCE_SHUTDOWN_DRAIN_SECONDS", "301"),
         Arguments.of("CREDENCE_SHUTDOWN_TIMEOUT_SECONDS", "0"),
+        Arguments.of("CREDENCE_SCHEDULER_HEARTBEAT_MS", "249"),
         Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "intranet.example.com"),
         Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8, 10.1.2.3/16"),
         Arguments.of("CREDENCE_WEBHOOK_ALLOWED_NETWORKS", "127.1/8"),
