@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.credence.server.testing.Browser;
+import dev.credence.server.testing.DocBlocks;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.TestDatabase;
 import java.io.IOException;
@@ -23,14 +24,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 
 /**
- * A lender's page on another site frames the assessment (docs/embedding.md): the host page is
- * served from {@code http://127.0.0.1:PORT}, the assessment from {@code http://localhost:PORT}, so
- * the frame is cross-site, as a lender's app and Credence are. The applicant takes or declines the
- * assessment inside the frame, a refused answer shows its message there (its cookie survives the
- * frame), and the host page receives {@code credence:finished} with the status and nothing else.
- * Without the setting, or with another origin in it, the browser refuses the frame. axe-core finds
- * nothing wrong with the framed pages, on a laptop (1366 by 768) and a phone (390 by 844).
- * Screenshots under {@code target/screenshots/EmbeddingBrowserTest/}.
+ * A lender's page on another site frames the assessment: the host page of docs/embedding.md, as
+ * written but for its two addresses, is served from {@code http://127.0.0.1:PORT}, the assessment
+ * from {@code http://localhost:PORT}, so the frame is cross-site, as a lender's app and Credence
+ * are. The applicant takes or declines the assessment inside the frame, a refused answer shows its
+ * message there (its cookie survives the frame), and the host page receives {@code
+ * credence:finished} with the status and nothing else, and goes on to its next step. Without the
+ * setting, or with another origin in it, the browser refuses the frame. axe-core finds nothing
+ * wrong with the framed pages, on a laptop (1366 by 768) and a phone (390 by 844). Screenshots
+ * under {@code target/screenshots/EmbeddingBrowserTest/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EmbeddingBrowserTest {
@@ -39,6 +41,14 @@ class EmbeddingBrowserTest {
   private static final By DECLINE = By.cssSelector("button[name=decision][value=decline]");
   private static final By CONFIRM =
       By.cssSelector("button[name=decision][value=decline_confirmed]");
+
+  private static final Path GUIDE =
+      Path.of(System.getProperty("basedir", "."), "..", "docs", "embedding.md");
+
+  /** Where the guide's host page goes once the assessment ended. */
+  private static final String NEXT_PAGE =
+      "<!DOCTYPE html><html lang=\"en\"><head><title>Next step</title></head>"
+          + "<body><main><h1>Next step</h1></main></body></html>";
 
   private RunningServer server;
   private HttpServer host;
@@ -50,13 +60,19 @@ class EmbeddingBrowserTest {
     Browser.requireChromium();
     server = RunningServer.start(TestDatabase.H2);
     host = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    String example = DocBlocks.read(GUIDE).get("iframe");
+    assertThat(example).as("docs/embedding.md's host page").isNotNull();
     host.createContext(
         "/",
         exchange -> {
-          byte[] page = hostPage(framed).getBytes(StandardCharsets.UTF_8);
+          String path = exchange.getRequestURI().getPath();
+          String html =
+              path.equals("/")
+                  ? hostPage(example, framed)
+                  : path.equals("/application/next") ? NEXT_PAGE : "";
+          byte[] page = html.getBytes(StandardCharsets.UTF_8);
           exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-          exchange.sendResponseHeaders(
-              exchange.getRequestURI().getPath().equals("/") ? 200 : 404, page.length);
+          exchange.sendResponseHeaders(html.isEmpty() ? 404 : 200, page.length);
           try (OutputStream body = exchange.getResponseBody()) {
             body.write(page);
           }
@@ -96,19 +112,21 @@ class EmbeddingBrowserTest {
       browser.clickAndWait(browser.find("form[action$=\"/questionnaire\"] button[type=submit]"));
       assertThat(browser.find("[role=alert]").getText()).isNotBlank();
       shot(browser, "01-laptop-refused-in-frame");
-      browser.driver().switchTo().frame("credence");
+      browser.driver().switchTo().frame(browser.find("iframe"));
       assertThat(browser.axeViolations()).as("axe-core: a refused page in a frame").isEmpty();
 
       browser.js(
           "document.querySelectorAll('input[type=radio][value=\"4\"]').forEach(r => r.click())");
-      browser.clickAndWait(browser.find("form[action$=\"/questionnaire\"] button[type=submit]"));
-      assertThat(browser.find("h1").getText()).isEqualTo("Thank you!");
-      assertThat(browser.axeViolations()).as("axe-core: the thank-you page in a frame").isEmpty();
-
+      // The thank-you page tells the host, which goes on to its next step at once.
+      browser.find("form[action$=\"/questionnaire\"] button[type=submit]").click();
       browser.driver().switchTo().defaultContent();
-      assertThat(messages(browser)).containsExactly(finished("completed"));
-      shot(browser, "02-laptop-completed-host");
+      assertThat(messages(browser, "completed")).containsExactly(finished("completed"));
+      shot(browser, "02-laptop-host-went-on");
       assertThat(quiet(browser)).as("the browser's console").isEmpty();
+
+      browser.open(link);
+      assertThat(browser.find("h1").getText()).isEqualTo("Already finished");
+      assertThat(browser.axeViolations()).as("axe-core: an end page").isEmpty();
     }
   }
 
@@ -120,17 +138,18 @@ class EmbeddingBrowserTest {
       browser.clickAndWait(browser.driver().findElement(DECLINE));
       assertThat(browser.driver().findElements(CONFIRM)).hasSize(1);
       shot(browser, "03-phone-decline-in-frame");
-      browser.driver().switchTo().frame("credence");
+      browser.driver().switchTo().frame(browser.find("iframe"));
       assertThat(browser.axeViolations()).as("axe-core: decline in a frame").isEmpty();
-      browser.clickAndWait(browser.driver().findElement(CONFIRM));
-      assertThat(browser.find("h1").getText()).isEqualTo("Assessment stopped");
-      assertThat(browser.axeViolations()).as("axe-core: the stopped page in a frame").isEmpty();
-
+      browser.driver().findElement(CONFIRM).click();
       browser.driver().switchTo().defaultContent();
       // Posted to the parent's origin only, of the two the environment names.
-      assertThat(messages(browser)).containsExactly(finished("cancelled"));
-      shot(browser, "04-phone-cancelled-host");
+      assertThat(messages(browser, "cancelled")).containsExactly(finished("cancelled"));
+      shot(browser, "04-phone-host-went-on");
       assertThat(quiet(browser)).as("the browser's console").isEmpty();
+
+      browser.open(link);
+      assertThat(browser.find("h1").getText()).isEqualTo("Assessment stopped");
+      assertThat(browser.axeViolations()).as("axe-core: an end page").isEmpty();
     }
   }
 
@@ -153,7 +172,7 @@ class EmbeddingBrowserTest {
                     line.contains("Framing '" + server.baseUrl() + "/' violates")
                         && line.contains(
                             "frame-ancestors " + (origins.isEmpty() ? "'none'" : origins.get(0))));
-        assertThat(messages(browser)).isEmpty();
+        assertThat(messages(browser, null)).isEmpty();
       }
       shot(browser, "05-refused-frame-host");
     }
@@ -186,21 +205,36 @@ class EmbeddingBrowserTest {
     assertThat(link).startsWith("http://localhost:");
     framed = link;
     browser.open(hostOrigin() + "/");
-    assertThat(browser.driver().getTitle()).isEqualTo("Lender app");
-    browser.driver().switchTo().frame("credence");
+    assertThat(browser.driver().getTitle()).isEqualTo("Your loan application");
+    browser.driver().switchTo().frame(browser.find("iframe"));
     browser.waitForPage();
   }
 
-  /** What the host page received, as origin and data, once at least one came or after a wait. */
-  private List<Object> messages(Browser browser) {
-    try {
-      browser
-          .wait(Duration.ofSeconds(3))
-          .until(d -> ((Number) browser.js("return window.received.length")).intValue() > 0);
-    } catch (org.openqa.selenium.TimeoutException none) {
-      // none came: the caller says whether that is right
+  /**
+   * What the host page received (origin and data): once the guide's page went on to its next step
+   * for {@code status}; or, with {@code status} null, after a wait in which it stayed.
+   */
+  private List<Object> messages(Browser browser, String status) {
+    String next = hostOrigin() + "/application/next?assessment=" + status;
+    if (status == null) {
+      sleep(Duration.ofSeconds(2));
+      assertThat(browser.driver().getCurrentUrl()).isEqualTo(hostOrigin() + "/");
+    } else {
+      browser.wait(Duration.ofSeconds(10)).until(d -> next.equals(d.getCurrentUrl()));
+      browser.waitForPage();
+      assertThat(browser.driver().getTitle()).isEqualTo("Next step");
     }
-    return new java.util.ArrayList<>((List<?>) browser.js("return window.received"));
+    Object received = browser.js("return JSON.parse(sessionStorage.getItem('received') || '[]')");
+    return new java.util.ArrayList<>((List<?>) received);
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private Object finished(String status) {
@@ -221,24 +255,25 @@ class EmbeddingBrowserTest {
   }
 
   /**
-   * A lender's page: the assessment in a frame, and every message the frame posts, kept as it came
-   * (origin and data), only from Credence's origin as a host should.
+   * The guide's host page, framing {@code link} and trusting this server's origin, with a recorder
+   * of every message from that origin kept as it came (origin and data) in the page's session
+   * storage, which its next page, of the same origin, reads.
    */
-  private String hostPage(String link) {
-    return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        + "<title>Lender app</title>"
-        + "<style>body{margin:0}iframe{border:0;width:100%;height:100vh;display:block}</style>"
-        + "</head><body><main>"
-        + "<iframe id=\"credence\" name=\"credence\" title=\"Credit assessment\" src=\""
-        + link
-        + "\"></iframe></main><script>"
-        + "window.received = [];"
-        + "window.addEventListener('message', function (e) {"
-        + " if (e.origin !== '"
-        + server.baseUrl()
-        + "') { return; }"
-        + " window.received.push({origin: e.origin, data: e.data}); });"
-        + "</script></body></html>";
+  private String hostPage(String example, String link) {
+    String recorder =
+        "<script>window.addEventListener('message', function (e) {"
+            + " if (e.origin !== '"
+            + server.baseUrl()
+            + "') { return; }"
+            + " var kept = JSON.parse(sessionStorage.getItem('received') || '[]');"
+            + " kept.push({origin: e.origin, data: e.data});"
+            + " sessionStorage.setItem('received', JSON.stringify(kept)); });</script>";
+    String page =
+        example
+            .replace("https://assess.lender.example/ACCESS_TOKEN", link)
+            .replace("\"https://assess.lender.example\"", "\"" + server.baseUrl() + "\"");
+    assertThat(page).doesNotContain("assess.lender.example");
+    // Before the guide's own script, so the message is kept before the page goes on.
+    return page.replace("<script>", recorder + "<script>");
   }
 }
