@@ -459,20 +459,17 @@ public final class AssessmentPages {
   }
 
   /**
-   * The status an end page tells the app or page that shows the assessment ({@code
-   * credence:finished}, docs/embedding.md), by the page's kind; the pages that stand instead of a
-   * session (a broken link, the database down) tell nothing.
+   * The status an end page of {@code kind} tells the app or page that shows the assessment ({@code
+   * credence:finished}, docs/embedding.md); null for the pages that stand instead of a session (a
+   * broken link, the database down), which tell nothing.
    */
-  private static final Map<String, String> ENDED =
-      Map.of(
-          "done",
-          "completed",
-          "finished",
-          "completed",
-          "cancelled",
-          "cancelled",
-          "expired",
-          "expired");
+  private static String ended(String kind) {
+    return switch (kind) {
+      case "done", "finished" -> "completed";
+      case "cancelled", "expired" -> kind;
+      default -> null;
+    };
+  }
 
   /** Pages that end the journey or stand instead of it, in the applicant's language. */
   private final class EndPages {
@@ -518,7 +515,7 @@ public final class AssessmentPages {
           settings == null || settings.lenderContact() == null || !page.hasLender()
               ? null
               : page.t("end.contact", page.lender(), settings.lenderContact());
-      String ended = environment == null ? null : ENDED.get(kind);
+      String ended = environment == null ? null : ended(kind);
       String origins = String.join(" ", frameAncestors(environment));
       render(
           ctx,

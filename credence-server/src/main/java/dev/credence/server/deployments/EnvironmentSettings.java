@@ -372,9 +372,7 @@ public record EnvironmentSettings(
         return origins;
       }
     }
-    problems.add(
-        "frame_ancestors must be a list of origins (strings), [] or null for none, so that no"
-            + " other site may frame the assessment");
+    problems.add("frame_ancestors must be a list of origins (strings), or [] or null for none");
     return INVALID;
   }
 
