@@ -8,6 +8,7 @@ import dev.credence.server.deployments.Environment;
 import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.HttpEdge;
+import dev.credence.server.http.SecurityHeaders;
 import dev.credence.server.store.StoreErrors;
 import gg.jte.generated.precompiled.assessment.JteconsentGenerated;
 import gg.jte.generated.precompiled.assessment.JtedeclineGenerated;
@@ -353,13 +354,18 @@ public final class AssessmentPages {
     // As the template engine renders HTML: escaped by OWASP's encoder, with no interceptor.
     html.render(new OwaspHtmlTemplateOutput(output), null);
     ctx.header("Content-Security-Policy", policy(nonce, environment));
+    if (!frameAncestors(environment).isEmpty()) {
+      // frame-ancestors names who may frame the page; X-Frame-Options could only say DENY.
+      ctx.removeHeader(SecurityHeaders.FRAME_OPTIONS);
+    }
     ctx.status(status).contentType("text/html; charset=utf-8").result(output.toString());
   }
 
   /**
    * Only this server's files, the brand colour in one nonce'd style element, the logo, the games'
    * scripts posting answers here ({@code journey.js}), and forms that post here or, after a
-   * redirect, land on the environment's own redirect URLs.
+   * redirect, land on the environment's own redirect URLs. Framed only by the environment's frame
+   * origins, if it has any (decision 0031).
    */
   static String policy(String nonce, Environment environment) {
     Set<String> formTargets = new LinkedHashSet<>(List.of("'self'"));
@@ -373,7 +379,14 @@ public final class AssessmentPages {
         + (nonce == null ? "" : " 'nonce-" + nonce + "'")
         + "; script-src 'self'; connect-src 'self'; img-src 'self' https:; form-action "
         + String.join(" ", formTargets)
-        + "; base-uri 'none'; frame-ancestors 'none'";
+        + "; base-uri 'none'; frame-ancestors "
+        + (frameAncestors(environment).isEmpty()
+            ? "'none'"
+            : String.join(" ", frameAncestors(environment)));
+  }
+
+  private static List<String> frameAncestors(Environment environment) {
+    return environment == null ? List.of() : environment.settings().frameAncestors();
   }
 
   private static Optional<String> origin(String url) {
@@ -445,6 +458,19 @@ public final class AssessmentPages {
     }
   }
 
+  /**
+   * The status an end page of {@code kind} tells the app or page that shows the assessment ({@code
+   * credence:finished}, docs/embedding.md); null for the pages that stand instead of a session (a
+   * broken link, the database down), which tell nothing.
+   */
+  private static String ended(String kind) {
+    return switch (kind) {
+      case "done", "finished" -> "completed";
+      case "cancelled", "expired" -> kind;
+      default -> null;
+    };
+  }
+
   /** Pages that end the journey or stand instead of it, in the applicant's language. */
   private final class EndPages {
     public void show(Context ctx, int status, String kind, Environment environment) {
@@ -489,11 +515,14 @@ public final class AssessmentPages {
           settings == null || settings.lenderContact() == null || !page.hasLender()
               ? null
               : page.t("end.contact", page.lender(), settings.lenderContact());
+      String ended = environment == null ? null : ended(kind);
+      String origins = String.join(" ", frameAncestors(environment));
       render(
           ctx,
           status,
           (out, interceptor) ->
-              JteendGenerated.render(out, interceptor, page, title, text, contact, link),
+              JteendGenerated.render(
+                  out, interceptor, page, title, text, contact, link, ended, origins),
           nonce,
           environment);
     }

@@ -197,7 +197,10 @@ public final class StepContext {
 
   /**
    * Only this link's pages send it back; scripts never read it. It holds nothing but what the
-   * applicant just sent, so it is not secret.
+   * applicant just sent, so it is not secret. Where another site may frame the pages, a same-site
+   * cookie would not survive the frame, so there it is a partitioned third-party one (decision
+   * 0031): kept per framing site, and only on https or loopback, where a browser keeps a Secure
+   * cookie.
    */
   private void setRefusedCookie(String value, int maxAge) {
     http.res()
@@ -210,6 +213,9 @@ public final class StepContext {
                 + http.pathParam("token")
                 + "; Max-Age="
                 + maxAge
-                + "; HttpOnly; SameSite=Strict");
+                + "; HttpOnly; "
+                + (view.environment().settings().frameAncestors().isEmpty()
+                    ? "SameSite=Strict"
+                    : "SameSite=None; Secure; Partitioned"));
   }
 }

@@ -26,7 +26,7 @@ public final class DeploymentStore {
           + " e.complete_url, e.cancelled_url, e.expired_url, e.show_completion_page,"
           + " e.webhook_url, e.privacy_policy_url, e.lender_contact, e.brand_logo_url, e.brand_primary_color,"
           + " e.hmac_required, e.rate_limit_per_minute, e.max_open_sessions, e.assessment_config, e.scoring_model,"
-          + " e.norms_minimum, e.retention_days, e.created_at,"
+          + " e.norms_minimum, e.retention_days, e.frame_ancestors, e.created_at,"
           + " e.updated_at";
   private static final String SELECT_ENVIRONMENT =
       "SELECT "
@@ -177,6 +177,7 @@ public final class DeploymentStore {
                       + " rate_limit_per_minute = :rate, max_open_sessions = :maxOpen,"
                       + " assessment_config = :assessment, scoring_model = :model,"
                       + " norms_minimum = :normsMinimum, retention_days = :retention,"
+                      + " frame_ancestors = :frameAncestors,"
                       + " updated_at = :now WHERE integration_id = :id")
               .bindMap(settingsParameters(s))
               .bind("now", utc(now))
@@ -279,11 +280,12 @@ public final class DeploymentStore {
                 + " privacy_policy_url, lender_contact, brand_logo_url, brand_primary_color,"
                 + " hmac_required,"
                 + " rate_limit_per_minute, max_open_sessions, assessment_config, scoring_model, norms_minimum,"
-                + " retention_days, created_at, updated_at) VALUES"
+                + " retention_days, frame_ancestors, created_at, updated_at) VALUES"
                 + " (:id, :deployment, :kind, :hash, :ciphertext, :hint, :rotated, :hours,"
                 + " :complete, :cancelled, :expired, :showCompletion, :webhook, :privacy, :contact,"
                 + " :logo,"
                 + " :color, :hmac, :rate, :maxOpen, :assessment, :model, :normsMinimum, :retention,"
+                + " :frameAncestors,"
                 + " :created, :updated)")
         .bind("id", e.integrationId())
         .bind("deployment", e.deploymentId())
@@ -317,6 +319,10 @@ public final class DeploymentStore {
     p.put("model", s.scoringModel().toJson());
     p.put("normsMinimum", s.normsMinimum());
     p.put("retention", s.retentionDays());
+    // Origins hold no space: one line, space-separated as in the header; NULL for none.
+    p.put(
+        "frameAncestors",
+        s.frameAncestors().isEmpty() ? null : String.join(" ", s.frameAncestors()));
     return p;
   }
 
@@ -330,6 +336,11 @@ public final class DeploymentStore {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("stored assessment configuration is not JSON", e);
     }
+  }
+
+  /** The stored origins, space-separated; NULL (none, or rows from before the setting) is none. */
+  private static List<String> frameAncestors(String stored) {
+    return stored == null ? List.of() : List.of(stored.split(" "));
   }
 
   /** The stored JSON of a credit model; NULL (rows from before it existed) is the default. */
@@ -380,7 +391,8 @@ public final class DeploymentStore {
             assessment(rs.getString("assessment_config")),
             model(rs.getString("scoring_model")),
             rs.getInt("norms_minimum"),
-            (Integer) rs.getObject("retention_days", Integer.class));
+            (Integer) rs.getObject("retention_days", Integer.class),
+            frameAncestors(rs.getString("frame_ancestors")));
     return new Environment(
         rs.getString("integration_id"),
         rs.getString("deployment_id"),

@@ -37,7 +37,8 @@ public record EnvironmentSettings(
     JsonNode assessment,
     CreditModel scoringModel,
     int normsMinimum,
-    Integer retentionDays) {
+    Integer retentionDays,
+    List<String> frameAncestors) {
 
   public static final int MIN_EXPIRY_HOURS = 1;
   public static final int MAX_EXPIRY_HOURS = 10_000;
@@ -70,7 +71,8 @@ public record EnvironmentSettings(
           "assessment",
           "scoring_model",
           "norms_minimum",
-          "retention_days");
+          "retention_days",
+          "frame_ancestors");
 
   public EnvironmentSettings {
     List<String> problems = new ArrayList<>();
@@ -116,6 +118,11 @@ public record EnvironmentSettings(
         && (retentionDays < MIN_RETENTION_DAYS || retentionDays > MAX_RETENTION_DAYS)) {
       problems.add(retentionProblem() + " (got " + retentionDays + ")");
     }
+    if (frameAncestors == null) {
+      frameAncestors = List.of();
+    } else {
+      frameAncestors = FrameAncestors.check(frameAncestors, problems);
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
@@ -155,7 +162,8 @@ public record EnvironmentSettings(
         assessment,
         CreditModel.DEFAULT,
         Norms.DEFAULT_MINIMUM,
-        null);
+        null,
+        List.of());
   }
 
   public Map<String, Object> toJson() {
@@ -177,6 +185,7 @@ public record EnvironmentSettings(
     json.put("scoring_model", Json.MAPPER.valueToTree(scoringModel));
     json.put("norms_minimum", normsMinimum);
     json.put("retention_days", retentionDays);
+    json.put("frame_ancestors", frameAncestors);
     return json;
   }
 
@@ -290,6 +299,9 @@ public record EnvironmentSettings(
         problems.add(name + " must be true or false");
         return INVALID;
       }
+      case "frame_ancestors" -> {
+        return origins(value, problems);
+      }
       case "assessment" -> {
         if (value.isNull()) {
           return assessmentSetting.defaults();
@@ -339,7 +351,35 @@ public record EnvironmentSettings(
         (JsonNode) v.get("assessment"),
         toModel(v.get("scoring_model")),
         (Integer) v.get("norms_minimum"),
-        (Integer) v.get("retention_days"));
+        (Integer) v.get("retention_days"),
+        origins(v.get("frame_ancestors")));
+  }
+
+  /** A patch's list of origins, as given (the constructor checks them); null clears it. */
+  private static Object origins(JsonNode value, List<String> problems) {
+    if (value.isNull()) {
+      return List.of();
+    }
+    List<String> origins = new ArrayList<>();
+    if (value.isArray()) {
+      for (JsonNode origin : value) {
+        if (!origin.isTextual()) {
+          break;
+        }
+        origins.add(origin.textValue().trim());
+      }
+      if (origins.size() == value.size()) {
+        return origins;
+      }
+    }
+    problems.add("frame_ancestors must be a list of origins (strings), or [] or null for none");
+    return INVALID;
+  }
+
+  /** {@link #toJson} holds the list as given; a patched value is a list of strings. */
+  @SuppressWarnings("unchecked")
+  private static List<String> origins(Object value) {
+    return value == null ? null : List.copyOf((List<String>) value);
   }
 
   /** {@link #toJson} holds the model as a JSON tree; a patched value is already parsed. */

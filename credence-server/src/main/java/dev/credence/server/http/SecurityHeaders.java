@@ -11,6 +11,9 @@ import java.util.function.BiConsumer;
 public final class SecurityHeaders {
   public static final String HSTS = "Strict-Transport-Security";
 
+  /** DENY on every answer but the assessment pages of an environment that may be framed. */
+  public static final String FRAME_OPTIONS = "X-Frame-Options";
+
   /**
    * One year. No {@code includeSubDomains}: the operator's other host names under the same domain
    * are not this server's to force onto https.
@@ -23,7 +26,7 @@ public final class SecurityHeaders {
   public SecurityHeaders(boolean hsts) {
     headers.put("X-Content-Type-Options", "nosniff");
     headers.put("Referrer-Policy", "no-referrer");
-    headers.put("X-Frame-Options", "DENY");
+    headers.put(FRAME_OPTIONS, "DENY");
     headers.put("Cache-Control", "no-store");
     if (hsts) {
       headers.put(HSTS, HSTS_VALUE);

@@ -2,6 +2,7 @@ package dev.credence.server.console.deployments;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +11,7 @@ import dev.credence.server.deployments.EnvironmentSettings;
 import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.Json;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,9 @@ public final class SettingsForm {
     URL,
     TEXT,
     CHECKBOX,
-    JSON
+    JSON,
+    /** Several values on one line, separated by spaces (or commas); a JSON list of strings. */
+    LIST
   }
 
   /**
@@ -155,7 +159,14 @@ public final class SettingsForm {
                   + " after they pass it; empty keeps them.",
               Type.NUMBER,
               "kept for ever",
-              "Finished sessions older than this are erased for good"));
+              "Finished sessions older than this are erased for good"),
+          new Field(
+              "frame_ancestors",
+              "Frame origins",
+              "The https origins whose pages may show the assessment in a frame, separated by"
+                  + " spaces, at most 10 (docs/embedding.md). Empty: no frame anywhere.",
+              Type.LIST,
+              "none"));
 
   private final Map<String, String> values;
   private final Map<String, String> stored;
@@ -284,7 +295,18 @@ public final class SettingsForm {
       case NUMBER -> number(text);
       case JSON -> object(field, text);
       case URL, TEXT -> text.isEmpty() ? NullNode.instance : TextNode.valueOf(text);
+      case LIST -> list(text);
     };
+  }
+
+  private static JsonNode list(String text) {
+    ArrayNode list = Json.MAPPER.createArrayNode();
+    for (String value : text.split("[\\s,]+")) {
+      if (!value.isEmpty()) {
+        list.add(value);
+      }
+    }
+    return list;
   }
 
   /** A whole number as a number, anything else as text, which the settings refuse by name. */
@@ -329,6 +351,11 @@ public final class SettingsForm {
       } catch (JsonProcessingException e) {
         throw new IllegalStateException("a settings tree is always JSON", e);
       }
+    }
+    if (field.type() == Type.LIST) {
+      List<String> values = new ArrayList<>();
+      value.forEach(v -> values.add(v.asText()));
+      return String.join(" ", values);
     }
     return value.asText();
   }
