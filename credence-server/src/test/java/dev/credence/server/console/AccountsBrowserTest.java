@@ -174,8 +174,7 @@ class AccountsBrowserTest {
           assertThat(browser.axeViolations()).as("axe-core, the only Admin, %s", size).isEmpty();
           ConsoleClient viewer = admin.invite("VIEWER");
           browser.open(server.baseUrl() + "/console/users");
-          browser.clickAndWait(
-              browser.find("form[action$='/role'] button"));
+          browser.clickAndWait(browser.find("form[action$='/role'] button"));
           assertThat(browser.find("p.notice").getText()).isEqualTo("Role changed.");
           viewer.get("/console/users");
           server.patchIntegration(
@@ -195,9 +194,7 @@ class AccountsBrowserTest {
         assertThat(settings.findElement(By.cssSelector(".audit-target")).getText())
             .isEqualTo("On Loans · Production");
         assertThat(
-                settings
-                    .findElements(By.cssSelector("table.audit-changes tbody tr"))
-                    .stream()
+                settings.findElements(By.cssSelector("table.audit-changes tbody tr")).stream()
                     .map(WebElement::getText)
                     .toList())
             .containsExactlyInAnyOrder(
@@ -222,9 +219,10 @@ class AccountsBrowserTest {
         new Select(browser.driver().findElement(By.id("action")))
             .selectByVisibleText("Role changed");
         browser.clickAndWait(browser.find("form.audit-filters button[type=submit]"));
-        assertThat(browser.driver().getCurrentUrl()).endsWith("/console/audit?action=user.role_changed");
+        assertThat(browser.driver().getCurrentUrl()).contains("action=user.role_changed");
         assertThat(browser.driver().findElements(By.cssSelector("li.audit-entry"))).hasSize(1);
-        assertThat(browser.find("li.audit-entry tbody tr").getText()).isEqualTo("role VIEWER ADMIN");
+        assertThat(browser.find("li.audit-entry tbody tr").getText())
+            .isEqualTo("role VIEWER ADMIN");
         assertThat(browser.find("a[href*='export.csv']").getAttribute("href"))
             .endsWith("/console/audit/export.csv?action=user.role_changed");
         step(browser, "audit-log-filtered-" + size);
@@ -242,8 +240,8 @@ class AccountsBrowserTest {
   }
 
   /**
-   * The words of the audit log's entries (up to 12 letters: "Production", not a URL or an id,
-   * which may wrap where they must) that the browser drew over two lines.
+   * The words of the audit log's entries (up to 12 letters: "Production", not a URL or an id, which
+   * may wrap where they must) that the browser drew over two lines.
    */
   @SuppressWarnings("unchecked")
   private static List<String> wordsBrokenAcrossLines(Browser browser) {

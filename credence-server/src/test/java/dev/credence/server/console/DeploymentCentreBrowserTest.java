@@ -114,9 +114,7 @@ class DeploymentCentreBrowserTest {
       // Reveal sits beside the hidden key; the rotation follows it, read in the order it is done.
       assertThat(admin.driver().findElements(By.cssSelector("dl.integration form.reveal-key")))
           .hasSize(1);
-      assertThat(
-              admin.box("dl.integration form.reveal-key").y()
-                  < admin.box("h3.key-rotation").y())
+      assertThat(admin.box("dl.integration form.reveal-key").y() < admin.box("h3.key-rotation").y())
           .isTrue();
       assertInReadingOrder(
           admin,
@@ -253,8 +251,8 @@ class DeploymentCentreBrowserTest {
   }
 
   /**
-   * Each element after the one before as a person reads: further down, or on the same line
-   * further right.
+   * Each element after the one before as a person reads: further down, or on the same line further
+   * right.
    */
   private static void assertInReadingOrder(Browser browser, String... css) {
     for (int i = 1; i < css.length; i++) {

@@ -204,8 +204,10 @@ class ResultsBrowserTest {
           .isEqualTo("The higher, the lower the risk.");
       assertThat(conscientiousness.findElement(By.cssSelector(".trait-error")).getText())
           .matches("Standard error [0-9.]+ T points: likely [0-9]+ to [0-9]+\\.");
-      WebElement risk = browser.find("ul.traits li:has(svg.meter[data-key='balloons.adjusted_pumps'])");
-      assertThat(risk.findElement(By.cssSelector(".trait-name")).getText()).isEqualTo("Risk taking");
+      WebElement risk =
+          browser.find("ul.traits li:has(svg.meter[data-key='balloons.adjusted_pumps'])");
+      assertThat(risk.findElement(By.cssSelector(".trait-name")).getText())
+          .isEqualTo("Risk taking");
       assertThat(risk.findElement(By.cssSelector(".trait-effect")).getText())
           .isEqualTo("The higher, the higher the risk.");
       assertThat(risk.findElement(By.cssSelector(".trait-error")).getText())

@@ -358,9 +358,9 @@ public final class Accounts implements ConsoleSessions {
   private static Refusal lastAdmin(ConsoleUser user) {
     return Refusal.conflict(
         "last_admin",
-        user.email()
-            + " is this company's only Admin, and a company keeps at least one: make another"
-            + " user Admin first. Nothing was changed.");
+        "A company keeps at least one Admin, and "
+            + user.email()
+            + " is this company's only one: make another user Admin first. Nothing was changed.");
   }
 
   private ConsoleUser userOf(ConsoleUser actor, String userId) {

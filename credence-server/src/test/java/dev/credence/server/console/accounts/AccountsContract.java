@@ -425,7 +425,7 @@ abstract class AccountsContract extends ServerContract {
         .isEqualTo(403);
     assertThat(viewer.get("/console/audit").statusCode()).isEqualTo(403);
     String users = admin.get("/console/users").body();
-    assertThat(users).doesNotContain("v2@example.com").contains("Make Viewer");
+    assertThat(users).doesNotContain("v2@example.com").contains("Make Admin");
   }
 
   @Test
@@ -472,9 +472,10 @@ abstract class AccountsContract extends ServerContract {
       assertThat(refused.body())
           .as(path)
           .contains(
-              admin.email()
-                  + " is this company&#39;s only Admin, and a company keeps at least one: make"
-                  + " another user Admin first. Nothing was changed. (last_admin)");
+              "A company keeps at least one Admin, and "
+                  + admin.email()
+                  + " is this company's only one: make another user Admin first. Nothing was"
+                  + " changed. (last_admin)");
     }
     assertThat(admin.get("/console/audit").statusCode()).isEqualTo(200); // still an Admin
     assertThat(AuditPage.read(admin).of("user.role_changed")).isEmpty();
