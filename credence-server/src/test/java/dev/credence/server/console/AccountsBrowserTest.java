@@ -233,7 +233,11 @@ class AccountsBrowserTest {
         assertThat(browser.find("p.error").getText())
             .isEqualTo("from must be a date written YYYY-MM-DD, such as 2026-01-31.");
         assertThat(browser.driver().findElements(By.cssSelector("li.audit-entry"))).isEmpty();
-        step(browser, "audit-log-bad-day-" + size, "the server responded with a status of 422");
+        step(
+            browser,
+            "audit-log-bad-day-" + size,
+            "the server responded with a status of 422",
+            "does not conform to the required format");
         assertThat(browser.axeViolations()).as("axe-core, a bad day, %s", size).isEmpty();
       }
     }

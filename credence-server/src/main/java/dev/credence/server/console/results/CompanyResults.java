@@ -147,10 +147,9 @@ public final class CompanyResults {
     return reopened;
   }
 
-  /** Sends one of the session's events again, as an Admin asked. */
   /**
-   * Sends one of a session's events again, when its environment has a webhook URL to send it to;
-   * without one it is refused and nothing changes.
+   * Sends one of the session's events again, as an Admin asked, when its environment has a webhook
+   * URL to send it to; without one it is refused and nothing changes.
    */
   void redeliver(ConsoleUser actor, Environment environment, Session session, String eventId) {
     EventStore.Event event =
@@ -167,7 +166,7 @@ public final class CompanyResults {
   }
 
   /** Whether events of {@code environment} have somewhere to go: a webhook URL is set. */
-  static boolean hasWebhook(Environment environment) {
+  public static boolean hasWebhook(Environment environment) {
     return environment.settings().webhookUrl() != null;
   }
 
