@@ -1,10 +1,10 @@
 package dev.credence.server.console.audit;
 
 import dev.credence.server.audit.AuditLog;
+import dev.credence.server.console.web.QueryValues;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,17 +22,13 @@ public record AuditFilter(
 
   static AuditFilter parse(Function<String, String> query) {
     List<String> errors = new ArrayList<>();
-    String actor = trim(query.apply("actor"));
-    String action = trim(query.apply("action"));
-    String from = trim(query.apply("from"));
-    String to = trim(query.apply("to"));
-    LocalDate fromDay = day(from, "from", errors);
-    LocalDate toDay = day(to, "to", errors);
-    if (fromDay != null && toDay != null && toDay.isBefore(fromDay)) {
-      errors.add("The end date " + to + " is before the start date " + from + ".");
-    }
+    String actor = QueryValues.trim(query.apply("actor"));
+    String action = QueryValues.trim(query.apply("action"));
+    String from = QueryValues.trim(query.apply("from"));
+    String to = QueryValues.trim(query.apply("to"));
+    QueryValues.checkDays(from, to, errors);
     Long before = null;
-    String beforeText = trim(query.apply("before"));
+    String beforeText = QueryValues.trim(query.apply("before"));
     if (beforeText != null) {
       try {
         before = Long.parseLong(beforeText);
@@ -77,21 +73,5 @@ public record AuditFilter(
 
   public boolean filtered() {
     return actor != null || action != null || from != null || to != null;
-  }
-
-  private static LocalDate day(String value, String name, List<String> errors) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return LocalDate.parse(value);
-    } catch (DateTimeParseException e) {
-      errors.add(name + " must be a date written YYYY-MM-DD, such as 2026-01-31.");
-      return null;
-    }
-  }
-
-  private static String trim(String value) {
-    return value == null || value.isBlank() ? null : value.strip();
   }
 }
