@@ -128,6 +128,22 @@ public final class ModelOperatorApi {
     return answer;
   }
 
+  /**
+   * The model of {@code environment} called {@code version} (the one a result names), or, when no
+   * model of that version is stored any more, the model it scores with now.
+   */
+  public CreditModel modelOrInUse(Environment environment, String version) {
+    CreditModel settings = environment.settings().scoringModel();
+    if (settings.version().equals(version)) {
+      return settings;
+    }
+    return store
+        .find(environment.integrationId(), version)
+        .filter(row -> !row.isSettings())
+        .map(row -> CreditModel.fromJson(row.model()))
+        .orElseGet(() -> registry.inUse(environment));
+  }
+
   /** Makes {@code version} active and retires the one before; the model with its report. */
   public ObjectNode activate(String integrationId, String version) {
     return activate(deployments.getIntegration(integrationId), version, Actor.OPERATOR);

@@ -83,7 +83,7 @@ public final class Console {
         new AuthPages(
             accounts, deployments, web, new ClientAddress(config.console().trustedProxies()));
     UserPages users = new UserPages(accounts, web);
-    AuditPages auditLog = new AuditPages(audit, web);
+    AuditPages auditLog = new AuditPages(audit, web, clock);
     DeploymentPages deploymentPages = new DeploymentPages(deployments, webhookTest, audit, web);
     CompanyEnvironments environments = new CompanyEnvironments(deployments);
     LinkPages links =
@@ -108,7 +108,15 @@ public final class Console {
         new ResultPages(
             query,
             new CompanyResults(
-                deployments, sessionStore, results, reopener, erasures, webhooks, audit, clock),
+                deployments,
+                sessionStore,
+                results,
+                reopener,
+                erasures,
+                webhooks,
+                audit,
+                modelOperator::modelOrInUse,
+                clock),
             new ResultExports(query, config.dataDir().resolve("exports"), clock),
             web);
     WebhookPages webhookPages = new WebhookPages(events, webhooks, environments, audit, web, clock);

@@ -182,6 +182,40 @@ public record Norms(Map<String, Norm> norms, String source) {
   }
 
   /**
+   * The percentiles one standard error either side of a percentile: {@code percentile} read as a T
+   * score, T minus and plus {@code standardErrorT} (T points), each read back as a percentile and
+   * rounded. About two chances in three that the true score lies in between.
+   *
+   * @param percentile 0 to 100, as a result's trait {@code value}
+   * @return {low, high}, each 0 to 100
+   */
+  public static int[] percentileRange(int percentile, double standardErrorT) {
+    if (percentile < 0 || percentile > 100 || !(standardErrorT >= 0)) {
+      throw new IllegalArgumentException("a percentile is 0 to 100 and a standard error >= 0");
+    }
+    double t = 50 + 10 * inverseNormalCdf(percentile / 100.0);
+    return new int[] {
+      (int) Math.round(100 * normalCdf((t - standardErrorT - 50) / 10)),
+      (int) Math.round(100 * normalCdf((t + standardErrorT - 50) / 10))
+    };
+  }
+
+  /** The z of a probability, by bisection on {@link #normalCdf}; +-8.3 (0 or 1) at the ends. */
+  static double inverseNormalCdf(double p) {
+    double low = -8.3;
+    double high = 8.3;
+    for (int i = 0; i < 60; i++) {
+      double mid = (low + high) / 2;
+      if (normalCdf(mid) < p) {
+        low = mid;
+      } else {
+        high = mid;
+      }
+    }
+    return (low + high) / 2;
+  }
+
+  /**
    * The standard normal CDF, from the error function approximation of Abramowitz and Stegun 7.1.26
    * (absolute error below 1.5e-7).
    */

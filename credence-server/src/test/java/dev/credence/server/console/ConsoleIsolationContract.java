@@ -56,6 +56,25 @@ abstract class ConsoleIsolationContract extends ServerContract {
             bravo.productionKey(), RunningServer.sessionBody(UID, bravo.productionIntegrationId()));
     assertThat(created.statusCode()).isEqualTo(200);
     new Applicant(server, RunningServer.json(created).get("access_token").asText()).finish();
+    // ... whose events (ended without a webhook) its page offers to send again once Production
+    // has a webhook URL ...
+    String events =
+        "/v1/admin/integrations/"
+            + bravo.productionIntegrationId()
+            + "/sessions/"
+            + UID
+            + "/events";
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+    while (RunningServer.json(server.operator("GET", events, null))
+            .get("events")
+            .findValuesAsText("status")
+            .contains("PENDING")
+        && System.nanoTime() < deadline) {
+      Lender.sleep(50);
+    }
+    server.patchIntegration(
+        bravo.productionIntegrationId(),
+        "{\"webhook_url\": \"https://hooks.bravo.invalid/credence\"}");
     server.createSession(
         bravo.testKey(), RunningServer.sessionBody("bravo-test-0001", bravo.testIntegrationId()));
     // ... one of them opened after its time limit (expired: its page offers to re-open) ...

@@ -70,12 +70,12 @@ class DeploymentCentreBrowserTest {
 
   @Test
   void onADesktop() {
-    run("onADesktop", Browser::desktop);
+    run("onADesktop", languages -> Browser.desktop(languages, 1366, 768));
   }
 
   @Test
   void onAPhone() {
-    run("onAPhone", Browser::phone);
+    run("onAPhone", languages -> Browser.phone(languages, 390, 844));
   }
 
   private void run(String test, Function<String, Browser> device) {
@@ -111,8 +111,21 @@ class DeploymentCentreBrowserTest {
       String integrationId = text(admin, "#integration-id");
       steps.shot("03-created");
 
-      // Reveal the key, copy it.
+      // Reveal sits beside the hidden key; the rotation follows it, read in the order it is done.
+      assertThat(admin.driver().findElements(By.cssSelector("dl.integration form.reveal-key")))
+          .hasSize(1);
+      assertThat(admin.box("dl.integration form.reveal-key").y() < admin.box("h3.key-rotation").y())
+          .isTrue();
+      assertInReadingOrder(
+          admin,
+          "#overlap-hours",
+          "form[action$='/rotate-key'] input[name=confirm]",
+          "form[action$='/rotate-key'] button[type=submit]");
+
+      // Reveal the key, copy it: the page then offers no second Reveal.
       admin.clickAndWait(button(admin, "Reveal API key"));
+      assertThat(admin.driver().findElements(By.cssSelector("form[action$='/reveal-key']")))
+          .isEmpty();
       String key = admin.driver().findElement(By.id("api-key")).getAttribute("value");
       assertThat(key).startsWith("crd_test_").hasSize(49);
       WebElement copy = admin.driver().findElement(By.cssSelector("[data-copy=api-key]"));
@@ -234,6 +247,23 @@ class DeploymentCentreBrowserTest {
       viewer.open(server.baseUrl() + "/console/deployments");
       assertThat(viewer.driver().findElements(By.cssSelector("main form"))).isEmpty();
       seen.shot("13-viewer-deployments");
+    }
+  }
+
+  /**
+   * Each element after the one before as a person reads: further down, or on the same line further
+   * right.
+   */
+  private static void assertInReadingOrder(Browser browser, String... css) {
+    for (int i = 1; i < css.length; i++) {
+      Browser.Box before = browser.box(css[i - 1]);
+      Browser.Box after = browser.box(css[i]);
+      boolean below = after.y() >= before.y() + before.height() - 1;
+      boolean rightOnTheLine =
+          after.y() < before.y() + before.height() && after.x() >= before.x() + before.width() - 1;
+      assertThat(below || rightOnTheLine)
+          .as("%s (%s) comes after %s (%s)", css[i], after, css[i - 1], before)
+          .isTrue();
     }
   }
 

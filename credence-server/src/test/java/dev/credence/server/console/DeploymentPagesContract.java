@@ -107,7 +107,7 @@ abstract class DeploymentPagesContract extends ServerContract {
         .contains(cards.at("/production/integration_id").asText())
         .contains("aria-current=\"page\">Production</a>");
     assertThat(admin.get("/console/deployments").body()).contains("Cards");
-    assertThat(unescaped(admin.get("/console/audit").body()))
+    assertThat(AuditPage.read(admin).text())
         .contains("deployment.created", "\"name\":\"Cards\"", id);
   }
 
@@ -129,11 +129,22 @@ abstract class DeploymentPagesContract extends ServerContract {
     RunningServer.Deployment d = server.newDeployment();
     ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
     String page = page(d);
-    assertThat(admin.get(page).body()).doesNotContain(d.testKey()).contains("Reveal API key");
+    String before = admin.get(page).body();
+    assertThat(before).doesNotContain(d.testKey()).contains("Reveal API key");
+    // Reveal sits with the key; rotation follows in the order it is done: when, confirm, rotate.
+    assertThat(before)
+        .containsSubsequence(
+            "/test/reveal-key",
+            "Rotate the API key",
+            "name=\"overlap_hours\"",
+            "name=\"confirm\"",
+            "Rotate API key</button>");
 
     HttpResponse<String> revealed = admin.post(page + "/test/reveal-key", Map.of());
     assertThat(revealed.statusCode()).isEqualTo(200);
     assertThat(revealed.body()).contains("value=\"" + d.testKey() + "\"");
+    // Revealed: the page offers no second Reveal.
+    assertThat(revealed.body()).doesNotContain("Reveal API key", "/reveal-key");
     assertThat(revealed.body()).doesNotContain(d.productionKey());
     assertThat(revealed.headers().firstValue("Cache-Control")).hasValue("no-store");
     HttpResponse<String> live = admin.post(page + "/production/reveal-key", Map.of());
@@ -150,7 +161,7 @@ abstract class DeploymentPagesContract extends ServerContract {
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(refused.body()).doesNotContain(d.testKey());
 
-    String audit = unescaped(admin.get("/console/audit").body());
+    String audit = AuditPage.read(admin).text();
     assertThat(audit)
         .contains("environment.key_revealed", "Loans · Test", "Loans · Production")
         .contains("\"integration_id\":\"" + d.testIntegrationId() + "\"");
@@ -183,7 +194,7 @@ abstract class DeploymentPagesContract extends ServerContract {
     assertThat(createSession(d.productionKey(), d.productionIntegrationId()).statusCode())
         .isEqualTo(200);
 
-    String audit = unescaped(admin.get("/console/audit").body());
+    String audit = AuditPage.read(admin).text();
     assertThat(audit).contains("environment.key_rotated", "api_key_issued_at");
     assertNoKeyIn(audit, d.testKey(), newKey);
   }
@@ -248,7 +259,7 @@ abstract class DeploymentPagesContract extends ServerContract {
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(again.body()).contains("nothing to end");
 
-    String audit = unescaped(admin.get("/console/audit").body());
+    String audit = AuditPage.read(admin).text();
     assertThat(audit)
         .contains("environment.key_rotated", "previous_api_key_expires_at")
         .contains("environment.key_overlap_ended");
@@ -307,7 +318,7 @@ abstract class DeploymentPagesContract extends ServerContract {
     assertThat(integration(d.productionIntegrationId()).get("session_expiry_hours").asInt())
         .isEqualTo(24);
 
-    String audit = unescaped(admin.get("/console/audit").body());
+    String audit = AuditPage.read(admin).text();
     assertThat(audit)
         .contains("environment.settings_changed")
         .contains("\"session_expiry_hours\":24", "\"session_expiry_hours\":48")
@@ -321,8 +332,7 @@ abstract class DeploymentPagesContract extends ServerContract {
     HttpResponse<String> unchanged = admin.post(page + "/test/settings", again);
     assertThat(unchanged.headers().firstValue("Location"))
         .hasValue(page + "?env=test&done=unchanged");
-    String auditAfter = unescaped(admin.get("/console/audit").body());
-    assertThat(count(auditAfter, "environment.settings_changed")).isEqualTo(1);
+    assertThat(AuditPage.read(admin).of("environment.settings_changed")).hasSize(1);
 
     // Empty JSON restores the default model, as null does in the operator API.
     Map<String, String> reset = new LinkedHashMap<>(form);
@@ -659,8 +669,8 @@ abstract class DeploymentPagesContract extends ServerContract {
       assertThat(unreachable.body()).contains("Not delivered: connection refused");
     }
 
-    String audit = unescaped(admin.get("/console/audit").body());
-    assertThat(count(audit, "webhook.test_sent")).isEqualTo(3);
+    String audit = AuditPage.read(admin).text();
+    assertThat(AuditPage.read(admin).of("webhook.test_sent")).hasSize(3);
     assertThat(audit).contains("\"status\":200", "\"status\":500", "\"status\":null");
     assertNoKeyIn(audit, d.productionKey());
   }
@@ -736,10 +746,6 @@ abstract class DeploymentPagesContract extends ServerContract {
     for (String key : keys) {
       assertThat(text).doesNotContain(key).doesNotContain(key.substring(0, 13));
     }
-  }
-
-  private static int count(String text, String part) {
-    return text.split(Pattern.quote(part), -1).length - 1;
   }
 
   private static String customModel(String version) {

@@ -154,7 +154,9 @@ abstract class ErasurePagesContract extends ServerContract {
     assertThat(lines.get(0))
         .isEqualTo(
             "uid,deployment,environment,created_at,finished_at,status,score,risk_band,"
-                + "score_confidence,review_required,flags,erased_at,erased_by");
+                + "score_confidence,review_required,flags,erased_at,erased_by,"
+                + "Neuroticism,Extraversion,Openness,Agreeableness,Conscientiousness,"
+                + "Risk taking,Balloons burst,Patience,Impatience,Memory span");
     List<String> erasedLines = lines.stream().filter(l -> l.contains(",erased,")).toList();
     assertThat(erasedLines).isNotEmpty().allMatch(l -> l.startsWith(",Loans,PRODUCTION,"));
     assertThat(erasedLines)
@@ -164,7 +166,7 @@ abstract class ErasurePagesContract extends ServerContract {
                     ",Loans,PRODUCTION,[^,]+,[^,]+,erased,,,,,,[0-9TZ:-]+,"
                         + "\\Q"
                         + admin.email()
-                        + "\\E"));
+                        + "\\E,,,,,,,,,,"));
     assertThat(csv.body()).doesNotContain(uid);
     assertThat(admin.get("/console/results/export.csv?status=erased").body().lines())
         .hasSize(erasedLines.size() + 1);

@@ -3,6 +3,7 @@ package dev.credence.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.credence.server.outcomes.OutcomeCsv;
+import dev.credence.server.testing.AuditPage;
 import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
@@ -74,9 +75,26 @@ abstract class LinksAndOutcomesContract extends ServerContract {
                 .toList())
         .isEqualTo(rows.stream().map(r -> r[1]).toList());
 
-    String audit = admin.get("/console/audit").body();
+    String audit = AuditPage.read(admin).text();
     assertThat(audit).contains("links.generated").contains("spring");
     assertThat(audit).doesNotContain(rows.get(0)[1].substring(rows.get(0)[1].lastIndexOf('/') + 1));
+  }
+
+  @Test
+  void batchesAndUploadsChooseProductionUnlessTestIsChosen() {
+    Deployment d = server.newDeployment();
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, d.companyId());
+    String production = "<option value=\"" + d.productionIntegrationId() + "\" selected>";
+    String test = "<option value=\"" + d.testIntegrationId() + "\"";
+    for (String path : List.of("/console/links", "/console/outcomes")) {
+      String page = admin.get(path).body();
+      assertThat(page).as(path).contains(production).contains(test + ">");
+      assertThat(page).as(path).doesNotContain(test + " selected>");
+    }
+    // Test chosen stays chosen when the page comes back with a refusal.
+    HttpResponse<String> refused = generate(admin, d.testIntegrationId(), "-bad", "3");
+    assertThat(refused.statusCode()).isEqualTo(422);
+    assertThat(refused.body()).contains(test + " selected>").doesNotContain(production);
   }
 
   @Test
@@ -149,7 +167,7 @@ abstract class LinksAndOutcomesContract extends ServerContract {
       assertThat(page.body()).contains("The number of links must be a whole number from 1 to 1000");
     }
     assertThat(batchRows(admin)).isEmpty();
-    assertThat(admin.get("/console/audit").body()).doesNotContain("links.generated");
+    assertThat(AuditPage.read(admin).text()).doesNotContain("links.generated");
     assertThat(
             server
                 .createSession(d.productionKey(), RunningServer.sessionBody("fine-0001", id))
@@ -182,7 +200,7 @@ abstract class LinksAndOutcomesContract extends ServerContract {
     assertThat(rows)
         .extracting(r -> r[0])
         .containsExactly("second-0001", "second-0002", "second-0003", "second-0004", "second-0005");
-    assertThat(admin.get("/console/audit").body()).contains("\"requested\":10");
+    assertThat(AuditPage.read(admin).text()).contains("\"requested\":10");
 
     HttpResponse<String> none = generate(admin, d.testIntegrationId(), "third", "3");
     assertThat(none.statusCode()).isEqualTo(409);
@@ -274,7 +292,7 @@ abstract class LinksAndOutcomesContract extends ServerContract {
         .contains("Accepted: 1</strong> rows (0 new, 1 with a new date, 0 already stored)");
     assertThat(storedRow(admin, "Production")).isEqualTo("2 1 1 0 1 5");
 
-    String audit = admin.get("/console/audit").body();
+    String audit = AuditPage.read(admin).text();
     assertThat(audit).contains("outcomes.uploaded").contains("\"refused\":11");
   }
 

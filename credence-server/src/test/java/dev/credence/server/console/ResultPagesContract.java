@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.credence.server.assessment.Applicant;
 import dev.credence.server.outcomes.OutcomeCsv;
+import dev.credence.server.scoring.CreditModel;
+import dev.credence.server.scoring.Glossary;
+import dev.credence.server.scoring.Norms;
+import dev.credence.server.testing.AuditPage;
 import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
@@ -23,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -316,7 +321,9 @@ abstract class ResultPagesContract extends ServerContract {
     assertThat(lines.get(0))
         .isEqualTo(
             "uid,deployment,environment,created_at,finished_at,status,score,risk_band,"
-                + "score_confidence,review_required,flags,erased_at,erased_by");
+                + "score_confidence,review_required,flags,erased_at,erased_by,"
+                + "Neuroticism,Extraversion,Openness,Agreeableness,Conscientiousness,"
+                + "Risk taking,Balloons burst,Patience,Impatience,Memory span");
     assertThat(lines).hasSize(6);
     JsonNode high = calculated.get(HIGH);
     String highLine =
@@ -333,6 +340,18 @@ abstract class ResultPagesContract extends ServerContract {
                 + ","
                 + high.get("review_required").asBoolean()
                 + ",");
+    // each trait's percentile under its plain name; a trait the model does not weigh is empty
+    List<String> header = List.of(lines.get(0).split(",", -1));
+    List<String> highCells = List.of(highLine.split(",", -1));
+    assertThat(highCells).hasSameSizeAs(header);
+    for (JsonNode trait : high.get("traits")) {
+      String name = Glossary.standard().name(trait.get("key").asText());
+      assertThat(highCells.get(header.indexOf(name)))
+          .as(name)
+          .isEqualTo(trait.get("value").asText());
+    }
+    assertThat(highCells.get(header.indexOf("Openness"))).isEmpty();
+    assertThat(high.get("traits")).hasSizeGreaterThan(3);
     assertThat(lines).anyMatch(l -> l.startsWith(INCOMPLETE + ",") && l.contains(",incomplete,,"));
 
     assertThat(admin.get("/console/results/export.csv?uid=FX&status=completed").body().lines())
@@ -427,6 +446,41 @@ abstract class ResultPagesContract extends ServerContract {
                   + "\"");
     }
     assertThat(high.get("traits")).isNotEmpty();
+    // each trait in words: name, meaning, the internal key, which way the model's weight moves
+    // the risk, and its standard error where the result has one (the domains, not the games)
+    String text = page.body().replace("&#39;", "'");
+    for (JsonNode trait : high.get("traits")) {
+      String key = trait.get("key").asText();
+      Glossary.Term term = Glossary.standard().term(key);
+      double weight = CreditModel.DEFAULT.weights().get(key);
+      JsonNode error = high.at("/evidence/standard_errors").path(key);
+      String note =
+          error.isNumber()
+              ? String.format(
+                  Locale.ROOT,
+                  "Standard error %.1f T points: likely %d to %d.",
+                  error.asDouble(),
+                  Norms.percentileRange(trait.get("value").asInt(), error.asDouble())[0],
+                  Norms.percentileRange(trait.get("value").asInt(), error.asDouble())[1])
+              : "Standard error not known.";
+      assertThat(text)
+          .containsPattern(
+              "(?s)"
+                  + Pattern.quote("<strong class=\"trait-name\">" + term.name() + "</strong>")
+                  + "\\s*"
+                  + Pattern.quote("<code class=\"term-key\" title=\"Internal key\">" + key)
+                  + ".*?"
+                  + Pattern.quote(term.meaning())
+                  + ".*?"
+                  + Pattern.quote(
+                      weight > 0
+                          ? "The higher, the higher the risk."
+                          : "The higher, the lower the risk.")
+                  + ".*?"
+                  + Pattern.quote(note));
+    }
+    assertThat(high.at("/evidence/standard_errors/domain.C").isNumber()).isTrue();
+    assertThat(text).contains("Standard error not known.").doesNotContain(">domain.C, ");
 
     HttpResponse<String> expired = admin.get(resultPath(EXPIRED));
     assertThat(expired.body())
@@ -456,7 +510,7 @@ abstract class ResultPagesContract extends ServerContract {
     assertThat(body.at("/event/type").asText()).isEqualTo("psychometric_score.complete");
     assertThat(admin.get(resultPath(LOW) + "?done=redelivered").body())
         .contains("being sent again");
-    assertThat(admin.get("/console/audit").body())
+    assertThat(AuditPage.read(admin).text())
         .contains("event.redelivered")
         .contains("uid " + LOW + " on " + acme.productionIntegrationId());
   }
@@ -481,12 +535,46 @@ abstract class ResultPagesContract extends ServerContract {
     assertThat(completed.statusCode()).isEqualTo(409);
     assertThat(completed.body()).contains("is completed; only an expired session");
 
-    String audit = admin.get("/console/audit").body();
+    String audit = AuditPage.read(admin).text();
     assertThat(audit).contains("session.reopened", "uid " + REOPEN);
     assertThat(audit).doesNotContain(URI.create(link.group(1)).getPath().substring(1));
   }
 
   // --- who may do what --------------------------------------------------------------------------
+
+  @Test
+  void anEventIsNotOfferedAgainWhereThereIsNoWebhookAndTheServerRefusesIt() {
+    // Test has no webhook URL: its events ended NO_WEBHOOK, without an attempt.
+    String integration = acme.testIntegrationId();
+    String eventsPath =
+        "/v1/admin/integrations/" + integration + "/sessions/" + TEST_UID + "/events";
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    JsonNode events = json(server.operator("GET", eventsPath, null)).get("events");
+    while (events.findValuesAsText("status").contains("PENDING") && System.nanoTime() < deadline) {
+      Lender.sleep(50);
+      events = json(server.operator("GET", eventsPath, null)).get("events");
+    }
+    assertThat(events).isNotEmpty();
+    for (JsonNode event : events) {
+      assertThat(event.get("status").asText()).isEqualTo("NO_WEBHOOK");
+      assertThat(event.get("attempts").asInt()).isZero();
+    }
+    String path = "/console/results/" + integration + "/" + TEST_UID;
+    HttpResponse<String> page = admin.get(path);
+    assertThat(page.body())
+        .doesNotContain("Redeliver", "/redeliver")
+        .contains("This environment has no webhook URL, so events have nowhere to go");
+
+    String eventId = events.get(0).get("id").asText();
+    HttpResponse<String> refused = admin.post(path + "/events/" + eventId + "/redeliver", Map.of());
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.body())
+        .contains(
+            "This environment has no webhook URL, so an event has nowhere to go: set one in the"
+                + " Deployment Centre, then send the event again. Nothing was sent.");
+    assertThat(json(server.operator("GET", eventsPath, null)).get("events")).isEqualTo(events);
+    assertThat(AuditPage.read(admin).text()).doesNotContain("uid " + TEST_UID);
+  }
 
   @Test
   void aViewerSeesEverythingAndChangesNothing() {

@@ -178,6 +178,61 @@ class ResultsBrowserTest {
     step("result");
   }
 
+  @Test
+  void traitsInWordsOnALaptopAndAPhone() {
+    for (String size : List.of("1366x768", "390x844")) {
+      boolean laptop = size.equals("1366x768");
+      browser = laptop ? Browser.desktop("en", 1366, 768) : Browser.phone("en", 390, 844);
+      device = "words-" + size;
+      shots = 0;
+      browser.signIn(
+          server.baseUrl(),
+          "/console/results/" + deployment.productionIntegrationId() + "/BR-agree-01",
+          email,
+          ConsoleClient.PASSWORD);
+      List<WebElement> traits = browser.driver().findElements(By.cssSelector("ul.traits li"));
+      assertThat(traits).hasSize(6);
+      WebElement conscientiousness =
+          browser.find("ul.traits li:has(svg.meter[data-key='domain.C'])");
+      assertThat(conscientiousness.findElement(By.cssSelector(".trait-name")).getText())
+          .isEqualTo("Conscientiousness");
+      assertThat(conscientiousness.findElement(By.cssSelector(".term-key")).getText())
+          .isEqualTo("domain.C");
+      assertThat(conscientiousness.findElement(By.cssSelector(".trait-meaning")).getText())
+          .isEqualTo("Organised, dependable, careful");
+      assertThat(conscientiousness.findElement(By.cssSelector(".trait-effect")).getText())
+          .isEqualTo("The higher, the lower the risk.");
+      assertThat(conscientiousness.findElement(By.cssSelector(".trait-error")).getText())
+          .matches("Standard error [0-9.]+ T points: likely [0-9]+ to [0-9]+\\.");
+      WebElement risk =
+          browser.find("ul.traits li:has(svg.meter[data-key='balloons.adjusted_pumps'])");
+      assertThat(risk.findElement(By.cssSelector(".trait-name")).getText())
+          .isEqualTo("Risk taking");
+      assertThat(risk.findElement(By.cssSelector(".trait-effect")).getText())
+          .isEqualTo("The higher, the higher the risk.");
+      assertThat(risk.findElement(By.cssSelector(".trait-error")).getText())
+          .isEqualTo("Standard error not known.");
+      // Flags and missing features are named in words too, their keys in small type beside.
+      for (WebElement term :
+          browser.driver().findElements(By.cssSelector("dl.result-facts ul.terms li"))) {
+        assertThat(term.findElement(By.tagName("strong")).getText())
+            .doesNotMatch("[A-Z_]+|[a-z_]+\\.[A-Za-z0-9_]+");
+        assertThat(term.findElement(By.cssSelector(".term-key")).getText()).isNotBlank();
+      }
+      // Each trait's words, value, bar and notes lie within the page's width.
+      for (WebElement trait : traits) {
+        assertThat(trait.getRect().getX() + trait.getRect().getWidth())
+            .isLessThanOrEqualTo(laptop ? 1366 : 390);
+        assertThat(trait.findElement(By.cssSelector("svg.meter")).getSize().getWidth())
+            .isGreaterThan(laptop ? 200 : 150);
+      }
+      step("result-in-words");
+      assertThat(browser.axeViolations()).as("axe-core, result page at %s", size).isEmpty();
+      browser.close();
+      browser = null;
+    }
+  }
+
   // --- helpers ----------------------------------------------------------------------------------
 
   private List<WebElement> rows() {

@@ -146,4 +146,27 @@ class NormsTest {
     assertThat(Norms.domainAlpha(6))
         .isCloseTo(0.56757, org.assertj.core.api.Assertions.within(1e-5));
   }
+
+  /**
+   * One standard error either side of a percentile, read back as percentiles: 50 with the short
+   * form's 6.6 T points is T 43.4 to 56.6, the 25th to the 75th percentile; 87 is T 61.3, so T 54.7
+   * to 67.9, the 68th to the 96th.
+   */
+  @Test
+  void percentileRangeOneStandardErrorEitherSide() {
+    Object[][] table = {
+      // percentile, standard error (T points), low, high
+      {50, 6.6, 25, 75},
+      {87, 6.6, 68, 96},
+      {25, 4.0, 14, 39},
+      {0, 6.6, 0, 0},
+      {100, 6.6, 100, 100},
+      {40, 0.0, 40, 40},
+    };
+    for (Object[] row : table) {
+      assertThat(Norms.percentileRange((int) row[0], (double) row[1]))
+          .as("percentile %s, SE %s", row[0], row[1])
+          .containsExactly((int) row[2], (int) row[3]);
+    }
+  }
 }

@@ -107,23 +107,56 @@ final class AccountStore {
                 .list());
   }
 
-  int countAdmins(String companyId) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    "SELECT COUNT(*) FROM console_users WHERE company_id = ? AND role = 'ADMIN'")
-                .bind(0, companyId)
-                .mapTo(Integer.class)
-                .one());
+  /**
+   * Changes a user's role, unless that takes the company's last Admin away: false then, and nothing
+   * changed. The company's row is locked first, so two Admins demoting each other at once take
+   * turns and the second sees the first's change.
+   */
+  boolean updateRoleKeepingAnAdmin(String companyId, String userId, Role role) {
+    return jdbi.inTransaction(
+        h -> {
+          if (role != Role.ADMIN && lastAdmin(h, companyId, userId)) {
+            return false;
+          }
+          h.createUpdate("UPDATE console_users SET role = ? WHERE id = ? AND company_id = ?")
+              .bind(0, role.name())
+              .bind(1, userId)
+              .bind(2, companyId)
+              .execute();
+          return true;
+        });
   }
 
-  void updateRole(String userId, Role role) {
-    jdbi.useHandle(
-        h ->
-            h.createUpdate("UPDATE console_users SET role = ? WHERE id = ?")
-                .bind(0, role.name())
-                .bind(1, userId)
-                .execute());
+  /** Deletes a user and their sessions, unless they are the company's last Admin: false then. */
+  boolean deleteUserKeepingAnAdmin(String companyId, String userId) {
+    return jdbi.inTransaction(
+        h -> {
+          if (lastAdmin(h, companyId, userId)) {
+            return false;
+          }
+          h.createUpdate("DELETE FROM console_sessions WHERE user_id = ?")
+              .bind(0, userId)
+              .execute();
+          h.createUpdate("DELETE FROM console_users WHERE id = ? AND company_id = ?")
+              .bind(0, userId)
+              .bind(1, companyId)
+              .execute();
+          return true;
+        });
+  }
+
+  /** Whether {@code userId} is the company's only Admin, the company's row locked. */
+  private static boolean lastAdmin(Handle h, String companyId, String userId) {
+    h.createQuery("SELECT id FROM companies WHERE id = ? FOR UPDATE")
+        .bind(0, companyId)
+        .mapTo(String.class)
+        .findOne();
+    List<String> admins =
+        h.createQuery("SELECT id FROM console_users WHERE company_id = ? AND role = 'ADMIN'")
+            .bind(0, companyId)
+            .mapTo(String.class)
+            .list();
+    return admins.size() <= 1 && admins.contains(userId);
   }
 
   void updateLastLogin(String userId, Instant at) {
@@ -136,16 +169,6 @@ final class AccountStore {
   }
 
   /** Removes a user and signs out every browser of theirs. */
-  void deleteUser(String userId) {
-    jdbi.useTransaction(
-        h -> {
-          h.createUpdate("DELETE FROM console_sessions WHERE user_id = ?")
-              .bind(0, userId)
-              .execute();
-          h.createUpdate("DELETE FROM console_users WHERE id = ?").bind(0, userId).execute();
-        });
-  }
-
   // --- signed-in sessions -----------------------------------------------------------------------
 
   void insertSession(String idHash, String userId, String csrfToken, Instant now) {

@@ -329,11 +329,9 @@ public final class Accounts implements ConsoleSessions {
     if (user.role() == role) {
       return;
     }
-    if (user.isAdmin() && store.countAdmins(actor.companyId()) <= 1) {
-      throw Refusal.conflict(
-          "last_admin", "A company keeps at least one Admin: make another user Admin first.");
+    if (!store.updateRoleKeepingAnAdmin(actor.companyId(), user.id(), role)) {
+      throw lastAdmin(user);
     }
-    store.updateRole(user.id(), role);
     audit.record(
         actor,
         "user.role_changed",
@@ -345,17 +343,24 @@ public final class Accounts implements ConsoleSessions {
   public void remove(ConsoleUser actor, String userId) {
     actor.requireAdmin();
     ConsoleUser user = userOf(actor, userId);
-    if (user.isAdmin() && store.countAdmins(actor.companyId()) <= 1) {
-      throw Refusal.conflict(
-          "last_admin", "A company keeps at least one Admin: make another user Admin first.");
+    if (!store.deleteUserKeepingAnAdmin(actor.companyId(), user.id())) {
+      throw lastAdmin(user);
     }
-    store.deleteUser(user.id());
     audit.record(
         actor,
         "user.removed",
         user.email(),
         Map.of("email", user.email(), "name", user.name(), "role", user.role()),
         null);
+  }
+
+  /** The refusal of a change that would leave the company without an Admin. */
+  private static Refusal lastAdmin(ConsoleUser user) {
+    return Refusal.conflict(
+        "last_admin",
+        "A company keeps at least one Admin, and "
+            + user.email()
+            + " is this company's only one: make another user Admin first. Nothing was changed.");
   }
 
   private ConsoleUser userOf(ConsoleUser actor, String userId) {

@@ -86,7 +86,7 @@ public final class UserPages {
     if (e.kind() == Refusal.Kind.FORBIDDEN || e.kind() == Refusal.Kind.NOT_FOUND) {
       throw e;
     }
-    show(ctx, ApiException.statusOf(e), null, e.detail(), null);
+    show(ctx, ApiException.statusOf(e), null, e.detail() + " (" + e.code() + ")", null);
   }
 
   private void show(

@@ -102,12 +102,17 @@ public final class LinkPages {
     ConsoleUser viewer = ConsoleWeb.user(ctx);
     List<CompanyEnvironments.Choice> choices = environments.list(viewer.companyId());
     List<LinkBatches.Listed> listed = batches.list(viewer);
+    Form shown =
+        new Form(
+            CompanyEnvironments.preferred(choices, form.integrationId()),
+            form.name(),
+            form.count());
     ConsolePage page = web.page(ctx, "Links", "links");
     web.render(
         ctx,
         status,
         out ->
             JtelinksGenerated.render(
-                out, null, page, choices, listed, generated, error, form, LinkBatches.MAX_COUNT));
+                out, null, page, choices, listed, generated, error, shown, LinkBatches.MAX_COUNT));
   }
 }

@@ -11,6 +11,7 @@ import dev.credence.server.console.web.ConsoleUser;
 import dev.credence.server.console.web.ConsoleWeb;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.errors.Refusal;
+import dev.credence.server.scoring.Glossary;
 import dev.credence.server.scoring.TrustIndicators.Confidence;
 import gg.jte.generated.precompiled.console.models.JtemodelsGenerated;
 import io.javalin.config.RoutesConfig;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -31,19 +31,6 @@ import java.util.Set;
  */
 public final class ModelPages {
   private static final String PATH = ConsoleWeb.PREFIX + "/models";
-
-  /** Plain names of the features the assessment measures; other keys are shown as they are. */
-  private static final Map<String, String> FEATURE_NAMES =
-      Map.of(
-          "domain.O", "Openness",
-          "domain.C", "Conscientiousness",
-          "domain.E", "Extraversion",
-          "domain.A", "Agreeableness",
-          "domain.N", "Neuroticism",
-          "choices.delayed_share", "Share of delayed choices",
-          "choices.k", "Discount rate k",
-          "balloons.adjusted_pumps", "Balloon pumps (adjusted)",
-          "memory_span", "Memory span");
 
   private final ModelOperatorApi models;
   private final CompanyEnvironments environments;
@@ -272,13 +259,11 @@ public final class ModelPages {
         reliability(current.get("reliability")));
   }
 
-  private static final Map<String, String> DOMAINS =
-      Map.of(
-          "N", "Neuroticism",
-          "E", "Extraversion",
-          "O", "Openness",
-          "A", "Agreeableness",
-          "C", "Conscientiousness");
+  /** A domain's plain name ("C": Conscientiousness); the letter itself for any other. */
+  private static String domainName(String letter) {
+    Glossary.Term term = Glossary.standard().term("domain." + letter);
+    return term.known() ? term.name() : letter;
+  }
 
   private static List<ReliabilityRow> reliability(JsonNode section) {
     List<ReliabilityRow> rows = new ArrayList<>();
@@ -291,7 +276,7 @@ public final class ModelPages {
         rows.add(
             new ReliabilityRow(
                 form.get("form").asText(),
-                DOMAINS.getOrDefault(d.get("domain").asText(), d.get("domain").asText()),
+                domainName(d.get("domain").asText()),
                 d.get("n").asInt(),
                 d.get("k").asInt(),
                 computed ? String.format(Locale.ROOT, "%.2f", d.get("alpha").asDouble()) : "",
@@ -380,7 +365,7 @@ public final class ModelPages {
     String key = json.get("feature").asText();
     return new Coefficient(
         key,
-        key.equals("intercept") ? "Intercept" : FEATURE_NAMES.getOrDefault(key, key),
+        key.equals("intercept") ? "Intercept" : Glossary.standard().name(key),
         String.format(Locale.ROOT, "%.3f", json.get("estimate").asDouble()),
         String.format(Locale.ROOT, "%.3f", json.get("standard_error").asDouble()));
   }

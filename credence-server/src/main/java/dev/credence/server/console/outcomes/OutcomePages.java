@@ -100,7 +100,7 @@ public final class OutcomePages {
                 counts,
                 report,
                 error,
-                integrationId,
+                CompanyEnvironments.preferred(choices, integrationId),
                 OutcomeCsv.OUTCOMES,
                 OutcomeCsv.MAX_BYTES / (1024 * 1024),
                 OutcomeCsv.MAX_ROWS));

@@ -12,6 +12,7 @@ import dev.credence.server.erasure.ErasedBy;
 import dev.credence.server.erasure.Erasures;
 import dev.credence.server.errors.Refusal;
 import dev.credence.server.results.ResultStore;
+import dev.credence.server.scoring.CreditModel;
 import dev.credence.server.sessions.Session;
 import dev.credence.server.sessions.SessionStore;
 import dev.credence.server.sessions.SessionStore.Tombstone;
@@ -34,7 +35,14 @@ public final class CompanyResults {
   private final Erasures erasures;
   private final Webhooks webhooks;
   private final AuditLog audit;
+  private final Models models;
   private final Clock clock;
+
+  /** The credit models a result's page reads its trait directions from. */
+  public interface Models {
+    /** The environment's model of {@code version}, or the one in use when it is not stored. */
+    CreditModel modelOrInUse(Environment environment, String version);
+  }
 
   public CompanyResults(
       DeploymentService deployments,
@@ -44,6 +52,7 @@ public final class CompanyResults {
       Erasures erasures,
       Webhooks webhooks,
       AuditLog audit,
+      Models models,
       Clock clock) {
     this.deployments = deployments;
     this.sessions = sessions;
@@ -52,7 +61,13 @@ public final class CompanyResults {
     this.erasures = erasures;
     this.webhooks = webhooks;
     this.audit = audit;
+    this.models = models;
     this.clock = clock;
+  }
+
+  /** The model whose weights give a result's trait directions (see {@link Models}). */
+  CreditModel model(Environment environment, String version) {
+    return models.modelOrInUse(environment, version);
   }
 
   List<DeploymentWithEnvironments> deployments(ConsoleUser viewer) {
@@ -132,17 +147,32 @@ public final class CompanyResults {
     return reopened;
   }
 
-  /** Sends one of the session's events again, as an Admin asked. */
-  void redeliver(ConsoleUser actor, Session session, String eventId) {
+  /**
+   * Sends one of the session's events again, as an Admin asked, when its environment has a webhook
+   * URL to send it to; without one it is refused and nothing changes.
+   */
+  void redeliver(ConsoleUser actor, Environment environment, Session session, String eventId) {
     EventStore.Event event =
         events(session).stream()
             .map(Webhooks.EventLog::event)
             .filter(e -> e.id().equals(eventId))
             .findFirst()
             .orElseThrow(CompanyResults::notFound);
+    if (!hasWebhook(environment)) {
+      throw Refusal.conflict("webhook_url_missing", NO_WEBHOOK);
+    }
     webhooks.redeliver(event.id());
     audit.record(actor, SessionAudit.redelivered(event));
   }
+
+  /** Whether events of {@code environment} have somewhere to go: a webhook URL is set. */
+  public static boolean hasWebhook(Environment environment) {
+    return environment.settings().webhookUrl() != null;
+  }
+
+  static final String NO_WEBHOOK =
+      "This environment has no webhook URL, so an event has nowhere to go: set one in the"
+          + " Deployment Centre, then send the event again. Nothing was sent.";
 
   static Refusal notFound() {
     return Refusal.notFound(

@@ -1,10 +1,10 @@
 package dev.credence.server.console.results;
 
+import dev.credence.server.console.web.QueryValues;
 import dev.credence.server.deployments.EnvironmentKind;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,27 +60,23 @@ public record ResultFilter(
    */
   public static ResultFilter parse(Function<String, String> query, Set<String> deployments) {
     List<String> errors = new ArrayList<>();
-    String env = trim(query.apply("env"));
+    String env = QueryValues.trim(query.apply("env"));
     boolean test = "test".equalsIgnoreCase(env);
     if (env != null && !test && !"production".equalsIgnoreCase(env)) {
       errors.add("env must be production or test.");
     }
-    String uid = trim(query.apply("uid"));
+    String uid = QueryValues.trim(query.apply("uid"));
     if (uid != null && !UID.matcher(uid).matches()) {
       errors.add(
           "A uid holds only letters, digits, - and _ (up to 60): '" + uid + "' cannot match.");
     }
-    String deployment = trim(query.apply("deployment"));
+    String deployment = QueryValues.trim(query.apply("deployment"));
     if (deployment != null && !deployments.contains(deployment)) {
       errors.add("There is no deployment '" + deployment + "' in your company.");
     }
-    String from = trim(query.apply("from"));
-    String to = trim(query.apply("to"));
-    LocalDate fromDay = day(from, "from", errors);
-    LocalDate toDay = day(to, "to", errors);
-    if (fromDay != null && toDay != null && toDay.isBefore(fromDay)) {
-      errors.add("The end date " + to + " is before the start date " + from + ".");
-    }
+    String from = QueryValues.trim(query.apply("from"));
+    String to = QueryValues.trim(query.apply("to"));
+    QueryValues.checkDays(from, to, errors);
     String status = lower(query.apply("status"));
     if (status != null && !STATUSES.contains(status)) {
       errors.add("status must be one of " + String.join(", ", STATUSES) + ".");
@@ -93,7 +89,7 @@ public record ResultFilter(
     if (confidence != null && !CONFIDENCES.contains(confidence)) {
       errors.add("Confidence must be HIGH, MEDIUM or LOW.");
     }
-    String before = trim(query.apply("before"));
+    String before = QueryValues.trim(query.apply("before"));
     if (before != null && !ID.matcher(before).matches()) {
       errors.add("before must be a session id from a page link.");
     }
@@ -149,32 +145,13 @@ public record ResultFilter(
     return (filters.isEmpty() ? "" : filters + "&") + "before=" + sessionId;
   }
 
-  private static LocalDate day(String value, String name, List<String> errors) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return LocalDate.parse(value);
-    } catch (DateTimeParseException e) {
-      errors.add(name + " must be a date written YYYY-MM-DD, such as 2026-01-31.");
-      return null;
-    }
-  }
-
-  private static String trim(String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    return value.strip();
-  }
-
   private static String lower(String value) {
-    String trimmed = trim(value);
+    String trimmed = QueryValues.trim(value);
     return trimmed == null ? null : trimmed.toLowerCase(Locale.ROOT);
   }
 
   private static String upper(String value) {
-    String trimmed = trim(value);
+    String trimmed = QueryValues.trim(value);
     return trimmed == null ? null : trimmed.toUpperCase(Locale.ROOT);
   }
 }

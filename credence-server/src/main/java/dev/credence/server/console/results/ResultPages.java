@@ -155,6 +155,10 @@ public final class ResultPages {
     String statusName =
         ResultQuery.statusName(session.status().name(), session.startedAt() != null);
     ResultDetails details = result == null ? null : ResultDetails.parse(result.calculated());
+    if (details != null) {
+      details = details.withDirections(results.model(environment, details.modelVersion()));
+    }
+    ResultDetails shownDetails = details;
     boolean canReopen = results.canReopen(session);
     String notice = "redelivered".equals(ctx.queryParam("done")) ? REDELIVERED : null;
     ConsolePage page = web.page(ctx, "Result " + session.uid(), "results");
@@ -171,7 +175,7 @@ public final class ResultPages {
                 session,
                 statusName,
                 result,
-                details,
+                shownDetails,
                 log,
                 canReopen,
                 reopened,
@@ -204,7 +208,15 @@ public final class ResultPages {
     actor.requireAdmin();
     Environment environment = integration(ctx);
     Session session = session(ctx, environment);
-    results.redeliver(actor, session, ctx.pathParam("event_id"));
+    try {
+      results.redeliver(actor, environment, session, ctx.pathParam("event_id"));
+    } catch (Refusal e) {
+      if (e.kind() == Refusal.Kind.NOT_FOUND) {
+        throw e;
+      }
+      show(ctx, ApiException.statusOf(e), null, e.detail());
+      return;
+    }
     ctx.redirect(path(environment, session) + "?done=redelivered");
   }
 

@@ -97,7 +97,8 @@ public final class ResultQuery {
       String band,
       String confidence,
       Boolean reviewRequired,
-      List<String> flags) {
+      List<String> flags,
+      Map<String, Integer> percentiles) {
 
     public String flagList() {
       return flags == null ? "" : String.join(" ", flags);
@@ -310,6 +311,7 @@ public final class ResultQuery {
   private static Row row(ResultSet rs, Scope scope) throws SQLException {
     int score = rs.getInt("score");
     boolean scored = !rs.wasNull();
+    ResultDetails details = scored ? ResultDetails.parse(rs.getString("calculated")) : null;
     return new Row(
         rs.getString("id"),
         rs.getString("integration_id"),
@@ -324,6 +326,7 @@ public final class ResultQuery {
         rs.getString("risk_band"),
         rs.getString("score_confidence"),
         scored ? rs.getBoolean("review_required") : null,
-        scored ? ResultDetails.parse(rs.getString("calculated")).flags() : null);
+        scored ? details.flags() : null,
+        scored ? details.percentiles() : Map.of());
   }
 }

@@ -65,6 +65,23 @@ public final class CompanyEnvironments {
     return choices;
   }
 
+  /**
+   * The environment a form shows chosen: {@code chosen} when the user chose one, else the first
+   * Production environment (what uploads and link batches are usually for; Test is one click away),
+   * else the first of all; null when there is none.
+   */
+  public static String preferred(List<Choice> choices, String chosen) {
+    if (chosen != null && !chosen.isEmpty()) {
+      return chosen;
+    }
+    return choices.stream()
+        .filter(c -> !c.test())
+        .findFirst()
+        .or(() -> choices.stream().findFirst())
+        .map(Choice::integrationId)
+        .orElse(null);
+  }
+
   /** The user's company's environment with this integration id; 404 for any other. */
   public Environment find(ConsoleUser user, String integrationId) {
     return deployments

@@ -2,6 +2,7 @@ package dev.credence.server.console.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.credence.server.testing.AuditPage;
 import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.ServerContract;
@@ -29,8 +30,7 @@ import org.junit.jupiter.api.Test;
 abstract class AccountsContract extends ServerContract {
   private static final Pattern INVITATION =
       Pattern.compile("(/console/invitations/[A-Za-z0-9_-]+)");
-  private static final Pattern USER_ROW =
-      Pattern.compile("action=\"/console/users/([0-9a-f]{24})/remove\"");
+  private static final Pattern USER_ROW = Pattern.compile("<tr data-user-id=\"([0-9a-f]{24})\">");
   private static final AtomicInteger CLIENTS = new AtomicInteger();
 
   /** The test's requests come through a proxy on this machine that names each client. */
@@ -425,7 +425,7 @@ abstract class AccountsContract extends ServerContract {
         .isEqualTo(403);
     assertThat(viewer.get("/console/audit").statusCode()).isEqualTo(403);
     String users = admin.get("/console/users").body();
-    assertThat(users).doesNotContain("v2@example.com").contains("Make Viewer");
+    assertThat(users).doesNotContain("v2@example.com").contains("Make Admin");
   }
 
   @Test
@@ -449,9 +449,95 @@ abstract class AccountsContract extends ServerContract {
     viewer.get("/console/users");
     assertThat(viewer.get("/console/audit").statusCode()).isEqualTo(200); // an Admin now
 
-    String audit = admin.get("/console/audit").body();
-    assertThat(audit).contains("user.role_changed").contains("user.invited");
-    assertThat(audit).contains("{\"role\":\"VIEWER\"}").contains("{\"role\":\"ADMIN\"}");
+    AuditPage audit = AuditPage.read(admin);
+    assertThat(audit.of("user.invited")).isNotEmpty();
+    AuditPage.Row promoted = audit.only("user.role_changed");
+    assertThat(promoted.before()).isEqualTo(AuditPage.json("{\"role\":\"VIEWER\"}"));
+    assertThat(promoted.after()).isEqualTo(AuditPage.json("{\"role\":\"ADMIN\"}"));
+  }
+
+  @Test
+  void theOnlyAdminIsOfferedNoDemotionOrRemovalAndTheServerRefusesBoth() {
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    String users = admin.get("/console/users").body();
+    String adminId = find(USER_ROW, users);
+    assertThat(users)
+        .contains("The only Admin: make another user Admin before changing or removing this one.")
+        .doesNotContain("Make Viewer", "/console/users/" + adminId + "/remove");
+
+    // A form made by hand is refused with the reason and its code, and changes nothing.
+    for (String path : List.of("/role", "/remove")) {
+      var refused = admin.post("/console/users/" + adminId + path, Map.of("role", "VIEWER"));
+      assertThat(refused.statusCode()).as(path).isEqualTo(409);
+      assertThat(refused.body())
+          .as(path)
+          .contains(
+              "A company keeps at least one Admin, and "
+                  + admin.email()
+                  + " is this company's only one: make another user Admin first. Nothing was"
+                  + " changed. (last_admin)");
+    }
+    assertThat(admin.get("/console/audit").statusCode()).isEqualTo(200); // still an Admin
+    assertThat(AuditPage.read(admin).of("user.role_changed")).isEmpty();
+    assertThat(AuditPage.read(admin).of("user.removed")).isEmpty();
+
+    // With a second Admin each is offered both, and either may go, but not both.
+    ConsoleClient second = admin.invite("ADMIN");
+    String secondId = idOfOtherUser(admin, adminId);
+    assertThat(admin.get("/console/users").body())
+        .contains("Make Viewer", "/console/users/" + adminId + "/remove")
+        .doesNotContain("The only Admin");
+    second.get("/console/users");
+    assertThat(
+            second
+                .post("/console/users/" + adminId + "/role", Map.of("role", "VIEWER"))
+                .statusCode())
+        .isEqualTo(302);
+    var last = second.post("/console/users/" + secondId + "/remove", Map.of());
+    assertThat(last.statusCode()).isEqualTo(409);
+    assertThat(last.body()).contains("(last_admin)");
+    assertThat(second.get("/console/users").body()).contains("The only Admin");
+  }
+
+  @Test
+  void twoAdminsDemotingEachOtherAtOnceLeaveOneAdmin() throws Exception {
+    ConsoleClient first = ConsoleClient.firstAdmin(server, server.newDeployment().companyId());
+    String firstId = find(USER_ROW, first.get("/console/users").body());
+    ConsoleClient second = first.invite("ADMIN");
+    String secondId = idOfOtherUser(first, firstId);
+    second.get("/console/users");
+    first.get("/console/users");
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      Future<Integer> a =
+          pool.submit(
+              () -> {
+                go.await();
+                return first
+                    .post("/console/users/" + secondId + "/role", Map.of("role", "VIEWER"))
+                    .statusCode();
+              });
+      Future<Integer> b =
+          pool.submit(
+              () -> {
+                go.await();
+                return second
+                    .post("/console/users/" + firstId + "/role", Map.of("role", "VIEWER"))
+                    .statusCode();
+              });
+      go.countDown();
+      // One demotion is made; the other is refused: as the last Admin's (409), or, when its
+      // sender was demoted already, as a Viewer's (403).
+      List<Integer> answers = List.of(a.get(30, TimeUnit.SECONDS), b.get(30, TimeUnit.SECONDS));
+      assertThat(answers).containsOnlyOnce(302);
+      assertThat(answers).allMatch(status -> List.of(302, 403, 409).contains(status));
+    } finally {
+      pool.shutdownNow();
+    }
+    ConsoleClient admin = first.get("/console/audit").statusCode() == 200 ? first : second;
+    assertThat(admin.get("/console/users").body()).contains("The only Admin");
+    assertThat(AuditPage.read(admin).of("user.role_changed")).hasSize(1);
   }
 
   @Test
@@ -466,7 +552,7 @@ abstract class AccountsContract extends ServerContract {
         .isEqualTo(302);
     assertThat(viewer.get("/console/users").statusCode()).isEqualTo(302);
     assertThat(admin.get("/console/users").body()).doesNotContain("VIEWER user");
-    assertThat(admin.get("/console/audit").body()).contains("user.removed");
+    assertThat(AuditPage.read(admin).of("user.removed")).hasSize(1);
   }
 
   @Test
