@@ -51,7 +51,7 @@ if [[ " ${TARGETS[*]} " == *" postgresql "* ]]; then
 fi
 
 machine_facts
-export WORK COMMAND IDLE_BEFORE BENCH_JAVA_OPTS PG_DESC MEM_GB OS_NAME
+export WORK COMMAND IDLE_BEFORE BENCH_JAVA_OPTS PG_DESC MEM_GB OS_NAME RUNS
 python3 - <<'PY'
 import os
 env = os.environ
@@ -62,7 +62,7 @@ for line in open(os.path.join(env["WORK"], "results.txt")):
         rows.append((parts[2], dict(kv.split("=") for kv in [parts[1]] + parts[3:])))
 names = {"h2": "H2 (embedded, durable commits)", "postgresql": "PostgreSQL"}
 out = ["## Funnel queries", "",
-       "The Funnel page's queries (`console/funnel/FunnelQueries`: the sessions grouped by how far they got, platform and language; the median and 90th percentile of the time to complete, overall, by platform and by language; each module's times; the bad rate by band and day) on one environment holding a million sessions created over the last 365 days, in one JVM on the server's jar (`bench/src/main/java/dev/credence/bench/FunnelBench.java`). The sessions: a tenth never opened, a tenth opened only, a twentieth declined, a tenth expired after consent, a tenth stopped after some modules, the rest completed with a result (random band), a fifth of those with a loan outcome. The floor, measured in the same run on the same data, counts the range's sessions by the same index: the least any funnel of the range must read. Median of runs 2 to " + env.get("RUNS", "6") + " (run 1 warms up); PostgreSQL is `ANALYZE`d after the load.",
+       "The Funnel page's queries (`console/funnel/FunnelQueries`: the sessions grouped by how far they got, platform and language; the median and 90th percentile of the time to complete, overall, by platform and by language; each module's times; the bad rate by band and day) on one environment holding " + f"{int(rows[0][1]['sessions']):,}" + " sessions created over the last 365 days, in one JVM on the server's jar (`bench/src/main/java/dev/credence/bench/FunnelBench.java`). The sessions: a tenth never opened, a tenth opened only, a twentieth declined, a tenth expired after consent, a tenth stopped after some modules, the rest completed with a result, a fifth of those with a loan outcome; made by the database from a range of numbers. Before each timed run, untimed, one session row is written, as applicants do all day (H2 would otherwise hand a query the result it computed the time before). The floor, measured in the same run on the same data, counts the range's sessions by the same index: the least any funnel of the range must read. Median of runs 2 to " + env.get("RUNS", "6") + " (run 1 warms up); PostgreSQL is `ANALYZE`d after the load.",
        "",
        f"- Date: {env['DATE_UTC']}",
        f"- Machine: {env['NPROC']} cores ({env['CPU_MODEL']}), {env['MEM_GB']} GiB RAM (`free -g` total), {env['OS_NAME']}; CPU idle just before the run: {env['IDLE_BEFORE']}",

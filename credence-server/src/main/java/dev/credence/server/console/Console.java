@@ -115,7 +115,8 @@ public final class Console {
             web);
     WebhookPages webhookPages = new WebhookPages(events, webhooks, environments, audit, web, clock);
     FunnelPages funnel =
-        new FunnelPages(new FunnelQueries(database.jdbi()), environments, web, clock);
+        new FunnelPages(
+            new FunnelQueries(database.jdbi(), database.isH2()), environments, web, clock);
     return new Console(
         web,
         List.of(

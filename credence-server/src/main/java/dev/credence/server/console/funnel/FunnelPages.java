@@ -61,7 +61,7 @@ public final class FunnelPages {
   private void show(Context ctx) {
     ConsoleUser viewer = ConsoleWeb.user(ctx);
     List<Choice> choices = environments.list(viewer.companyId());
-    Choice chosen = chosen(viewer, choices, ctx.queryParam("integration"));
+    Choice chosen = environments.chosen(viewer, choices, ctx.queryParam("integration"));
     ConsolePage page = web.page(ctx, "Funnel", "funnel");
     String from = ctx.queryParam("from");
     String to = ctx.queryParam("to");
@@ -163,17 +163,6 @@ public final class FunnelPages {
 
   private static Refusal invalid(String detail) {
     return Refusal.invalid("invalid_date_range", detail);
-  }
-
-  /** The environment asked for, else the first Production one, else the first. */
-  private Choice chosen(ConsoleUser viewer, List<Choice> choices, String integrationId) {
-    if (integrationId != null) {
-      return environments.choice(viewer, integrationId);
-    }
-    return choices.stream()
-        .filter(c -> !c.test())
-        .findFirst()
-        .orElse(choices.isEmpty() ? null : choices.get(0));
   }
 
   /** The CSV: one row a figure, in the page's order (docs/dashboard.md lists the columns). */

@@ -12,24 +12,43 @@ import org.jdbi.v3.core.statement.Query;
  * The funnel's SQL (docs/decisions/0032-funnel-page.md): a handful of grouped queries, each one
  * range scan of an index on (integration id, creation time), whatever the number of sessions. The
  * percentiles are computed by the database ({@code PERCENTILE_CONT}, which H2 and PostgreSQL both
- * have), so no session is read into Java.
+ * have), so no session is read into Java; only the arithmetic of times is written per database.
  */
 public final class FunnelQueries {
-  /** Seconds from consent to completion of a completed session. */
-  private static final String TO_COMPLETE =
-      "EXTRACT(EPOCH FROM finished_at) - EXTRACT(EPOCH FROM started_at)";
-
-  /** Seconds from reaching a module to finishing it. */
-  private static final String IN_MODULE =
-      "EXTRACT(EPOCH FROM finished_at) - EXTRACT(EPOCH FROM entered_at)";
-
   /** The outcomes that make a loan bad; {@code repaid} makes it good, the others neither. */
   static final List<String> BAD = List.of("dpd90", "default");
 
   private final Jdbi jdbi;
 
-  public FunnelQueries(Jdbi jdbi) {
+  /** Seconds from consent to completion of a completed session. */
+  private final String toComplete;
+
+  /** Seconds from reaching a module to finishing it. */
+  private final String inModule;
+
+  /** The UTC day of a result's scoring, as days since 1970-01-01. */
+  private final String scoredDay;
+
+  /**
+   * @param h2 whether the database is H2, where {@code EXTRACT(EPOCH FROM ...)} of a time with its
+   *     zone costs a hundred times {@code DATEDIFF} (docs/decisions/0032-funnel-page.md)
+   */
+  public FunnelQueries(Jdbi jdbi, boolean h2) {
     this.jdbi = jdbi;
+    this.toComplete = seconds(h2, "started_at", "finished_at");
+    this.inModule = seconds(h2, "entered_at", "finished_at");
+    this.scoredDay =
+        h2
+            ? "DATEDIFF('SECOND', TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', r.scored_at)"
+                + " / 86400"
+            : "FLOOR(EXTRACT(EPOCH FROM r.scored_at) / 86400)";
+  }
+
+  /** The seconds from {@code from} to {@code to}, to the millisecond. */
+  private static String seconds(boolean h2, String from, String to) {
+    return h2
+        ? "DATEDIFF('MILLISECOND', " + from + ", " + to + ") / 1000.0"
+        : "EXTRACT(EPOCH FROM (" + to + " - " + from + "))";
   }
 
   /** The sessions created in the range, as many as share each of these. */
@@ -77,7 +96,7 @@ public final class FunnelQueries {
                 bandDays(h, integrationId, from, to)));
   }
 
-  private static List<Group> groups(Handle h, String integrationId, Instant from, Instant to) {
+  private List<Group> groups(Handle h, String integrationId, Instant from, Instant to) {
     String opened = "CASE WHEN last_visit_at IS NULL AND started_at IS NULL THEN 0 ELSE 1 END";
     String consented = "CASE WHEN started_at IS NULL THEN 0 ELSE 1 END";
     return range(
@@ -111,15 +130,14 @@ public final class FunnelQueries {
   }
 
   /** Time to complete, overall ({@code by} empty) or by a column of the session. */
-  private static List<Timed> timings(
-      Handle h, String by, String integrationId, Instant from, Instant to) {
+  private List<Timed> timings(Handle h, String by, String integrationId, Instant from, Instant to) {
     String key = by.isEmpty() ? "''" : by;
     return range(
             h.createQuery(
                 "SELECT "
                     + key
                     + " AS k, COUNT(*) AS n, "
-                    + percentiles(TO_COMPLETE)
+                    + percentiles(toComplete)
                     + " FROM sessions WHERE integration_id = :integration"
                     + " AND created_at >= :from AND created_at < :to AND status = 'COMPLETED'"
                     + (by.isEmpty() ? "" : " GROUP BY " + by)),
@@ -133,11 +151,11 @@ public final class FunnelQueries {
         .toList();
   }
 
-  private static List<Timed> modules(Handle h, String integrationId, Instant from, Instant to) {
+  private List<Timed> modules(Handle h, String integrationId, Instant from, Instant to) {
     return range(
             h.createQuery(
                 "SELECT module_no, module, COUNT(*) AS n, "
-                    + percentiles(IN_MODULE)
+                    + percentiles(inModule)
                     + " FROM module_finishes WHERE integration_id = :integration"
                     + " AND session_created_at >= :from AND session_created_at < :to"
                     + " GROUP BY module_no, module ORDER BY module_no, module"),
@@ -152,8 +170,8 @@ public final class FunnelQueries {
    * Scored results of the range whose loan has an outcome that is good or bad, by band and UTC day
    * of scoring. A loan with a bad outcome is bad whatever else was uploaded for it.
    */
-  private static List<BandDay> bandDays(Handle h, String integrationId, Instant from, Instant to) {
-    String day = "FLOOR(EXTRACT(EPOCH FROM r.scored_at) / 86400)";
+  private List<BandDay> bandDays(Handle h, String integrationId, Instant from, Instant to) {
+    String day = scoredDay;
     return range(
             h.createQuery(
                     "SELECT r.risk_band, "

@@ -65,6 +65,21 @@ public final class CompanyEnvironments {
     return choices;
   }
 
+  /**
+   * The environment a page of one environment shows: the one asked for ({@code integrationId}, 404
+   * if it is not the company's), else the first Production one of {@code choices}, else the first;
+   * null when the company has none.
+   */
+  public Choice chosen(ConsoleUser user, List<Choice> choices, String integrationId) {
+    if (integrationId != null) {
+      return choice(user, integrationId);
+    }
+    return choices.stream()
+        .filter(c -> !c.test())
+        .findFirst()
+        .orElse(choices.isEmpty() ? null : choices.get(0));
+  }
+
   /** The user's company's environment with this integration id; 404 for any other. */
   public Environment find(ConsoleUser user, String integrationId) {
     return deployments
