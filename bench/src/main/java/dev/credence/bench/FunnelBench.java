@@ -243,7 +243,7 @@ public final class FunnelBench {
     String id = "'s' || LPAD(CAST(r.x AS VARCHAR(23)), 23, '0')";
     String uid = "'u-' || CAST(r.x AS VARCHAR(23))";
     long[] rows = new long[4];
-    int step = 100_000;
+    int step = 10_000;
     for (int first = 0; first < n; first += step) {
       int last = Math.min(n, first + step) - 1;
       int from = first;
