@@ -63,7 +63,29 @@ public final class AssessmentService {
     SessionData data = data(session.id());
     List<ModuleState> states = config.modules().stream().map(m -> m.state(data)).toList();
     Position position = Journey.position(states, row.startedAt() != null);
+    recordFinishes(session, row, states, position);
     return new View(session, environment, row, config, states, position);
+  }
+
+  /**
+   * Records the modules finished since the session row last counted them, for the funnel
+   * (docs/decisions/0032-funnel-page.md). It writes only when the count moved, once a module, so a
+   * request that finishes nothing costs nothing more than the read it made already.
+   */
+  private void recordFinishes(
+      Session session, JourneyRow row, List<ModuleState> states, Position position) {
+    if (row.startedAt() == null || !session.status().isOpen()) {
+      return;
+    }
+    int finished = position.step() instanceof Journey.Done ? states.size() : position.module() - 1;
+    if (finished <= row.modulesFinished()) {
+      return;
+    }
+    List<AssessmentStore.Finished> modules = new java.util.ArrayList<>();
+    for (int no = row.modulesFinished() + 1; no <= finished; no++) {
+      modules.add(new AssessmentStore.Finished(no, states.get(no - 1).type()));
+    }
+    store.finishModules(session, row, modules, clock.instant());
   }
 
   /** What the modules read their progress from. */

@@ -3,6 +3,7 @@ package dev.credence.server.assessment;
 import static dev.credence.server.store.Timestamps.instant;
 import static dev.credence.server.store.Timestamps.utc;
 
+import dev.credence.server.sessions.Session;
 import dev.credence.server.store.StoreErrors;
 import java.time.Instant;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class AssessmentStore {
   /** The journey's shared tables that hold a session's rows by {@code session_id}. */
-  static final List<String> SESSION_TABLES = List.of("answers", "module_starts");
+  static final List<String> SESSION_TABLES = List.of("answers", "module_starts", "module_finishes");
 
   private final Jdbi jdbi;
 
@@ -50,7 +51,9 @@ public final class AssessmentStore {
       String config,
       String language,
       String userAgent,
-      Instant stepShownAt) {}
+      Instant stepShownAt,
+      int modulesFinished,
+      Instant moduleFinishedAt) {}
 
   public record Answer(String item, int value, int page, int elapsedMs) {}
 
@@ -59,7 +62,8 @@ public final class AssessmentStore {
         h ->
             h.createQuery(
                     "SELECT status, started_at, assessment_config, language, user_agent,"
-                        + " step_shown_at FROM sessions WHERE id = ?")
+                        + " step_shown_at, modules_finished, module_finished_at FROM sessions"
+                        + " WHERE id = ?")
                 .bind(0, sessionId)
                 .map(
                     (rs, ctx) ->
@@ -69,7 +73,9 @@ public final class AssessmentStore {
                             rs.getString("assessment_config"),
                             rs.getString("language"),
                             rs.getString("user_agent"),
-                            instant(rs, "step_shown_at")))
+                            instant(rs, "step_shown_at"),
+                            rs.getInt("modules_finished"),
+                            instant(rs, "module_finished_at")))
                 .findOne());
   }
 
@@ -121,6 +127,55 @@ public final class AssessmentStore {
       }
       throw e;
     }
+  }
+
+  /** A module the applicant finished: its place in the journey (from 1) and its type. */
+  public record Finished(int moduleNo, String module) {}
+
+  /**
+   * Records that the session's modules up to {@code finished.last()} are finished at {@code now},
+   * in one transaction: the count and time on the session row, guarded by the count the caller read
+   * ({@code row.modulesFinished()}), and a row each in module_finishes. The first of them was
+   * reached at consent or when the module before it was finished; the others at {@code now}. False
+   * if another request recorded them first.
+   */
+  public boolean finishModules(
+      Session session, JourneyRow row, List<Finished> finished, Instant now) {
+    return jdbi.inTransaction(
+        h -> {
+          int claimed =
+              h.createUpdate(
+                      "UPDATE sessions SET modules_finished = :n, module_finished_at = :now"
+                          + " WHERE id = :id AND modules_finished = :had")
+                  .bind("n", finished.get(finished.size() - 1).moduleNo())
+                  .bind("now", utc(now))
+                  .bind("id", session.id())
+                  .bind("had", row.modulesFinished())
+                  .execute();
+          if (claimed != 1) {
+            return false;
+          }
+          Instant reached = row.modulesFinished() == 0 ? row.startedAt() : row.moduleFinishedAt();
+          var batch =
+              h.prepareBatch(
+                  "INSERT INTO module_finishes (session_id, module_no, module, integration_id,"
+                      + " session_created_at, entered_at, finished_at)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+          for (Finished f : finished) {
+            batch
+                .bind(0, session.id())
+                .bind(1, f.moduleNo())
+                .bind(2, f.module())
+                .bind(3, session.integrationId())
+                .bind(4, utc(session.createdAt()))
+                .bind(5, utc(reached == null ? now : reached))
+                .bind(6, utc(now))
+                .add();
+            reached = now;
+          }
+          batch.execute();
+          return true;
+        });
   }
 
   /** Every stored answer with its page and time, for scoring, in the order they were given. */

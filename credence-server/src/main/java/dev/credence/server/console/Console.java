@@ -9,6 +9,8 @@ import dev.credence.server.console.accounts.ConsoleOperatorApi;
 import dev.credence.server.console.accounts.UserPages;
 import dev.credence.server.console.audit.AuditPages;
 import dev.credence.server.console.deployments.DeploymentPages;
+import dev.credence.server.console.funnel.FunnelPages;
+import dev.credence.server.console.funnel.FunnelQueries;
 import dev.credence.server.console.links.LinkBatches;
 import dev.credence.server.console.links.LinkPages;
 import dev.credence.server.console.models.ModelPages;
@@ -120,6 +122,9 @@ public final class Console {
             new ResultExports(query, config.dataDir().resolve("exports"), clock),
             web);
     WebhookPages webhookPages = new WebhookPages(events, webhooks, environments, audit, web, clock);
+    FunnelPages funnel =
+        new FunnelPages(
+            new FunnelQueries(database.jdbi(), database.isH2()), environments, web, clock);
     return new Console(
         web,
         List.of(
@@ -132,6 +137,7 @@ public final class Console {
             links::routes,
             outcomes::routes,
             webhookPages::routes,
+            funnel::routes,
             models::routes,
             resultPages::routes));
   }

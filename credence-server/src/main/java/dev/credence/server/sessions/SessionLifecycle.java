@@ -241,7 +241,8 @@ public final class SessionLifecycle {
                     + " finished_at = COALESCE(finished_at, :now), started_at = NULL,"
                     + " assessment_config = NULL, language = NULL, user_agent = NULL,"
                     + " platform = NULL, visits = 0, user_agents = 0, step_shown_at = NULL,"
-                    + " last_visit_at = NULL WHERE id = :id AND status IN (<from>)"
+                    + " last_visit_at = NULL, modules_finished = 0, module_finished_at = NULL"
+                    + " WHERE id = :id AND status IN (<from>)"
                     + (cutoff == null ? "" : " AND finished_at < :cutoff"))
             .bind("to", RULES.get(Change.ERASE).to().name())
             .bind("hash", uidHash)

@@ -126,6 +126,7 @@ abstract class ConsoleIsolationContract extends ServerContract {
     assertThat(bravoCrawl.forms()).as("forms of B's dashboard").hasSizeGreaterThan(5);
     assertThat(bravoCrawl.pages())
         .anyMatch(p -> p.startsWith("/console/links/") && p.endsWith(".csv"))
+        .anyMatch(p -> p.startsWith("/console/funnel.csv?integration="))
         .anyMatch(p -> p.contains("export"));
     assertThat(bravoCrawl.forms().stream().map(ConsoleCrawl.Form::action))
         .anyMatch(a -> a.endsWith("/rotate-key"))

@@ -74,12 +74,27 @@ public final class CompanyEnvironments {
     if (chosen != null && !chosen.isEmpty()) {
       return chosen;
     }
+    Choice first = firstProduction(choices);
+    return first == null ? null : first.integrationId();
+  }
+
+  /**
+   * The environment a page of one environment shows: the one asked for ({@code integrationId}, 404
+   * if it is not the company's), else the first Production one of {@code choices}, else the first;
+   * null when the company has none.
+   */
+  public Choice chosen(ConsoleUser user, List<Choice> choices, String integrationId) {
+    if (integrationId != null) {
+      return choice(user, integrationId);
+    }
+    return firstProduction(choices);
+  }
+
+  private static Choice firstProduction(List<Choice> choices) {
     return choices.stream()
         .filter(c -> !c.test())
         .findFirst()
-        .or(() -> choices.stream().findFirst())
-        .map(Choice::integrationId)
-        .orElse(null);
+        .orElse(choices.isEmpty() ? null : choices.get(0));
   }
 
   /** The user's company's environment with this integration id; 404 for any other. */

@@ -82,7 +82,7 @@ public final class WebhookPages {
   private void show(Context ctx) {
     ConsoleUser viewer = ConsoleWeb.user(ctx);
     List<Choice> choices = environments.list(viewer.companyId());
-    Choice chosen = chosen(viewer, choices, ctx.queryParam("integration"));
+    Choice chosen = environments.chosen(viewer, choices, ctx.queryParam("integration"));
     String replayed = ctx.queryParam("replayed");
     render(ctx, 200, choices, chosen, replayed == null ? null : notice(replayed), null);
   }
@@ -138,17 +138,6 @@ public final class WebhookPages {
             + (count.equals("1") ? " failed event is" : " failed events are")
             + " being sent again, in order per session."
             + (more ? " More remain: send again once these are through." : "");
-  }
-
-  /** The environment asked for, else the first Production one, else the first. */
-  private Choice chosen(ConsoleUser viewer, List<Choice> choices, String integrationId) {
-    if (integrationId != null) {
-      return environments.choice(viewer, integrationId);
-    }
-    return choices.stream()
-        .filter(c -> !c.test())
-        .findFirst()
-        .orElse(choices.isEmpty() ? null : choices.get(0));
   }
 
   private Health health(Choice environment) {
