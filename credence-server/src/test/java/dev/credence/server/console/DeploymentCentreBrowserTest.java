@@ -70,12 +70,12 @@ class DeploymentCentreBrowserTest {
 
   @Test
   void onADesktop() {
-    run("onADesktop", Browser::desktop);
+    run("onADesktop", languages -> Browser.desktop(languages, 1366, 768));
   }
 
   @Test
   void onAPhone() {
-    run("onAPhone", Browser::phone);
+    run("onAPhone", languages -> Browser.phone(languages, 390, 844));
   }
 
   private void run(String test, Function<String, Browser> device) {
@@ -249,6 +249,7 @@ class DeploymentCentreBrowserTest {
 
     void shot(String name, String... allowed) {
       browser.screenshotAndCheck(directory.resolve(name + ".png"), name, server.baseUrl(), allowed);
+      assertThat(browser.axeViolations()).as("axe-core, %s", name).isEmpty();
     }
   }
 
