@@ -98,6 +98,12 @@ class EveryPageBrowserTest {
   @Test
   void onALaptop() {
     try (Browser laptop = Browser.desktop("en", 1366, 768)) {
+      // axe-core leaves target-size off unless asked; the check asks for it.
+      laptop.open(
+          "data:text/html,<!DOCTYPE html><html lang=en><title>Tiny</title><main>"
+              + "<button style='width:12px;height:12px;padding:0'>a</button>"
+              + "<button style='width:12px;height:12px;padding:0'>b</button></main></html>");
+      assertThat(laptop.axeViolations()).anyMatch(v -> v.startsWith("target-size"));
       assertThat(problems(laptop)).isEmpty();
     }
   }

@@ -208,6 +208,7 @@ class ResultsBrowserTest {
         .isEqualTo("\"Score\"");
     assertThat((Long) browser.js("return document.documentElement.scrollWidth - window.innerWidth"))
         .isLessThanOrEqualTo(0L);
+    assertThat(browser.offTheSides("table.results td")).isEmpty();
     step("results");
 
     browser.find("details.filter-fold > summary").click();
@@ -222,6 +223,18 @@ class ResultsBrowserTest {
     browser.clickAndWait(browser.find("a[href$='/BR-disagree-01']"));
     assertThat(browser.find("svg.meter").isDisplayed()).isTrue();
     step("result");
+  }
+
+  @Test
+  void onAPhoneWithoutScripts() {
+    browser = Browser.phoneWithoutScripts("en", 390, 844);
+    device = "phone-no-script";
+    shots = 0;
+    browser.signIn(server.baseUrl(), "/console/results", email, ConsoleClient.PASSWORD);
+    // Without the script the filters stay open; the sessions are cards all the same.
+    assertThat(browser.shown("#uid")).isTrue();
+    assertThat(browser.offTheSides("table.results td")).isEmpty();
+    step("results");
   }
 
   // --- helpers ----------------------------------------------------------------------------------

@@ -387,11 +387,7 @@ public final class Browser implements AutoCloseable {
                     + ".then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): '"
                     + " + v.nodes.map(n => n.target.join(' ')).join(', '))))"
                     + ".catch(e => done(['axe-core failed: ' + e]));");
-    List<String> violations = new ArrayList<>();
-    for (Object line : (List<?>) found) {
-      violations.add(String.valueOf(line));
-    }
-    return violations;
+    return strings(found);
   }
 
   private static String axeScript() {
@@ -430,11 +426,7 @@ public final class Browser implements AutoCloseable {
                 + ".map(([e, r]) => e.outerHTML.substring(0, e.outerHTML.indexOf('>') + 1)"
                 + " + ' ' + r.width.toFixed(1) + 'x' + r.height.toFixed(1))",
             minimum);
-    List<String> targets = new ArrayList<>();
-    for (Object target : (List<?>) small) {
-      targets.add(String.valueOf(target));
-    }
-    return targets;
+    return strings(small);
   }
 
   /**
@@ -450,11 +442,16 @@ public final class Browser implements AutoCloseable {
                 + " return r.left < 0 || r.right > window.innerWidth; })"
                 + ".map(e => e.outerHTML.substring(0, e.outerHTML.indexOf('>') + 1))",
             css);
-    List<String> tags = new ArrayList<>();
-    for (Object tag : (List<?>) off) {
-      tags.add(String.valueOf(tag));
+    return strings(off);
+  }
+
+  /** A list a script returned, as strings. */
+  private static List<String> strings(Object list) {
+    List<String> strings = new ArrayList<>();
+    for (Object item : (List<?>) list) {
+      strings.add(String.valueOf(item));
     }
-    return tags;
+    return strings;
   }
 
   /**
