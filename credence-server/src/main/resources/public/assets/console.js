@@ -1,4 +1,5 @@
-// The dashboard's only script: copy buttons and confirmations. Every page works without it.
+// The dashboard's only script: copy buttons, confirmations, and the results' filters folded on a
+// phone. Every page works without it.
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-copy]");
   if (!button) return;
@@ -45,4 +46,11 @@ document.addEventListener("submit", function (event) {
     return field && field.options && field.selectedIndex >= 0 ? field.options[field.selectedIndex].text : whole;
   });
   if (message && !window.confirm(message)) event.preventDefault();
+});
+// A disclosure sent open with data-fold-narrow (the results' filters) is folded on a narrow screen,
+// where the list should come first; the width matches the one in console.css.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.matchMedia("(max-width: 48rem)").matches) return;
+  var folds = document.querySelectorAll("details[data-fold-narrow]");
+  for (var i = 0; i < folds.length; i++) folds[i].open = false;
 });

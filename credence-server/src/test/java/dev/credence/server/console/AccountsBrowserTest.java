@@ -58,7 +58,7 @@ class AccountsBrowserTest {
             .get("invitation_url")
             .asText();
 
-    try (Browser desk = Browser.desktop("en")) {
+    try (Browser desk = Browser.desktop("en", 1366, 768)) {
       desk.open(invitation);
       assertThat(desk.driver().findElement(By.tagName("h1")).getText())
           .isEqualTo("Join Acme Lending");
@@ -92,9 +92,10 @@ class AccountsBrowserTest {
       WebElement link = desk.driver().findElement(By.id("invitation-link"));
       String viewerLink = link.getAttribute("value");
       assertThat(viewerLink).contains("/console/invitations/");
+      assertThat(desk.offTheSides("table td")).isEmpty();
       step(desk, "users-invited");
 
-      try (Browser phone = Browser.phone("en")) {
+      try (Browser phone = Browser.phone("en", 390, 844)) {
         phone.open(viewerLink);
         type(phone, "name", "Vic Viewer");
         type(phone, "password", PASSWORD);
@@ -106,6 +107,7 @@ class AccountsBrowserTest {
             .contains("Vic Viewer")
             .doesNotContain("Invite a user")
             .doesNotContain("Make Admin");
+        assertThat(phone.offTheSides("table td")).as("the users' cells").isEmpty();
         step(phone, "phone-users-as-viewer");
         phone.open(server.baseUrl() + "/console/audit");
         assertThat(phone.driver().findElement(By.tagName("h1")).getText()).isEqualTo("Not allowed");
@@ -147,7 +149,7 @@ class AccountsBrowserTest {
 
   @Test
   void theSignInPageOnAPhone() {
-    try (Browser phone = Browser.phone("en")) {
+    try (Browser phone = Browser.phone("en", 390, 844)) {
       phone.open(server.baseUrl() + "/console/login");
       step(phone, "phone-sign-in");
     }
@@ -276,6 +278,7 @@ class AccountsBrowserTest {
         "console-accounts / " + name,
         server.baseUrl(),
         allowed);
+    assertThat(browser.axeViolations()).as("axe-core, console-accounts / %s", name).isEmpty();
   }
 
   private static void type(Browser browser, String id, String text) {

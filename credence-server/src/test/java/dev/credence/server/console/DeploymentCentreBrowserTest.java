@@ -279,6 +279,7 @@ class DeploymentCentreBrowserTest {
 
     void shot(String name, String... allowed) {
       browser.screenshotAndCheck(directory.resolve(name + ".png"), name, server.baseUrl(), allowed);
+      assertThat(browser.axeViolations()).as("axe-core, %s", name).isEmpty();
     }
   }
 

@@ -134,5 +134,6 @@ class ErasureBrowserTest {
         screenshots.resolve(String.format("%s-%d-%s.png", device, ++shots, name)),
         device + " / " + name,
         server.baseUrl());
+    assertThat(browser.axeViolations()).as("axe-core, %s / %s", device, name).isEmpty();
   }
 }

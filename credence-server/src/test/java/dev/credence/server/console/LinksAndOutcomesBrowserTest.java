@@ -60,14 +60,14 @@ class LinksAndOutcomesBrowserTest {
 
   @Test
   void onADesktop(TestInfo info) {
-    try (Browser browser = Browser.desktop("en")) {
+    try (Browser browser = Browser.desktop("en", 1366, 768)) {
       generateDownloadAndUpload(browser, info, "desk");
     }
   }
 
   @Test
   void onAPhone(TestInfo info) {
-    try (Browser browser = Browser.phone("en")) {
+    try (Browser browser = Browser.phone("en", 390, 844)) {
       generateDownloadAndUpload(browser, info, "phone");
     }
   }
@@ -100,6 +100,7 @@ class LinksAndOutcomesBrowserTest {
         .contains("Made 3 links in Loans · Production")
         .contains(batch + "-0001 to " + batch + "-0003");
     assertThat(text(b, "table")).contains(batch).contains(email);
+    assertThat(b.offTheSides("table td")).as("the batches' cells").isEmpty();
     step(b, "links-batch-made");
 
     String download =
@@ -144,6 +145,8 @@ class LinksAndOutcomesBrowserTest {
     assertThat(text(b, "table.refusals"))
         .contains("6")
         .contains("date '2026-02-30' is not a real date written YYYY-MM-DD");
+    assertThat(b.offTheSides("table td")).as("the report's and the counts' cells").isEmpty();
+    assertThat(text(b, "table.counts")).contains("Loans");
     step(b, "outcomes-report");
   }
 
@@ -220,5 +223,6 @@ class LinksAndOutcomesBrowserTest {
     List<String> console = new ArrayList<>(b.consoleProblems());
     console.removeIf(line -> line.contains("/favicon.ico") && line.contains("404"));
     assertThat(console).as("%s: the browser's console", name).isEmpty();
+    assertThat(b.axeViolations()).as("axe-core, %s", name).isEmpty();
   }
 }

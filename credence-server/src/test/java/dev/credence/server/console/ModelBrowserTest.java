@@ -75,7 +75,7 @@ class ModelBrowserTest {
   @Test
   @Order(1)
   void onALaptopAnAdminFitsAndActivates() {
-    browser = Browser.desktop("en");
+    browser = Browser.desktop("en", 1366, 768);
     device = "laptop";
     shots = 0;
     browser.signIn(server.baseUrl(), "/console/models", email, ConsoleClient.PASSWORD);
@@ -98,7 +98,7 @@ class ModelBrowserTest {
   @Test
   @Order(2)
   void onAPhone() {
-    browser = Browser.phone("en");
+    browser = Browser.phone("en", 390, 844);
     device = "phone";
     shots = 0;
     browser.signIn(server.baseUrl(), "/console/models", email, ConsoleClient.PASSWORD);
@@ -113,5 +113,6 @@ class ModelBrowserTest {
         screenshots.resolve(String.format("%s-%d-%s.png", device, ++shots, name)),
         device + " / " + name,
         server.baseUrl());
+    assertThat(browser.axeViolations()).as("axe-core, %s / %s", device, name).isEmpty();
   }
 }

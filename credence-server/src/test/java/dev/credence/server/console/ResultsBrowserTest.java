@@ -3,6 +3,7 @@ package dev.credence.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.credence.server.testing.Browser;
+import dev.credence.server.testing.Browser.Box;
 import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
@@ -98,7 +99,7 @@ class ResultsBrowserTest {
 
   @Test
   void onALaptop() throws IOException {
-    browser = Browser.desktop("en");
+    browser = Browser.desktop("en", 1366, 768);
     device = "laptop";
     shots = 0;
     Path downloads = Files.createTempDirectory("credence-downloads-");
@@ -111,7 +112,19 @@ class ResultsBrowserTest {
     browser.signIn(server.baseUrl(), "/console/results", email, ConsoleClient.PASSWORD);
     assertThat(rows()).hasSize(6);
     assertThat(histogramBars()).isPositive();
+    // Wide enough, the filters are open and their disclosure's summary is hidden.
+    assertThat(browser.shown("details.filter-fold > summary")).isFalse();
+    assertThat(browser.shown("#uid")).isTrue();
+    // The count axis is labelled from 0 up, and the bars' figures are in a table.
+    assertThat(texts("svg.histogram text.tick[text-anchor=end]"))
+        .startsWith("0")
+        .hasSizeGreaterThan(2);
+    assertThat(browser.driver().findElements(By.cssSelector("table.histogram-table tbody tr")))
+        .hasSize((int) histogramBars());
     step("results");
+    browser.find("details.chart-data summary").click();
+    assertThat(browser.find("table.histogram-table").isDisplayed()).isTrue();
+    step("chart-table");
 
     browser.type("uid", "BR-agree");
     new Select(browser.driver().findElement(By.id("status"))).selectByValue("completed");
@@ -160,13 +173,47 @@ class ResultsBrowserTest {
 
   @Test
   void onAPhone() {
-    browser = Browser.phone("en");
+    browser = Browser.phone("en", 390, 844);
     device = "phone";
     shots = 0;
     browser.signIn(server.baseUrl(), "/console/results?uid=BR-", email, ConsoleClient.PASSWORD);
     assertThat(rows()).hasSize(6);
+    // The filters are folded away, saying how many are in use.
+    assertThat(browser.find("details.filter-fold").getAttribute("open")).isNull();
+    assertThat(browser.shown("#uid")).isFalse();
+    assertThat(browser.find("details.filter-fold > summary").getText())
+        .isEqualTo("Filters (1 in use)");
+    // Each session is a card: its uid, status, score, band, confidence and date in sight.
+    String card = "table.results tbody tr:has(a[href$='/BR-agree-01'])";
+    Box screen =
+        new Box(0, 0, ((Number) browser.js("return window.innerWidth")).doubleValue(), 1e6);
+    for (String cell :
+        List.of(
+            "a",
+            "td[data-label=Status]",
+            "td[data-label=Score]",
+            "td[data-label=Band]",
+            "td[data-label=Confidence]",
+            "td[data-label=Created]")) {
+      Box box = browser.box(card + " " + cell);
+      assertThat(screen.contains(box)).as("%s of the card at %s", cell, box).isTrue();
+      assertThat(box.width()).as(cell).isPositive();
+    }
+    assertThat(browser.find(card + " td[data-label=Score]").getText()).matches("\\d+");
+    assertThat(
+            browser.js(
+                "return getComputedStyle(arguments[0], '::before').content",
+                browser.find(card + " td[data-label=Score]")))
+        .as("the cell's label")
+        .isEqualTo("\"Score\"");
+    assertThat((Long) browser.js("return document.documentElement.scrollWidth - window.innerWidth"))
+        .isLessThanOrEqualTo(0L);
+    assertThat(browser.offTheSides("table.results td")).isEmpty();
     step("results");
 
+    browser.find("details.filter-fold > summary").click();
+    assertThat(browser.shown("#status")).isTrue();
+    step("filters-open");
     new Select(browser.driver().findElement(By.id("status"))).selectByValue("expired");
     browser.clickAndWait(browser.find("form.filters button[type=submit]"));
     assertThat(rows()).isNotEmpty();
@@ -233,10 +280,28 @@ class ResultsBrowserTest {
     }
   }
 
+  @Test
+  void onAPhoneWithoutScripts() {
+    browser = Browser.phoneWithoutScripts("en", 390, 844);
+    device = "phone-no-script";
+    shots = 0;
+    browser.signIn(server.baseUrl(), "/console/results", email, ConsoleClient.PASSWORD);
+    // Without the script the filters stay open; the sessions are cards all the same.
+    assertThat(browser.shown("#uid")).isTrue();
+    assertThat(browser.offTheSides("table.results td")).isEmpty();
+    step("results");
+  }
+
   // --- helpers ----------------------------------------------------------------------------------
 
   private List<WebElement> rows() {
     return browser.driver().findElements(By.cssSelector("table.results tbody tr"));
+  }
+
+  private List<String> texts(String css) {
+    return browser.driver().findElements(By.cssSelector(css)).stream()
+        .map(WebElement::getText)
+        .toList();
   }
 
   private long histogramBars() {
@@ -260,11 +325,15 @@ class ResultsBrowserTest {
     return done.get(0);
   }
 
-  /** Saves the step's screenshot and checks the page (width, labels, a quiet console). */
+  /**
+   * Saves the step's screenshot and checks the page (width, labels, a quiet console, nothing
+   * axe-core finds wrong).
+   */
   private void step(String name) {
     browser.screenshotAndCheck(
         screenshots.resolve(String.format("%s-%d-%s.png", device, ++shots, name)),
         device + " / " + name,
         server.baseUrl());
+    assertThat(browser.axeViolations()).as("axe-core, %s / %s", device, name).isEmpty();
   }
 }

@@ -148,5 +148,6 @@ class WebhooksBrowserTest {
         screenshots.resolve(String.format("%s-%d-%s.png", device, ++shots, name)),
         device + " / " + name,
         server.baseUrl());
+    assertThat(browser.axeViolations()).as("axe-core, %s / %s", device, name).isEmpty();
   }
 }

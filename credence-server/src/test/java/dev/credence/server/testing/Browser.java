@@ -368,9 +368,11 @@ public final class Browser implements AutoCloseable {
   /**
    * What axe-core finds wrong on the page now, one line a rule: its id, its impact and the CSS
    * selectors of the elements it fails on. axe-core runs its default rules (WCAG 2.0 to 2.2 A and
-   * AA, and its best practices). Its script is the one npm installs at build time into {@code
-   * credence-server/axe} at the version pinned there; it is injected into the page by the driver,
-   * which the page's Content-Security-Policy does not restrict.
+   * AA, and its best practices) and {@code target-size} (WCAG 2.2 AA 2.5.8: a control is at least
+   * 24 by 24 CSS pixels, or that far from the next), which axe-core leaves off unless asked. Its
+   * script is the one npm installs at build time into {@code credence-server/axe} at the version
+   * pinned there; it is injected into the page by the driver, which the page's
+   * Content-Security-Policy does not restrict.
    */
   public List<String> axeViolations() {
     if (!Boolean.TRUE.equals(js("return typeof window.axe === 'object'"))) {
@@ -380,15 +382,12 @@ public final class Browser implements AutoCloseable {
         ((JavascriptExecutor) driver)
             .executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
-                    + "axe.run(document, {resultTypes: ['violations']})"
+                    + "axe.run(document, {resultTypes: ['violations'],"
+                    + " rules: {'target-size': {enabled: true}}})"
                     + ".then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): '"
                     + " + v.nodes.map(n => n.target.join(' ')).join(', '))))"
                     + ".catch(e => done(['axe-core failed: ' + e]));");
-    List<String> violations = new ArrayList<>();
-    for (Object line : (List<?>) found) {
-      violations.add(String.valueOf(line));
-    }
-    return violations;
+    return strings(found);
   }
 
   private static String axeScript() {
@@ -427,11 +426,46 @@ public final class Browser implements AutoCloseable {
                 + ".map(([e, r]) => e.outerHTML.substring(0, e.outerHTML.indexOf('>') + 1)"
                 + " + ' ' + r.width.toFixed(1) + 'x' + r.height.toFixed(1))",
             minimum);
-    List<String> targets = new ArrayList<>();
-    for (Object target : (List<?>) small) {
-      targets.add(String.valueOf(target));
+    return strings(small);
+  }
+
+  /**
+   * The elements matching the CSS selector that are drawn, wholly or in part, to the left or the
+   * right of the window (scrolled off to the side), as their start tags.
+   */
+  public List<String> offTheSides(String css) {
+    Object off =
+        js(
+            "return Array.from(document.querySelectorAll(arguments[0]))"
+                + ".filter(e => e.getClientRects().length > 0)"
+                + ".filter(e => { const r = e.getBoundingClientRect();"
+                + " return r.left < 0 || r.right > window.innerWidth; })"
+                + ".map(e => e.outerHTML.substring(0, e.outerHTML.indexOf('>') + 1))",
+            css);
+    return strings(off);
+  }
+
+  /** A list a script returned, as strings. */
+  private static List<String> strings(Object list) {
+    List<String> strings = new ArrayList<>();
+    for (Object item : (List<?>) list) {
+      strings.add(String.valueOf(item));
     }
-    return targets;
+    return strings;
+  }
+
+  /**
+   * Whether the first element matching the CSS selector is drawn: it has a size and neither it nor
+   * a parent is hidden, a closed disclosure's content included. (Selenium's own test takes any
+   * element of a closed {@code <details>} but its summary as hidden, even where CSS shows it.)
+   */
+  public boolean shown(String css) {
+    return Boolean.TRUE.equals(
+        js(
+            "const e = document.querySelector(arguments[0]); const r = e.getBoundingClientRect();"
+                + "return e.checkVisibility({visibilityProperty: true}) && r.width > 0"
+                + " && r.height > 0;",
+            css));
   }
 
   /** Where an element is drawn in the window, in CSS pixels. */

@@ -10,10 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The results screen's filters, read from the query string so that a filtered view can be
@@ -103,6 +105,13 @@ public record ResultFilter(
 
   public boolean valid() {
     return errors.isEmpty();
+  }
+
+  /** How many filters are set, the environment and the page apart. */
+  public long inUse() {
+    return Stream.of(uid, deployment, from, to, status, band, confidence)
+        .filter(Objects::nonNull)
+        .count();
   }
 
   public LocalDate fromDay() {

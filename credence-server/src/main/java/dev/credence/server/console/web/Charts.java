@@ -24,10 +24,17 @@ public final class Charts {
    *
    * @param width the viewBox width; the plot sits between {@link #LEFT} and width - {@link #RIGHT}
    * @param binWidth how many score points each bar covers
+   * @param ticks the count axis' labels, from 0 up to the plot's top, which is the last of them
    */
   public record Histogram(
-      int width, int height, int binWidth, long total, long maxCount, List<Bar> bars) {
-    public static final int LEFT = 36;
+      int width,
+      int height,
+      int binWidth,
+      long total,
+      long maxCount,
+      List<Bar> bars,
+      List<Tick> ticks) {
+    public static final int LEFT = 48;
     public static final int RIGHT = 8;
     public static final int TOP = 10;
     public static final int BOTTOM = 34;
@@ -47,6 +54,37 @@ public final class Charts {
 
     public boolean empty() {
       return bars.isEmpty();
+    }
+
+    /** The count at the plot's top: the last tick. */
+    public long top() {
+      return ticks.isEmpty() ? 0 : ticks.get(ticks.size() - 1).value();
+    }
+
+    /** Where the count axis' title, turned a quarter left, is centred along the axis. */
+    public double axisTitleX() {
+      return -(TOP + baseY()) / 2.0;
+    }
+  }
+
+  /** A label of a count axis: {@code value} at height {@code y}. */
+  public record Tick(long value, double y) {
+    public double textY() {
+      return y + 4;
+    }
+  }
+
+  /**
+   * The steps of a count axis from 0 to at least {@code max}: 1, 2 or 5 times a power of ten, the
+   * smallest that needs at most five steps, so the labels are round numbers.
+   */
+  static long countStep(long max) {
+    for (long power = 1; ; power *= 10) {
+      for (long step : new long[] {power, 2 * power, 5 * power}) {
+        if (step * 5 >= max) {
+          return step;
+        }
+      }
     }
   }
 
@@ -69,11 +107,13 @@ public final class Charts {
       return x + barWidth / 2;
     }
 
+    /** The bar's scores, as "340" or "300 to 349". */
+    public String range() {
+      return from == to ? String.valueOf(from) : from + " to " + to;
+    }
+
     public String title() {
-      return (from == to ? String.valueOf(from) : from + " to " + to)
-          + ": "
-          + count
-          + (count == 1 ? " result" : " results");
+      return range() + ": " + count + (count == 1 ? " result" : " results");
     }
   }
 
@@ -82,7 +122,7 @@ public final class Charts {
     int width = 400;
     int height = 170;
     if (countsByScore.isEmpty()) {
-      return new Histogram(width, height, 1, 0, 0, List.of());
+      return new Histogram(width, height, 1, 0, 0, List.of(), List.of());
     }
     int low = countsByScore.firstKey();
     int high = countsByScore.lastKey();
@@ -105,14 +145,20 @@ public final class Charts {
     for (long c : counts) {
       max = Math.max(max, c);
     }
+    long step = countStep(max);
+    long top = Math.max(1, (max + step - 1) / step) * step;
     double plotWidth = width - Histogram.LEFT - Histogram.RIGHT;
     double plotHeight = height - Histogram.TOP - Histogram.BOTTOM;
+    List<Tick> ticks = new ArrayList<>();
+    for (long value = 0; value <= top; value += step) {
+      ticks.add(new Tick(value, round(Histogram.TOP + plotHeight - value * plotHeight / top)));
+    }
     double slot = plotWidth / count;
     double gap = slot > 6 ? 2 : 0;
     int labelEvery = Math.max(1, (int) Math.ceil(count / 6.0));
     List<Bar> bars = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      double h = counts[i] * plotHeight / max;
+      double h = counts[i] * plotHeight / top;
       int from = (first + i) * bin;
       bars.add(
           new Bar(
@@ -125,7 +171,7 @@ public final class Charts {
               round(h),
               i % labelEvery == 0 ? String.valueOf(from) : null));
     }
-    return new Histogram(width, height, bin, total, max, bars);
+    return new Histogram(width, height, bin, total, max, bars, ticks);
   }
 
   /** Plot geometry shared by the model page's charts: a square-ish plot with room for labels. */

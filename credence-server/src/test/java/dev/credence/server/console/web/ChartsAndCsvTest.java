@@ -1,9 +1,11 @@
 package dev.credence.server.console.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.credence.api.UidRules;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +70,32 @@ class ChartsAndCsvTest {
     assertThat(close.bars().get(3).title()).isEqualTo("342: 3 results");
 
     assertThat(Charts.histogram(new TreeMap<>()).empty()).isTrue();
+  }
+
+  @Test
+  void theCountAxisIsLabelledInRoundStepsUpToTheTallestBar() {
+    TreeMap<Integer, Long> seven = new TreeMap<>(Map.of(300, 7L, 310, 3L));
+    Charts.Histogram h = Charts.histogram(seven);
+    assertThat(h.ticks()).extracting(Charts.Tick::value).containsExactly(0L, 2L, 4L, 6L, 8L);
+    assertThat(h.top()).isEqualTo(8);
+    assertThat(h.ticks().get(0).y()).isEqualTo(h.baseY());
+    assertThat(h.ticks().get(4).y()).isEqualTo(Charts.Histogram.TOP);
+    // A bar of 7 on a scale of 8 ends between the ticks of 6 and 8, at its height.
+    Charts.Bar tallest = h.bars().get(0);
+    double perResult = (h.baseY() - Charts.Histogram.TOP) / 8.0;
+    assertThat(tallest.barHeight()).isCloseTo(7 * perResult, within(0.1));
+    assertThat(h.ticks().get(3).y() - h.ticks().get(4).y()).isCloseTo(2 * perResult, within(0.1));
+
+    assertThat(Charts.histogram(new TreeMap<>(Map.of(5, 1L))).ticks())
+        .extracting(Charts.Tick::value)
+        .containsExactly(0L, 1L);
+    assertThat(Charts.histogram(new TreeMap<>(Map.of(5, 120L))).ticks())
+        .extracting(Charts.Tick::value)
+        .containsExactly(0L, 50L, 100L, 150L);
+    assertThat(Charts.histogram(new TreeMap<>(Map.of(5, 5L))).top()).isEqualTo(5);
+    assertThat(Charts.histogram(new TreeMap<>(Map.of(5, 1000L))).ticks())
+        .extracting(Charts.Tick::value)
+        .containsExactly(0L, 200L, 400L, 600L, 800L, 1000L);
   }
 
   @Test
