@@ -113,8 +113,8 @@ class ChoicesBrowserTest {
     assertThat(browser.driver().findElements(By.cssSelector("template.next-choice")))
         .as("the choices after the first wait on the page")
         .hasSize(COUNT - 1);
-    step("choice-1");
-    assertThat(browser.axeViolations()).as("axe-core, the first choice").isEmpty();
+    // The screenshots and axe-core's checks of a choice are taken in the test below, not in this
+    // one: their seconds would count in the choice's measured time.
 
     // The server takes the script's figure only if it is no longer than its own time since the
     // page was shown: moved far on, so that what is stored is the script's measure.
@@ -160,10 +160,6 @@ class ChoicesBrowserTest {
       assertThat(browser.driver().findElements(By.cssSelector("main form.choices")))
           .as("one choice on screen")
           .hasSize(1);
-      if (index == 1) {
-        step("choice-2-after-a-tap");
-        assertThat(browser.axeViolations()).as("axe-core, a choice the script shows").isEmpty();
-      }
     }
 
     assertThat(browser.find("h1").getText())
@@ -205,6 +201,8 @@ class ChoicesBrowserTest {
   void aReloadInTheMiddleResumesAtTheRightChoiceWithNothingLostOrDoubled() {
     String uid = newUid();
     start(uid);
+    step("choice-1");
+    assertThat(browser.axeViolations()).as("axe-core, the first choice").isEmpty();
     server.clock().advance(Duration.ofMinutes(10));
     sleep(SETTLE_MS + 100);
     // A double tap: its second half lands on the next choice, just shown, and is not its answer.
@@ -214,6 +212,8 @@ class ChoicesBrowserTest {
     waitForChoice(2);
     waitUntilSent();
     assertThat(stored(uid).keySet()).as("one answer from a double tap").containsExactly(1);
+    step("choice-2-after-a-tap");
+    assertThat(browser.axeViolations()).as("axe-core, a choice the script shows").isEmpty();
 
     // The script's posts fail from now on (as on a network that drops them): they wait. (Chromium
     // blocks every URL that contains the pattern: the game's own script stays loadable.)
