@@ -11,7 +11,7 @@ class NewEventTest {
   void theEnvelopeIsCompactJsonInTheSpecsOrder() {
     var details =
         NewEvent.newDetails().put("application_started_at", 1767225600L).put("platform", "WEB");
-    assertThat(NewEvent.of(EventType.APPLICATION_COMPLETE, details).body("CUST-1", "abc"))
+    assertThat(NewEvent.of(EventType.APPLICATION_COMPLETE, details).body("CUST-1", "abc", false))
         .isEqualTo(
             "{\"uid\":\"CUST-1\",\"integration_id\":\"abc\",\"event\":{\"type\":"
                 + "\"application.complete\",\"details\":{\"application_started_at\":1767225600,"
@@ -25,7 +25,7 @@ class NewEventTest {
             EventType.APPLICATION_INCOMPLETE,
             NewEvent.newDetails(),
             List.of("session_expired", "balloons_not_finished"));
-    assertThat(event.body("u", "i"))
+    assertThat(event.body("u", "i", false))
         .isEqualTo(
             "{\"uid\":\"u\",\"integration_id\":\"i\",\"event\":{\"type\":"
                 + "\"application.incomplete\",\"details\":{},\"reasons\":"
