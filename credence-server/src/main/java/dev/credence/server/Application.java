@@ -250,7 +250,8 @@ public final class Application implements AutoCloseable {
               models,
               results.store(),
               endings.reopener(),
-              erasures);
+              erasures,
+              endings.simulations());
       HealthApi health = new HealthApi(database);
       MetricsApi metricsApi = new MetricsApi(metrics, config.metrics());
       Integer metricsPort = config.metrics().port();

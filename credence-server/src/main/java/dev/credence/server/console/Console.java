@@ -9,6 +9,7 @@ import dev.credence.server.console.accounts.ConsoleOperatorApi;
 import dev.credence.server.console.accounts.UserPages;
 import dev.credence.server.console.audit.AuditPages;
 import dev.credence.server.console.deployments.DeploymentPages;
+import dev.credence.server.console.deployments.SimulationPages;
 import dev.credence.server.console.links.LinkBatches;
 import dev.credence.server.console.links.LinkPages;
 import dev.credence.server.console.models.ModelPages;
@@ -23,6 +24,7 @@ import dev.credence.server.console.web.ConsoleWeb;
 import dev.credence.server.console.webhooks.WebhookPages;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.endings.SessionReopener;
+import dev.credence.server.endings.Simulations;
 import dev.credence.server.erasure.Erasures;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.ClientAddress;
@@ -76,7 +78,8 @@ public final class Console {
       ModelOperatorApi modelOperator,
       ResultStore results,
       SessionReopener reopener,
-      Erasures erasures) {
+      Erasures erasures,
+      Simulations simulations) {
     ConsoleWeb web = new ConsoleWeb(accounts, deployments, config.publicUrl());
     ConsoleOperatorApi operator = new ConsoleOperatorApi(accounts);
     AuthPages auth =
@@ -85,6 +88,7 @@ public final class Console {
     UserPages users = new UserPages(accounts, web);
     AuditPages auditLog = new AuditPages(audit, web);
     DeploymentPages deploymentPages = new DeploymentPages(deployments, webhookTest, audit, web);
+    SimulationPages simulationPages = new SimulationPages(deployments, simulations, results, web);
     CompanyEnvironments environments = new CompanyEnvironments(deployments);
     LinkPages links =
         new LinkPages(
@@ -121,6 +125,7 @@ public final class Console {
             users::routes,
             auditLog::routes,
             deploymentPages::routes,
+            simulationPages::routes,
             links::routes,
             outcomes::routes,
             webhookPages::routes,
