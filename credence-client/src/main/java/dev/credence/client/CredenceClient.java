@@ -150,6 +150,67 @@ public final class CredenceClient {
   }
 
   /**
+   * Makes a session of {@code uid} in a Test environment and ends it as {@code simulation} says
+   * (docs/integration-guide.md, "Simulating outcomes in Test"): the same events and result as an
+   * applicant's session with that outcome, marked simulated. Not retried: a simulation ends its
+   * session at once, so a second attempt would find the uid used.
+   *
+   * @return the session as it ended, as {@link #result} reads it
+   * @throws UnauthorizedException 401: wrong key
+   * @throws ForbiddenException 403: a Production key ({@code simulation_not_allowed}), or the key
+   *     belongs to another integration
+   * @throws UidAlreadyUsedException 409: the uid has a session already
+   * @throws InvalidRequestException 422: a field was refused; {@code code()} names it
+   * @throws RateLimitedException 429: wait {@link RateLimitedException#retryAfter()}
+   */
+  public Result simulateSession(String uid, String integrationId, Simulation simulation) {
+    return Transport.await(simulateSessionAsync(uid, integrationId, simulation));
+  }
+
+  /** {@link #simulateSession} without blocking; the future fails with what it would throw. */
+  public CompletableFuture<Result> simulateSessionAsync(
+      String uid, String integrationId, Simulation simulation) {
+    return defer(
+        () ->
+            transport.call(
+                simulateRequest(uid, integrationId, simulation),
+                false,
+                response -> Result.read(Transport.ok(response).node())));
+  }
+
+  private HttpRequest simulateRequest(String uid, String integrationId, Simulation simulation) {
+    Uids.requireValid(uid);
+    if (integrationId == null || integrationId.isBlank()) {
+      throw new IllegalArgumentException("integrationId is required");
+    }
+    if (simulation == null) {
+      throw new IllegalArgumentException("simulation is required");
+    }
+    ObjectNode payload = JsonNodeFactory.instance.objectNode();
+    payload.put("uid", uid);
+    payload.put("integration_id", integrationId);
+    payload.put("scenario", simulation.scenario());
+    if (simulation.riskBand() != null) {
+      payload.put("risk_band", simulation.riskBand());
+    }
+    if (simulation.flags() != null) {
+      simulation.flags().forEach(payload.putArray("flags")::add);
+    }
+    if (simulation.scoreConfidence() != null) {
+      payload.put("score_confidence", simulation.scoreConfidence());
+    }
+    byte[] body = PythonJson.compact(payload).getBytes(StandardCharsets.UTF_8);
+    HttpRequest.Builder request =
+        request("/v1/sessions-management/simulate")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (signRequests) {
+      request.header(Signatures.HEADER, Signatures.sign(apiKey, body));
+    }
+    return request.build();
+  }
+
+  /**
    * The session of {@code uid} in this environment, with its result once scored.
    *
    * @throws NotFoundException if the environment has no session with that uid
