@@ -1,5 +1,6 @@
 package dev.credence.client;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.api.PythonJson;
@@ -130,6 +131,11 @@ public final class CredenceClient {
 
   /** The create call of {@code uid}, signed if set so; refused if its arguments are. */
   private HttpRequest createRequest(String uid, String integrationId) {
+    return signedPost("/v1/sessions-management/tokens", payload(uid, integrationId));
+  }
+
+  /** {@code {"uid", "integration_id"}}; refused if either argument is. */
+  private static ObjectNode payload(String uid, String integrationId) {
     Uids.requireValid(uid);
     if (integrationId == null || integrationId.isBlank()) {
       throw new IllegalArgumentException("integrationId is required");
@@ -137,10 +143,15 @@ public final class CredenceClient {
     ObjectNode payload = JsonNodeFactory.instance.objectNode();
     payload.put("uid", uid);
     payload.put("integration_id", integrationId);
+    return payload;
+  }
+
+  /** A POST of {@code payload} to {@code path}, with X-Signature if set so. */
+  private HttpRequest signedPost(String path, ObjectNode payload) {
     // Compact, ASCII-escaped JSON, sent as signed: the form every server accepts a signature of.
     byte[] body = PythonJson.compact(payload).getBytes(StandardCharsets.UTF_8);
     HttpRequest.Builder request =
-        request("/v1/sessions-management/tokens")
+        request(path)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (signRequests) {
@@ -179,35 +190,22 @@ public final class CredenceClient {
   }
 
   private HttpRequest simulateRequest(String uid, String integrationId, Simulation simulation) {
-    Uids.requireValid(uid);
-    if (integrationId == null || integrationId.isBlank()) {
-      throw new IllegalArgumentException("integrationId is required");
-    }
+    ObjectNode payload = payload(uid, integrationId);
     if (simulation == null) {
       throw new IllegalArgumentException("simulation is required");
     }
-    ObjectNode payload = JsonNodeFactory.instance.objectNode();
-    payload.put("uid", uid);
-    payload.put("integration_id", integrationId);
     payload.put("scenario", simulation.scenario());
     if (simulation.riskBand() != null) {
       payload.put("risk_band", simulation.riskBand());
     }
     if (simulation.flags() != null) {
-      simulation.flags().forEach(payload.putArray("flags")::add);
+      ArrayNode flags = payload.putArray("flags");
+      simulation.flags().forEach(flags::add);
     }
     if (simulation.scoreConfidence() != null) {
       payload.put("score_confidence", simulation.scoreConfidence());
     }
-    byte[] body = PythonJson.compact(payload).getBytes(StandardCharsets.UTF_8);
-    HttpRequest.Builder request =
-        request("/v1/sessions-management/simulate")
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    if (signRequests) {
-      request.header(Signatures.HEADER, Signatures.sign(apiKey, body));
-    }
-    return request.build();
+    return signedPost("/v1/sessions-management/simulate", payload);
   }
 
   /**
