@@ -33,6 +33,21 @@ class NewEventTest {
   }
 
   @Test
+  void aSimulatedSessionsEventEndsWithSimulatedAndNoOtherSaysIt() {
+    var event =
+        new NewEvent(
+            EventType.APPLICATION_CANCELLED,
+            NewEvent.newDetails(),
+            List.of("privacy_policy_rejected"));
+    assertThat(event.body("u", "i", true))
+        .isEqualTo(
+            "{\"uid\":\"u\",\"integration_id\":\"i\",\"event\":{\"type\":"
+                + "\"application.cancelled\",\"details\":{},\"reasons\":"
+                + "[\"privacy_policy_rejected\"]},\"simulated\":true}");
+    assertThat(event.body("u", "i", false)).doesNotContain("simulated");
+  }
+
+  @Test
   void eventTypesAreDeclaredInSendingOrderWithTheirWireNames() {
     assertThat(EventType.values())
         .extracting(EventType::wireName)
