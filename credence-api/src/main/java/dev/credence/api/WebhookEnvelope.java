@@ -9,15 +9,29 @@ import java.util.List;
 
 /**
  * The body of every webhook delivery: {@code {"uid", "integration_id", "event": {"type", "details",
- * "reasons"}}}. The shape of {@code details} depends on the type (see {@link EventDetails}), so it
- * is kept as a JSON object here.
+ * "reasons"}}}, then {@code "simulated": true} for a session made by a Test simulation only (left
+ * out otherwise, so the body of a real session is the vendor's). The shape of {@code details}
+ * depends on the type (see {@link EventDetails}), so it is kept as a JSON object here.
+ *
+ * @param simulated true for a simulated session's event; null (left out) for every other event
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"uid", "integration_id", "event"})
+@JsonPropertyOrder({"uid", "integration_id", "event", "simulated"})
 public record WebhookEnvelope(
     @JsonProperty("uid") String uid,
     @JsonProperty("integration_id") String integrationId,
-    @JsonProperty("event") Event event) {
+    @JsonProperty("event") Event event,
+    @JsonProperty("simulated") @JsonInclude(JsonInclude.Include.NON_NULL) Boolean simulated) {
+
+  /** The envelope of a real session's event: no {@code simulated}. */
+  public WebhookEnvelope(String uid, String integrationId, Event event) {
+    this(uid, integrationId, event, null);
+  }
+
+  /** Whether the event is about a simulated session. */
+  public boolean isSimulated() {
+    return Boolean.TRUE.equals(simulated);
+  }
 
   /**
    * {@code event}: its type, its details and, for {@code application.cancelled} and {@code

@@ -60,7 +60,8 @@ class GuideExamplesTest {
             "receiver",
             "webhook-test",
             "result",
-            "results");
+            "results",
+            "simulate");
 
     try (RunningServer server =
         RunningServer.start(
@@ -124,6 +125,17 @@ class GuideExamplesTest {
         assertThat(deliver(port, body, body, now - 600, key))
             .isEqualTo("401 X-Credence-Timestamp too far from now");
         assertThat(received).hasSize(3);
+
+        // A simulated band D: the answer and both events say so.
+        JsonNode simulated = json(run(env, "bash", blocks.get("simulate")));
+        assertThat(simulated.get("simulated").asBoolean()).isTrue();
+        assertThat(simulated.at("/details/calculated/risk_band").asText()).isEqualTo("D");
+        assertThat(simulated.at("/details/calculated/flags/0").asText()).isEqualTo("FAST_PAGES");
+        await(received, 5);
+        assertThat(received.subList(3, 5))
+            .allMatch(line -> line.matches("[0-9a-f]{24} TEST-BAND-D-001 .*"))
+            .extracting(line -> line.split(" ")[2])
+            .containsExactly("application.complete", "psychometric_score.complete");
       } finally {
         receiver.destroy();
         receiver.waitFor(5, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.credence.client;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.credence.api.PythonJson;
@@ -130,6 +131,11 @@ public final class CredenceClient {
 
   /** The create call of {@code uid}, signed if set so; refused if its arguments are. */
   private HttpRequest createRequest(String uid, String integrationId) {
+    return signedPost("/v1/sessions-management/tokens", payload(uid, integrationId));
+  }
+
+  /** {@code {"uid", "integration_id"}}; refused if either argument is. */
+  private static ObjectNode payload(String uid, String integrationId) {
     Uids.requireValid(uid);
     if (integrationId == null || integrationId.isBlank()) {
       throw new IllegalArgumentException("integrationId is required");
@@ -137,16 +143,69 @@ public final class CredenceClient {
     ObjectNode payload = JsonNodeFactory.instance.objectNode();
     payload.put("uid", uid);
     payload.put("integration_id", integrationId);
+    return payload;
+  }
+
+  /** A POST of {@code payload} to {@code path}, with X-Signature if set so. */
+  private HttpRequest signedPost(String path, ObjectNode payload) {
     // Compact, ASCII-escaped JSON, sent as signed: the form every server accepts a signature of.
     byte[] body = PythonJson.compact(payload).getBytes(StandardCharsets.UTF_8);
     HttpRequest.Builder request =
-        request("/v1/sessions-management/tokens")
+        request(path)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (signRequests) {
       request.header(Signatures.HEADER, Signatures.sign(apiKey, body));
     }
     return request.build();
+  }
+
+  /**
+   * Makes a session of {@code uid} in a Test environment and ends it as {@code simulation} says
+   * (docs/integration-guide.md, "Simulating outcomes in Test"): the same events and result as an
+   * applicant's session with that outcome, marked simulated. Not retried: a simulation ends its
+   * session at once, so a second attempt would find the uid used.
+   *
+   * @return the session as it ended, as {@link #result} reads it
+   * @throws UnauthorizedException 401: wrong key
+   * @throws ForbiddenException 403: a Production key ({@code simulation_not_allowed}), or the key
+   *     belongs to another integration
+   * @throws UidAlreadyUsedException 409: the uid has a session already
+   * @throws InvalidRequestException 422: a field was refused; {@code code()} names it
+   * @throws RateLimitedException 429: wait {@link RateLimitedException#retryAfter()}
+   */
+  public Result simulateSession(String uid, String integrationId, Simulation simulation) {
+    return Transport.await(simulateSessionAsync(uid, integrationId, simulation));
+  }
+
+  /** {@link #simulateSession} without blocking; the future fails with what it would throw. */
+  public CompletableFuture<Result> simulateSessionAsync(
+      String uid, String integrationId, Simulation simulation) {
+    return defer(
+        () ->
+            transport.call(
+                simulateRequest(uid, integrationId, simulation),
+                false,
+                response -> Result.read(Transport.ok(response).node())));
+  }
+
+  private HttpRequest simulateRequest(String uid, String integrationId, Simulation simulation) {
+    ObjectNode payload = payload(uid, integrationId);
+    if (simulation == null) {
+      throw new IllegalArgumentException("simulation is required");
+    }
+    payload.put("scenario", simulation.scenario());
+    if (simulation.riskBand() != null) {
+      payload.put("risk_band", simulation.riskBand());
+    }
+    if (simulation.flags() != null) {
+      ArrayNode flags = payload.putArray("flags");
+      simulation.flags().forEach(flags::add);
+    }
+    if (simulation.scoreConfidence() != null) {
+      payload.put("score_confidence", simulation.scoreConfidence());
+    }
+    return signedPost("/v1/sessions-management/simulate", payload);
   }
 
   /**

@@ -9,8 +9,16 @@ import dev.credence.api.ResultResponse;
  * @param status {@code created} (not opened, or consent not given), {@code started}, {@code
  *     completed}, {@code cancelled} or {@code expired}
  * @param details the result once the session is completed and scored; null before
+ * @param simulated made by a Test simulation ({@link CredenceClient#simulateSession}), not by an
+ *     applicant
  */
-public record Result(String uid, String integrationId, String status, ScoreDetails details) {
+public record Result(
+    String uid, String integrationId, String status, ScoreDetails details, boolean simulated) {
+
+  /** An applicant's session (not simulated). */
+  public Result(String uid, String integrationId, String status, ScoreDetails details) {
+    this(uid, integrationId, status, details, false);
+  }
 
   public boolean isCompleted() {
     return "completed".equals(status);
@@ -27,6 +35,7 @@ public record Result(String uid, String integrationId, String status, ScoreDetai
         Wire.text(result.uid(), at + "uid"),
         Wire.text(result.integrationId(), at + "integration_id"),
         Wire.text(result.status(), at + "status"),
-        result.details() == null ? null : ScoreDetails.read(result.details(), at + "details"));
+        result.details() == null ? null : ScoreDetails.read(result.details(), at + "details"),
+        Boolean.TRUE.equals(result.simulated()));
   }
 }

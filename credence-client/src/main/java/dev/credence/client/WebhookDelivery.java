@@ -1,5 +1,7 @@
 package dev.credence.client;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Instant;
 
 /**
@@ -19,5 +21,17 @@ public record WebhookDelivery(String eventId, Instant signedAt, WebhookEvent eve
    */
   public String idempotencyKey() {
     return eventId != null ? eventId : event.uid() + "/" + event.type();
+  }
+
+  /**
+   * Whether the event is about a session made by a Test simulation: its body ends with {@code
+   * "simulated": true} (docs/webhooks.md, "Simulated sessions"); false for every applicant's.
+   */
+  public boolean simulated() {
+    try {
+      return new ObjectMapper().readTree(body).path("simulated").asBoolean(false);
+    } catch (IOException e) {
+      return false; // a verified delivery is JSON; nothing else is simulated
+    }
   }
 }

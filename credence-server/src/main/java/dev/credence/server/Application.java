@@ -29,6 +29,8 @@ import dev.credence.server.endings.ExpirySweep;
 import dev.credence.server.endings.SessionAdminApi;
 import dev.credence.server.endings.SessionEndings;
 import dev.credence.server.endings.SessionReopener;
+import dev.credence.server.endings.SimulationApi;
+import dev.credence.server.endings.Simulations;
 import dev.credence.server.endings.WebhookEventsApi;
 import dev.credence.server.erasure.ErasureApi;
 import dev.credence.server.erasure.Erasures;
@@ -248,12 +250,14 @@ public final class Application implements AutoCloseable {
               models,
               results.store(),
               endings.reopener(),
-              erasures);
+              erasures,
+              endings.simulations());
       HealthApi health = new HealthApi(database);
       MetricsApi metricsApi = new MetricsApi(metrics, config.metrics());
       Integer metricsPort = config.metrics().port();
       // With a port of its own, the main port does not serve the scrape at all.
       Routes scrape = metricsPort == null ? metricsApi::routes : MetricsApi::notHere;
+      ResultApi resultApi = new ResultApi(deployments, sessions.store(), results.store(), clock);
       List<Routes> features =
           List.of(
               health::routes,
@@ -261,7 +265,8 @@ public final class Application implements AutoCloseable {
               OpenApiDocument.load()::routes,
               new OperatorApi(deployments, audit, config.operatorToken().value())::routes,
               new SessionApi(sessions.service(), config.publicUrl())::routes,
-              new ResultApi(deployments, sessions.store(), results.store(), clock)::routes,
+              resultApi::routes,
+              new SimulationApi(sessions.service(), endings.simulations(), resultApi)::routes,
               new WebhookTestApi(deployments, webhooks.testCall())::routes,
               endings.adminApi()::routes,
               endings.eventsApi()::routes,
@@ -462,7 +467,8 @@ public final class Application implements AutoCloseable {
       ExpirySweep sweep,
       SessionReopener reopener,
       SessionAdminApi adminApi,
-      WebhookEventsApi eventsApi) {}
+      WebhookEventsApi eventsApi,
+      Simulations simulations) {}
 
   private static EndingParts endings(
       Config config,
@@ -496,7 +502,16 @@ public final class Application implements AutoCloseable {
         new ExpirySweep(sessions.store(), deployments, endings, clock),
         reopener,
         new SessionAdminApi(deployments, reopener, webhooks.events(), webhooks.webhooks(), audit),
-        new WebhookEventsApi(deployments, webhooks.events(), webhooks.webhooks(), audit));
+        new WebhookEventsApi(deployments, webhooks.events(), webhooks.webhooks(), audit),
+        new Simulations(
+            sessions.service(),
+            sessions.store(),
+            sessions.lifecycle(),
+            assessment.service(),
+            results.scorer(),
+            endings,
+            audit,
+            clock));
   }
 
   /** Erasing a session's data: for the operator API, the dashboard and the retention sweep. */

@@ -11,6 +11,7 @@ import dev.credence.server.console.audit.AuditPages;
 import dev.credence.server.console.deployments.DeploymentPages;
 import dev.credence.server.console.funnel.FunnelPages;
 import dev.credence.server.console.funnel.FunnelQueries;
+import dev.credence.server.console.deployments.SimulationPages;
 import dev.credence.server.console.links.LinkBatches;
 import dev.credence.server.console.links.LinkPages;
 import dev.credence.server.console.models.ModelPages;
@@ -25,6 +26,7 @@ import dev.credence.server.console.web.ConsoleWeb;
 import dev.credence.server.console.webhooks.WebhookPages;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.endings.SessionReopener;
+import dev.credence.server.endings.Simulations;
 import dev.credence.server.erasure.Erasures;
 import dev.credence.server.http.ApiException;
 import dev.credence.server.http.ClientAddress;
@@ -78,7 +80,8 @@ public final class Console {
       ModelOperatorApi modelOperator,
       ResultStore results,
       SessionReopener reopener,
-      Erasures erasures) {
+      Erasures erasures,
+      Simulations simulations) {
     ConsoleWeb web = new ConsoleWeb(accounts, deployments, config.publicUrl());
     ConsoleOperatorApi operator = new ConsoleOperatorApi(accounts);
     AuthPages auth =
@@ -87,6 +90,7 @@ public final class Console {
     UserPages users = new UserPages(accounts, web);
     AuditPages auditLog = new AuditPages(audit, web, clock);
     DeploymentPages deploymentPages = new DeploymentPages(deployments, webhookTest, audit, web);
+    SimulationPages simulationPages = new SimulationPages(deployments, simulations, results, web);
     CompanyEnvironments environments = new CompanyEnvironments(deployments);
     LinkPages links =
         new LinkPages(
@@ -134,6 +138,7 @@ public final class Console {
             users::routes,
             auditLog::routes,
             deploymentPages::routes,
+            simulationPages::routes,
             links::routes,
             outcomes::routes,
             webhookPages::routes,

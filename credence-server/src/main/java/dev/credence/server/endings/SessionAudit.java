@@ -27,6 +27,21 @@ public final class SessionAudit {
         facts(session));
   }
 
+  /**
+   * A simulated session made and ended: nothing before; after, the scenario, its final status and,
+   * for a completed one, the scripted band (null for an average applicant).
+   */
+  public static Change simulated(Session session, String scenario, String riskBand) {
+    Map<String, Object> after = new LinkedHashMap<>();
+    after.put("scenario", scenario);
+    after.put("status", session.status().name().toLowerCase(Locale.ROOT));
+    if (riskBand != null) {
+      after.put("risk_band", riskBand);
+    }
+    return new Change(
+        "session.simulated", target(session.uid(), session.integrationId()), null, after);
+  }
+
   /** An event sent again: as it was, and pending again. */
   public static Change redelivered(EventStore.Event event) {
     Map<String, Object> before = new LinkedHashMap<>();

@@ -75,8 +75,15 @@ public final class SessionEndings implements JourneyEndings {
     if (!(view.position().step() instanceof Journey.Done)) {
       return false;
     }
+    return complete(view, scorer.score(view, assessment.sheet(view)));
+  }
+
+  /**
+   * Completes a session with a result already scored ({@code scored}): a journey's own, or a
+   * simulation's scripted one. The same transaction and events as {@link #complete(View)}.
+   */
+  boolean complete(View view, Scored scored) {
     Session session = view.session();
-    Scored scored = scorer.score(view, assessment.sheet(view));
     Instant now = scored.scoredAt();
     boolean done =
         jdbi.inTransaction(
@@ -208,6 +215,7 @@ public final class SessionEndings implements JourneyEndings {
         session.id(),
         session.integrationId(),
         session.uid(),
+        session.simulated(),
         round,
         events,
         now,

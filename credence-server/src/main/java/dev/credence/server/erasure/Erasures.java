@@ -223,6 +223,7 @@ public final class Erasures {
         session.id(),
         integrationId,
         uid,
+        session.simulated(),
         sessions.round(h, session.id()),
         List.of(NewEvent.of(EventType.SESSION_ERASED, details)),
         now,

@@ -58,13 +58,17 @@ public final class ResultApi {
   /**
    * {@code {"uid", "integration_id", "status", "details"}}: the session's status (created, started,
    * completed, cancelled, expired) and, once scored, the same {@code details} as the {@code
-   * psychometric_score.complete} event; null before. An erased session's uid answers 404 {@code
-   * erased}.
+   * psychometric_score.complete} event; null before. A simulated session adds {@code "simulated":
+   * true}. An erased session's uid answers 404 {@code erased}.
    */
   private void one(Context ctx) {
     Environment environment = KeyHeader.require(ctx, deployments);
-    String uid = ctx.pathParam("uid");
-    Session session = sessions.require(environment.integrationId(), uid);
+    ctx.json(result(environment.integrationId(), ctx.pathParam("uid")));
+  }
+
+  /** The answer of {@code GET /v1/results/{uid}} for {@code uid} on an integration. */
+  public ObjectNode result(String integrationId, String uid) {
+    Session session = sessions.require(integrationId, uid);
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("uid", session.uid());
     body.put("integration_id", session.integrationId());
@@ -73,9 +77,12 @@ public final class ResultApi {
         session.isExpiredAt(clock.instant()) ? SessionStatus.EXPIRED : session.status();
     body.put("status", status.name().toLowerCase(Locale.ROOT));
     results
-        .find(environment.integrationId(), uid)
+        .find(integrationId, uid)
         .ifPresentOrElse(r -> body.set("details", details(r)), () -> body.putNull("details"));
-    ctx.json(body);
+    if (session.simulated()) {
+      body.put("simulated", true);
+    }
+    return body;
   }
 
   /**
@@ -100,12 +107,16 @@ public final class ResultApi {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ArrayNode items = body.putArray("results");
     for (StoredResult r : shown) {
-      items
-          .addObject()
-          .put("uid", r.uid())
-          .put("integration_id", r.integrationId())
-          .put("status", "completed")
-          .set("details", details(r));
+      ObjectNode item =
+          items
+              .addObject()
+              .put("uid", r.uid())
+              .put("integration_id", r.integrationId())
+              .put("status", "completed");
+      item.set("details", details(r));
+      if (r.simulated()) {
+        item.put("simulated", true);
+      }
     }
     PageCursor next =
         shown.isEmpty()

@@ -18,7 +18,7 @@ public final class ResultStore {
   private static final String SELECT =
       "SELECT r.session_id, r.integration_id, r.uid, r.scored_at, r.score, r.risk_band,"
           + " r.score_confidence, r.review_required, r.model_version, r.calibrated,"
-          + " r.norms_source, r.calculated, s.started_at, s.finished_at"
+          + " r.norms_source, r.calculated, r.simulated, s.started_at, s.finished_at"
           + " FROM results r JOIN sessions s ON s.id = r.session_id";
 
   private final Jdbi jdbi;
@@ -31,6 +31,7 @@ public final class ResultStore {
    * A stored result with its session's times.
    *
    * @param calculated the JSON object lenders receive as {@code details.calculated}
+   * @param simulated scored from a simulation's script
    */
   public record StoredResult(
       String sessionId,
@@ -45,6 +46,7 @@ public final class ResultStore {
       boolean calibrated,
       String normsSource,
       String calculated,
+      boolean simulated,
       Instant startedAt,
       Instant completedAt) {}
 
@@ -54,8 +56,8 @@ public final class ResultStore {
     h.createUpdate(
             "INSERT INTO results (session_id, integration_id, uid, scored_at, score, risk_band,"
                 + " score_confidence, review_required, model_version, calibrated, norms_source,"
-                + " calculated, features, form, language)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                + " calculated, features, form, language, simulated)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(0, sessionId)
         .bind(1, integrationId)
         .bind(2, uid)
@@ -71,6 +73,7 @@ public final class ResultStore {
         .bind(12, s.featuresJson())
         .bind(13, s.form())
         .bind(14, s.language())
+        .bind(15, s.simulated())
         .execute();
   }
 
@@ -120,12 +123,12 @@ public final class ResultStore {
   /**
    * Which results an environment's own norms for one form are built from: that form's (and those
    * scored before forms were recorded, which count for every form), leaving out LOW-confidence
-   * results, whose answers are too doubtful to describe the population; with a {@code language},
-   * only that language's.
+   * results, whose answers are too doubtful to describe the population, and simulated ones, which
+   * describe nobody; with a {@code language}, only that language's.
    */
   private static String normed(String language) {
     return " FROM results WHERE integration_id = :integration AND (form = :form OR form IS NULL)"
-        + " AND score_confidence <> 'LOW'"
+        + " AND score_confidence <> 'LOW' AND simulated = FALSE"
         + (language == null ? "" : " AND language = :language");
   }
 
@@ -172,15 +175,15 @@ public final class ResultStore {
   public record ScoredFeatures(String uid, String features, String scoreConfidence) {}
 
   /**
-   * Every result of the environment, oldest first (a uid scored more than once appears once per
-   * result; the reader keeps the latest).
+   * Every result of the environment but the simulated ones, oldest first (a uid scored more than
+   * once appears once per result; the reader keeps the latest).
    */
   public List<ScoredFeatures> scoredFeatures(String integrationId) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
                     "SELECT uid, features, score_confidence FROM results WHERE integration_id = ?"
-                        + " ORDER BY scored_at, session_id")
+                        + " AND simulated = FALSE ORDER BY scored_at, session_id")
                 .bind(0, integrationId)
                 .map(
                     (rs, ctx) ->
@@ -192,14 +195,15 @@ public final class ResultStore {
   }
 
   /**
-   * The trait values (JSON objects) of the environment's results scored at or after {@code since}.
+   * The trait values (JSON objects) of the environment's results scored at or after {@code since},
+   * simulated ones left out.
    */
   public List<String> featuresSince(String integrationId, Instant since, int limit) {
     return jdbi.withHandle(
         h ->
             h.createQuery(
                     "SELECT features FROM results WHERE integration_id = ? AND scored_at >= ?"
-                        + " ORDER BY scored_at DESC FETCH FIRST "
+                        + " AND simulated = FALSE ORDER BY scored_at DESC FETCH FIRST "
                         + limit
                         + " ROWS ONLY")
                 .bind(0, integrationId)
@@ -222,6 +226,7 @@ public final class ResultStore {
         rs.getBoolean("calibrated"),
         rs.getString("norms_source"),
         rs.getString("calculated"),
+        rs.getBoolean("simulated"),
         instant(rs, "started_at"),
         instant(rs, "finished_at"));
   }

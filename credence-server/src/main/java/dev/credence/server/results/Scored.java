@@ -13,6 +13,7 @@ import java.time.Instant;
  * @param featuresJson the trait values by key, kept for the environment's own norms
  * @param form the questionnaire's form ({@code short}, {@code standard}, {@code full}); null
  *     without a questionnaire
+ * @param simulated scored from a simulation's script ({@link Scorer#scripted}), not from answers
  */
 public record Scored(
     ModelResult model,
@@ -21,7 +22,8 @@ public record Scored(
     ObjectNode calculated,
     String featuresJson,
     String form,
-    String language) {
+    String language,
+    boolean simulated) {
 
   public String calculatedJson() {
     return Json.write(calculated);

@@ -9,8 +9,10 @@ import dev.credence.server.assessment.AssessmentModules;
 import dev.credence.server.assessment.AssessmentService.View;
 import dev.credence.server.deployments.Environment;
 import dev.credence.server.deployments.EnvironmentSettings;
+import dev.credence.server.errors.Refusal;
 import dev.credence.server.http.Json;
 import dev.credence.server.scoring.AnswerSheet;
+import dev.credence.server.scoring.CreditModel;
 import dev.credence.server.scoring.Design;
 import dev.credence.server.scoring.ModelResult;
 import dev.credence.server.scoring.Norms;
@@ -81,27 +83,88 @@ public final class Scorer {
   /** Scores {@code sheet}, what the session of {@code view} answered. */
   public Scored score(View view, AnswerSheet sheet) {
     TraitScorer.Traits traits = TraitScorer.score(sheet);
-    TrustIndicators.Trust trust = TrustIndicators.assess(sheet);
-    EnvironmentSettings settings = view.environment().settings();
     Map<String, Double> features = TraitScorer.features(traits, sheet);
-    Design design = view.config().design();
-    String integrationId = view.environment().integrationId();
+    return scored(view, scoring(view), features, TrustIndicators.assess(sheet), false);
+  }
+
+  /**
+   * Scores a simulated applicant of {@code view}'s session as {@code script} says: trait values
+   * that the environment's model, under its norms, puts in the scripted band ({@link
+   * CreditModel#featuresFor}), and the scripted flags ({@link TrustIndicators#of}).
+   */
+  public Scored scripted(View view, Script script) {
+    Scoring scoring = scoring(view);
+    Map<String, Double> features = features(scoring, script);
+    return scored(view, scoring, features, TrustIndicators.of(script.flags()), true);
+  }
+
+  /**
+   * Refuses, before anything is written, a script that {@code environment} cannot score: a band its
+   * model does not have, or cannot reach (422 {@code risk_band_unknown}, {@code
+   * risk_band_unreachable}).
+   */
+  public void check(Environment environment, Script script) {
+    features(scoring(environment, modules.configOf(environment).design(), null), script);
+  }
+
+  private static Map<String, Double> features(Scoring scoring, Script script) {
+    List<String> bands = scoring.model().bands();
+    if (script.riskBand() != null && !bands.contains(script.riskBand())) {
+      throw Refusal.invalid(
+          "risk_band_unknown",
+          "risk_band '"
+              + script.riskBand()
+              + "' is not a band of this environment's model, whose bands are "
+              + String.join(", ", bands));
+    }
+    return scoring
+        .model()
+        .featuresFor(script.riskBand(), scoring.norms())
+        .orElseThrow(
+            () ->
+                Refusal.invalid(
+                    "risk_band_unreachable",
+                    "This environment's model cannot score band "
+                        + script.riskBand()
+                        + " with traits within "
+                        + (int) CreditModel.MAX_SCRIPTED_SHIFT
+                        + " standard deviations of the mean"));
+  }
+
+  /** The model that scores in an environment now and the norms it scores under. */
+  private record Scoring(CreditModel model, Norms norms, ObjectNode normsUsed) {}
+
+  private Scoring scoring(View view) {
+    return scoring(view.environment(), view.config().design(), view.row().language());
+  }
+
+  private Scoring scoring(Environment environment, Design design, String language) {
+    EnvironmentSettings settings = environment.settings();
+    String integrationId = environment.integrationId();
     // A registry model keeps the norms it was fitted under, so rebuilt norms do not move it.
     Optional<ActiveModels.Active> active = activeModels.find(integrationId);
-    ModelResult model;
-    ObjectNode normsUsed;
     if (active.isPresent()) {
-      model = active.get().model().score(features, active.get().norms());
-      normsUsed = JsonNodeFactory.instance.objectNode().put("source", model.normsSource());
-      normsUsed.put("frozen_with_model", model.modelVersion());
-    } else {
-      NormsInUse inUse = normsInUse(integrationId, design, settings, view.row().language());
-      model = settings.scoringModel().score(features, inUse.norms());
-      normsUsed = inUse.toJson();
+      CreditModel model = active.get().model();
+      Norms norms = active.get().norms();
+      ObjectNode normsUsed = JsonNodeFactory.instance.objectNode().put("source", norms.source());
+      normsUsed.put("frozen_with_model", model.version());
+      return new Scoring(model, norms, normsUsed);
     }
+    NormsInUse inUse = normsInUse(integrationId, design, settings, language);
+    return new Scoring(settings.scoringModel(), inUse.norms(), inUse.toJson());
+  }
+
+  private Scored scored(
+      View view,
+      Scoring scoring,
+      Map<String, Double> features,
+      TrustIndicators.Trust trust,
+      boolean simulated) {
+    Design design = view.config().design();
+    ModelResult model = scoring.model().score(features, scoring.norms());
     ObjectNode calculated = calculated(model, trust, design);
     ObjectNode evidence = evidence(view.row().language(), itemBank, trust, design, features);
-    evidence.set("norms", normsUsed);
+    evidence.set("norms", scoring.normsUsed());
     calculated.set("evidence", evidence);
     return new Scored(
         model,
@@ -110,7 +173,8 @@ public final class Scorer {
         calculated,
         Json.write(features),
         design.form(),
-        view.row().language());
+        view.row().language(),
+        simulated);
   }
 
   /**

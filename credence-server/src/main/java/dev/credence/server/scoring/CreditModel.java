@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -185,6 +186,72 @@ public record CreditModel(
     double pd = logistic(logit);
     return new ModelResult(
         pd, scoreOf(pd), bandOf(pd), traits, version, calibrated, norms.source(), missing);
+  }
+
+  /** How far a scripted applicant's traits move from the mean at most, in standard deviations. */
+  public static final double MAX_SCRIPTED_SHIFT = 3;
+
+  /** The band letters this model gives, "A" to one letter past the number of cut-offs. */
+  public List<String> bands() {
+    List<String> bands = new ArrayList<>();
+    for (int band = 0; band <= cutoffs.size(); band++) {
+      bands.add(String.valueOf((char) ('A' + band)));
+    }
+    return bands;
+  }
+
+  /**
+   * Trait values that this model scores in {@code band} under {@code norms}, for a simulated
+   * applicant. Every weighted feature the norms cover moves the same number of standard deviations
+   * (at most {@link #MAX_SCRIPTED_SHIFT}) in the direction that raises the PD, or lowers it, to the
+   * middle of the band on the log-odds scale; the first and last bands, open on one side, aim one
+   * log-odds unit inside their cut-off. A null {@code band} is an average applicant: every feature
+   * at its norm's mean. Empty when the band cannot be reached that way (a model with no weight, or
+   * too little).
+   */
+  public Optional<Map<String, Double>> featuresFor(String band, Norms norms) {
+    double weight = 0;
+    for (Map.Entry<String, Double> entry : weights.entrySet()) {
+      if (norms.norms().containsKey(entry.getKey())) {
+        weight += Math.abs(entry.getValue());
+      }
+    }
+    double shift = 0;
+    if (band != null && weight > 0) {
+      double target = targetLogit(bands().indexOf(band));
+      shift =
+          Math.max(
+              -MAX_SCRIPTED_SHIFT, Math.min(MAX_SCRIPTED_SHIFT, (target - intercept) / weight));
+    }
+    Map<String, Double> features = new LinkedHashMap<>();
+    for (Map.Entry<String, Double> entry : weights.entrySet()) {
+      Norms.Norm norm = norms.norms().get(entry.getKey());
+      if (norm != null) {
+        double z = shift * Math.signum(entry.getValue());
+        features.put(entry.getKey(), norm.mean() + z * norm.sd());
+      }
+    }
+    if (band != null && !score(features, norms).riskBand().equals(band)) {
+      return Optional.empty();
+    }
+    return Optional.of(features);
+  }
+
+  /** The log odds in the middle of band {@code band} (0 for "A"). */
+  private double targetLogit(int band) {
+    if (band < 0 || band > cutoffs.size()) {
+      throw new IllegalArgumentException("this model has no band " + band);
+    }
+    Double low = band == 0 ? null : logit(cutoffs.get(band - 1));
+    Double high = band == cutoffs.size() ? null : logit(cutoffs.get(band));
+    if (low == null) {
+      return high - 1;
+    }
+    return high == null ? low + 1 : (low + high) / 2;
+  }
+
+  private static double logit(double p) {
+    return Math.log(p / (1 - p));
   }
 
   /** 1 / (1 + e^-x), computed without overflow for large |x|. */

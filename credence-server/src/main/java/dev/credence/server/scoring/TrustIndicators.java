@@ -147,10 +147,27 @@ public final class TrustIndicators {
   }
 
   /**
+   * The trust of a simulated applicant with {@code flags}: the confidence and review the rules give
+   * those flags, and each raw indicator at the value that raises its flag (none without it).
+   */
+  public static Trust of(Set<Flag> flags) {
+    Confidence confidence = confidence(flags);
+    boolean inconsistent = flags.contains(Flag.INCONSISTENT);
+    return new Trust(
+        confidence,
+        flags,
+        confidence == Confidence.LOW,
+        flags.contains(Flag.LONG_STRING) ? LONG_STRING_RUN : 1,
+        flags.contains(Flag.FAST_PAGES) ? 1 : 0,
+        inconsistent ? MIN_PAIRS : 0,
+        inconsistent ? MIN_PAIRS : null);
+  }
+
+  /**
    * HIGH with no serious flag, MEDIUM with one, LOW with two or more; LONG_STRING with FAST_PAGES
    * (straight-lining at speed, the classic careless pattern) is always LOW. RESUMED is not serious.
    */
-  static Confidence confidence(Set<Flag> flags) {
+  public static Confidence confidence(Set<Flag> flags) {
     long serious = flags.stream().filter(Flag::serious).count();
     if (serious >= 2 || (flags.contains(Flag.LONG_STRING) && flags.contains(Flag.FAST_PAGES))) {
       return Confidence.LOW;

@@ -26,6 +26,7 @@ import org.jdbi.v3.core.Jdbi;
  *   CREATED | STARTED --cancel----> CANCELLED
  *   CREATED | STARTED --expire----> EXPIRED     (only once its time limit has passed)
  *   EXPIRED --reopen--> CREATED, or STARTED if it had started
+ *   a simulated CREATED | STARTED --due now--> its time limit ends now, so it can expire
  *   any status but ERASED --erase--> ERASED       (a tombstone: the data is gone)
  * </pre>
  */
@@ -186,6 +187,24 @@ public final class SessionLifecycle {
       }
     }
     return ended;
+  }
+
+  /**
+   * Ends the time limit of an open simulated session now, so that {@link Change#EXPIRE} applies to
+   * it as to any session past its limit. Only a simulated session's clock is moved: an applicant's
+   * time limit is the environment's setting. False if the session is not simulated or not open.
+   */
+  public boolean dueNow(String sessionId, Instant now) {
+    return jdbi.withHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE sessions SET expires_at = :now WHERE id = :id AND simulated = TRUE"
+                            + " AND status IN (<from>)")
+                    .bind("now", utc(now))
+                    .bind("id", sessionId)
+                    .bindList("from", from(Change.EXPIRE))
+                    .execute())
+        == 1;
   }
 
   /**

@@ -91,15 +91,7 @@ public final class SessionService {
     if (present(apiKey)) {
       environment = authenticateByKey(apiKey.trim(), signature, body);
       request = Json.parseObject(body);
-      String integrationId = integrationId(request);
-      if (!integrationId.equals(environment.integrationId())) {
-        throw new Refusal(
-            Kind.FORBIDDEN,
-            "integration_forbidden",
-            "This api-key does not belong to integration_id '"
-                + integrationId
-                + "'; each environment (Test, Production) of each deployment has its own key");
-      }
+      checkIntegration(request, environment);
     } else if (present(signature)) {
       request = parseSignedOnly(body);
       environment = authenticateBySignature(request, signature, body);
@@ -112,6 +104,51 @@ public final class SessionService {
     return open(environment, uid);
   }
 
+  /** A simulation let in: its Test environment, the request and its uid. */
+  public record Admitted(Environment environment, JsonNode request, String uid) {}
+
+  /**
+   * The checks of {@code POST /v1/sessions-management/simulate} up to its own fields, in create's
+   * order: 401 (the api-key and, where the integration requires it, X-Signature), 403 {@code
+   * simulation_not_allowed} for a Production key (the key alone says so), 403 for another
+   * integration, 422 for integration_id and uid. Nothing is written.
+   */
+  public Admitted admitSimulation(String apiKey, String signature, byte[] body) {
+    if (!present(apiKey)) {
+      throw unauthorized("api_key_missing", "Missing api-key header");
+    }
+    Environment environment = authenticateByKey(apiKey.trim(), signature, body);
+    RequestLog.integration(environment.integrationId());
+    if (environment.kind() != EnvironmentKind.TEST) {
+      throw new Refusal(
+          Kind.FORBIDDEN,
+          "simulation_not_allowed",
+          "Simulations run only in a Test environment; this api-key belongs to a Production"
+              + " environment");
+    }
+    JsonNode request = Json.parseObject(body);
+    checkIntegration(request, environment);
+    return new Admitted(environment, request, uid(request));
+  }
+
+  /** The session API's per-minute rate limit, which a simulation through the API counts against. */
+  public void limitRateOf(Environment environment) {
+    limitRate(environment);
+  }
+
+  /**
+   * Opens a simulated session for {@code uid}: the uid rules and the open-session cap of {@link
+   * #open}. A simulation never takes over a session, so a uid that has one already, open or
+   * finished, is 409 {@code uid_already_used}.
+   */
+  public Session openSimulated(Environment environment, String uid) {
+    Issued issued = open(environment, uid, true);
+    if (!issued.created()) {
+      throw used(uid, "still open");
+    }
+    return issued.session();
+  }
+
   /**
    * Opens a session for {@code uid} on an environment whose caller has been let in: the uid rules,
    * the open-session cap, the time limit, and an open uid handed back as it is ({@code created}
@@ -119,9 +156,13 @@ public final class SessionService {
    * only the API's per-minute rate limit, a guard against a flood of calls, stays with the API.
    */
   public Issued open(Environment environment, String uid) {
+    return open(environment, uid, false);
+  }
+
+  private Issued open(Environment environment, String uid, boolean simulated) {
     checkUid(uid);
     Instant now = now();
-    Session session = newSession(environment, uid, now);
+    Session session = newSession(environment, uid, now, simulated);
     if (!store(session, environment.settings().maxOpenSessions(), now)) {
       Optional<Session> existing = sessions.findByUid(environment.integrationId(), uid);
       if (existing.isEmpty()) {
@@ -271,7 +312,7 @@ public final class SessionService {
     }
   }
 
-  private Session newSession(Environment environment, String uid, Instant now) {
+  private Session newSession(Environment environment, String uid, Instant now, boolean simulated) {
     Instant expires = now.plus(environment.settings().sessionExpiryHours(), ChronoUnit.HOURS);
     return new Session(
         Ids.newOrderedId(now),
@@ -281,7 +322,20 @@ public final class SessionService {
         now,
         expires,
         null,
-        null);
+        null,
+        simulated);
+  }
+
+  private static void checkIntegration(JsonNode request, Environment environment) {
+    String integrationId = integrationId(request);
+    if (!integrationId.equals(environment.integrationId())) {
+      throw new Refusal(
+          Kind.FORBIDDEN,
+          "integration_forbidden",
+          "This api-key does not belong to integration_id '"
+              + integrationId
+              + "'; each environment (Test, Production) of each deployment has its own key");
+    }
   }
 
   private static String integrationId(JsonNode request) {

@@ -23,10 +23,11 @@ import org.jdbi.v3.core.statement.StatementContext;
  */
 public final class SessionStore {
   private static final String COLUMNS =
-      "id, integration_id, uid, status, created_at, expires_at, started_at, finished_at";
+      "id, integration_id, uid, status, created_at, expires_at, started_at, finished_at,"
+          + " simulated";
 
   private static final String INSERT =
-      "INSERT INTO sessions (" + COLUMNS + ", uid_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO sessions (" + COLUMNS + ", uid_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   /** Bound values a query carries at most, well under PostgreSQL's limit of 32,767. */
   private static final int UIDS_PER_QUERY = 1000;
@@ -293,7 +294,8 @@ public final class SessionStore {
         .bind(5, utc(s.expiresAt()))
         .bind(6, utc(s.startedAt()))
         .bind(7, utc(s.finishedAt()))
-        .bind(8, uidHash(s.integrationId(), s.uid()));
+        .bind(8, s.simulated())
+        .bind(9, uidHash(s.integrationId(), s.uid()));
   }
 
   private static Session session(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -305,6 +307,7 @@ public final class SessionStore {
         instant(rs, "created_at"),
         instant(rs, "expires_at"),
         instant(rs, "started_at"),
-        instant(rs, "finished_at"));
+        instant(rs, "finished_at"),
+        rs.getBoolean("simulated"));
   }
 }

@@ -91,7 +91,8 @@ public final class EventStore {
       String responseSnippet) {}
 
   /**
-   * Stores a session's new events inside the caller's transaction, in the given order.
+   * Stores a session's new events inside the caller's transaction, in the given order; a simulated
+   * session's events say {@code "simulated": true} in their bodies.
    *
    * @return the new events' ids, in order
    */
@@ -100,6 +101,7 @@ public final class EventStore {
       String sessionId,
       String integrationId,
       String uid,
+      boolean simulated,
       int round,
       List<NewEvent> events,
       Instant now,
@@ -122,7 +124,7 @@ public final class EventStore {
                   .bind(4, event.type().wireName())
                   .bind(5, round)
                   .bind(6, event.type().ordinal())
-                  .bind(7, event.body(uid, integrationId))
+                  .bind(7, event.body(uid, integrationId, simulated))
                   .bind(8, utc(now))
                   .bind(9, utc(retryUntil))
                   .execute();

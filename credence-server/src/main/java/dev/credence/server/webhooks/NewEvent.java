@@ -28,10 +28,15 @@ public record NewEvent(EventType type, ObjectNode details, List<String> reasons)
 
   /**
    * {@code {"uid": ..., "integration_id": ..., "event": {"type": ..., "details": {...}}}}, with
-   * {@code event.reasons} after the details when the event has reasons; compact JSON.
+   * {@code event.reasons} after the details when the event has reasons, and {@code "simulated":
+   * true} last for a simulated session's event only; compact JSON.
    */
-  public String body(String uid, String integrationId) {
+  public String body(String uid, String integrationId, boolean simulated) {
     return Json.write(
-        new WebhookEnvelope(uid, integrationId, new WebhookEnvelope.Event(type, details, reasons)));
+        new WebhookEnvelope(
+            uid,
+            integrationId,
+            new WebhookEnvelope.Event(type, details, reasons),
+            simulated ? Boolean.TRUE : null));
   }
 }

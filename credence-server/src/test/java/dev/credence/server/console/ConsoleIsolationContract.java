@@ -130,6 +130,7 @@ abstract class ConsoleIsolationContract extends ServerContract {
         .anyMatch(p -> p.contains("export"));
     assertThat(bravoCrawl.forms().stream().map(ConsoleCrawl.Form::action))
         .anyMatch(a -> a.endsWith("/rotate-key"))
+        .anyMatch(a -> a.endsWith("/test/simulate"))
         .anyMatch(a -> a.endsWith("/settings"))
         .anyMatch(a -> a.endsWith("/redeliver"))
         .anyMatch(a -> a.endsWith("/reopen"))

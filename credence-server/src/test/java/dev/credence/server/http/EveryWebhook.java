@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Every kind of webhook event the server sends, provoked on a new deployment of a server with
  * {@link RunningServer#QUICK_WORKERS} and {@link RunningServer#LOOPBACK_WEBHOOKS}: completed,
- * scored, cancelled, expired (twice, one started), incomplete, the test event and erased.
+ * scored, cancelled, expired (twice, one started), incomplete, the test event, erased, and a
+ * simulated completion in Test (complete and scored, marked simulated).
  */
 final class EveryWebhook {
   private EveryWebhook() {}
@@ -40,7 +41,18 @@ final class EveryWebhook {
       receiver.await(7, Duration.ofSeconds(20));
       server.operator(
           "DELETE", "/v1/admin/integrations/" + integration + "/sessions/HOOK-00000004", null);
-      return receiver.await(8, Duration.ofSeconds(20));
+      receiver.await(8, Duration.ofSeconds(20));
+      server.patchIntegration(
+          d.testIntegrationId(), "{\"webhook_url\": \"" + receiver.url() + "\"}");
+      server.send(
+          "POST",
+          "/v1/sessions-management/simulate",
+          "{\"uid\": \"HOOK-00000005\", \"integration_id\": \""
+              + d.testIntegrationId()
+              + "\", \"scenario\": \"completed\", \"flags\": [\"RESUMED\"]}",
+          "api-key",
+          d.testKey());
+      return receiver.await(10, Duration.ofSeconds(20));
     }
   }
 

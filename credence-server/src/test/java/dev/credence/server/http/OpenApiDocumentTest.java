@@ -167,6 +167,8 @@ class OpenApiDocumentTest {
       probe("POST", tokens, sessionBody(uid, limited.testIntegrationId()), limited.testKey());
     }
 
+    simulations(d);
+
     probe("GET", "/v1/results/CUST-00000001", null, key);
     probe("GET", "/v1/results/CUST-99999999", null, key);
     server.createSession(key, sessionBody("CUST-00000007", integration));
@@ -250,6 +252,42 @@ class OpenApiDocumentTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A simulation: made, each refusal, and the rate limit it shares with creating sessions. */
+  private void simulations(Deployment d) {
+    String simulate = "/v1/sessions-management/simulate";
+    String key = d.testKey();
+    String body = simulation("SIM-00000001", d.testIntegrationId(), "completed");
+    probe("POST", simulate, body, key);
+    probe("POST", simulate, body, key); // the uid is used now
+    probe("POST", simulate, body, null);
+    probe(
+        "POST",
+        simulate,
+        simulation("SIM-00000002", d.productionIntegrationId(), "completed"),
+        d.productionKey());
+    probe("POST", simulate, simulation("SIM-00000003", d.testIntegrationId(), "approved"), key);
+    probe("POST", simulate, "{\"uid\":\"" + "A".repeat(70_000) + "\"}", key);
+    Deployment limited = server.newDeployment();
+    server.patchIntegration(limited.testIntegrationId(), "{\"rate_limit_per_minute\": 1}");
+    for (String uid : List.of("SIM-00000004", "SIM-00000005")) {
+      probe(
+          "POST",
+          simulate,
+          simulation(uid, limited.testIntegrationId(), "expired"),
+          limited.testKey());
+    }
+  }
+
+  private static String simulation(String uid, String integration, String scenario) {
+    return "{\"uid\":\""
+        + uid
+        + "\",\"integration_id\":\""
+        + integration
+        + "\",\"scenario\":\""
+        + scenario
+        + "\"}";
   }
 
   /** The applicant's link: open, not valid, expired without and with an Expired URL, completed. */

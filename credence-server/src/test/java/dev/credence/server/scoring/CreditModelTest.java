@@ -224,6 +224,36 @@ class CreditModelTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void scriptedTraitsScoreInEveryBandOfTheModelAtTheBandsMiddle() {
+    CreditModel model = CreditModel.DEFAULT;
+    for (String band : model.bands()) {
+      Map<String, Double> features = model.featuresFor(band, NORMS).orElseThrow();
+      ModelResult result = model.score(features, NORMS);
+      assertThat(result.riskBand()).as(band).isEqualTo(band);
+      assertThat(result.missing()).isEmpty();
+    }
+    // D lies between the cut-offs 20% and 35%: its middle on the log-odds scale.
+    double logit = Math.log(0.2 / 0.8) / 2 + Math.log(0.35 / 0.65) / 2;
+    assertThat(model.score(model.featuresFor("D", NORMS).orElseThrow(), NORMS).pd())
+        .isCloseTo(1 / (1 + Math.exp(-logit)), within(1e-9));
+    // No band: the mean of every trait, the model's base rate.
+    assertThat(model.score(model.featuresFor(null, NORMS).orElseThrow(), NORMS).pd())
+        .isCloseTo(CreditModel.DEFAULT_BASE_RATE, within(1e-9));
+  }
+
+  @Test
+  void aBandTheTraitsCannotReachIsEmpty() {
+    CreditModel flat =
+        new CreditModel("flat", false, -2.2, Map.of("domain.C", 0.0), List.of(0.05, 0.5));
+    assertThat(flat.bands()).containsExactly("A", "B", "C");
+    assertThat(flat.featuresFor("B", NORMS)).isPresent();
+    assertThat(flat.featuresFor("A", NORMS)).isEmpty();
+    CreditModel weak =
+        new CreditModel("weak", false, -2.2, Map.of("domain.C", -0.1), List.of(0.05, 0.5));
+    assertThat(weak.featuresFor("C", NORMS)).isEmpty(); // 3 SD of a small weight is not enough
+  }
+
   private static ModelResult.Trait trait(ModelResult result, String key) {
     return result.traits().stream().filter(t -> t.key().equals(key)).findFirst().orElseThrow();
   }

@@ -32,7 +32,7 @@ public final class ResultQuery {
   private static final String COLUMNS =
       "SELECT s.id, s.integration_id, s.uid, s.status, s.created_at, s.started_at,"
           + " s.finished_at, s.erased_at, s.erased_by, r.score, r.risk_band, r.score_confidence,"
-          + " r.review_required, r.calculated";
+          + " r.review_required, r.calculated, s.simulated";
 
   private static final String NEWEST_FIRST = " ORDER BY s.created_at DESC, s.id DESC";
 
@@ -80,8 +80,8 @@ public final class ResultQuery {
 
   /**
    * One session as the results screen lists it; score, band, confidence and flags are null when it
-   * has no result. An erased session has neither uid nor result, only when and by whom it was
-   * erased.
+   * has no result; {@code simulated} for a Test simulation's session. An erased session has neither
+   * uid nor result, only when and by whom it was erased.
    */
   public record Row(
       String sessionId,
@@ -98,7 +98,8 @@ public final class ResultQuery {
       String confidence,
       Boolean reviewRequired,
       List<String> flags,
-      Map<String, Integer> percentiles) {
+      Map<String, Integer> percentiles,
+      boolean simulated) {
 
     public String flagList() {
       return flags == null ? "" : String.join(" ", flags);
@@ -327,6 +328,7 @@ public final class ResultQuery {
         rs.getString("score_confidence"),
         scored ? rs.getBoolean("review_required") : null,
         scored ? details.flags() : null,
-        scored ? details.percentiles() : Map.of());
+        scored ? details.percentiles() : Map.of(),
+        rs.getBoolean("simulated"));
   }
 }
