@@ -246,7 +246,7 @@ abstract class AuditLogContract extends ServerContract {
   private static String userIdOf(ConsoleClient admin, String email) {
     Matcher row =
         Pattern.compile(
-                "<tr data-user-id=\"([0-9a-f]{24})\">\\s*<td>[^<]*</td>\\s*<td>"
+                "<tr data-user-id=\"([0-9a-f]{24})\">\\s*<td[^>]*>[^<]*</td>\\s*<td[^>]*>"
                     + Pattern.quote(email)
                     + "</td>")
             .matcher(admin.get("/console/users").body());

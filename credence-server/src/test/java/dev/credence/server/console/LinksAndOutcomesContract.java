@@ -566,7 +566,7 @@ abstract class LinksAndOutcomesContract extends ServerContract {
 
   /** The refused rows of an upload report as "line reason", the reason unescaped. */
   private static List<String> refusals(String body) {
-    int start = body.indexOf("<table class=\"refusals\">");
+    int start = body.indexOf("<table class=\"refusals cards\">");
     assertThat(start).as(body).isPositive();
     return rowsText(body.substring(start, body.indexOf("</table>", start)));
   }
