@@ -13,6 +13,7 @@ import dev.credence.server.store.StoreErrors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -81,7 +82,7 @@ public final class AssessmentService {
     if (finished <= row.modulesFinished()) {
       return;
     }
-    List<AssessmentStore.Finished> modules = new java.util.ArrayList<>();
+    List<AssessmentStore.Finished> modules = new ArrayList<>();
     for (int no = row.modulesFinished() + 1; no <= finished; no++) {
       modules.add(new AssessmentStore.Finished(no, states.get(no - 1).type()));
     }

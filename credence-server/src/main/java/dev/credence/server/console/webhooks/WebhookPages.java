@@ -8,7 +8,6 @@ import dev.credence.server.console.web.ConsolePage;
 import dev.credence.server.console.web.ConsoleUser;
 import dev.credence.server.console.web.ConsoleWeb;
 import dev.credence.server.endings.SessionAudit;
-import dev.credence.server.errors.Refusal;
 import dev.credence.server.webhooks.EventStore;
 import dev.credence.server.webhooks.EventStore.DayOfAttempts;
 import dev.credence.server.webhooks.EventStore.Status;
@@ -164,9 +163,6 @@ public final class WebhookPages {
 
   private void render(
       Context ctx, int status, List<Choice> choices, Choice chosen, String notice, String error) {
-    if (chosen == null && !choices.isEmpty()) {
-      throw Refusal.notFound("integration_not_found", "No such environment");
-    }
     Health health = chosen == null ? null : health(chosen);
     ConsolePage page = web.page(ctx, "Webhooks", "webhooks");
     web.render(
