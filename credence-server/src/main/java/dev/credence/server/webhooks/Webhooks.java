@@ -1,6 +1,7 @@
 package dev.credence.server.webhooks;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.exceptions.ExecutionException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
@@ -10,6 +11,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starting deliveries: the head event of a session once its ending commits, or one event again on
@@ -19,6 +22,9 @@ import java.util.Optional;
 public final class Webhooks {
   /** The most events one replay of failed events makes pending (the API and the dashboard). */
   public static final int REPLAY_LIMIT = 1000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
+  private static final int SEND_NOW_TRIES = 5;
 
   private final EventStore events;
   private final WebhookDelivery delivery;
@@ -82,16 +88,39 @@ public final class Webhooks {
       return false;
     }
     events.reopen(eventId, retryUntil(clock.instant()));
-    TaskInstanceId id = TaskInstanceId.of(WebhookDelivery.TASK.getTaskName(), eventId);
-    try {
-      // Waiting for a retry: bring it forward.
-      scheduler.reschedule(id, Instant.now());
-    } catch (TaskInstanceNotFoundException finished) {
-      scheduler.scheduleIfNotExists(
-          WebhookDelivery.TASK.instance(eventId).scheduledTo(Instant.now()));
-    } catch (TaskInstanceCurrentlyExecutingException sending) {
-      // Being sent this very moment: that attempt's outcome stands, retries included.
-    }
+    sendNow(scheduler, eventId);
     return true;
+  }
+
+  /**
+   * Brings an event's delivery forward to now, or schedules it when nothing is scheduled. The
+   * worker may pick, finish or retry that very execution between db-scheduler's read and its write
+   * (it then refuses the stale version with an {@link ExecutionException}); each such race is tried
+   * again on a fresh read. Should every try lose, the event is pending all the same and the repair
+   * task schedules it.
+   */
+  static void sendNow(SchedulerClient scheduler, String eventId) {
+    TaskInstanceId id = TaskInstanceId.of(WebhookDelivery.TASK.getTaskName(), eventId);
+    for (int tries = 0; tries < SEND_NOW_TRIES; tries++) {
+      try {
+        // Waiting for a retry: bring it forward.
+        scheduler.reschedule(id, Instant.now());
+        return;
+      } catch (TaskInstanceNotFoundException finished) {
+        if (scheduler.scheduleIfNotExists(
+            WebhookDelivery.TASK.instance(eventId).scheduledTo(Instant.now()))) {
+          return;
+        }
+        // Scheduled meanwhile (its session's previous event finished): bring that one forward.
+      } catch (TaskInstanceCurrentlyExecutingException sending) {
+        // Being sent this very moment: that attempt's outcome stands, retries included.
+        return;
+      } catch (ExecutionException moved) {
+        // Picked or rescheduled between the read and the write: read again.
+      }
+    }
+    LOG.warn(
+        "Event {}: its delivery kept changing under a redelivery; the repair task sends it",
+        eventId);
   }
 }
