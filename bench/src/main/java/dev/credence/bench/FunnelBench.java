@@ -205,8 +205,8 @@ public final class FunnelBench {
     db.jdbi().useHandle(h -> environment(h, now));
     String range =
         db.isH2()
-            ? "(SELECT \"X\" AS x FROM SYSTEM_RANGE(0, CAST(:last AS BIGINT))) r"
-            : "generate_series(CAST(0 AS BIGINT), CAST(:last AS BIGINT)) AS r(x)";
+            ? "(SELECT \"X\" AS x FROM SYSTEM_RANGE(CAST(:first AS BIGINT), CAST(:last AS BIGINT))) r"
+            : "generate_series(CAST(:first AS BIGINT), CAST(:last AS BIGINT)) AS r(x)";
     String modules =
         db.isH2()
             ? "(SELECT \"X\" AS x FROM SYSTEM_RANGE(1, 4)) m"
@@ -315,8 +315,7 @@ public final class FunnelBench {
                                 + started
                                 + " END"
                                 + " FROM "
-                                + range
-                                + " WHERE r.x >= :first")
+                                + range)
                         .bind("integration", INTEGRATION)
                         .bind("now", utc(now))
                         .bind("first", (long) from)
@@ -340,7 +339,7 @@ public final class FunnelBench {
                                 + range
                                 + " CROSS JOIN "
                                 + modules
-                                + " WHERE r.x >= :first AND m.x <= "
+                                + " WHERE m.x <= "
                                 + finished)
                         .bind("integration", INTEGRATION)
                         .bind("now", utc(now))
@@ -363,7 +362,7 @@ public final class FunnelBench {
                                 + " 'HIGH', FALSE, 'bench', FALSE, 'DEFAULT', '{}', '{}'"
                                 + " FROM "
                                 + range
-                                + " WHERE r.x >= :first AND "
+                                + " WHERE "
                                 + fate
                                 + " >= 450")
                         .bind("integration", INTEGRATION)
@@ -383,7 +382,7 @@ public final class FunnelBench {
                                 + " WHEN MOD(r.x * 11, 100) < 20 THEN 'dpd30' ELSE 'repaid' END,"
                                 + " :today, :now, 'bench' FROM "
                                 + range
-                                + " WHERE r.x >= :first AND "
+                                + " WHERE "
                                 + fate
                                 + " >= 450"
                                 + " AND MOD(r.x * 7, 5) = 0")

@@ -3,16 +3,21 @@ package dev.credence.server.console.funnel;
 import static dev.credence.server.store.Timestamps.utc;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
 /**
- * The funnel's SQL (docs/decisions/0032-funnel-page.md): a handful of grouped queries, each one
- * range scan of an index on (integration id, creation time), whatever the number of sessions. The
- * percentiles are computed by the database ({@code PERCENTILE_CONT}, which H2 and PostgreSQL both
- * have), so no session is read into Java; only the arithmetic of times is written per database.
+ * The funnel's SQL (docs/decisions/0032-funnel-page.md): one grouped scan of the range's sessions
+ * (how far each got, its platform and language, its whole seconds to complete), one of its module
+ * finishes and one of its scored loans with an outcome, each by the range of an index on
+ * (integration id, creation time). The scans hand back counts, never a session; the medians and
+ * 90th percentiles are taken in Java from the counts of each whole second ({@link Durations}).
  */
 public final class FunnelQueries {
   /** The outcomes that make a loan bad; {@code repaid} makes it good, the others neither. */
@@ -20,10 +25,10 @@ public final class FunnelQueries {
 
   private final Jdbi jdbi;
 
-  /** Seconds from consent to completion of a completed session. */
+  /** Whole seconds from consent to completion of a completed session, else null. */
   private final String toComplete;
 
-  /** Seconds from reaching a module to finishing it. */
+  /** Whole seconds from reaching a module to finishing it. */
   private final String inModule;
 
   /** The UTC day of a result's scoring, as days since 1970-01-01. */
@@ -35,8 +40,11 @@ public final class FunnelQueries {
    */
   public FunnelQueries(Jdbi jdbi, boolean h2) {
     this.jdbi = jdbi;
-    this.toComplete = seconds(h2, "started_at", "finished_at");
-    this.inModule = seconds(h2, "entered_at", "finished_at");
+    this.toComplete =
+        "CASE WHEN status = 'COMPLETED' THEN "
+            + wholeSeconds(h2, "started_at", "finished_at")
+            + " END";
+    this.inModule = wholeSeconds(h2, "entered_at", "finished_at");
     this.scoredDay =
         h2
             ? "DATEDIFF('SECOND', TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', r.scored_at)"
@@ -44,11 +52,11 @@ public final class FunnelQueries {
             : "FLOOR(EXTRACT(EPOCH FROM r.scored_at) / 86400)";
   }
 
-  /** The seconds from {@code from} to {@code to}, to the millisecond. */
-  private static String seconds(boolean h2, String from, String to) {
+  /** The seconds from {@code from} to {@code to}, rounded to the nearest whole second. */
+  private static String wholeSeconds(boolean h2, String from, String to) {
     return h2
-        ? "DATEDIFF('MILLISECOND', " + from + ", " + to + ") / 1000.0"
-        : "EXTRACT(EPOCH FROM (" + to + " - " + from + "))";
+        ? "(DATEDIFF('MILLISECOND', " + from + ", " + to + ") + 500) / 1000"
+        : "ROUND(EXTRACT(EPOCH FROM (" + to + " - " + from + ")))";
   }
 
   /** The sessions created in the range, as many as share each of these. */
@@ -59,7 +67,11 @@ public final class FunnelQueries {
       boolean opened,
       boolean consented,
       int modulesFinished,
-      long sessions) {}
+      long sessions) {
+    Group withSessions(long n) {
+      return new Group(status, platform, language, opened, consented, modulesFinished, n);
+    }
+  }
 
   /** How long something took: how many were timed, and the median and 90th percentile, seconds. */
   public record Timing(long n, Double median, Double p90) {
@@ -83,87 +95,127 @@ public final class FunnelQueries {
 
   public Figures figures(String integrationId, Instant from, Instant to) {
     return jdbi.withHandle(
-        h ->
-            new Figures(
-                groups(h, integrationId, from, to),
-                timings(h, "", integrationId, from, to).stream()
-                    .findFirst()
-                    .map(Timed::timing)
-                    .orElse(Timing.NONE),
-                timings(h, "platform", integrationId, from, to),
-                timings(h, "language", integrationId, from, to),
-                modules(h, integrationId, from, to),
-                bandDays(h, integrationId, from, to)));
+        h -> {
+          Sessions sessions = sessions(h, integrationId, from, to);
+          return new Figures(
+              sessions.groups(),
+              sessions.all().timing(),
+              timed(sessions.byPlatform()),
+              timed(sessions.byLanguage()),
+              modules(h, integrationId, from, to),
+              bandDays(h, integrationId, from, to));
+        });
   }
 
-  private List<Group> groups(Handle h, String integrationId, Instant from, Instant to) {
+  /** What the one scan of the sessions gives: the groups, and the completed ones' times. */
+  private record Sessions(
+      List<Group> groups,
+      Durations all,
+      Map<String, Durations> byPlatform,
+      Map<String, Durations> byLanguage) {}
+
+  /**
+   * A row of the sessions' scan: a group, and whole seconds to complete (null if not completed).
+   */
+  private record Row(Group group, Long seconds) {}
+
+  private Sessions sessions(Handle h, String integrationId, Instant from, Instant to) {
     String opened = "CASE WHEN last_visit_at IS NULL AND started_at IS NULL THEN 0 ELSE 1 END";
     String consented = "CASE WHEN started_at IS NULL THEN 0 ELSE 1 END";
-    return range(
-            h.createQuery(
-                "SELECT status, platform, language, "
-                    + opened
-                    + " AS opened, "
-                    + consented
-                    + " AS consented, modules_finished, COUNT(*) AS n FROM sessions"
-                    + " WHERE integration_id = :integration AND created_at >= :from"
-                    + " AND created_at < :to"
-                    + " GROUP BY status, platform, language, "
-                    + opened
-                    + ", "
-                    + consented
-                    + ", modules_finished"),
-            integrationId,
-            from,
-            to)
-        .map(
-            (rs, ctx) ->
-                new Group(
-                    rs.getString("status"),
-                    rs.getString("platform"),
-                    rs.getString("language"),
-                    rs.getInt("opened") == 1,
-                    rs.getInt("consented") == 1,
-                    rs.getInt("modules_finished"),
-                    rs.getLong("n")))
-        .list();
+    String columns =
+        "status, platform, language, "
+            + opened
+            + ", "
+            + consented
+            + ", modules_finished, "
+            + toComplete;
+    List<Row> rows =
+        range(
+                h.createQuery(
+                    "SELECT "
+                        + columns
+                        + ", COUNT(*) AS n FROM sessions WHERE integration_id = :integration"
+                        + " AND created_at >= :from AND created_at < :to GROUP BY "
+                        + columns),
+                integrationId,
+                from,
+                to)
+            .map(
+                (rs, ctx) -> {
+                  Group group =
+                      new Group(
+                          rs.getString(1),
+                          rs.getString(2),
+                          rs.getString(3),
+                          rs.getInt(4) == 1,
+                          rs.getInt(5) == 1,
+                          rs.getInt(6),
+                          rs.getLong(8));
+                  long seconds = rs.getLong(7);
+                  return new Row(group, rs.wasNull() ? null : seconds);
+                })
+            .list();
+    // The same group comes once for each whole second its completed sessions took.
+    Map<Group, Long> groups = new LinkedHashMap<>();
+    Durations all = new Durations();
+    Map<String, Durations> byPlatform = new LinkedHashMap<>();
+    Map<String, Durations> byLanguage = new LinkedHashMap<>();
+    for (Row row : rows) {
+      Group g = row.group();
+      groups.merge(g.withSessions(0), g.sessions(), Long::sum);
+      if (row.seconds() != null) {
+        all.add(row.seconds(), g.sessions());
+        byPlatform
+            .computeIfAbsent(g.platform(), k -> new Durations())
+            .add(row.seconds(), g.sessions());
+        byLanguage
+            .computeIfAbsent(g.language(), k -> new Durations())
+            .add(row.seconds(), g.sessions());
+      }
+    }
+    List<Group> counted = new ArrayList<>();
+    groups.forEach((g, n) -> counted.add(g.withSessions(n)));
+    return new Sessions(counted, all, byPlatform, byLanguage);
   }
 
-  /** Time to complete, overall ({@code by} empty) or by a column of the session. */
-  private List<Timed> timings(Handle h, String by, String integrationId, Instant from, Instant to) {
-    String key = by.isEmpty() ? "''" : by;
-    return range(
-            h.createQuery(
-                "SELECT "
-                    + key
-                    + " AS k, COUNT(*) AS n, "
-                    + percentiles(toComplete)
-                    + " FROM sessions WHERE integration_id = :integration"
-                    + " AND created_at >= :from AND created_at < :to AND status = 'COMPLETED'"
-                    + (by.isEmpty() ? "" : " GROUP BY " + by)),
-            integrationId,
-            from,
-            to)
-        .map((rs, ctx) -> new Timed(rs.getString("k"), 0, timing(rs)))
-        .list()
-        .stream()
-        .filter(t -> t.timing().n() > 0)
-        .toList();
+  private static List<Timed> timed(Map<String, Durations> by) {
+    List<Timed> timed = new ArrayList<>();
+    by.forEach((key, durations) -> timed.add(new Timed(key, 0, durations.timing())));
+    return timed;
   }
+
+  /** A module's finishes that took the same whole seconds. */
+  private record ModuleRow(int moduleNo, String module, long seconds, long finishes) {}
 
   private List<Timed> modules(Handle h, String integrationId, Instant from, Instant to) {
-    return range(
-            h.createQuery(
-                "SELECT module_no, module, COUNT(*) AS n, "
-                    + percentiles(inModule)
-                    + " FROM module_finishes WHERE integration_id = :integration"
-                    + " AND session_created_at >= :from AND session_created_at < :to"
-                    + " GROUP BY module_no, module ORDER BY module_no, module"),
-            integrationId,
-            from,
-            to)
-        .map((rs, ctx) -> new Timed(rs.getString("module"), rs.getInt("module_no"), timing(rs)))
-        .list();
+    List<ModuleRow> rows =
+        range(
+                h.createQuery(
+                    "SELECT module_no, module, "
+                        + inModule
+                        + ", COUNT(*) FROM module_finishes WHERE integration_id = :integration"
+                        + " AND session_created_at >= :from AND session_created_at < :to"
+                        + " GROUP BY module_no, module, "
+                        + inModule),
+                integrationId,
+                from,
+                to)
+            .map(
+                (rs, ctx) ->
+                    new ModuleRow(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4)))
+            .list();
+    Map<Integer, Map<String, Durations>> modules = new TreeMap<>();
+    for (ModuleRow row : rows) {
+      modules
+          .computeIfAbsent(row.moduleNo(), k -> new TreeMap<>())
+          .computeIfAbsent(row.module(), k -> new Durations())
+          .add(row.seconds(), row.finishes());
+    }
+    List<Timed> timed = new ArrayList<>();
+    modules.forEach(
+        (no, byName) ->
+            byName.forEach((name, times) -> timed.add(new Timed(name, no, times.timing()))));
+    return timed;
   }
 
   /**
@@ -196,22 +248,6 @@ public final class FunnelQueries {
                     rs.getLong("loans"),
                     rs.getLong("bads")))
         .list();
-  }
-
-  private static String percentiles(String seconds) {
-    return "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY "
-        + seconds
-        + ") AS p50, PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY "
-        + seconds
-        + ") AS p90";
-  }
-
-  private static Timing timing(java.sql.ResultSet rs) throws java.sql.SQLException {
-    long n = rs.getLong("n");
-    double p50 = rs.getDouble("p50");
-    boolean none = rs.wasNull();
-    double p90 = rs.getDouble("p90");
-    return n == 0 || none ? Timing.NONE : new Timing(n, p50, p90);
   }
 
   private static Query range(Query query, String integrationId, Instant from, Instant to) {
