@@ -35,7 +35,7 @@ public final class SimulationApi {
             ctx.header("api-key"), ctx.header(Signatures.HEADER), ctx.bodyAsBytes());
     Simulations.Request request = Simulations.request(admitted.uid(), admitted.request());
     simulations.check(admitted.environment(), request);
-    sessions.limitRateOf(admitted.environment());
+    sessions.limitRate(admitted.environment());
     Session ended = simulations.run(admitted.environment(), request, Actor.API_KEY);
     ctx.json(results.result(ended.integrationId(), ended.uid()));
   }

@@ -6,9 +6,7 @@ import dev.credence.server.assessment.AssessmentService.View;
 import dev.credence.server.audit.Actor;
 import dev.credence.server.audit.AuditLog;
 import dev.credence.server.deployments.Environment;
-import dev.credence.server.deployments.EnvironmentKind;
 import dev.credence.server.errors.Refusal;
-import dev.credence.server.errors.Refusal.Kind;
 import dev.credence.server.results.Scorer;
 import dev.credence.server.results.Script;
 import dev.credence.server.sessions.Session;
@@ -120,12 +118,7 @@ public final class Simulations {
    * environment's model cannot score (422); writes nothing.
    */
   public void check(Environment environment, Request request) {
-    if (environment.kind() != EnvironmentKind.TEST) {
-      throw new Refusal(
-          Kind.FORBIDDEN,
-          "simulation_not_allowed",
-          "Simulations run only in a Test environment, never in Production");
-    }
+    SessionService.requireTest(environment);
     if (request.scenario() == Scenario.COMPLETED) {
       scorer.check(environment, request.script());
     }

@@ -119,21 +119,20 @@ public final class SessionService {
     }
     Environment environment = authenticateByKey(apiKey.trim(), signature, body);
     RequestLog.integration(environment.integrationId());
-    if (environment.kind() != EnvironmentKind.TEST) {
-      throw new Refusal(
-          Kind.FORBIDDEN,
-          "simulation_not_allowed",
-          "Simulations run only in a Test environment; this api-key belongs to a Production"
-              + " environment");
-    }
+    requireTest(environment);
     JsonNode request = Json.parseObject(body);
     checkIntegration(request, environment);
     return new Admitted(environment, request, uid(request));
   }
 
-  /** The session API's per-minute rate limit, which a simulation through the API counts against. */
-  public void limitRateOf(Environment environment) {
-    limitRate(environment);
+  /** Refuses a simulation outside a Test environment: 403 {@code simulation_not_allowed}. */
+  public static void requireTest(Environment environment) {
+    if (environment.kind() != EnvironmentKind.TEST) {
+      throw new Refusal(
+          Kind.FORBIDDEN,
+          "simulation_not_allowed",
+          "Simulations run only in a Test environment; this one is Production");
+    }
   }
 
   /**
@@ -291,7 +290,8 @@ public final class SessionService {
             + "'");
   }
 
-  private void limitRate(Environment environment) {
+  /** The session API's per-minute rate limit, which creates and simulations count against. */
+  public void limitRate(Environment environment) {
     Integer perMinute = environment.settings().rateLimitPerMinute();
     if (perMinute == null) {
       return;
