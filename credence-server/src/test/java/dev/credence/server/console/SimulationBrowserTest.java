@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -104,6 +105,10 @@ class SimulationBrowserTest {
 
     browser.open(server.baseUrl() + "/console/results?env=test");
     assertThat(browser.find("main").getText()).contains("SIM-LAPTOP-D-01").contains("SIMULATED");
+    // Its flag in words, the code kept for engineers in the cell's title.
+    WebElement flags = browser.find("td.flags");
+    assertThat(flags.getText()).isEqualTo("Answered too fast");
+    assertThat(flags.getAttribute("title")).isEqualTo("FAST_PAGES");
     step("test-results");
   }
 

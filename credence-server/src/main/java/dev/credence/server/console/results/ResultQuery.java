@@ -4,6 +4,7 @@ import static dev.credence.server.store.Timestamps.instant;
 import static dev.credence.server.store.Timestamps.utc;
 
 import dev.credence.server.deployments.DeploymentService.DeploymentWithEnvironments;
+import dev.credence.server.scoring.Glossary;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -101,8 +102,15 @@ public final class ResultQuery {
       Map<String, Integer> percentiles,
       boolean simulated) {
 
+    /** The flags' codes, as the CSV gives them: {@code LONG_STRING FAST_PAGES}. */
     public String flagList() {
       return flags == null ? "" : String.join(" ", flags);
+    }
+
+    /** The flags in words, as the list shows them: "Same answer in a row; Answered too fast". */
+    public String flagNames() {
+      Glossary glossary = Glossary.standard();
+      return flags == null ? "" : String.join("; ", flags.stream().map(glossary::name).toList());
     }
 
     public boolean erased() {
