@@ -19,6 +19,8 @@ import dev.credence.server.config.Config;
 import dev.credence.server.console.Console;
 import dev.credence.server.console.accounts.Accounts;
 import dev.credence.server.console.accounts.Mailer;
+import dev.credence.server.console.funnel.FunnelDays;
+import dev.credence.server.console.funnel.FunnelQueries;
 import dev.credence.server.console.webhooks.AlertMails;
 import dev.credence.server.deployments.DeploymentService;
 import dev.credence.server.deployments.DeploymentStore;
@@ -295,7 +297,9 @@ public final class Application implements AutoCloseable {
                     database.jdbi(),
                     new AlertMails(
                         deployments, accounts, config.publicUrl(), config.workers().retryFor()),
-                    clock));
+                    clock),
+                new FunnelDays(
+                    database.jdbi(), new FunnelQueries(database.jdbi(), database.isH2()), clock));
       } catch (RuntimeException e) {
         if (metricsServer != null) {
           metricsServer.close();

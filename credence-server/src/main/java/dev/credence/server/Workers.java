@@ -7,6 +7,7 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
 import dev.credence.server.config.Config;
+import dev.credence.server.console.funnel.FunnelDays;
 import dev.credence.server.endings.ExpirySweep;
 import dev.credence.server.erasure.RetentionSweep;
 import dev.credence.server.store.Ids;
@@ -37,6 +38,12 @@ import javax.sql.DataSource;
  */
 final class Workers implements AutoCloseable {
   static final Duration REPAIR_EVERY = Duration.ofMinutes(1);
+
+  /**
+   * How often the funnel's ended days are sealed (console/funnel/FunnelDays); also at each start.
+   */
+  static final Duration FUNNEL_SEAL_EVERY = Duration.ofHours(1);
+
   private static final Duration SHUTDOWN_MARGIN = Duration.ofSeconds(5);
 
   private final Scheduler scheduler;
@@ -44,6 +51,7 @@ final class Workers implements AutoCloseable {
   private volatile Runnable expirySweep;
   private volatile Runnable retentionSweep;
   private volatile Runnable alertCheck;
+  private volatile Runnable funnelSeal;
 
   private Workers(DataSource dataSource, Config.Workers config, WebhookDelivery delivery) {
     this.delivery = delivery;
@@ -56,12 +64,15 @@ final class Workers implements AutoCloseable {
     RecurringTask<Void> alerts =
         Tasks.recurring("webhook-alerts", FixedDelay.of(config.alertCheck()))
             .execute((instance, context) -> alertCheck.run());
+    RecurringTask<Void> funnel =
+        Tasks.recurring("funnel-seal", FixedDelay.of(FUNNEL_SEAL_EVERY))
+            .execute((instance, context) -> funnelSeal.run());
     RecurringTask<Void> repair =
         Tasks.recurring("webhook-repair", FixedDelay.of(REPAIR_EVERY))
             .execute((instance, context) -> delivery.repair(context.getSchedulerClient()));
     this.scheduler =
         Scheduler.create(dataSource, delivery.task())
-            .startTasks(expiry, retention, alerts, repair)
+            .startTasks(expiry, retention, alerts, funnel, repair)
             .schedulerName(new SchedulerName.Fixed(nodeName()))
             .pollingInterval(config.pollInterval())
             // Work held by a node that died (kill -9, power loss) is taken over by another node, or
@@ -131,10 +142,12 @@ final class Workers implements AutoCloseable {
    * event without a delivery scheduled gets one (a crash may have stopped this node between storing
    * an event and scheduling it).
    */
-  void start(ExpirySweep sweep, RetentionSweep retention, DeliveryAlerts alerts) {
+  void start(
+      ExpirySweep sweep, RetentionSweep retention, DeliveryAlerts alerts, FunnelDays funnelDays) {
     this.expirySweep = sweep::run;
     this.retentionSweep = retention::run;
     this.alertCheck = alerts::check;
+    this.funnelSeal = funnelDays::run;
     delivery.repairAll(scheduler);
     scheduler.start();
   }

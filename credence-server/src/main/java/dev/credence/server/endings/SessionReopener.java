@@ -66,7 +66,7 @@ public final class SessionReopener {
               + "; only an expired session can be re-opened");
     }
     Instant expiresAt = now.plus(Duration.ofHours(environment.settings().sessionExpiryHours()));
-    if (!lifecycle.reopen(session.id(), expiresAt)) {
+    if (!lifecycle.reopen(session.id(), expiresAt, now)) {
       throw Refusal.conflict("session_not_expired", "The session changed; try again");
     }
     Session reopened = find(environment, uid);

@@ -208,21 +208,41 @@ public final class SessionLifecycle {
   }
 
   /**
-   * Re-opens an expired session: open again (STARTED if it had started, else CREATED) with a new
-   * time limit, and its next events in a new round. False if it was not expired.
+   * Re-opens an expired session at {@code now}: open again (STARTED if it had started, else
+   * CREATED) with a new time limit, and its next events in a new round. False if it was not
+   * expired.
    */
-  public boolean reopen(String sessionId, Instant expiresAt) {
-    return jdbi.withHandle(
-            h ->
-                h.createUpdate(
-                        "UPDATE sessions SET status = CASE WHEN started_at IS NULL THEN 'CREATED'"
-                            + " ELSE 'STARTED' END, expires_at = :expires, finished_at = NULL,"
-                            + " reopened = reopened + 1 WHERE id = :id AND status IN (<from>)")
-                    .bind("expires", utc(expiresAt))
-                    .bind("id", sessionId)
-                    .bindList("from", from(Change.REOPEN))
-                    .execute())
-        == 1;
+  public boolean reopen(String sessionId, Instant expiresAt, Instant now) {
+    return jdbi.inTransaction(
+        h -> {
+          boolean reopened =
+              h.createUpdate(
+                          "UPDATE sessions SET status = CASE WHEN started_at IS NULL THEN 'CREATED'"
+                              + " ELSE 'STARTED' END, expires_at = :expires, finished_at = NULL,"
+                              + " reopened = reopened + 1 WHERE id = :id AND status IN (<from>)")
+                      .bind("expires", utc(expiresAt))
+                      .bind("id", sessionId)
+                      .bindList("from", from(Change.REOPEN))
+                      .execute()
+                  == 1;
+          if (reopened) {
+            changedAfterEnd(h, sessionId, now);
+          }
+          return reopened;
+        });
+  }
+
+  /**
+   * Notes, in the caller's transaction, that a session changed after it had ended, so that the
+   * funnel stops trusting the sealed figures of its creation day (V20, console/funnel/FunnelDays).
+   */
+  public static void changedAfterEnd(Handle h, String sessionId, Instant now) {
+    h.createUpdate(
+            "INSERT INTO ended_session_changes (integration_id, session_created_at, changed_at)"
+                + " SELECT integration_id, created_at, :now FROM sessions WHERE id = :id")
+        .bind("now", utc(now))
+        .bind("id", sessionId)
+        .execute();
   }
 
   /**
@@ -272,7 +292,11 @@ public final class SessionLifecycle {
     if (cutoff != null) {
       update.bind("cutoff", utc(cutoff));
     }
-    return update.execute() == 1;
+    boolean erased = update.execute() == 1;
+    if (erased) {
+      changedAfterEnd(h, sessionId, now);
+    }
+    return erased;
   }
 
   private static List<String> from(Change change) {

@@ -214,7 +214,9 @@ public final class SessionStore {
   /**
    * An opening of the link. It counts as a visit when it is the first, when the link was not opened
    * since {@code returnAfter}, or when it comes from another device; a change of user agent also
-   * counts as a device change. All compared in the statement, so no read comes first.
+   * counts as a device change. All compared in the statement, so no read comes first. An opening
+   * after the session ended (its end page again) changes nothing: the session, and the funnel's
+   * sealed figures of its day, stay as they were at the end.
    */
   public void visit(
       String sessionId, String userAgent, String platform, Instant now, Instant returnAfter) {
@@ -227,7 +229,7 @@ public final class SessionStore {
                         + " user_agents = user_agents + CASE"
                         + " WHEN user_agent IS NULL OR user_agent <> :agent THEN 1 ELSE 0 END,"
                         + " user_agent = :agent, platform = :platform, last_visit_at = :now"
-                        + " WHERE id = :id")
+                        + " WHERE id = :id AND status IN ('CREATED', 'STARTED')")
                 .bind("agent", userAgent)
                 .bind("platform", platform)
                 .bind("now", utc(now))
@@ -236,11 +238,16 @@ public final class SessionStore {
                 .execute());
   }
 
-  /** The language the session is taken in, once chosen or negotiated. */
+  /**
+   * The language the session is taken in, once chosen or negotiated; kept as it was at the end once
+   * the session has ended.
+   */
   public void setLanguage(String sessionId, String language) {
     jdbi.useHandle(
         h ->
-            h.createUpdate("UPDATE sessions SET language = ? WHERE id = ?")
+            h.createUpdate(
+                    "UPDATE sessions SET language = ? WHERE id = ?"
+                        + " AND status IN ('CREATED', 'STARTED')")
                 .bind(0, language)
                 .bind(1, sessionId)
                 .execute());

@@ -45,7 +45,7 @@ abstract class SessionLifecycleContract extends ServerContract {
                       database
                           .jdbi()
                           .inTransaction(h -> lifecycle.end(h, session.id(), change, NOW));
-                  case REOPEN -> lifecycle.reopen(session.id(), NOW.plusSeconds(3600));
+                  case REOPEN -> lifecycle.reopen(session.id(), NOW.plusSeconds(3600), NOW);
                   case ERASE ->
                       database
                           .jdbi()
@@ -103,7 +103,7 @@ abstract class SessionLifecycleContract extends ServerContract {
               .jdbi()
               .<Boolean, RuntimeException>inTransaction(
                   h -> lifecycle.end(h, session.id(), change, NOW));
-      case REOPEN -> lifecycle.reopen(session.id(), NOW.plusSeconds(3600));
+      case REOPEN -> lifecycle.reopen(session.id(), NOW.plusSeconds(3600), NOW);
       case ERASE ->
           database
               .jdbi()

@@ -19,6 +19,21 @@ final class Durations {
     n += sessions;
   }
 
+  void add(Durations other) {
+    other.counts.forEach(this::add);
+  }
+
+  /** The times as {@code [seconds, sessions, seconds, sessions, ...]}, fewest seconds first. */
+  long[] pairs() {
+    long[] pairs = new long[counts.size() * 2];
+    int i = 0;
+    for (Map.Entry<Long, Long> e : counts.entrySet()) {
+      pairs[i++] = e.getKey();
+      pairs[i++] = e.getValue();
+    }
+    return pairs;
+  }
+
   Timing timing() {
     return n == 0 ? Timing.NONE : new Timing(n, percentile(0.5), percentile(0.9));
   }

@@ -117,10 +117,7 @@ public final class FunnelPages {
         environment,
         range.from(),
         range.to(),
-        queries.figures(
-            environment.integrationId(),
-            range.from().atStartOfDay(ZoneOffset.UTC).toInstant(),
-            range.to().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant()));
+        queries.figures(environment.integrationId(), range.from(), range.to()));
   }
 
   /**

@@ -3,21 +3,28 @@ package dev.credence.server.console.funnel;
 import static dev.credence.server.store.Timestamps.utc;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
 /**
- * The funnel's SQL (docs/decisions/0032-funnel-page.md): one grouped scan of the range's sessions
- * (how far each got, its platform and language, its whole seconds to complete), one of its module
- * finishes and one of its scored loans with an outcome, each by the range of an index on
- * (integration id, creation time). The scans hand back counts, never a session; the medians and
- * 90th percentiles are taken in Java from the counts of each whole second ({@link Durations}).
+ * The funnel's SQL (docs/decisions/0032-funnel-page.md). A day whose sessions have all ended is
+ * read from its sealed figures ({@code funnel_days}, kept by {@link FunnelDays}) unless one of its
+ * sessions changed since; the other days of the range are scanned: one grouped scan of their
+ * sessions (how far each got, its platform and language, its whole seconds to complete) and one of
+ * their module finishes, each by the range of an index on (integration id, creation time). Both
+ * hand back counts, never a session, and add up in a {@link Tally}, whose medians and 90th
+ * percentiles are taken from the counts of each whole second. The bad rates read the loans with an
+ * outcome.
  */
 public final class FunnelQueries {
   /** The outcomes that make a loan bad; {@code repaid} makes it good, the others neither. */
@@ -84,7 +91,7 @@ public final class FunnelQueries {
   /** Loans of one risk band scored on one UTC day, with a good or a bad outcome. */
   public record BandDay(String band, long epochDay, long loans, long bads) {}
 
-  /** Everything the funnel reads of one environment's sessions created in [from, to). */
+  /** Everything the funnel reads of one environment's sessions created in a range of days. */
   public record Figures(
       List<Group> groups,
       Timing toComplete,
@@ -93,33 +100,113 @@ public final class FunnelQueries {
       List<Timed> byModule,
       List<BandDay> bandDays) {}
 
-  public Figures figures(String integrationId, Instant from, Instant to) {
+  /**
+   * The figures of the sessions created from {@code from} to {@code to}, UTC days, both included.
+   */
+  public Figures figures(String integrationId, LocalDate from, LocalDate to) {
     return jdbi.withHandle(
         h -> {
-          Sessions sessions = sessions(h, integrationId, from, to);
+          Tally tally = new Tally();
+          Set<LocalDate> sealed = addSealed(h, tally, integrationId, from, to);
+          LocalDate day = from;
+          while (!day.isAfter(to)) {
+            if (sealed.contains(day)) {
+              day = day.plusDays(1);
+              continue;
+            }
+            LocalDate first = day;
+            while (!day.isAfter(to) && !sealed.contains(day)) {
+              day = day.plusDays(1);
+            }
+            tally.add(scan(h, integrationId, start(first), start(day)));
+          }
           return new Figures(
-              sessions.groups(),
-              sessions.all().timing(),
-              timed(sessions.byPlatform()),
-              timed(sessions.byLanguage()),
-              modules(h, integrationId, from, to),
-              bandDays(h, integrationId, from, to));
+              tally.groups(),
+              tally.toComplete(),
+              tally.byPlatform(),
+              tally.byLanguage(),
+              tally.byModule(),
+              bandDays(h, integrationId, start(from), start(to.plusDays(1))));
         });
   }
 
-  /** What the one scan of the sessions gives: the groups, and the completed ones' times. */
-  private record Sessions(
-      List<Group> groups,
-      Durations all,
-      Map<String, Durations> byPlatform,
-      Map<String, Durations> byLanguage) {}
+  /** When a UTC day starts. */
+  static Instant start(LocalDate day) {
+    return day.atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
+  /** Adds to {@code tally} the trusted sealed days of the range, and returns them. */
+  private static Set<LocalDate> addSealed(
+      Handle h, Tally tally, String integrationId, LocalDate from, LocalDate to) {
+    Set<LocalDate> sealed = new HashSet<>();
+    sealedDays(
+        h,
+        integrationId,
+        from,
+        to,
+        true,
+        (day, figures) -> {
+          tally.add(Tally.fromJson(figures));
+          sealed.add(day);
+        });
+    return sealed;
+  }
 
   /**
-   * A row of the sessions' scan: a group, and whole seconds to complete (null if not completed).
+   * Hands {@code each} the sealed days from {@code from} to {@code to} that no session of changed
+   * since their sealing, or within {@link FunnelDays#CHANGE_MARGIN} before it, with their figures'
+   * JSON when {@code withFigures} (else null).
    */
-  private record Row(Group group, Long seconds) {}
+  static void sealedDays(
+      Handle h,
+      String integrationId,
+      LocalDate from,
+      LocalDate to,
+      boolean withFigures,
+      BiConsumer<LocalDate, String> each) {
+    Map<LocalDate, Instant> lastChange = new HashMap<>();
+    range(
+            h.createQuery(
+                "SELECT session_created_at, changed_at FROM ended_session_changes"
+                    + " WHERE integration_id = :integration AND session_created_at >= :from"
+                    + " AND session_created_at < :to"),
+            integrationId,
+            start(from),
+            start(to.plusDays(1)))
+        .map(
+            (rs, ctx) -> {
+              LocalDate day =
+                  LocalDate.ofInstant(
+                      rs.getObject(1, OffsetDateTime.class).toInstant(), ZoneOffset.UTC);
+              Instant at = rs.getObject(2, OffsetDateTime.class).toInstant();
+              lastChange.merge(day, at, (a, b) -> a.isAfter(b) ? a : b);
+              return day;
+            })
+        .list();
+    h.createQuery(
+            "SELECT utc_day, sealed_at"
+                + (withFigures ? ", figures" : "")
+                + " FROM funnel_days WHERE integration_id = :integration"
+                + " AND utc_day >= :from AND utc_day <= :to")
+        .bind("integration", integrationId)
+        .bind("from", from)
+        .bind("to", to)
+        .map(
+            (rs, ctx) -> {
+              LocalDate day = rs.getObject(1, LocalDate.class);
+              Instant sealedAt = rs.getObject(2, OffsetDateTime.class).toInstant();
+              Instant changed = lastChange.get(day);
+              if (changed == null || changed.isBefore(sealedAt.minus(FunnelDays.CHANGE_MARGIN))) {
+                each.accept(day, withFigures ? rs.getString(3) : null);
+              }
+              return day;
+            })
+        .list();
+  }
 
-  private Sessions sessions(Handle h, String integrationId, Instant from, Instant to) {
+  /** The sessions created in [from, to) and their module finishes, counted by one scan each. */
+  Tally scan(Handle h, String integrationId, Instant from, Instant to) {
+    Tally tally = new Tally();
     String opened = "CASE WHEN last_visit_at IS NULL AND started_at IS NULL THEN 0 ELSE 1 END";
     String consented = "CASE WHEN started_at IS NULL THEN 0 ELSE 1 END";
     String columns =
@@ -129,93 +216,54 @@ public final class FunnelQueries {
             + consented
             + ", modules_finished, "
             + toComplete;
-    List<Row> rows =
-        range(
-                h.createQuery(
-                    "SELECT "
-                        + columns
-                        + ", COUNT(*) AS n FROM sessions WHERE integration_id = :integration"
-                        + " AND created_at >= :from AND created_at < :to GROUP BY "
-                        + columns),
-                integrationId,
-                from,
-                to)
-            .map(
-                (rs, ctx) -> {
-                  Group group =
-                      new Group(
-                          rs.getString(1),
-                          rs.getString(2),
-                          rs.getString(3),
-                          rs.getInt(4) == 1,
-                          rs.getInt(5) == 1,
-                          rs.getInt(6),
-                          rs.getLong(8));
-                  long seconds = rs.getLong(7);
-                  return new Row(group, rs.wasNull() ? null : seconds);
-                })
-            .list();
-    // The same group comes once for each whole second its completed sessions took.
-    Map<Group, Long> groups = new LinkedHashMap<>();
-    Durations all = new Durations();
-    Map<String, Durations> byPlatform = new LinkedHashMap<>();
-    Map<String, Durations> byLanguage = new LinkedHashMap<>();
-    for (Row row : rows) {
-      Group g = row.group();
-      groups.merge(g.withSessions(0), g.sessions(), Long::sum);
-      if (row.seconds() != null) {
-        all.add(row.seconds(), g.sessions());
-        byPlatform
-            .computeIfAbsent(g.platform(), k -> new Durations())
-            .add(row.seconds(), g.sessions());
-        byLanguage
-            .computeIfAbsent(g.language(), k -> new Durations())
-            .add(row.seconds(), g.sessions());
-      }
-    }
-    List<Group> counted = new ArrayList<>();
-    groups.forEach((g, n) -> counted.add(g.withSessions(n)));
-    return new Sessions(counted, all, byPlatform, byLanguage);
-  }
-
-  private static List<Timed> timed(Map<String, Durations> by) {
-    List<Timed> timed = new ArrayList<>();
-    by.forEach((key, durations) -> timed.add(new Timed(key, 0, durations.timing())));
-    return timed;
-  }
-
-  /** A module's finishes that took the same whole seconds. */
-  private record ModuleRow(int moduleNo, String module, long seconds, long finishes) {}
-
-  private List<Timed> modules(Handle h, String integrationId, Instant from, Instant to) {
-    List<ModuleRow> rows =
-        range(
-                h.createQuery(
-                    "SELECT module_no, module, "
-                        + inModule
-                        + ", COUNT(*) FROM module_finishes WHERE integration_id = :integration"
-                        + " AND session_created_at >= :from AND session_created_at < :to"
-                        + " GROUP BY module_no, module, "
-                        + inModule),
-                integrationId,
-                from,
-                to)
-            .map(
-                (rs, ctx) ->
-                    new ModuleRow(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4)))
-            .list();
-    Map<Integer, Map<String, Durations>> modules = new TreeMap<>();
-    for (ModuleRow row : rows) {
-      modules
-          .computeIfAbsent(row.moduleNo(), k -> new TreeMap<>())
-          .computeIfAbsent(row.module(), k -> new Durations())
-          .add(row.seconds(), row.finishes());
-    }
-    List<Timed> timed = new ArrayList<>();
-    modules.forEach(
-        (no, byName) ->
-            byName.forEach((name, times) -> timed.add(new Timed(name, no, times.timing()))));
-    return timed;
+    range(
+            h.createQuery(
+                "SELECT "
+                    + columns
+                    + ", COUNT(*) FROM sessions WHERE integration_id = :integration"
+                    + " AND created_at >= :from AND created_at < :to GROUP BY "
+                    + columns),
+            integrationId,
+            from,
+            to)
+        .map(
+            (rs, ctx) -> {
+              // A group comes once for each whole second its completed sessions took.
+              Group group =
+                  new Group(
+                      rs.getString(1),
+                      rs.getString(2),
+                      rs.getString(3),
+                      rs.getInt(4) == 1,
+                      rs.getInt(5) == 1,
+                      rs.getInt(6),
+                      rs.getLong(8));
+              tally.addGroup(group);
+              long seconds = rs.getLong(7);
+              if (!rs.wasNull()) {
+                tally.addCompleted(group.platform(), group.language(), seconds, group.sessions());
+              }
+              return group;
+            })
+        .list();
+    range(
+            h.createQuery(
+                "SELECT module_no, module, "
+                    + inModule
+                    + ", COUNT(*) FROM module_finishes WHERE integration_id = :integration"
+                    + " AND session_created_at >= :from AND session_created_at < :to"
+                    + " GROUP BY module_no, module, "
+                    + inModule),
+            integrationId,
+            from,
+            to)
+        .map(
+            (rs, ctx) -> {
+              tally.addModule(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4));
+              return rs.getInt(1);
+            })
+        .list();
+    return tally;
   }
 
   /**

@@ -5,6 +5,7 @@ import static dev.credence.server.testing.RunningServer.sessionBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.credence.server.assessment.Applicant;
+import dev.credence.server.store.Database;
 import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.ServerContract;
@@ -17,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The Funnel page and its CSV over real sessions driven through the assessment: one session left at
@@ -26,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * 90th percentile is asserted exactly; then the bad rate by band once outcomes are uploaded, the
  * 404 of another company's environment and the 422 of bad days.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class FunnelContract extends ServerContract {
   private static final String ANDROID = "Mozilla/5.0 (Linux; Android 14; Pixel 8) Mobile";
   private static final String IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X)";
@@ -252,6 +257,112 @@ abstract class FunnelContract extends ServerContract {
           assertThat(csv.statusCode()).as(query).isEqualTo(422);
           assertThat(csv.body()).as(query).doesNotContain("section,name");
         });
+  }
+
+  /**
+   * Runs last: it moves the server's clock two days on. A day whose sessions have all ended is
+   * sealed by the sweep; the page then reads its figures from the seal, which are the ones its
+   * sessions give. Erasing one of them makes the page count the day from its sessions again at
+   * once, until the next sweep seals it anew; a day with an open session is never sealed.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void aDayWhoseSessionsAllEndedIsSealedAndUnsealedByAChange() {
+    Deployment sealer = server.newDeployment();
+    String id = sealer.productionIntegrationId();
+    server.patchIntegration(id, Applicant.SMALL_ASSESSMENT);
+    LocalDate day = today();
+    for (String uid : List.of("FN-seal-1", "FN-seal-2")) {
+      sealerApplicant(sealer, uid).finish();
+    }
+    Applicant declined = sealerApplicant(sealer, "FN-seal-declined");
+    declined.page();
+    declined.decline();
+    String live = csv(sealer, day);
+    assertThat(live)
+        .contains("funnel,Created,3,0,")
+        .contains("ended,completed,2,")
+        .contains("ended,cancelled,1,");
+
+    server.clock().advance(Duration.ofDays(2));
+    try (Database db = Database.open(server.config().database())) {
+      FunnelDays days =
+          new FunnelDays(db.jdbi(), new FunnelQueries(db.jdbi(), db.isH2()), server.clock());
+      assertThat(days.sweep(FunnelDays.SWEEP_LIMIT)).isPositive();
+      assertThat(sealedFigures(db, id, day)).contains("\"COMPLETED\"").contains("\"CANCELLED\"");
+      assertThat(csv(sealer, day)).isEqualTo(live);
+      // The page reads the day from its seal, not from its sessions.
+      String sealed = sealedFigures(db, id, day);
+      setSealedFigures(db, id, day, sealed.replace("true,true,4,2]", "true,true,4,7]"));
+      assertThat(csv(sealer, day)).contains("funnel,Created,8,0,");
+      setSealedFigures(db, id, day, sealed);
+
+      HttpResponse<String> erased =
+          server.operator("DELETE", "/v1/admin/integrations/" + id + "/sessions/FN-seal-1", null);
+      assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+      String afterErasure = csv(sealer, day);
+      assertThat(afterErasure)
+          .contains("funnel,Created,2,0,")
+          .contains("ended,completed,1,")
+          .contains("ended,erased,1,");
+
+      // The next sweep, later, seals the day as it now stands.
+      server.clock().advance(Duration.ofMinutes(10));
+      assertThat(days.sweep(FunnelDays.SWEEP_LIMIT)).isPositive();
+      assertThat(sealedFigures(db, id, day)).contains("\"ERASED\"");
+      assertThat(csv(sealer, day)).isEqualTo(afterErasure);
+
+      // Today's session is open: its day stays unsealed, and counted from its sessions.
+      LocalDate open = today();
+      sealerApplicant(sealer, "FN-seal-open").page();
+      server.clock().advance(Duration.ofDays(2));
+      days.sweep(FunnelDays.SWEEP_LIMIT);
+      assertThat(sealedFigures(db, id, open)).isNull();
+      assertThat(csv(sealer, open)).contains("funnel,Created,1,0,").contains("ended,open,1,");
+    }
+  }
+
+  /**
+   * The funnel CSV of one day of {@code d}'s Production, read by a newly signed-in Admin: the clock
+   * moves by days here, past a sign-in's idle limit.
+   */
+  private String csv(Deployment d, LocalDate day) {
+    return ConsoleClient.firstAdmin(server, d.companyId())
+        .get("/console/funnel.csv" + range(day, day, d.productionIntegrationId()))
+        .body();
+  }
+
+  private static String sealedFigures(Database db, String integrationId, LocalDate day) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT figures FROM funnel_days WHERE integration_id = ? AND utc_day = ?")
+                    .bind(0, integrationId)
+                    .bind(1, day)
+                    .mapTo(String.class)
+                    .findOne()
+                    .orElse(null));
+  }
+
+  private static void setSealedFigures(
+      Database db, String integrationId, LocalDate day, String figures) {
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE funnel_days SET figures = ? WHERE integration_id = ? AND utc_day = ?")
+                    .bind(0, figures)
+                    .bind(1, integrationId)
+                    .bind(2, day)
+                    .execute());
+  }
+
+  private Applicant sealerApplicant(Deployment d, String uid) {
+    HttpResponse<String> created =
+        server.createSession(d.productionKey(), sessionBody(uid, d.productionIntegrationId()));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+    return new Applicant(server, json(created).get("access_token").asText());
   }
 
   private Applicant applicant(String uid) {
