@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.credence.server.sessions.SessionLifecycle.Change;
 import dev.credence.server.store.Database;
 import dev.credence.server.store.Ids;
+import dev.credence.server.store.Timestamps;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.ServerContract;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -38,6 +39,7 @@ abstract class SessionLifecycleContract extends ServerContract {
             String label = change + " from " + status + (started ? " (started)" : "");
             // due: the time limit has passed, so an expiry may happen
             Session session = row(database, integrationId, status, started, NOW.minusSeconds(60));
+            int notedBefore = changesNoted(database, session);
             boolean changed =
                 switch (change) {
                   case START -> lifecycle.start(session.id(), "{}", NOW);
@@ -64,6 +66,11 @@ abstract class SessionLifecycleContract extends ServerContract {
                         ? (started ? SessionStatus.STARTED : SessionStatus.CREATED)
                         : SessionLifecycle.RULES.get(change).to();
             assertThat(after).as(label).isEqualTo(expected);
+            // A re-opening or an erasure tells the funnel its day's sealed figures are stale.
+            boolean noted = changed && (change == Change.REOPEN || change == Change.ERASE);
+            assertThat(changesNoted(database, session) - notedBefore)
+                .as(label + ": ended_session_changes")
+                .isEqualTo(noted ? 1 : 0);
           }
         }
       }
@@ -111,6 +118,20 @@ abstract class SessionLifecycleContract extends ServerContract {
                   h -> lifecycle.erase(h, session.id(), "hash-" + session.id(), "test", NOW));
       case OPEN -> throw new AssertionError("opening is checked on its own");
     };
+  }
+
+  private static int changesNoted(Database database, Session session) {
+    return database
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT COUNT(*) FROM ended_session_changes WHERE integration_id = ?"
+                            + " AND changed_at = ?")
+                    .bind(0, session.integrationId())
+                    .bind(1, Timestamps.utc(NOW))
+                    .mapTo(Integer.class)
+                    .one());
   }
 
   private static Session withId(Session s, String id, String uid) {
