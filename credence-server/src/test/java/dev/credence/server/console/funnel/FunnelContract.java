@@ -273,9 +273,9 @@ abstract class FunnelContract extends ServerContract {
     server.patchIntegration(id, Applicant.SMALL_ASSESSMENT);
     LocalDate day = today();
     for (String uid : List.of("FN-seal-1", "FN-seal-2")) {
-      sealerApplicant(sealer, uid).finish();
+      applicant(sealer, uid).finish();
     }
-    Applicant declined = sealerApplicant(sealer, "FN-seal-declined");
+    Applicant declined = applicant(sealer, "FN-seal-declined");
     declined.page();
     declined.decline();
     String live = csv(sealer, day);
@@ -314,7 +314,7 @@ abstract class FunnelContract extends ServerContract {
 
       // Today's session is open: its day stays unsealed, and counted from its sessions.
       LocalDate open = today();
-      sealerApplicant(sealer, "FN-seal-open").page();
+      applicant(sealer, "FN-seal-open").page();
       server.clock().advance(Duration.ofDays(2));
       days.sweep(FunnelDays.SWEEP_LIMIT);
       assertThat(sealedFigures(db, id, open)).isNull();
@@ -358,16 +358,13 @@ abstract class FunnelContract extends ServerContract {
                     .execute());
   }
 
-  private Applicant sealerApplicant(Deployment d, String uid) {
-    HttpResponse<String> created =
-        server.createSession(d.productionKey(), sessionBody(uid, d.productionIntegrationId()));
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
-    return new Applicant(server, json(created).get("access_token").asText());
+  private Applicant applicant(String uid) {
+    return applicant(lender, uid);
   }
 
-  private Applicant applicant(String uid) {
+  private Applicant applicant(Deployment d, String uid) {
     HttpResponse<String> created =
-        server.createSession(lender.productionKey(), sessionBody(uid, production));
+        server.createSession(d.productionKey(), sessionBody(uid, d.productionIntegrationId()));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
     return new Applicant(server, json(created).get("access_token").asText());
   }
