@@ -146,13 +146,14 @@ public record Config(
     /**
      * The embedded default. {@code dsync:} (see {@code store/DurableFiles}) and {@code
      * WRITE_DELAY=0} make every commit reach the disk before it returns; docs/configuration.md says
-     * what that costs.
+     * what that costs. {@code LOCK_TIMEOUT=10000}: a statement waits up to 10 s for a row another
+     * transaction holds, as long as a PostgreSQL statement may take, not H2's 1 s.
      */
     public static String h2Url(Path dataDir) {
       return "jdbc:h2:dsync:"
           + dataDir.toAbsolutePath().resolve("credence")
           + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE"
-          + ";WRITE_DELAY=0";
+          + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000";
     }
   }
 

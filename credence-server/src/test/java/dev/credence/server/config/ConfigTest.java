@@ -65,7 +65,7 @@ class ConfigTest {
     assertThat(config.database().url())
         .startsWith("jdbc:h2:dsync:")
         .contains(dataDir.toString())
-        .endsWith(";WRITE_DELAY=0");
+        .endsWith(";WRITE_DELAY=0;LOCK_TIMEOUT=10000");
     assertThat(config.database().url()).isEqualTo(Config.Database.h2Url(dataDir));
     assertThat(config.database().isH2()).isTrue();
     assertThat(config.database().isEmbeddedDefault(dataDir)).isTrue();
