@@ -54,9 +54,9 @@ public final class FunnelQueries {
     this.inModule = wholeSeconds(h2, "entered_at", "finished_at");
     this.scoredDay =
         h2
-            ? "DATEDIFF('SECOND', TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', r.scored_at)"
+            ? "DATEDIFF('SECOND', TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', scored_at)"
                 + " / 86400"
-            : "FLOOR(EXTRACT(EPOCH FROM r.scored_at) / 86400)";
+            : "FLOOR(EXTRACT(EPOCH FROM scored_at) / 86400)";
   }
 
   /** The seconds from {@code from} to {@code to}, rounded to the nearest whole second. */
@@ -268,22 +268,26 @@ public final class FunnelQueries {
 
   /**
    * Scored results of the range whose loan has an outcome that is good or bad, by band and UTC day
-   * of scoring. A loan with a bad outcome is bad whatever else was uploaded for it.
+   * of scoring. A loan with a bad outcome is bad whatever else was uploaded for it. The range's
+   * results are joined to their outcomes first, so the work follows the range, not every outcome
+   * the environment ever had.
    */
   private List<BandDay> bandDays(Handle h, String integrationId, Instant from, Instant to) {
-    String day = scoredDay;
     return range(
             h.createQuery(
-                    "SELECT r.risk_band, "
-                        + day
-                        + " AS epoch_day, COUNT(*) AS loans, SUM(o.bad) AS bads FROM results r"
-                        + " JOIN (SELECT uid, MAX(CASE WHEN outcome IN (<bad>) THEN 1 ELSE 0 END)"
-                        + " AS bad, MAX(CASE WHEN outcome = 'repaid' THEN 1 ELSE 0 END) AS good"
-                        + " FROM loan_outcomes WHERE integration_id = :integration GROUP BY uid) o"
-                        + " ON o.uid = r.uid WHERE r.integration_id = :integration"
-                        + " AND r.scored_at >= :from AND r.scored_at < :to"
-                        + " AND (o.bad = 1 OR o.good = 1) GROUP BY r.risk_band, "
-                        + day)
+                    "SELECT risk_band, "
+                        + scoredDay
+                        + " AS epoch_day, COUNT(*) AS loans, SUM(bad) AS bads FROM"
+                        + " (SELECT r.risk_band, r.scored_at,"
+                        + " MAX(CASE WHEN o.outcome IN (<bad>) THEN 1 ELSE 0 END) AS bad,"
+                        + " MAX(CASE WHEN o.outcome = 'repaid' THEN 1 ELSE 0 END) AS good"
+                        + " FROM results r JOIN loan_outcomes o"
+                        + " ON o.integration_id = r.integration_id AND o.uid = r.uid"
+                        + " WHERE r.integration_id = :integration AND r.scored_at >= :from"
+                        + " AND r.scored_at < :to"
+                        + " GROUP BY r.session_id, r.risk_band, r.scored_at) loans"
+                        + " WHERE bad = 1 OR good = 1 GROUP BY risk_band, "
+                        + scoredDay)
                 .bindList("bad", BAD),
             integrationId,
             from,
