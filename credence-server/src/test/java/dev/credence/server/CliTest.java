@@ -31,21 +31,34 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The operator's command line, straight on the embedded H2 file of a data directory. */
 class CliTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * The tests whose data directory starts empty, so that the command line (or the server beside it)
+   * creates and migrates the database there. Every other test's starts with a migrated database,
+   * which the command line only checks, as it does on each command after the first.
+   */
+  private static final Set<String> EMPTY_DATA_DIRECTORY =
+      Set.of("createsAndListsCompanies", "worksOnTheSameDataDirectoryWhileTheServerRuns");
+
   @TempDir Path dataDir;
   private Map<String, String> env;
 
   @BeforeEach
-  void environment() {
+  void environment(TestInfo test) {
     env = Map.of("CREDENCE_DATA_DIR", dataDir.toString());
+    if (!EMPTY_DATA_DIRECTORY.contains(test.getTestMethod().orElseThrow().getName())) {
+      TestDatabase.H2.newMigratedDatabase(dataDir);
+    }
   }
 
   record Result(int exit, String out, String err) {

@@ -206,6 +206,9 @@ public final class Browser implements AutoCloseable {
             Map.of(
                 "format",
                 "png",
+                // The same picture, compressed less: encoding it is much of a screenshot's time.
+                "optimizeForSpeed",
+                true,
                 "captureBeyondViewport",
                 true,
                 "clip",
@@ -390,7 +393,17 @@ public final class Browser implements AutoCloseable {
     return strings(found);
   }
 
-  private static String axeScript() {
+  /** axe-core's script, read once per test JVM and injected into each page it checks. */
+  private static String axeScript;
+
+  private static synchronized String axeScript() {
+    if (axeScript == null) {
+      axeScript = readAxeScript();
+    }
+    return axeScript;
+  }
+
+  private static String readAxeScript() {
     Path script =
         Path.of(
             System.getProperty("basedir", "."), "axe", "node_modules", "axe-core", "axe.min.js");

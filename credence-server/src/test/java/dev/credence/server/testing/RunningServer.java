@@ -58,8 +58,9 @@ public final class RunningServer extends ServerHttp implements AutoCloseable {
 
   /** A server that knows the assessment modules {@code modules} (e.g. a test module as well). */
   public static RunningServer start(TestDatabase database, AssessmentModules modules) {
-    Map<String, String> env = new HashMap<>(database.newDatabase());
-    env.putAll(baseEnvironment(tempDir()));
+    Path dataDir = tempDir();
+    Map<String, String> env = new HashMap<>(database.newMigratedDatabase(dataDir));
+    env.putAll(baseEnvironment(dataDir));
     return new RunningServer(env, TestClock.startingNow(), modules);
   }
 
@@ -68,8 +69,9 @@ public final class RunningServer extends ServerHttp implements AutoCloseable {
   }
 
   public static RunningServer start(TestDatabase database, Map<String, String> extraEnv) {
-    Map<String, String> env = new HashMap<>(database.newDatabase());
-    env.putAll(baseEnvironment(tempDir()));
+    Path dataDir = tempDir();
+    Map<String, String> env = new HashMap<>(database.newMigratedDatabase(dataDir));
+    env.putAll(baseEnvironment(dataDir));
     env.putAll(extraEnv);
     return new RunningServer(env, TestClock.startingNow());
   }
