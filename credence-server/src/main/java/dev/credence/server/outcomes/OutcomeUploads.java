@@ -9,6 +9,7 @@ import dev.credence.server.errors.Refusal;
 import dev.credence.server.outcomes.OutcomeCsv.RefusedLine;
 import dev.credence.server.outcomes.OutcomeCsv.Row;
 import dev.credence.server.sessions.Session;
+import dev.credence.server.sessions.SessionLifecycle;
 import dev.credence.server.sessions.SessionStore;
 import dev.credence.server.store.StoreErrors;
 import java.time.Clock;
@@ -151,6 +152,7 @@ public final class OutcomeUploads {
                 + " WHERE integration_id = ? AND uid = ? AND outcome = ?");
     int added = 0;
     int changed = 0;
+    List<String> newOutcomes = new ArrayList<>();
     for (Row row : rows) {
       LocalDate before = existing.get(key(row.uid(), row.outcome()));
       if (before == null) {
@@ -163,6 +165,7 @@ public final class OutcomeUploads {
             .bind(5, by)
             .add();
         added++;
+        newOutcomes.add(row.uid());
       } else if (!before.equals(row.date())) {
         update
             .bind(0, row.date())
@@ -177,6 +180,9 @@ public final class OutcomeUploads {
     }
     if (added > 0) {
       insert.execute();
+      // The funnel's bad rates of those sessions' days change (console/funnel/FunnelDays).
+      SessionLifecycle.changedAfterEnd(
+          h, integrationId, newOutcomes.stream().distinct().toList(), now);
     }
     if (changed > 0) {
       update.execute();

@@ -246,6 +246,24 @@ public final class SessionLifecycle {
   }
 
   /**
+   * As {@link #changedAfterEnd(Handle, String, Instant)} for the sessions of {@code uids} in an
+   * environment: the outcome of their loan came, which the funnel's bad rates count.
+   */
+  public static void changedAfterEnd(
+      Handle h, String integrationId, List<String> uids, Instant now) {
+    for (int first = 0; first < uids.size(); first += 500) {
+      h.createUpdate(
+              "INSERT INTO ended_session_changes (integration_id, session_created_at, changed_at)"
+                  + " SELECT integration_id, created_at, :now FROM sessions"
+                  + " WHERE integration_id = :integration AND uid IN (<uids>)")
+          .bind("now", utc(now))
+          .bind("integration", integrationId)
+          .bindList("uids", uids.subList(first, Math.min(uids.size(), first + 500)))
+          .execute();
+    }
+  }
+
+  /**
    * Erases a session inside the caller's transaction, so that its data goes with it: any status but
    * ERASED becomes ERASED, the uid gives way to {@code uidHash}, and every column that describes
    * the applicant (the frozen configuration, language, user agent, platform, visits, the times of

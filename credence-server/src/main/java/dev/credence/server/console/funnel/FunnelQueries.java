@@ -23,8 +23,8 @@ import org.jdbi.v3.core.statement.Query;
  * sessions (how far each got, its platform and language, its whole seconds to complete) and one of
  * their module finishes, each by the range of an index on (integration id, creation time). Both
  * hand back counts, never a session, and add up in a {@link Tally}, whose medians and 90th
- * percentiles are taken from the counts of each whole second. The bad rates read the loans with an
- * outcome.
+ * percentiles are taken from the counts of each whole second. A third scan counts the loans of
+ * those sessions that have a good or bad outcome, by band.
  */
 public final class FunnelQueries {
   /** The outcomes that make a loan bad; {@code repaid} makes it good, the others neither. */
@@ -38,8 +38,8 @@ public final class FunnelQueries {
   /** Whole seconds from reaching a module to finishing it. */
   private final String inModule;
 
-  /** The UTC day of a result's scoring, as days since 1970-01-01. */
-  private final String scoredDay;
+  /** The UTC day of a session's creation, as days since 1970-01-01. */
+  private final String createdDay;
 
   /**
    * @param h2 whether the database is H2, where {@code EXTRACT(EPOCH FROM ...)} of a time with its
@@ -52,11 +52,11 @@ public final class FunnelQueries {
             + wholeSeconds(h2, "started_at", "finished_at")
             + " END";
     this.inModule = wholeSeconds(h2, "entered_at", "finished_at");
-    this.scoredDay =
+    this.createdDay =
         h2
-            ? "DATEDIFF('SECOND', TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', scored_at)"
+            ? "DATEDIFF('SECOND', TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', created_at)"
                 + " / 86400"
-            : "FLOOR(EXTRACT(EPOCH FROM scored_at) / 86400)";
+            : "FLOOR(EXTRACT(EPOCH FROM created_at) / 86400)";
   }
 
   /** The seconds from {@code from} to {@code to}, rounded to the nearest whole second. */
@@ -88,7 +88,7 @@ public final class FunnelQueries {
   /** A timing of one value of a split (a platform, a language, a module). */
   public record Timed(String key, int moduleNo, Timing timing) {}
 
-  /** Loans of one risk band scored on one UTC day, with a good or a bad outcome. */
+  /** Loans of one risk band applied for on one UTC day, with a good or a bad outcome. */
   public record BandDay(String band, long epochDay, long loans, long bads) {}
 
   /** Everything the funnel reads of one environment's sessions created in a range of days. */
@@ -126,7 +126,7 @@ public final class FunnelQueries {
               tally.byPlatform(),
               tally.byLanguage(),
               tally.byModule(),
-              bandDays(h, integrationId, start(from), start(to.plusDays(1))));
+              tally.bandDays());
         });
   }
 
@@ -204,7 +204,10 @@ public final class FunnelQueries {
         .list();
   }
 
-  /** The sessions created in [from, to) and their module finishes, counted by one scan each. */
+  /**
+   * The sessions created in [from, to), their module finishes and their loans with an outcome,
+   * counted by one scan each.
+   */
   Tally scan(Handle h, String integrationId, Instant from, Instant to) {
     Tally tally = new Tally();
     String opened = "CASE WHEN last_visit_at IS NULL AND started_at IS NULL THEN 0 ELSE 1 END";
@@ -263,43 +266,33 @@ public final class FunnelQueries {
               return rs.getInt(1);
             })
         .list();
-    return tally;
-  }
-
-  /**
-   * Scored results of the range whose loan has an outcome that is good or bad, by band and UTC day
-   * of scoring. A loan with a bad outcome is bad whatever else was uploaded for it. The range's
-   * results are joined to their outcomes first, so the work follows the range, not every outcome
-   * the environment ever had.
-   */
-  private List<BandDay> bandDays(Handle h, String integrationId, Instant from, Instant to) {
-    return range(
+    // The scored sessions whose loan has an outcome that is good or bad, by band and day. A loan
+    // with a bad outcome is bad whatever else was uploaded for it.
+    range(
             h.createQuery(
                     "SELECT risk_band, "
-                        + scoredDay
-                        + " AS epoch_day, COUNT(*) AS loans, SUM(bad) AS bads FROM"
-                        + " (SELECT r.risk_band, r.scored_at,"
+                        + createdDay
+                        + ", COUNT(*), SUM(bad) FROM (SELECT r.risk_band, s.created_at,"
                         + " MAX(CASE WHEN o.outcome IN (<bad>) THEN 1 ELSE 0 END) AS bad,"
                         + " MAX(CASE WHEN o.outcome = 'repaid' THEN 1 ELSE 0 END) AS good"
-                        + " FROM results r JOIN loan_outcomes o"
-                        + " ON o.integration_id = r.integration_id AND o.uid = r.uid"
-                        + " WHERE r.integration_id = :integration AND r.scored_at >= :from"
-                        + " AND r.scored_at < :to"
-                        + " GROUP BY r.session_id, r.risk_band, r.scored_at) loans"
+                        + " FROM sessions s JOIN results r ON r.session_id = s.id"
+                        + " JOIN loan_outcomes o ON o.integration_id = r.integration_id"
+                        + " AND o.uid = r.uid WHERE s.integration_id = :integration"
+                        + " AND s.created_at >= :from AND s.created_at < :to"
+                        + " GROUP BY r.session_id, r.risk_band, s.created_at) loans"
                         + " WHERE bad = 1 OR good = 1 GROUP BY risk_band, "
-                        + scoredDay)
+                        + createdDay)
                 .bindList("bad", BAD),
             integrationId,
             from,
             to)
         .map(
-            (rs, ctx) ->
-                new BandDay(
-                    rs.getString("risk_band"),
-                    rs.getLong("epoch_day"),
-                    rs.getLong("loans"),
-                    rs.getLong("bads")))
+            (rs, ctx) -> {
+              tally.addLoans(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+              return rs.getString(1);
+            })
         .list();
+    return tally;
   }
 
   private static Query range(Query query, String integrationId, Instant from, Instant to) {

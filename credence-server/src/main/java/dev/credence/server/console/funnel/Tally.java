@@ -3,6 +3,7 @@ package dev.credence.server.console.funnel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.credence.server.console.funnel.FunnelQueries.BandDay;
 import dev.credence.server.console.funnel.FunnelQueries.Group;
 import dev.credence.server.console.funnel.FunnelQueries.Timed;
 import dev.credence.server.console.funnel.FunnelQueries.Timing;
@@ -15,10 +16,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The funnel's figures of some sessions, as counts that add up: the sessions of each group, and the
- * whole seconds the completed ones and each module took. What a scan of a range gives, what a
- * sealed day keeps (its JSON form, {@link #toJson}), and what a range of sealed and live days sums
- * to (docs/decisions/0032-funnel-page.md).
+ * The funnel's figures of some sessions, as counts that add up: the sessions of each group, the
+ * whole seconds the completed ones and each module took, and their loans with a good or bad outcome
+ * by risk band and day. What a scan of a range gives, what a sealed day keeps (its JSON form,
+ * {@link #toJson}), and what a range of sealed and live days sums to
+ * (docs/decisions/0032-funnel-page.md).
  */
 final class Tally {
   /** A module at its place in the journey. */
@@ -33,11 +35,23 @@ final class Tally {
   /** A platform and a language, either possibly unknown (null). */
   private record Device(String platform, String language) {}
 
+  /** A risk band and a UTC day (days since 1970-01-01) of the sessions' creation. */
+  private record BandOfDay(String band, long epochDay) implements Comparable<BandOfDay> {
+    @Override
+    public int compareTo(BandOfDay other) {
+      int byDay = Long.compare(epochDay, other.epochDay);
+      return byDay != 0 ? byDay : band.compareTo(other.band);
+    }
+  }
+
   /** The groups, each with its sessions set to 0: the key of its count. */
   private final Map<Group, Long> groups = new LinkedHashMap<>();
 
   private final Map<Device, Durations> completed = new LinkedHashMap<>();
   private final Map<Module, Durations> modules = new TreeMap<>();
+
+  /** Loans with a good or bad outcome, and the bads among them. */
+  private final Map<BandOfDay, long[]> loans = new TreeMap<>();
 
   void addGroup(Group group) {
     if (group.sessions() > 0) {
@@ -57,7 +71,14 @@ final class Tally {
         .add(seconds, finishes);
   }
 
+  void addLoans(String band, long epochDay, long loans, long bads) {
+    long[] counts = this.loans.computeIfAbsent(new BandOfDay(band, epochDay), k -> new long[2]);
+    counts[0] += loans;
+    counts[1] += bads;
+  }
+
   void add(Tally other) {
+    other.loans.forEach((b, c) -> addLoans(b.band(), b.epochDay(), c[0], c[1]));
     other.groups.forEach((g, n) -> groups.merge(g, n, Long::sum));
     other.completed.forEach(
         (d, times) -> completed.computeIfAbsent(d, k -> new Durations()).add(times));
@@ -89,6 +110,12 @@ final class Tally {
 
   List<Timed> byLanguage() {
     return split(Device::language);
+  }
+
+  List<BandDay> bandDays() {
+    List<BandDay> days = new ArrayList<>();
+    loans.forEach((b, c) -> days.add(new BandDay(b.band(), b.epochDay(), c[0], c[1])));
+    return days;
   }
 
   List<Timed> byModule() {
@@ -137,6 +164,9 @@ final class Tally {
           ArrayNode row = moduleRows.addArray().add(m.no()).add(m.name());
           Arrays.stream(times.pairs()).forEach(row.addArray()::add);
         });
+    ArrayNode loanRows = root.putArray("loans");
+    loans.forEach(
+        (b, c) -> loanRows.addArray().add(b.band()).add(b.epochDay()).add(c[0]).add(c[1]));
     return Json.write(root);
   }
 
@@ -172,6 +202,9 @@ final class Tally {
         tally.addModule(
             m.get(0).asInt(), m.get(1).asText(), pairs.get(i).asLong(), pairs.get(i + 1).asLong());
       }
+    }
+    for (JsonNode l : root.get("loans")) {
+      tally.addLoans(l.get(0).asText(), l.get(1).asLong(), l.get(2).asLong(), l.get(3).asLong());
     }
     return tally;
   }

@@ -297,6 +297,14 @@ abstract class FunnelContract extends ServerContract {
       assertThat(csv(sealer, day)).contains("funnel,Created,8,0,");
       setSealedFigures(db, id, day, sealed);
 
+      // A loan's outcome uploaded after the sealing shows at once in the bad rate.
+      assertThat(csv(sealer, day)).doesNotContain("bad_rate,");
+      HttpResponse<String> uploaded =
+          server.uploadOutcomes(id, "uid,outcome,date\nFN-seal-2,default," + day + "\n");
+      assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(200);
+      assertThat(csv(sealer, day))
+          .containsPattern("\r\nbad_rate,[0-9-]+ [A-E],,,,,,,,,1,1,1.0000\r\n");
+
       HttpResponse<String> erased =
           server.operator("DELETE", "/v1/admin/integrations/" + id + "/sessions/FN-seal-1", null);
       assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
