@@ -146,7 +146,7 @@ abstract class FunnelContract extends ServerContract {
                   + "<td class=\"num\">2 min 30 s</td><td class=\"num\">4 min 06 s</td></tr>")
           .contains("<tr data-name=\"es\"><td>es</td><td class=\"num\">1</td>")
           .contains("href=\"/console/funnel.csv?integration=" + production + "&amp;from=")
-          .contains("No outcome of a loan scored in these days has been uploaded yet");
+          .contains("No outcome of a loan applied for in these days has been uploaded yet");
       assertThat(html).contains("href=\"/console/funnel\" aria-current=\"page\"");
     }
     // The Test environment, which has no sessions, when asked for by name.
