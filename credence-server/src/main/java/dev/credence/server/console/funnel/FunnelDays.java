@@ -46,9 +46,10 @@ public final class FunnelDays {
   private record Environment(String integrationId, Instant firstSession) {}
 
   /**
-   * Seals, in every environment, the days up to yesterday that have sessions, have none still open
-   * and have no trusted seal, at most {@code limit} of them, oldest first per environment. Each day
-   * is its own transaction. Returns how many days were sealed.
+   * Seals, in every environment with sessions, the days from its first session's to yesterday that
+   * have no session still open and no trusted seal (a day without sessions too, so that a range
+   * reads as few scans as possible), at most {@code limit} of them, oldest first per environment.
+   * Each day is its own transaction. Returns how many days were sealed.
    */
   public int sweep(int limit) {
     LocalDate yesterday = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
