@@ -11,10 +11,8 @@ import dev.credence.server.testing.WebhookReceiver;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -26,13 +24,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * step is saved under {@code target/screenshots/console-erasure/}. The rules themselves are tested
  * over HTTP on both databases ({@link ErasurePagesContract}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ErasureBrowserTest {
+class ErasureBrowserTest extends ConsoleBrowserTest {
   private String email;
-  private RunningServer server;
   private WebhookReceiver receiver;
   private Deployment deployment;
-  private Browser browser;
   private Path screenshots;
   private String device;
   private int shots;
@@ -59,20 +54,9 @@ class ErasureBrowserTest {
   }
 
   @AfterAll
-  void stop() {
+  void closeReceiver() {
     if (receiver != null) {
       receiver.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeBrowser() {
-    if (browser != null) {
-      browser.close();
-      browser = null;
     }
   }
 

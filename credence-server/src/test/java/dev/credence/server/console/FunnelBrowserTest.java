@@ -10,11 +10,8 @@ import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -24,10 +21,7 @@ import org.openqa.selenium.WebElement;
  * axe-core finds nothing. Steps are saved under {@code target/screenshots/console-funnel/}. The
  * figures themselves are tested over HTTP on both databases (console.funnel.FunnelContract).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FunnelBrowserTest {
-  private RunningServer server;
-  private Browser browser;
+class FunnelBrowserTest extends ConsoleBrowserTest {
   private Path screenshots;
   private String viewer;
 
@@ -51,21 +45,6 @@ class FunnelBrowserTest {
       lender.applicant(deployment.productionKey(), production, "FB-done-" + i).finish();
     }
     viewer = ConsoleClient.firstAdmin(server, deployment.companyId()).invite("VIEWER").email();
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeBrowser() {
-    if (browser != null) {
-      browser.close();
-      browser = null;
-    }
   }
 
   @Test

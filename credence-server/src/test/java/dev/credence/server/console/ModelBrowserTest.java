@@ -9,13 +9,10 @@ import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.TestDatabase;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.Select;
@@ -27,15 +24,12 @@ import org.openqa.selenium.support.ui.Select;
  * must not scroll sideways, every control must be labelled and the console must stay quiet. The
  * rules themselves are tested over HTTP on both databases ({@link ModelPagesContract}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ModelBrowserTest {
+class ModelBrowserTest extends ConsoleBrowserTest {
   /** The company's first Admin, invited by the operator; the browsers sign in as them. */
   private String email;
 
-  private RunningServer server;
   private Deployment deployment;
-  private Browser browser;
   private Path screenshots;
   private String device;
   private int shots;
@@ -55,21 +49,6 @@ class ModelBrowserTest {
             server, deployment, "BROWSER", LabelledApplicants.ENOUGH, 20261209));
 
     email = ConsoleClient.firstAdmin(server, deployment.companyId()).email();
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeBrowser() {
-    if (browser != null) {
-      browser.close();
-      browser = null;
-    }
   }
 
   @Test

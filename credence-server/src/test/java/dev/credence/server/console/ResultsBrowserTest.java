@@ -20,10 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -37,15 +35,12 @@ import org.openqa.selenium.support.ui.Select;
  * must stay quiet (a Content-Security-Policy violation is logged there). The rules themselves are
  * tested over HTTP on both databases ({@link ResultPagesContract}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ResultsBrowserTest {
+class ResultsBrowserTest extends ConsoleBrowserTest {
   /** The company's first Admin, invited by the operator; the browsers sign in as them. */
   private String email;
 
-  private RunningServer server;
   private WebhookReceiver receiver;
   private Deployment deployment;
-  private Browser browser;
   private Path screenshots;
   private String device;
   private int shots;
@@ -80,20 +75,9 @@ class ResultsBrowserTest {
   }
 
   @AfterAll
-  void stop() {
+  void closeReceiver() {
     if (receiver != null) {
       receiver.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeBrowser() {
-    if (browser != null) {
-      browser.close();
-      browser = null;
     }
   }
 

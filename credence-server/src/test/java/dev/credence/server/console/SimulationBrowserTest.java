@@ -10,11 +10,8 @@ import dev.credence.server.testing.TestDatabase;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -26,12 +23,9 @@ import org.openqa.selenium.support.ui.Select;
  * control. A Viewer sees no form and is refused the post. Screenshots go to {@code
  * target/screenshots/console-simulation/}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SimulationBrowserTest {
-  private RunningServer server;
+class SimulationBrowserTest extends ConsoleBrowserTest {
   private Deployment deployment;
   private ConsoleClient admin;
-  private Browser browser;
   private Path screenshots;
   private String device;
   private int shots;
@@ -46,21 +40,6 @@ class SimulationBrowserTest {
     server = RunningServer.start(TestDatabase.H2, RunningServer.with(RunningServer.QUICK_WORKERS));
     deployment = server.newDeployment();
     admin = ConsoleClient.firstAdmin(server, deployment.companyId());
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeBrowser() {
-    if (browser != null) {
-      browser.close();
-      browser = null;
-    }
   }
 
   @Test

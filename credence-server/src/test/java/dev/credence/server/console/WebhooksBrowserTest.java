@@ -13,11 +13,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -28,10 +25,7 @@ import org.openqa.selenium.WebElement;
  * step. Steps are saved under {@code target/screenshots/console-webhooks/}. The rules themselves
  * are tested over HTTP on both databases (endings.WebhookEventsContract).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WebhooksBrowserTest {
-  private RunningServer server;
-  private Browser browser;
+class WebhooksBrowserTest extends ConsoleBrowserTest {
   private Path screenshots;
   private String device;
   private int shots;
@@ -52,21 +46,6 @@ class WebhooksBrowserTest {
                 Map.of(
                     "CREDENCE_WEBHOOK_RETRY_BASE_MS", "100",
                     "CREDENCE_WEBHOOK_RETRY_SECONDS", "60")));
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
-  }
-
-  @AfterEach
-  void closeBrowser() {
-    if (browser != null) {
-      browser.close();
-      browser = null;
-    }
   }
 
   @Test
