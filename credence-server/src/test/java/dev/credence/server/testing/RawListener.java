@@ -16,10 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RawListener implements AutoCloseable {
   private final ServerSocket socket;
   private final byte[] reply;
+  private final boolean readsFirst;
   private final AtomicInteger accepted = new AtomicInteger();
 
-  private RawListener(byte[] reply) {
+  private RawListener(byte[] reply, boolean readsFirst) {
     this.reply = reply;
+    this.readsFirst = readsFirst;
     try {
       socket = new ServerSocket(0);
     } catch (IOException e) {
@@ -32,12 +34,20 @@ public final class RawListener implements AutoCloseable {
 
   /** A listener that closes each connection at once, writing nothing. */
   public static RawListener counting() {
-    return new RawListener(new byte[0]);
+    return new RawListener(new byte[0], false);
   }
 
   /** A listener that writes {@code reply} to each connection, then closes it. */
   public static RawListener replying(byte[] reply) {
-    return new RawListener(reply.clone());
+    return new RawListener(reply.clone(), true);
+  }
+
+  /**
+   * A listener that reads the whole request on each connection, its body included, then closes it
+   * without a byte of answer: a receiver that fails while handling the request.
+   */
+  public static RawListener closingAfterTheRequest() {
+    return new RawListener(new byte[0], true);
   }
 
   public int port() {
@@ -53,7 +63,7 @@ public final class RawListener implements AutoCloseable {
     while (!socket.isClosed()) {
       try (Socket connection = socket.accept()) {
         accepted.incrementAndGet();
-        if (reply.length > 0) {
+        if (readsFirst) {
           answer(connection);
         }
       } catch (IOException e) {
@@ -64,7 +74,7 @@ public final class RawListener implements AutoCloseable {
 
   /**
    * Reads what the client sent first, so that closing does not reset the connection under the
-   * reply, then writes the reply and waits for the client to hang up.
+   * reply, then writes the reply (if any), closes its side and waits for the client to hang up.
    */
   private void answer(Socket connection) throws IOException {
     connection.setSoTimeout(2000);

@@ -111,8 +111,21 @@ class WebhookSenderTest {
       WebhookSender.Answer answer =
           sender.send("http://127.0.0.1:" + closing.port() + "/", KEYS, "e", "{}");
       assertThat(answer.error()).isEqualTo("connection closed before an answer");
-      // Jetty may try a second connection when the first closed before the request was written.
-      assertThat(closing.accepted()).isBetween(1, 2);
+      // Jetty opens a new connection whenever one closes before the request was written, as often
+      // as that race recurs (three times under load): how many it opens is the client's timing. A
+      // request that was written is never sent twice, as the next test shows.
+      assertThat(closing.accepted()).isPositive();
+    }
+  }
+
+  @Test
+  void aPeerThatTakesTheRequestAndClosesIsNamedSoAndGetsItOnce() {
+    try (RawListener failing = RawListener.closingAfterTheRequest()) {
+      WebhookSender.Answer answer =
+          sender.send("http://127.0.0.1:" + failing.port() + "/", KEYS, "e", "{}");
+      assertThat(answer.statusCode()).isNull();
+      assertThat(answer.error()).isEqualTo("connection closed before an answer");
+      assertThat(failing.accepted()).isEqualTo(1);
     }
   }
 

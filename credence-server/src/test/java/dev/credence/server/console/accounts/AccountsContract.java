@@ -239,8 +239,9 @@ abstract class AccountsContract extends ServerContract {
       for (Future<Integer> attempt : attempts) {
         statuses.add(attempt.get(60, TimeUnit.SECONDS));
       }
-      // Each attempt is written before its password is checked, so no burst checks more.
-      assertThat(statuses).containsOnly(401, 429);
+      // Each attempt is written before its password is checked, so no burst checks more. When all
+      // twelve are written before any counts, each sees the others and none is checked: all 429.
+      assertThat(statuses).isSubsetOf(401, 429);
       assertThat(statuses.stream().filter(s -> s == 401).count())
           .isLessThanOrEqualTo(SignInThrottle.MAX_FAILURES_PER_PAIR);
     } finally {
