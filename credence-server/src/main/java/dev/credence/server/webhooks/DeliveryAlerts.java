@@ -16,13 +16,21 @@ import org.jdbi.v3.core.statement.Query;
  * Tells a company when an environment's webhooks have been failing for {@link #AFTER}, once per
  * incident, and again when the incident ends (docs/webhooks.md, "Alerts"). An incident starts when
  * a check finds an event of the environment waiting for a retry (its receiver answered something
- * else than 200, or nothing) and ends at the first check that finds none: either the receiver took
- * the events again, or their retries ran out. Every node runs the check; the incident table makes
- * each notice go once, whichever node claims it.
+ * else than 200, or nothing) and ends at the first check that finds none, and no event queued for
+ * longer than {@link #QUEUED}: either the receiver took the events again, or their retries ran out
+ * and nothing else is waiting. Every node runs the check; the incident table makes each notice go
+ * once, whichever node claims it.
  */
 public final class DeliveryAlerts {
   /** How long an event must have been waiting for a retry before the company is told. */
   public static final Duration AFTER = Duration.ofMinutes(30);
+
+  /**
+   * An event not yet tried this long after it was made is queued behind a failing one (a session's
+   * events go one at a time): it keeps an incident open, so that the moment between one event's
+   * last retry and its successor's first attempt does not end the incident.
+   */
+  static final Duration QUEUED = Duration.ofMinutes(1);
 
   /** Who is told, and how: the dashboard's e-mail to the company's Admins. */
   public interface Notices {
@@ -52,8 +60,9 @@ public final class DeliveryAlerts {
 
   /**
    * One check of every environment: opens, announces and closes incidents. {@code failing} holds
-   * every environment with a pending event that was tried; {@code waiting} counts those of them
-   * waiting for a retry (tried and refused in their current retry window).
+   * every environment with a pending event that was tried or has been queued for {@link #QUEUED};
+   * {@code waiting} counts those of them waiting for a retry (tried and refused in their current
+   * retry window).
    */
   public void check() {
     Instant now = clock.instant();
@@ -65,8 +74,10 @@ public final class DeliveryAlerts {
                         "SELECT integration_id,"
                             + " MIN(CASE WHEN window_attempts > 0 THEN created_at END) AS since,"
                             + " SUM(CASE WHEN window_attempts > 0 THEN 1 ELSE 0 END) AS waiting"
-                            + " FROM events WHERE status = 'PENDING' AND attempts > 0"
+                            + " FROM events WHERE status = 'PENDING'"
+                            + " AND (attempts > 0 OR created_at < :queued)"
                             + " GROUP BY integration_id")
+                    .bind("queued", utc(now.minus(QUEUED)))
                     .map(
                         (rs, ctx) ->
                             Map.entry(
@@ -75,7 +86,8 @@ public final class DeliveryAlerts {
                     .stream()
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     // An environment is failing while an event waits for a retry; it is over once no event that
-    // was tried is still pending (one sent again by hand is sent at once, then counts).
+    // was tried, or has been queued for a while, is still pending (one sent again by hand is sent
+    // at once, then counts).
     failing.forEach(
         (integrationId, f) -> {
           if (f.waiting() > 0) {
