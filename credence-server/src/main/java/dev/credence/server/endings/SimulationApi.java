@@ -34,8 +34,6 @@ public final class SimulationApi {
         sessions.admitSimulation(
             ctx.header("api-key"), ctx.header(Signatures.HEADER), ctx.bodyAsBytes());
     Simulations.Request request = Simulations.request(admitted.uid(), admitted.request());
-    simulations.check(admitted.environment(), request);
-    sessions.limitRate(admitted.environment());
     Session ended = simulations.run(admitted.environment(), request, Actor.API_KEY);
     ctx.json(results.result(ended.integrationId(), ended.uid()));
   }

@@ -117,7 +117,7 @@ public final class Simulations {
    * Refuses a simulation outside Test (403 {@code simulation_not_allowed}) and a script the
    * environment's model cannot score (422); writes nothing.
    */
-  public void check(Environment environment, Request request) {
+  private void check(Environment environment, Request request) {
     SessionService.requireTest(environment);
     if (request.scenario() == Scenario.COMPLETED) {
       scorer.check(environment, request.script());
@@ -125,13 +125,16 @@ public final class Simulations {
   }
 
   /**
-   * Makes and ends a simulated session in a Test environment, checked first ({@link #check}); the
-   * uid must be new (409 otherwise). The company's audit log records it, as made by {@code actor}.
+   * Makes and ends a simulated session in a Test environment, checked first ({@link #check}), then
+   * counted against the environment's per-minute limit as a create is (429 {@code rate_limited}),
+   * whether the API or the dashboard asks; the uid must be new (409 otherwise). The company's audit
+   * log records it, as made by {@code actor}.
    *
    * @return the session as it ended
    */
   public Session run(Environment environment, Request request, Actor actor) {
     check(environment, request);
+    sessions.limitRate(environment);
     Session session = sessions.openSimulated(environment, request.uid());
     View view = assessment.view(session, environment);
     switch (request.scenario()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.credence.api.Signatures;
+import dev.credence.server.testing.ConsoleClient;
 import dev.credence.server.testing.RunningServer;
 import dev.credence.server.testing.RunningServer.Deployment;
 import dev.credence.server.testing.ServerContract;
@@ -291,6 +292,37 @@ abstract class SimulationContract extends ServerContract {
     JsonNode real = json(result(deployment.testKey(), open));
     assertThat(real.get("status").asText()).isEqualTo("created");
     assertThat(real.has("simulated")).isFalse();
+  }
+
+  @Test
+  void simulationsCountAgainstThePerMinuteLimitFromTheApiAndTheDashboardAlike() {
+    server.patchIntegration(deployment.testIntegrationId(), "{\"rate_limit_per_minute\": 2}");
+    assertThat(server.createSession(deployment.testKey(), body(newUid(), "")).statusCode())
+        .isEqualTo(200);
+    assertThat(
+            simulate(deployment.testKey(), body(newUid(), "\"scenario\": \"expired\""))
+                .statusCode())
+        .isEqualTo(200);
+
+    String byApi = newUid();
+    HttpResponse<String> limited =
+        simulate(deployment.testKey(), body(byApi, "\"scenario\": \"expired\""));
+    assertRefused(limited, 429, "rate_limited");
+    assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+
+    String byForm = newUid();
+    ConsoleClient admin = ConsoleClient.firstAdmin(server, deployment.companyId());
+    admin.get("/console/deployments/" + deployment.deploymentId() + "?env=test");
+    HttpResponse<String> page =
+        admin.post(
+            "/console/deployments/" + deployment.deploymentId() + "/test/simulate",
+            Map.of("uid", byForm, "scenario", "expired"));
+    assertThat(page.statusCode()).isEqualTo(429);
+    assertThat(page.headers().firstValue("Retry-After")).isPresent();
+    assertThat(page.body()).contains("This integration allows 2 new sessions a minute");
+
+    assertThat(result(deployment.testKey(), byApi).statusCode()).isEqualTo(404);
+    assertThat(result(deployment.testKey(), byForm).statusCode()).isEqualTo(404);
   }
 
   private HttpResponse<String> simulate(String apiKey, String body) {
