@@ -206,7 +206,8 @@ public final class FunnelQueries {
 
   /**
    * The sessions created in [from, to), their module finishes and their loans with an outcome,
-   * counted by one scan each.
+   * counted by one scan each. Simulated sessions are left out: no applicant took them (a simulation
+   * answers no module, so it has no module finish either).
    */
   Tally scan(Handle h, String integrationId, Instant from, Instant to) {
     Tally tally = new Tally();
@@ -224,7 +225,8 @@ public final class FunnelQueries {
                 "SELECT "
                     + columns
                     + ", COUNT(*) FROM sessions WHERE integration_id = :integration"
-                    + " AND created_at >= :from AND created_at < :to GROUP BY "
+                    + " AND created_at >= :from AND created_at < :to AND simulated = FALSE"
+                    + " GROUP BY "
                     + columns),
             integrationId,
             from,
@@ -279,6 +281,7 @@ public final class FunnelQueries {
                         + " JOIN loan_outcomes o ON o.integration_id = r.integration_id"
                         + " AND o.uid = r.uid WHERE s.integration_id = :integration"
                         + " AND s.created_at >= :from AND s.created_at < :to"
+                        + " AND s.simulated = FALSE"
                         + " GROUP BY r.session_id, r.risk_band, s.created_at) loans"
                         + " WHERE bad = 1 OR good = 1 GROUP BY risk_band, "
                         + createdDay)

@@ -343,6 +343,45 @@ abstract class FunnelContract extends ServerContract {
     }
   }
 
+  @Test
+  void simulatedSessionsAreLeftOut() {
+    Deployment d = server.newDeployment();
+    String test = d.testIntegrationId();
+    LocalDate day = today();
+    HttpResponse<String> created = server.createSession(d.testKey(), sessionBody("FN-real", test));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+    for (String scenario : List.of("completed", "cancelled", "expired", "incomplete")) {
+      HttpResponse<String> simulated =
+          server.send(
+              "POST",
+              "/v1/sessions-management/simulate",
+              "{\"uid\": \"FN-sim-"
+                  + scenario
+                  + "\", \"integration_id\": \""
+                  + test
+                  + "\", \"scenario\": \""
+                  + scenario
+                  + "\"}",
+              "api-key",
+              d.testKey(),
+              "Content-Type",
+              "application/json");
+      assertThat(simulated.statusCode()).as(simulated.body()).isEqualTo(200);
+    }
+    String csv =
+        ConsoleClient.firstAdmin(server, d.companyId())
+            .get("/console/funnel.csv" + range(day, today(), test))
+            .body();
+    assertThat(csv)
+        .contains("funnel,Created,1,0,")
+        .contains("funnel,Consented,0,")
+        .contains("ended,completed,0,")
+        .contains("ended,cancelled,0,")
+        .contains("ended,expired,0,")
+        .contains("ended,open,1,")
+        .doesNotContain("time_to_complete,all,,,,,,1,");
+  }
+
   /**
    * The funnel CSV of one day of {@code d}'s Production, read by a newly signed-in Admin: the clock
    * moves by days here, past a sign-in's idle limit.
