@@ -22,13 +22,13 @@ async function create(baseUrl: string, apiKey: string, integrationId: string, ui
   return credence.CreateSessionResponseToJSON(made);
 }
 
-/** A documented error as the client raises it: the status and the code of its body. */
-async function refusal(call: () => Promise<unknown>) {
+/** A documented error as the client raises it: the status and the code of its body, read with its model. */
+async function refusal(call: () => Promise<unknown>, model: (json: unknown) => { code: string }) {
   try {
     await call();
   } catch (e) {
     if (e instanceof credence.ResponseError) {
-      const body = (await e.response.json()) as { code: string };
+      const body = model(await e.response.json());
       return { status: e.response.status, code: body.code };
     }
     throw e;
@@ -45,11 +45,13 @@ async function read(baseUrl: string, apiKey: string, integrationId: string, uid:
     page: credence.ResultPageToJSON(await results.listResults({ limit: 10 })),
     webhook_test: credence.WebhookTestDeliveredToJSON(await new credence.WebhooksApi(config).testWebhook()),
     refusals: [
-      await refusal(() => results.getResult({ uid: 'CUST-NEVER-SEEN' })),
-      await refusal(() =>
-        sessions.createSession({ createSessionRequest: { uid: '1990-01-15', integrationId } })),
-      await refusal(() =>
-        sessions.createSession({ createSessionRequest: { uid: uid + '-2', integrationId: otherIntegrationId } })),
+      await refusal(() => results.getResult({ uid: 'CUST-NEVER-SEEN' }), credence.ResultNotFoundErrorFromJSON),
+      await refusal(
+        () => sessions.createSession({ createSessionRequest: { uid: '1990-01-15', integrationId } }),
+        credence.SessionRequestInvalidErrorFromJSON),
+      await refusal(
+        () => sessions.createSession({ createSessionRequest: { uid: uid + '-2', integrationId: otherIntegrationId } }),
+        credence.IntegrationForbiddenErrorFromJSON),
     ],
   };
 }

@@ -23,7 +23,10 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -112,7 +115,14 @@ class GeneratedClientsTest {
     assertThat(read.get("refusals"))
         .extracting(r -> r.get("model").asText())
         .containsExactly(
-            "GetResult404Response", "CreateSession422Response", "CreateSession403Response");
+            "ResultNotFoundError", "SessionRequestInvalidError", "IntegrationForbiddenError");
+    assertThat(modelFiles(client.resolve("credence_client/models"), ".py"))
+        .as("the generated models")
+        .containsAll(
+            errorBodySchemas().stream()
+                .map(name -> name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT))
+                .toList())
+        .noneMatch(m -> m.matches("[a-z0-9_]+\\d{3}_response|inline_object\\d*"));
     readsEveryWebhook(client, List.of(python, "check.py"));
   }
 
@@ -137,6 +147,10 @@ class GeneratedClientsTest {
     // (docs/decisions/0028-openapi-for-generators.md).
     assertThat(client.resolve("apis/WebhookEventsApi.ts")).doesNotExist();
     run(client, List.of("node", tsc().toString(), "-p", "."));
+    assertThat(modelFiles(client.resolve("models"), ".ts"))
+        .as("the generated models")
+        .containsAll(errorBodySchemas())
+        .noneMatch(m -> m.matches("\\w+\\d{3}Response|InlineObject\\d*"));
     talksToTheServer(client, List.of("node", "out/check.js"));
     readsEveryWebhook(client, List.of("node", "out/check.js"));
   }
@@ -246,6 +260,48 @@ class GeneratedClientsTest {
       GlobalSettings.reset();
     }
     return out;
+  }
+
+  /**
+   * The names of the schemas of the document's JSON error responses (4xx and 5xx), each a component
+   * (docs/decisions/0028-openapi-for-generators.md), so a generated client has a model of that name
+   * for it.
+   */
+  private static Set<String> errorBodySchemas() throws IOException {
+    JsonNode document = JSON.readTree(DOCUMENT.toFile());
+    Set<String> names = new TreeSet<>();
+    for (JsonNode item : document.get("paths")) {
+      for (JsonNode operation : item) {
+        operation
+            .path("responses")
+            .fields()
+            .forEachRemaining(
+                r -> {
+                  JsonNode response = r.getValue();
+                  String ref = response.path("$ref").asText();
+                  if (!ref.isEmpty()) {
+                    response = document.at(ref.substring(1));
+                  }
+                  String schema = response.at("/content/application~1json/schema/$ref").asText();
+                  if (r.getKey().matches("[45]\\d\\d") && !schema.isEmpty()) {
+                    names.add(schema.substring(schema.lastIndexOf('/') + 1));
+                  }
+                });
+      }
+    }
+    assertThat(names).isNotEmpty();
+    return names;
+  }
+
+  /** The models a generated client has: the names of the files in {@code models}. */
+  private static List<String> modelFiles(Path models, String extension) throws IOException {
+    try (Stream<Path> files = Files.list(models)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(f -> f.endsWith(extension) && !f.startsWith("index.") && !f.startsWith("__"))
+          .map(f -> f.substring(0, f.length() - extension.length()))
+          .toList();
+    }
   }
 
   private static void copyScript(String name, Path client) throws IOException {

@@ -119,6 +119,38 @@ class OpenApiDocumentTest {
     assertThat(declared).containsAll(operationTags).containsAll(eventTags);
   }
 
+  /**
+   * Code generators name a schema written inline in a response after the operation and status
+   * ({@code CreateSession403Response}) or not at all ({@code InlineObject}): every JSON error body
+   * is a named component instead (docs/decisions/0028-openapi-for-generators.md).
+   */
+  @Test
+  void everyJsonErrorBodyIsANamedComponent() {
+    Map<String, String> errorSchemas = new TreeMap<>();
+    for (String operation : documentedOperations()) {
+      responses(operation)
+          .fields()
+          .forEachRemaining(
+              r -> {
+                JsonNode json = resolve(r.getValue()).at("/content/application~1json");
+                if (r.getKey().matches("[45]\\d\\d") && !json.isMissingNode()) {
+                  errorSchemas.put(
+                      operation + " " + r.getKey(), json.path("schema").path("$ref").asText());
+                }
+              });
+    }
+
+    assertThat(errorSchemas).isNotEmpty();
+    assertThat(errorSchemas)
+        .allSatisfy(
+            (response, ref) -> {
+              assertThat(ref).as(response).startsWith("#/components/schemas/");
+              assertThat(resolve(JSON.createObjectNode().put("$ref", ref)).isMissingNode())
+                  .as("%s names %s, which is not in the document", response, ref)
+                  .isFalse();
+            });
+  }
+
   @Test
   void everyPublicRouteOfTheServerIsDocumentedAndEveryDocumentedOneExists() {
     Set<String> routes =
