@@ -24,6 +24,15 @@ final class Logging {
   static final List<String> QUIET_LIBRARIES =
       List.of("org.eclipse.jetty", "com.zaxxer.hikari", "org.flywaydb", "io.javalin");
 
+  /**
+   * db-scheduler's advice, at WARN on every start on H2, to persist times in UTC "if using
+   * zone-less types for time-columns". Its {@code scheduled_tasks} columns are {@code TIMESTAMP
+   * WITH TIME ZONE} (migration V3), so the advice does not apply; the library names this logger so
+   * that it can be silenced, and only its errors are kept.
+   */
+  static final String SCHEDULER_UTC_ADVICE =
+      "com.github.kagkarlsson.scheduler.jdbc.AutodetectJdbcCustomization.utc_warning";
+
   /** Text lines: time with its offset, level, thread, logger, the request's ids, the message. */
   static final String TEXT_PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger%replace("
@@ -60,6 +69,7 @@ final class Logging {
     for (String library : QUIET_LIBRARIES) {
       context.getLogger(library).setLevel(quiet);
     }
+    context.getLogger(SCHEDULER_UTC_ADVICE).setLevel(Level.ERROR);
   }
 
   /**

@@ -114,6 +114,14 @@ class JsonLogsTest {
       lines.add(parsed);
     }
 
+    // A clean start and journey on the embedded default warns of nothing: no library's start-up
+    // advice, no line an operator's alerting would have to learn to ignore.
+    assertThat(lines)
+        .filteredOn(l -> !l.get("loggerName").asText().startsWith("dev.credence"))
+        .filteredOn(l -> l.get("level").asText().equals("WARN"))
+        .extracting(l -> l.get("loggerName").asText() + ": " + l.get("formattedMessage").asText())
+        .isEmpty();
+
     List<JsonNode> access =
         lines.stream().filter(l -> l.get("loggerName").asText().equals("credence.access")).toList();
     assertThat(access).isNotEmpty();
