@@ -74,20 +74,7 @@ class WebhooksBrowserTest extends ConsoleBrowserTest {
       String production = deployment.productionIntegrationId();
       String failed = prefix + "-01";
       lender.applicant(deployment.productionKey(), production, failed).finish(3);
-      for (int event = 0; event < 2; event++) {
-        final int index = event;
-        server.awaitEvents(
-            production,
-            failed,
-            Duration.ofSeconds(20),
-            e -> e.get(index).get("attempts").asInt() > 0);
-        server.clock().advance(Duration.ofMinutes(2));
-        server.awaitEvents(
-            production,
-            failed,
-            Duration.ofSeconds(20),
-            e -> e.get(index).get("status").asText().equals("FAILED"));
-      }
+      server.failEvents(production, failed, 2, Duration.ofMinutes(2), Duration.ofSeconds(20));
       server.patchIntegration(production, "{\"webhook_url\": \"" + receiver.url() + "\"}");
       lender.applicant(deployment.productionKey(), production, prefix + "-02").finish(2);
       receiver.await(2, Duration.ofSeconds(20));

@@ -261,20 +261,7 @@ abstract class WebhookEventsContract extends ServerContract {
   /** Lets the refused events' retry windows close one after another, until all are FAILED. */
   private void failEverything(String... uids) {
     for (String uid : uids) {
-      for (int event = 0; event < 2; event++) {
-        final int index = event;
-        server.awaitEvents(
-            deployment.productionIntegrationId(),
-            uid,
-            WAIT,
-            e -> e.get(index).get("attempts").asInt() > 0);
-        server.clock().advance(Duration.ofMinutes(2));
-        server.awaitEvents(
-            deployment.productionIntegrationId(),
-            uid,
-            WAIT,
-            e -> e.get(index).get("status").asText().equals("FAILED"));
-      }
+      server.failEvents(deployment.productionIntegrationId(), uid, 2, Duration.ofMinutes(2), WAIT);
     }
   }
 

@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -166,6 +167,23 @@ public final class RunningServer extends ServerHttp implements AutoCloseable {
     try (dev.credence.server.store.Database database =
         dev.credence.server.store.Database.open(config.database())) {
       return database.jdbi().withHandle(callback);
+    }
+  }
+
+  /**
+   * Lets the retry windows of {@code uid}'s first {@code events} events close one after another,
+   * until each is FAILED: a session's events go one at a time, so each is awaited until it has been
+   * tried, then the clock moves by {@code past} (longer than the window) and its next attempt is
+   * its last. Waits at most {@code wait} for each step.
+   */
+  public void failEvents(
+      String integrationId, String uid, int events, Duration past, Duration wait) {
+    for (int event = 0; event < events; event++) {
+      final int index = event;
+      awaitEvents(integrationId, uid, wait, e -> e.get(index).get("attempts").asInt() > 0);
+      clock.advance(past);
+      awaitEvents(
+          integrationId, uid, wait, e -> e.get(index).get("status").asText().equals("FAILED"));
     }
   }
 
