@@ -9,10 +9,8 @@ import dev.credence.server.testing.TestDatabase;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -22,10 +20,8 @@ import org.openqa.selenium.support.ui.Select;
  * in through the form on a desktop, invites an analyst, who joins on a phone as a Viewer and is
  * refused the audit log. Every page is saved under {@code target/screenshots/console-accounts/}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AccountsBrowserTest {
+class AccountsBrowserTest extends ConsoleBrowserTest {
   private static final String PASSWORD = "a long desk password 42";
-  private RunningServer server;
   private Path screenshots;
   private int shots;
 
@@ -37,13 +33,6 @@ class AccountsBrowserTest {
         Browser.emptyDirectory(
             Path.of(
                 System.getProperty("basedir", "."), "target", "screenshots", "console-accounts"));
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
   }
 
   @Test

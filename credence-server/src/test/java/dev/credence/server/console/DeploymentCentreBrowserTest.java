@@ -22,7 +22,6 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -41,14 +40,12 @@ import org.openqa.selenium.support.ui.Select;
  * settings form, refused, saved and read-only. The rules are tested over plain HTTP on both
  * databases ({@link DeploymentPagesContract}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DeploymentCentreBrowserTest {
+class DeploymentCentreBrowserTest extends ConsoleBrowserTest {
   private static final AtomicInteger PEOPLE = new AtomicInteger();
   private static final AtomicInteger UIDS = new AtomicInteger();
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-  private RunningServer server;
   private WebhookReceiver receiver;
 
   @BeforeAll
@@ -59,12 +56,9 @@ class DeploymentCentreBrowserTest {
   }
 
   @AfterAll
-  void stop() {
+  void stopReceiver() {
     if (receiver != null) {
       receiver.close();
-    }
-    if (server != null) {
-      server.close();
     }
   }
 

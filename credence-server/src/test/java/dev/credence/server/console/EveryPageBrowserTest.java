@@ -17,7 +17,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every dashboard page an Admin reaches from the menu ({@link ConsoleCrawl}), in a real browser on
@@ -26,8 +25,7 @@ import org.junit.jupiter.api.TestInstance;
  * added later is checked too, as soon as a link leads to it. The states reached only through a form
  * (a batch made, a key revealed) are checked by the tests of their pages.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EveryPageBrowserTest {
+class EveryPageBrowserTest extends ConsoleBrowserTest {
   private static final List<String> MENU =
       List.of(
           "/console/deployments",
@@ -40,7 +38,6 @@ class EveryPageBrowserTest {
           "/console/users",
           "/console/audit");
 
-  private RunningServer server;
   private WebhookReceiver receiver;
   private String email;
   private List<String> pages;
@@ -86,12 +83,9 @@ class EveryPageBrowserTest {
   }
 
   @AfterAll
-  void stop() {
+  void stopReceiver() {
     if (receiver != null) {
       receiver.close();
-    }
-    if (server != null) {
-      server.close();
     }
   }
 

@@ -18,11 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebElement;
@@ -35,11 +33,9 @@ import org.openqa.selenium.support.ui.Select;
  * each the page must not scroll sideways and the console must stay quiet (a CSP violation is logged
  * there).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LinksAndOutcomesBrowserTest {
+class LinksAndOutcomesBrowserTest extends ConsoleBrowserTest {
   private static final String PASSWORD = "velvet lantern orbit 58";
 
-  private RunningServer server;
   private final HttpClient http =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   private Path screenshots;
@@ -49,13 +45,6 @@ class LinksAndOutcomesBrowserTest {
   void start() {
     Browser.requireChromium();
     server = RunningServer.start(TestDatabase.H2);
-  }
-
-  @AfterAll
-  void stop() {
-    if (server != null) {
-      server.close();
-    }
   }
 
   @Test
