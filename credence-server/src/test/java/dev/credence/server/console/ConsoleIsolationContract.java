@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,16 +24,6 @@ import org.junit.jupiter.api.Test;
  * and changes nothing. Every form A's own pages show is refused without its CSRF token.
  */
 abstract class ConsoleIsolationContract extends ServerContract {
-  private static final List<String> MENU =
-      List.of(
-          "/console/deployments",
-          "/console/results",
-          "/console/results?env=test",
-          "/console/links",
-          "/console/outcomes",
-          "/console/models",
-          "/console/users",
-          "/console/audit");
   private static final Pattern ID = Pattern.compile("[0-9a-f]{24}|[0-9a-f]{64}");
   private static final String UID = "bravo-applicant-0001";
 
@@ -93,17 +82,9 @@ abstract class ConsoleIsolationContract extends ServerContract {
         "/console/users/invite", Map.of("email", "pending@bravo.example", "role", "VIEWER"));
 
     // ... and a batch of links.
-    ConsoleCrawl.Form generate =
-        ConsoleCrawl.forms("/console/links", bravoAdmin.get("/console/links").body()).stream()
-            .filter(f -> f.action().equals("/console/links"))
-            .findFirst()
-            .orElseThrow();
-    Map<String, String> batch = new LinkedHashMap<>(generate.fields());
-    batch.put("name", "bravo-batch");
-    batch.put("count", "2");
-    assertThat(bravoAdmin.post(generate.action(), batch).statusCode()).isEqualTo(302);
+    bravoAdmin.generateLinks("bravo-batch", 2);
 
-    bravoCrawl = ConsoleCrawl.of(bravoAdmin, MENU);
+    bravoCrawl = ConsoleCrawl.of(bravoAdmin, ConsoleCrawl.MENU);
     bravoMarkers.addAll(
         List.of(
             bravo.deploymentId(),
@@ -188,7 +169,7 @@ abstract class ConsoleIsolationContract extends ServerContract {
 
   @Test
   void everyFormRefusesAMissingOrWrongToken() {
-    ConsoleCrawl own = ConsoleCrawl.of(alphaAdmin, MENU);
+    ConsoleCrawl own = ConsoleCrawl.of(alphaAdmin, ConsoleCrawl.MENU);
     assertThat(own.forms()).hasSizeGreaterThan(5);
     String auditBefore = auditRows(alphaAdmin);
     for (ConsoleCrawl.Form form : own.forms()) {
@@ -236,9 +217,5 @@ abstract class ConsoleIsolationContract extends ServerContract {
 
   private static String stripTokens(String html) {
     return html.replaceAll("name=\"csrf\" value=\"[^\"]*\"", "");
-  }
-
-  static Set<String> menu() {
-    return Set.copyOf(MENU);
   }
 }

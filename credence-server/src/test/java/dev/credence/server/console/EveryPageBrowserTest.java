@@ -11,7 +11,6 @@ import dev.credence.server.testing.TestDatabase;
 import dev.credence.server.testing.WebhookReceiver;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -26,18 +25,6 @@ import org.junit.jupiter.api.Test;
  * (a batch made, a key revealed) are checked by the tests of their pages.
  */
 class EveryPageBrowserTest extends ConsoleBrowserTest {
-  private static final List<String> MENU =
-      List.of(
-          "/console/deployments",
-          "/console/results",
-          "/console/results?env=test",
-          "/console/links",
-          "/console/webhooks",
-          "/console/outcomes",
-          "/console/models",
-          "/console/users",
-          "/console/audit");
-
   private WebhookReceiver receiver;
   private String email;
   private List<String> pages;
@@ -64,17 +51,12 @@ class EveryPageBrowserTest extends ConsoleBrowserTest {
     email = admin.email();
     admin.post(
         "/console/users/invite", Map.of("email", "pending@lender.example", "role", "VIEWER"));
-    ConsoleCrawl.Form generate =
-        ConsoleCrawl.forms("/console/links", admin.get("/console/links").body()).stream()
-            .filter(f -> f.action().equals("/console/links"))
-            .findFirst()
-            .orElseThrow();
-    Map<String, String> batch = new LinkedHashMap<>(generate.fields());
-    batch.put("name", "every-page");
-    batch.put("count", "2");
-    assertThat(admin.post(generate.action(), batch).statusCode()).isEqualTo(302);
+    admin.generateLinks("every-page", 2);
 
-    pages = ConsoleCrawl.of(admin, MENU).pages().stream().filter(p -> !p.contains(".csv")).toList();
+    pages =
+        ConsoleCrawl.of(admin, ConsoleCrawl.MENU).pages().stream()
+            .filter(p -> !p.contains(".csv"))
+            .toList();
     assertThat(pages)
         .as("the crawl reaches the pages behind the menu")
         .anyMatch(p -> p.startsWith("/console/deployments/"))
@@ -111,7 +93,7 @@ class EveryPageBrowserTest extends ConsoleBrowserTest {
 
   /** Each page's axe-core violations and sideways scrolling, one line each. */
   private List<String> problems(Browser browser) {
-    browser.signIn(server.baseUrl(), MENU.get(0), email, ConsoleClient.PASSWORD);
+    browser.signIn(server.baseUrl(), ConsoleCrawl.MENU.get(0), email, ConsoleClient.PASSWORD);
     List<String> problems = new ArrayList<>();
     for (String page : pages) {
       browser.open(server.baseUrl() + page);

@@ -78,6 +78,23 @@ public final class ConsoleClient {
     return other;
   }
 
+  /**
+   * Makes a batch of {@code count} links named {@code name} through the Links page's form, with the
+   * rest of its fields as the page fills them in.
+   */
+  public void generateLinks(String name, int count) {
+    ConsoleCrawl.Form generate =
+        ConsoleCrawl.forms("/console/links", get("/console/links").body()).stream()
+            .filter(f -> f.action().equals("/console/links"))
+            .findFirst()
+            .orElseThrow();
+    Map<String, String> batch = new LinkedHashMap<>(generate.fields());
+    batch.put("name", name);
+    batch.put("count", String.valueOf(count));
+    HttpResponse<String> made = post(generate.action(), batch);
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(302);
+  }
+
   private void accept(String path, String name) {
     assertThat(get(path).statusCode()).isEqualTo(200);
     HttpResponse<String> accepted =

@@ -31,6 +31,19 @@ public final class ConsoleCrawl {
       Pattern.compile("<textarea([^>]*)>(.*?)</textarea>", Pattern.DOTALL);
   private static final int MAX_PAGES = 150;
 
+  /** The pages of the dashboard's menu, where a crawl of the whole dashboard starts. */
+  public static final List<String> MENU =
+      List.of(
+          "/console/deployments",
+          "/console/results",
+          "/console/results?env=test",
+          "/console/links",
+          "/console/webhooks",
+          "/console/outcomes",
+          "/console/models",
+          "/console/users",
+          "/console/audit");
+
   /** A form as its page has it: where it posts and the values it would send untouched. */
   public record Form(String page, String action, boolean multipart, Map<String, String> fields) {}
 
