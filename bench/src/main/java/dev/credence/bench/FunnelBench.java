@@ -1,5 +1,6 @@
 package dev.credence.bench;
 
+import static dev.credence.bench.BenchData.seconds;
 import static dev.credence.server.store.Timestamps.utc;
 
 import dev.credence.server.assessment.AssessmentStore;
@@ -221,10 +222,7 @@ public final class FunnelBench {
    */
   private static long[] load(Database db, int n, Instant now) {
     db.jdbi().useHandle(h -> environment(h, now));
-    String range =
-        db.isH2()
-            ? "(SELECT \"X\" AS x FROM SYSTEM_RANGE(CAST(:first AS BIGINT), CAST(:last AS BIGINT))) r"
-            : "generate_series(CAST(:first AS BIGINT), CAST(:last AS BIGINT)) AS r(x)";
+    String range = BenchData.range(db.isH2());
     String modules =
         db.isH2()
             ? "(SELECT \"X\" AS x FROM SYSTEM_RANGE(1, 4)) m"
@@ -425,21 +423,8 @@ public final class FunnelBench {
     return rows;
   }
 
-  /** An interval of {@code expression} seconds, as H2 and PostgreSQL both read it. */
-  private static String seconds(String expression) {
-    return "INTERVAL '1' SECOND * (" + expression + ")";
-  }
-
   private static void environment(Handle h, Instant now) {
-    h.createUpdate(
-            "INSERT INTO companies (id, name, created_at) VALUES ('bench0company', 'Bench', ?)")
-        .bind(0, utc(now))
-        .execute();
-    h.createUpdate(
-            "INSERT INTO deployments (id, company_id, name, created_at)"
-                + " VALUES ('bench0deployment', 'bench0company', 'Loans', ?)")
-        .bind(0, utc(now))
-        .execute();
+    BenchData.deployment(h, now);
     h.createUpdate(
             "INSERT INTO environments (integration_id, deployment_id, kind, api_key_hash,"
                 + " api_key_ciphertext, api_key_hint, api_key_rotated_at, session_expiry_hours,"
