@@ -243,9 +243,9 @@ public final class EventsBench {
   /** EventStore.page's query from {@code at} (only FAILED events if {@code failed}), as it is. */
   private static String pageSql(boolean failed) {
     return LISTED
-        + " WHERE e.integration_id = ? AND (e.created_at > ? OR (e.created_at = ? AND e.id > ?))"
-        + (failed ? " AND e.status = 'FAILED'" : "")
-        + " ORDER BY e.created_at, e.id FETCH FIRST "
+        + " WHERE e.integration_id = ? AND e.created_at >= ? AND (e.created_at > ? OR e.id > ?)"
+        + (failed ? " AND e.status = 'FAILED' ORDER BY" : " ORDER BY e.integration_id,")
+        + " e.created_at, e.id FETCH FIRST "
         + PAGE
         + " ROWS ONLY";
   }
