@@ -278,6 +278,36 @@ tools_and_build() {
   done
 }
 
+# run_jdbc_bench NAME CLASS DESCRIPTION ARGS...: the bench CLASS (in bench/target/classes, on the
+# server's jar) on H2, with the embedded default's settings in a fresh data dir, then on PostgreSQL
+# unless --h2-only (a throwaway cluster named NAME, or CREDENCE_BENCH_PG_URL), each after the
+# machine is quiet. CLASS gets the JDBC URL, user and password, then ARGS; its RESULT and PLAN lines
+# are tagged with the database and kept in $WORK/results.txt. Sets IDLE_BEFORE and PG_DESC.
+# QUERY_CACHE_SIZE=0: on a live server the tables change all day, so H2 never hands a query a
+# result computed before; in a bench they would not, and H2 would.
+run_jdbc_bench() {
+  local name=$1 class=$2 description=$3
+  shift 3
+  [[ -d "$ROOT/bench/target/classes/dev/credence/bench" ]] || die "bench/target/classes is missing: build first"
+  wait_for_quiet
+  IDLE_BEFORE="$(cpu_idle_percent)%"
+  mkdir -p "$WORK/h2"
+  jdbc_bench_on h2 "jdbc:h2:dsync:$WORK/h2/credence;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;QUERY_CACHE_SIZE=0" sa "" "$class" "$description" "$@"
+  PG_DESC="not run (--h2-only)"
+  if [[ " ${TARGETS[*]} " == *" postgresql "* ]]; then
+    start_postgres "$name"
+    jdbc_bench_on postgresql "$PG_URL" "$PG_USER" "$PG_PASSWORD" "$class" "$description" "$@"
+  fi
+}
+
+jdbc_bench_on() { # jdbc_bench_on TARGET URL USER PASSWORD CLASS DESCRIPTION ARGS...
+  local target=$1 url=$2 user=$3 password=$4 class=$5 description=$6
+  shift 6
+  log "$target: $description"
+  "$JAVA" $BENCH_JAVA_OPTS -cp "$ROOT/bench/target/classes:$SERVER_JAR" "dev.credence.bench.$class" \
+    "$url" "$user" "$password" "$@" | sed "s/^\(RESULT\|PLAN\) /\1 target=$target /" | tee -a "$WORK/results.txt" >&2
+}
+
 # json_get FILE a.b.c: one value of a JSON file, by its path of keys.
 json_get() {
   python3 - "$1" "$2" <<'PY'

@@ -36,25 +36,7 @@ COMMAND=$(command_line bench/run-events-bench.sh "EVENTS DOWN_DAYS RUNS BENCH_JA
 
 begin_run credence-events-bench
 tools_and_build "$SERVER_JAR"
-[[ -d "$ROOT/bench/target/classes/dev/credence/bench" ]] || die "bench/target/classes is missing: build first"
-wait_for_quiet
-IDLE_BEFORE="$(cpu_idle_percent)%"
-
-bench() { # bench LABEL URL USER PASSWORD
-  log "$1: $EVENTS events (and as many in a second environment), $RUNS runs"
-  "$JAVA" $BENCH_JAVA_OPTS -cp "$ROOT/bench/target/classes:$SERVER_JAR" dev.credence.bench.EventsBench \
-    "$2" "$3" "$4" "$EVENTS" "$RUNS" "$DOWN_DAYS" | sed "s/^\(RESULT\|PLAN\) /\1 target=$1 /" | tee -a "$WORK/results.txt" >&2
-}
-
-mkdir -p "$WORK/h2"
-# QUERY_CACHE_SIZE=0: on a live server the events table changes all day, so H2 never hands a
-# query a result computed before; here it would not, and H2 would.
-bench h2 "jdbc:h2:dsync:$WORK/h2/credence;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;QUERY_CACHE_SIZE=0" sa ""
-PG_DESC="not run (--h2-only)"
-if [[ " ${TARGETS[*]} " == *" postgresql "* ]]; then
-  start_postgres credence-events-bench
-  bench postgresql "$PG_URL" "$PG_USER" "$PG_PASSWORD"
-fi
+run_jdbc_bench credence-events-bench EventsBench "$EVENTS events (and as many in a second environment), $RUNS runs" "$EVENTS" "$RUNS" "$DOWN_DAYS"
 
 machine_facts
 export WORK COMMAND IDLE_BEFORE BENCH_JAVA_OPTS PG_DESC MEM_GB OS_NAME RUNS DOWN_DAYS

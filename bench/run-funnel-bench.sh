@@ -32,25 +32,7 @@ COMMAND=$(command_line bench/run-funnel-bench.sh "SESSIONS RUNS BENCH_JAVA_OPTS 
 
 begin_run credence-funnel-bench
 tools_and_build "$SERVER_JAR"
-[[ -d "$ROOT/bench/target/classes/dev/credence/bench" ]] || die "bench/target/classes is missing: build first"
-wait_for_quiet
-IDLE_BEFORE="$(cpu_idle_percent)%"
-
-bench() { # bench LABEL URL USER PASSWORD
-  log "$1: $SESSIONS sessions, $RUNS runs"
-  "$JAVA" $BENCH_JAVA_OPTS -cp "$ROOT/bench/target/classes:$SERVER_JAR" dev.credence.bench.FunnelBench \
-    "$2" "$3" "$4" "$SESSIONS" "$RUNS" | sed "s/^RESULT /RESULT target=$1 /" | tee -a "$WORK/results.txt" >&2
-}
-
-mkdir -p "$WORK/h2"
-# QUERY_CACHE_SIZE=0: on a live server the tables the page reads change all day, so H2 never hands
-# it a result computed before; here they would not, and H2 would.
-bench h2 "jdbc:h2:dsync:$WORK/h2/credence;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;QUERY_CACHE_SIZE=0" sa ""
-PG_DESC="not run (--h2-only)"
-if [[ " ${TARGETS[*]} " == *" postgresql "* ]]; then
-  start_postgres credence-funnel-bench
-  bench postgresql "$PG_URL" "$PG_USER" "$PG_PASSWORD"
-fi
+run_jdbc_bench credence-funnel-bench FunnelBench "$SESSIONS sessions, $RUNS runs" "$SESSIONS" "$RUNS"
 
 machine_facts
 export WORK COMMAND IDLE_BEFORE BENCH_JAVA_OPTS PG_DESC MEM_GB OS_NAME RUNS
